@@ -1,0 +1,124 @@
+"""The envelope every message carries, and the two operations on it: build (producers
+validate before writing to their outbox) and parse (consumers validate on receipt)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from hubs.contracts.registry import spec_for
+
+HUB_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="hub_id must be lower-case letters, digits and dashes")
+
+
+class ContractError(ValueError):
+    """A message does not satisfy its contract. `errors` holds field-level messages."""
+
+    def __init__(self, message: str, errors: Mapping[str, Any] | None = None):
+        super().__init__(message)
+        self.errors = dict(errors or {})
+
+
+class EnvelopeSchema(Schema):
+    """The envelope around every event's data."""
+
+    event_id = fields.UUID(required=True)
+    event_type = fields.String(required=True)
+    schema_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    occurred_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    hub_id = fields.String(required=True, validate=HUB_ID)
+    producer = fields.String(required=True)
+    case_id = fields.UUID(allow_none=True, load_default=None)
+    correlation_id = fields.String(allow_none=True, load_default=None)
+    data = fields.Dict(required=True)
+
+
+_ENVELOPE = EnvelopeSchema()
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain JSON values for UUIDs, dates, enums and nested containers."""
+    if isinstance(value, Mapping):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def new_envelope(
+    event_type: str,
+    data: Mapping[str, Any],
+    *,
+    hub_id: str,
+    producer: str,
+    case_id: uuid.UUID | str | None = None,
+    correlation_id: str | None = None,
+    occurred_at: datetime | None = None,
+    event_id: uuid.UUID | None = None,
+    version: int | None = None,
+) -> dict[str, Any]:
+    """A JSON-ready envelope for `data`, validated against the newest (or given) version."""
+    try:
+        spec = spec_for(event_type, version)
+    except KeyError as exc:
+        raise ContractError(f"unknown event type {event_type}") from exc
+    if spec.about_case and case_id is None:
+        raise ContractError(f"{event_type} is about a case and needs a case_id")
+    schema = spec.schema()
+    try:
+        # Load the JSON form first so plain strings and enum members are both accepted,
+        # then dump: what goes on the wire is the schema's canonical form.
+        dumped = schema.dump(schema.load(_json_ready(data)))
+    except ValidationError as exc:
+        raise ContractError(f"{event_type} v{spec.version} data is invalid", exc.messages_dict) from exc
+    envelope = {
+        "event_id": str(event_id or uuid.uuid4()),
+        "event_type": event_type,
+        "schema_version": spec.version,
+        "occurred_at": (occurred_at or datetime.now(UTC)).astimezone(UTC).isoformat(),
+        "hub_id": hub_id,
+        "producer": producer,
+        "case_id": str(case_id) if case_id is not None else None,
+        "correlation_id": correlation_id,
+        "data": dumped,
+    }
+    errors = _ENVELOPE.validate(envelope)
+    if errors:
+        raise ContractError("envelope is invalid", errors)
+    return envelope
+
+
+def parse_envelope(message: Mapping[str, Any]) -> dict[str, Any]:
+    """The envelope with its data loaded by the schema of its type and version.
+
+    Raises ContractError for anything that does not satisfy the contract; such a
+    message can never be processed and belongs in the dead-letter topic."""
+    try:
+        envelope = _ENVELOPE.load(message, unknown="exclude")
+    except ValidationError as exc:
+        raise ContractError("envelope is invalid", exc.messages_dict) from exc
+    try:
+        spec = spec_for(envelope["event_type"], envelope["schema_version"])
+    except KeyError as exc:
+        raise ContractError(
+            f"unknown event {envelope['event_type']} v{envelope['schema_version']}"
+        ) from exc
+    if spec.about_case and envelope["case_id"] is None:
+        raise ContractError(f"{spec.event_type} needs a case_id")
+    try:
+        # Unknown fields are kept out, not refused: newer minor producers may add optional fields.
+        envelope["data"] = spec.schema().load(envelope["data"], unknown="exclude")
+    except ValidationError as exc:
+        raise ContractError(f"{spec.event_type} v{spec.version} data is invalid", exc.messages_dict) from exc
+    return envelope

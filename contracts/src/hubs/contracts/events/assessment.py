@@ -1,0 +1,1 @@
+"""Events of the assessment service: rapid assessment, measures, risk and outcome."""
