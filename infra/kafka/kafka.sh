@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka (KRaft, combined broker+controller) for local tests
+# and CI, run straight from the Maven Central jars listed in pom.xml (no
+# tarball download, no Docker).
+#
+# Usage:
+#   kafka.sh fetch
+#   kafka.sh start  [--port 9092] [--controller-port 9093] [--dir DIR]
+#   kafka.sh stop   [--dir DIR]
+#   kafka.sh kill   [--dir DIR]          # SIGKILL, for fault-injection tests
+#   kafka.sh status [--dir DIR]          # exit 0 running, 3 not running
+#   kafka.sh run-class MAIN_CLASS [ARGS...]   # e.g. org.apache.kafka.tools.ProducerPerformance
+#
+# Machine-readable output (stdout, one line): KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:PORT
+# (printed by `start`, and by `status` when running). Everything else goes to stderr.
+#
+# Environment: KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_DATA_DIR (defaults for the
+# flags), KAFKA_LIB_DIR (jar folder, default infra/kafka/lib), KAFKA_HEAP_OPTS,
+# KAFKA_JVM_OPTS, KAFKA_START_TIMEOUT (90), KAFKA_STOP_TIMEOUT (30), JAVA_HOME.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+POM="$SCRIPT_DIR/pom.xml"
+LIB_DIR="${KAFKA_LIB_DIR:-$SCRIPT_DIR/lib}"
+TOOLS_LOG4J="$SCRIPT_DIR/tools-log4j2.properties"
+STAMP_FILE=".fetched"          # inside LIB_DIR: kafka version + pom checksum
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+
+log() { printf 'kafka.sh: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+usage() {
+  sed -n '/^# Usage:/,/^# KAFKA_JVM_OPTS/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+java_bin() {
+  local j
+  if [[ -n "${JAVA_HOME:-}" ]]; then j="$JAVA_HOME/bin/java"; else j="$(command -v java || true)"; fi
+  [[ -n "$j" && -x "$j" ]] || die "java not found (Kafka 4.x brokers need Java 17+)"
+  # Kafka 4.x brokers refuse to run on Java < 17.
+  local major
+  major="$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')"
+  [[ "${major%%.*}" -ge 17 ]] 2>/dev/null || die "$j is Java ${major:-?}; Kafka 4.x needs 17+"
+  printf '%s\n' "$j"
+}
+
+pom_kafka_version() {
+  sed -n 's:.*<kafka\.version>\(.*\)</kafka\.version>.*:\1:p' "$POM" | head -n1
+}
+
+wanted_stamp() {
+  printf 'kafka=%s pom-sha256=%s\n' "$(pom_kafka_version)" "$(sha256sum "$POM" | cut -d' ' -f1)"
+}
+
+lib_is_current() {
+  local v; v="$(pom_kafka_version)"
+  [[ -f "$LIB_DIR/$STAMP_FILE" && -f "$LIB_DIR/kafka_2.13-$v.jar" ]] &&
+    [[ "$(cat "$LIB_DIR/$STAMP_FILE")" == "$(wanted_stamp)" ]]
+}
+
+cmd_fetch() {
+  if lib_is_current; then
+    log "jars for Kafka $(pom_kafka_version) already in $LIB_DIR"
+    return 0
+  fi
+  command -v mvn >/dev/null || die "mvn not found (run infra/tools/install-system.sh)"
+  mkdir -p "$(dirname "$LIB_DIR")"
+  # Serialise concurrent fetches (e.g. parallel test workers calling start).
+  exec 8>"$LIB_DIR.lock"
+  flock 8
+  if lib_is_current; then log "jars already fetched by another process"; return 0; fi
+  log "fetching Kafka $(pom_kafka_version) jars into $LIB_DIR (mvn)"
+  local tmp="$LIB_DIR.tmp.$$"
+  rm -rf "$tmp"
+  # Copy into a temp folder, then swap, so an interrupted fetch never leaves a
+  # half-populated lib/ that looks usable.
+  if ! mvn -B -q -ntp -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$tmp" >&2; then
+    rm -rf "$tmp"
+    die "mvn dependency:copy-dependencies failed"
+  fi
+  wanted_stamp >"$tmp/$STAMP_FILE"
+  rm -rf "$LIB_DIR"
+  mv "$tmp" "$LIB_DIR"
+  log "fetched $(find "$LIB_DIR" -name '*.jar' | wc -l) jars"
+  exec 8>&-
+}
+
+# ---- argument parsing -------------------------------------------------------
+PORT="${KAFKA_PORT:-9092}"
+CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
+DIR="${KAFKA_DATA_DIR:-$REPO_ROOT/var/kafka}"
+
+parse_args() {
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --port) PORT="${2:?--port needs a value}"; shift 2 ;;
+      --port=*) PORT="${1#*=}"; shift ;;
+      --controller-port) CPORT="${2:?--controller-port needs a value}"; shift 2 ;;
+      --controller-port=*) CPORT="${1#*=}"; shift ;;
+      --dir) DIR="${2:?--dir needs a value}"; shift 2 ;;
+      --dir=*) DIR="${1#*=}"; shift ;;
+      -h|--help) usage ;;
+      *) die "unknown argument: $1" ;;
+    esac
+  done
+  [[ "$PORT" =~ ^[0-9]+$ && "$CPORT" =~ ^[0-9]+$ ]] || die "ports must be numbers"
+  [[ "$PORT" != "$CPORT" ]] || die "--port and --controller-port must differ"
+  mkdir -p "$DIR"
+  DIR="$(cd "$DIR" && pwd)"   # absolute: it ends up in configs and the pid check
+  PID_FILE="$DIR/kafka.pid"
+  PROPS="$DIR/server.properties"
+}
+
+# ---- helpers ----------------------------------------------------------------
+# Alive = has a non-empty command line. Unlike `kill -0`, this is false for a
+# zombie (a JVM that died but was not reaped yet).
+proc_alive() {
+  local c
+  c="$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" && [[ -n "$c" ]]
+}
+
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# Prints the pid if the broker for $DIR is alive. Checks the command line too,
+# so a stale pid file whose pid was reused by another process is ignored.
+running_pid() {
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid; pid="$(cat "$PID_FILE" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ -r "/proc/$pid/cmdline" ]] || return 1
+  local cmdline; cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+  [[ "$cmdline" == *" kafka.Kafka $PROPS"* ]] || return 1
+  printf '%s\n' "$pid"
+}
+
+props_port() {  # port of the PLAINTEXT listener in the written server.properties
+  sed -n 's/^listeners=PLAINTEXT:\/\/127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$PROPS" 2>/dev/null | head -n1
+}
+
+# Kafka's Uuid string form: 16 random bytes, URL-safe base64, no padding.
+# Kafka itself never hands out ids starting with '-' (CLI parsers choke on them).
+random_cluster_id() {
+  local id
+  while :; do
+    id="$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    [[ "$id" != -* ]] && { printf '%s\n' "$id"; return; }
+  done
+}
+
+write_configs() {
+  mkdir -p "$DIR/logs" "$DIR/data"
+  # Rewritten on every start so port changes apply; node.id and log.dirs never
+  # change, so the data survives restarts.
+  cat >"$PROPS" <<EOF
+# Written by infra/kafka/kafka.sh on every start; edits are overwritten.
+process.roles=broker,controller
+node.id=1
+# Static single-voter quorum (not a dynamic --standalone one): the controller
+# endpoint is then taken from this file, so a restart may use other ports.
+controller.quorum.voters=1@127.0.0.1:$CPORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$DIR/data
+# One broker: every internal topic must live with replication factor 1.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+min.insync.replicas=1
+default.replication.factor=1
+# Fewer internal partitions than the default 50: the first consumer group /
+# transaction on a 2-core machine is then ready much sooner.
+offsets.topic.num.partitions=10
+transaction.state.log.num.partitions=10
+num.partitions=3
+auto.create.topics.enable=true
+delete.topic.enable=true
+# Tests should not wait 3 s for the first rebalance.
+group.initial.rebalance.delay.ms=0
+EOF
+  cat >"$DIR/log4j2.properties" <<EOF
+# Broker logging: WARN in general, INFO for the server lifecycle, to a file.
+status = warn
+appender.file.type = RollingFile
+appender.file.name = FILE
+appender.file.fileName = $DIR/logs/server.log
+appender.file.filePattern = $DIR/logs/server.log.%i
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+appender.file.policies.type = Policies
+appender.file.policies.size.type = SizeBasedTriggeringPolicy
+appender.file.policies.size.size = 20MB
+appender.file.strategy.type = DefaultRolloverStrategy
+appender.file.strategy.max = 3
+rootLogger.level = WARN
+rootLogger.appenderRef.file.ref = FILE
+logger.server.name = kafka.server
+logger.server.level = INFO
+logger.kafka.name = kafka.Kafka
+logger.kafka.level = INFO
+logger.srv.name = org.apache.kafka.server
+logger.srv.level = INFO
+EOF
+  # Short client timeouts so one probe attempt fails fast instead of the
+  # admin client's default 60 s.
+  cat >"$DIR/probe.properties" <<EOF
+request.timeout.ms=4000
+default.api.timeout.ms=6000
+socket.connection.setup.timeout.ms=2000
+socket.connection.setup.timeout.max.ms=2000
+EOF
+}
+
+format_storage() {
+  if [[ -f "$DIR/data/meta.properties" ]]; then
+    return 0
+  fi
+  local cid; cid="$(random_cluster_id)"
+  log "formatting storage in $DIR/data (cluster id $cid)"
+  # --ignore-formatted: harmless if a parallel start got there first.
+  "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$TOOLS_LOG4J" \
+    -cp "$LIB_DIR/*" kafka.tools.StorageTool format \
+    --config "$PROPS" --cluster-id "$cid" --ignore-formatted >"$DIR/logs/format.out" 2>&1 || {
+      cat "$DIR/logs/format.out" >&2
+      die "storage format failed"
+    }
+}
+
+probe_ready() {  # one API round-trip: the listener only serves requests once the broker is unfenced
+  timeout 20 "$JAVA" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -Dlog4j2.configurationFile="$TOOLS_LOG4J" \
+    -cp "$LIB_DIR/*" org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "127.0.0.1:$PORT" --command-config "$DIR/probe.properties" --list \
+    >/dev/null 2>>"$DIR/logs/probe.err"
+}
+
+show_logs() {
+  log "---- last lines of $DIR/logs/kafka.out ----"
+  tail -n 30 "$DIR/logs/kafka.out" >&2 2>/dev/null || true
+  log "---- last lines of $DIR/logs/server.log ----"
+  tail -n 30 "$DIR/logs/server.log" >&2 2>/dev/null || true
+}
+
+# ---- subcommands ------------------------------------------------------------
+cmd_start() {
+  parse_args "$@"
+  exec 9>"$DIR/.start.lock"
+  flock 9   # two starts on one dir must not race
+  local pid
+  if pid="$(running_pid)"; then
+    local p; p="$(props_port)"
+    log "already running for $DIR (pid $pid, port ${p:-?})"
+    [[ -z "$p" || "$p" == "$PORT" ]] || log "warning: requested port $PORT but it runs on $p"
+    echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:${p:-$PORT}"
+    return 0
+  fi
+  rm -f "$PID_FILE"
+  port_open "$PORT" && die "port $PORT is already in use"
+  port_open "$CPORT" && die "controller port $CPORT is already in use"
+
+  lib_is_current || cmd_fetch
+  JAVA="$(java_bin)"
+  write_configs
+  format_storage
+
+  local t0=$SECONDS
+  : >"$DIR/logs/probe.err"
+  # Small heap: tests and CI share a 2-core box with Postgres and the apps.
+  local heap="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
+  local jvm="${KAFKA_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true}"
+  # setsid: own session, so Ctrl-C in the calling terminal/test run does not
+  # kill the broker behind the fixture's back. The inner shell writes its own
+  # pid and then execs java, so the pid file holds the JVM's pid.
+  # shellcheck disable=SC2086
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
+    "$JAVA" $heap $jvm \
+    -Dlog4j2.configurationFile="$DIR/log4j2.properties" \
+    -Dkafka.logs.dir="$DIR/logs" \
+    -cp "$LIB_DIR/*" kafka.Kafka "$PROPS" \
+    </dev/null >>"$DIR/logs/kafka.out" 2>&1 &
+  local launcher=$!
+
+  # Wait: process alive -> TCP port accepts -> a real API call succeeds.
+  local deadline=$((SECONDS + START_TIMEOUT))
+  while :; do
+    if ! proc_alive "$launcher" && ! running_pid >/dev/null; then
+      show_logs
+      rm -f "$PID_FILE"
+      die "broker exited during startup (see $DIR/logs)"
+    fi
+    if ((SECONDS >= deadline)); then
+      show_logs
+      tail -n 5 "$DIR/logs/probe.err" >&2 || true
+      log "broker not ready after ${START_TIMEOUT}s; stopping it"
+      cmd_stop_inner
+      exit 1
+    fi
+    if port_open "$PORT" && probe_ready; then
+      break
+    fi
+    sleep 0.5
+  done
+  pid="$(running_pid || echo "$launcher")"
+  log "started (pid $pid, ${PORT}/${CPORT}, dir $DIR) in $((SECONDS - t0))s"
+  echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT"
+}
+
+cmd_stop_inner() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    rm -f "$PID_FILE"
+    log "not running ($DIR)"
+    return 0
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + STOP_TIMEOUT))
+  while proc_alive "$pid"; do
+    if ((SECONDS >= deadline)); then
+      log "no exit ${STOP_TIMEOUT}s after SIGTERM; sending SIGKILL to $pid"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  while proc_alive "$pid"; do sleep 0.1; done
+  rm -f "$PID_FILE"
+  log "stopped (pid $pid)"
+}
+
+cmd_stop() { parse_args "$@"; cmd_stop_inner; }
+
+cmd_kill() {
+  parse_args "$@"
+  local pid
+  if ! pid="$(running_pid)"; then
+    rm -f "$PID_FILE"
+    log "not running ($DIR)"
+    return 0
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
+  while proc_alive "$pid"; do sleep 0.1; done
+  rm -f "$PID_FILE"
+  log "killed (pid $pid, SIGKILL); data kept in $DIR/data"
+}
+
+cmd_status() {
+  parse_args "$@"
+  local pid
+  if pid="$(running_pid)"; then
+    local p; p="$(props_port)"
+    log "running (pid $pid, port ${p:-?}, dir $DIR)"
+    echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:${p:-$PORT}"
+    return 0
+  fi
+  log "not running ($DIR)"
+  return 3
+}
+
+cmd_run_class() {
+  [[ $# -ge 1 ]] || die "run-class needs a main class"
+  lib_is_current || cmd_fetch
+  local java; java="$(java_bin)"
+  # shellcheck disable=SC2086
+  exec "$java" ${KAFKA_TOOLS_HEAP_OPTS:--Xmx512m} \
+    -Dlog4j2.configurationFile="$TOOLS_LOG4J" -cp "$LIB_DIR/*" "$@"
+}
+
+main() {
+  local cmd="${1:-}"
+  [[ $# -gt 0 ]] && shift
+  case "$cmd" in
+    fetch) cmd_fetch ;;
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    kill) cmd_kill "$@" ;;
+    status) cmd_status "$@" ;;
+    run-class) cmd_run_class "$@" ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"

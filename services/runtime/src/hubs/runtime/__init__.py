@@ -1,0 +1,1 @@
+"""The small library every wellbeing hub service stands on (never deployed alone)."""

@@ -1,0 +1,118 @@
+"""The Flask app factory every service uses: flask-smorest with OpenAPI at /openapi.json
+and interactive docs at /docs, health and readiness, metrics, request ids, problem JSON."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from flask import Flask, Response, g, request
+from flask_smorest import Api
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from hubs.runtime.logging import correlation_id, request_id
+from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from hubs.runtime.problems import problem_response, register_problem_handlers
+from hubs.runtime.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ReadinessCheck = Callable[[], None]
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+}
+# The interactive docs page loads its script and styles from a CDN.
+DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    title: str,
+    description: str,
+    readiness_checks: dict[str, ReadinessCheck],
+    max_content_length: int = 64 * 1024,
+) -> tuple[Flask, Api]:
+    """A Flask app and its flask-smorest Api; the caller registers its blueprints."""
+    app = Flask(settings.service)
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.29.0/",
+        API_SPEC_OPTIONS={"info": {"description": description}},
+        MAX_CONTENT_LENGTH=max_content_length,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["hubs_settings"] = settings
+    api = Api(app)
+    register_problem_handlers(app)
+    _instrument(app, settings)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "service": settings.service, "hub_id": settings.hub_id}
+
+    @app.get("/readyz")
+    def readyz():
+        failed = {}
+        for name, check in readiness_checks.items():
+            try:
+                check()
+            except Exception as exc:
+                failed[name] = type(exc).__name__
+        if failed:
+            return problem_response(503, "Service Unavailable", "A dependency is not ready.", failed)
+        return {"status": "ready", "checks": sorted(readiness_checks)}
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    return app, api
+
+
+def _instrument(app: Flask, settings: Settings) -> None:
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+        rid = request.headers.get("X-Request-ID")
+        g.request_id = rid if rid and len(rid) <= 64 and rid.isprintable() else str(uuid.uuid4())
+        g.tokens = (request_id.set(g.request_id), correlation_id.set(g.request_id))
+
+    @app.after_request
+    def _finish(response: Response):
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        HTTP_REQUESTS.labels(settings.service, request.method, endpoint, str(response.status_code)).inc()
+        HTTP_LATENCY.labels(settings.service, request.method, endpoint).observe(elapsed)
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.path.startswith("/docs"):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        if endpoint not in ("/healthz", "/readyz", "/metrics"):
+            log.info(
+                "request",
+                extra={"method": request.method, "endpoint": endpoint, "status": response.status_code,
+                       "duration_ms": round(elapsed * 1000, 1)},
+            )
+        return response
+
+    @app.teardown_request
+    def _reset(_exc):
+        tokens = g.pop("tokens", None)
+        if tokens:
+            request_id.reset(tokens[0])
+            correlation_id.reset(tokens[1])

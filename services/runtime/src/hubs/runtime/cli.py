@@ -1,0 +1,155 @@
+"""The one command line of every service: `hubs-<service> api|worker|relay|migrate`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import threading
+from dataclasses import replace
+
+from gunicorn.app.base import BaseApplication
+from prometheus_client import start_http_server
+
+from hubs.contracts.topics import dlq_topic
+from hubs.runtime.consumer import EventConsumer
+from hubs.runtime.kafka import ensure_topics, make_consumer, make_producer
+from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.logging import configure_logging
+from hubs.runtime.migrations import upgrade
+from hubs.runtime.relay import OutboxRelay
+from hubs.runtime.service import ServiceDefinition
+from hubs.runtime.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn serving the Flask app; it handles SIGTERM by finishing requests in flight."""
+
+    def __init__(self, app, options: dict):
+        self._app = app
+        self._options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self._app
+
+
+def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"hubs-{definition.name}")
+    parser.add_argument("command", choices=["api", "worker", "relay", "migrate"])
+    parser.add_argument("--bind", help="host:port for the api (default HUBS_API_BIND)")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(definition.name)
+    if args.bind:
+        settings = replace(settings, api_bind=args.bind)
+    configure_logging(definition.name, settings.hub_id, settings.log_level)
+    {"api": run_api, "worker": run_worker, "relay": run_relay, "migrate": run_migrate}[args.command](
+        definition, settings
+    )
+
+
+def run_migrate(definition: ServiceDefinition, settings: Settings) -> None:
+    upgrade(settings, definition.migrations_dir)
+    log.info("database migrated")
+
+
+def run_api(definition: ServiceDefinition, settings: Settings) -> None:
+    wiring = definition.bootstrap(settings)
+    app = definition.create_app(wiring)
+    options = {
+        "bind": settings.api_bind,
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": settings.api_threads,
+        "graceful_timeout": 20,
+        "accesslog": None,
+        "loglevel": "warning",
+    }
+    _Gunicorn(app, options).run()
+
+
+def run_worker(definition: ServiceDefinition, settings: Settings) -> None:
+    stop = StopSignal().install()
+    wiring = definition.bootstrap(settings)
+    _serve_metrics(settings)
+    specs = definition.consumers(wiring)
+    topics = [t for spec in specs for t in spec.topics]
+    ensure_topics(settings.kafka_bootstrap_servers, topics + [dlq_topic(t) for t in topics])
+    dlq_producer = make_producer(settings.kafka_bootstrap_servers, f"{settings.producer_name}-dlq")
+    threads = []
+    for spec in specs:
+        group = f"{settings.topic_prefix}{settings.hub_id}.{definition.name}.{spec.name}"
+        consumer = EventConsumer(
+            name=spec.name,
+            service=definition.name,
+            topics=spec.topics,
+            handlers=spec.handlers,
+            uow_factory=wiring.uow_factory,
+            consumer=make_consumer(settings.kafka_bootstrap_servers, group, f"{settings.producer_name}-{spec.name}"),
+            dlq_producer=dlq_producer,
+            max_attempts=settings.consumer_max_attempts,
+            retry_base_seconds=settings.consumer_retry_base_seconds,
+            retry_max_seconds=settings.consumer_retry_max_seconds,
+            after_batch=spec.after_batch,
+            on_idle=spec.on_idle,
+        )
+        thread = threading.Thread(target=consumer.run, args=(stop,), name=spec.name)
+        thread.start()
+        threads.append(thread)
+    log.info("worker started", extra={"consumers": [s.name for s in specs]})
+    if not threads:
+        while not stop.wait(1.0):
+            pass
+    for thread in threads:
+        thread.join()
+    dlq_producer.close(timeout=10)
+    log.info("worker stopped")
+
+
+def run_relay(definition: ServiceDefinition, settings: Settings) -> None:
+    stop = StopSignal().install()
+    wiring = definition.bootstrap(settings)
+    _serve_metrics(settings)
+    producers = {"default": make_producer(settings.kafka_bootstrap_servers, f"{settings.producer_name}-relay")}
+    if definition.route is not None:
+        producers["national"] = make_producer(
+            settings.national_kafka_bootstrap_servers, f"{settings.producer_name}-relay-national"
+        )
+    _ensure_produced_topics(definition, settings)
+    relay = OutboxRelay(
+        wiring.engine,
+        wiring.outbox_table,
+        producers,
+        service=definition.name,
+        batch_size=settings.relay_batch_size,
+        route=definition.route,
+    )
+    log.info("relay started")
+    relay.run(stop, settings.relay_idle_seconds)
+    for producer in producers.values():
+        producer.close(timeout=10)
+    log.info("relay stopped")
+
+
+def _ensure_produced_topics(definition: ServiceDefinition, settings: Settings) -> None:
+    topics = definition.produced_topics(settings)
+    if definition.route is None:
+        ensure_topics(settings.kafka_bootstrap_servers, topics)
+        return
+    by_cluster: dict[str, list[str]] = {}
+    for topic in topics:
+        by_cluster.setdefault(definition.route(topic), []).append(topic)
+    for cluster, names in by_cluster.items():
+        servers = settings.national_kafka_bootstrap_servers if cluster == "national" else settings.kafka_bootstrap_servers
+        ensure_topics(servers, names)
+
+
+def _serve_metrics(settings: Settings) -> None:
+    if settings.metrics_port:
+        host = settings.api_bind.rpartition(":")[0] or "127.0.0.1"
+        start_http_server(settings.metrics_port, addr=host)

@@ -1,0 +1,202 @@
+"""The idempotent consumer: each event is applied in one database transaction together
+with its `event_id`; offsets are committed by hand only after that transaction committed.
+Transient failures are retried with back-off; a message that can never be processed goes
+to `<topic>.dlq` with headers saying where it came from and why, and the consumer moves on."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.structs import OffsetAndMetadata
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from hubs.contracts import ContractError, parse_envelope
+from hubs.contracts.topics import dlq_topic
+from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.logging import correlation_id
+from hubs.runtime.metrics import (
+    CONSUMER_DEAD_LETTERED,
+    CONSUMER_DUPLICATES,
+    CONSUMER_LAG,
+    CONSUMER_PROCESSED,
+    CONSUMER_RETRIED,
+)
+from hubs.runtime.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Mapping[str, Any], UnitOfWork], None]
+
+
+class PoisonMessage(Exception):
+    """Raised by a handler for an event it can never apply (the message goes to the DLQ)."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Failures that go away by themselves: the database is unreachable or restarting."""
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+@dataclass
+class EventConsumer:
+    """Applies events from `topics` with `handlers` (by event type); others are skipped."""
+
+    name: str
+    service: str
+    topics: list[str]
+    handlers: Mapping[str, Handler]
+    uow_factory: Callable[[], UnitOfWork]
+    consumer: KafkaConsumer
+    dlq_producer: KafkaProducer
+    max_attempts: int = 5
+    retry_base_seconds: float = 0.2
+    retry_max_seconds: float = 10.0
+    after_batch: Callable[[], None] | None = None
+    on_idle: Callable[[], None] | None = None
+    sleep: Callable[[float], None] = time.sleep
+    _lag_checked: float = field(default=0.0, init=False)
+
+    def run(self, stop: StopSignal) -> None:
+        """Poll, apply, commit, until asked to stop; the current batch always finishes."""
+        self.consumer.subscribe(self.topics)
+        while not stop.stopping:
+            batch = self.consumer.poll(timeout_ms=500)
+            if batch:
+                self.process_batch(batch, stop)
+            elif self.on_idle is not None:
+                self._safely(self.on_idle)
+            self._report_lag()
+        self.consumer.close(autocommit=False)
+
+    def process_batch(self, batch: Mapping[TopicPartition, list[ConsumerRecord]], stop: StopSignal) -> None:
+        offsets: dict[TopicPartition, OffsetAndMetadata] = {}
+        for tp, records in batch.items():
+            for record in records:
+                if not self._process(record, stop):
+                    # Asked to stop while a transient failure lasted: this record and the
+                    # rest of its partition are left uncommitted and will be redelivered.
+                    break
+                offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+        if self.after_batch is not None:
+            self._safely(self.after_batch)
+        if offsets:
+            self.consumer.commit(offsets)
+
+    def _process(self, record: ConsumerRecord, stop: StopSignal) -> bool:
+        """Apply one record (or dead-letter it). False only if stopping mid-retry."""
+        try:
+            envelope = parse_envelope(json.loads(record.value))
+        except (ContractError, ValueError, TypeError) as exc:
+            self._dead_letter(record, exc, attempts=1, event_id=_header(record, "event_id"))
+            return True
+        handler = self.handlers.get(envelope["event_type"])
+        if handler is None:
+            return True  # not an event this consumer cares about
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                self._apply(envelope, handler)
+                CONSUMER_PROCESSED.labels(self.service, self.name, record.topic).inc()
+                return True
+            except PoisonMessage as exc:
+                self._dead_letter(record, exc, attempts, str(envelope["event_id"]))
+                return True
+            except Exception as exc:
+                transient = is_transient(exc)
+                CONSUMER_RETRIED.labels(self.service, self.name, type(exc).__name__).inc()
+                if not transient and attempts >= self.max_attempts:
+                    self._dead_letter(record, exc, attempts, str(envelope["event_id"]))
+                    return True
+                delay = min(self.retry_base_seconds * 2 ** (attempts - 1), self.retry_max_seconds)
+                log.warning(
+                    "event not applied, retrying",
+                    extra={
+                        "consumer": self.name,
+                        "event_type": envelope["event_type"],
+                        "event_id": str(envelope["event_id"]),
+                        "error_type": type(exc).__name__,
+                        "attempt": attempts,
+                        "transient": transient,
+                    },
+                )
+                if stop.wait(delay * (0.5 + random.random() / 2)):
+                    return False
+
+    def _apply(self, envelope: Mapping[str, Any], handler: Handler) -> None:
+        event_id: uuid.UUID = envelope["event_id"]
+        token = correlation_id.set(envelope.get("correlation_id"))
+        try:
+            with self.uow_factory() as uow:
+                if uow.processed.seen(self.name, event_id):
+                    CONSUMER_DUPLICATES.labels(self.service, self.name).inc()
+                    return
+                handler(envelope, uow)
+                uow.processed.add(self.name, event_id)
+                uow.commit()
+        finally:
+            correlation_id.reset(token)
+
+    def _dead_letter(self, record: ConsumerRecord, exc: BaseException, attempts: int, event_id: str | None) -> None:
+        topic = dlq_topic(record.topic)
+        headers = [
+            ("origin_topic", record.topic.encode()),
+            ("origin_partition", str(record.partition).encode()),
+            ("origin_offset", str(record.offset).encode()),
+            ("event_id", (event_id or "").encode()),
+            ("error_type", type(exc).__name__.encode()),
+            ("error", str(exc)[:500].encode()),
+            ("attempts", str(attempts).encode()),
+            ("consumer", self.name.encode()),
+        ]
+        # Wait for the acknowledgement: the offset is committed only once the DLQ has it.
+        self.dlq_producer.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=60)
+        CONSUMER_DEAD_LETTERED.labels(self.service, self.name, record.topic).inc()
+        log.error(
+            "message dead-lettered",
+            extra={
+                "consumer": self.name,
+                "origin_topic": record.topic,
+                "origin_partition": record.partition,
+                "origin_offset": record.offset,
+                "error_type": type(exc).__name__,
+                "attempts": attempts,
+            },
+        )
+
+    def _safely(self, hook: Callable[[], None]) -> None:
+        # Hooks do follow-up work that is retried on the next call; a failure must not stop consuming.
+        try:
+            hook()
+        except Exception as exc:
+            log.warning("consumer hook failed", extra={"consumer": self.name, "error_type": type(exc).__name__})
+
+    def _report_lag(self) -> None:
+        now = time.monotonic()
+        if now - self._lag_checked < 5:
+            return
+        self._lag_checked = now
+        for tp in self.consumer.assignment():
+            highwater = self.consumer.highwater(tp)
+            if highwater is None:
+                continue
+            lag = max(highwater - self.consumer.position(tp), 0)
+            CONSUMER_LAG.labels(self.service, self.name, tp.topic, str(tp.partition)).set(lag)
+
+
+def _header(record: ConsumerRecord, name: str) -> str | None:
+    for key, value in record.headers or []:
+        if key == name:
+            return value.decode(errors="replace")
+    return None

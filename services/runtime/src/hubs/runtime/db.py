@@ -1,0 +1,62 @@
+"""Database engines and sessions (SQLAlchemy 2). PostgreSQL in production and tests,
+SQLite files for a laptop demo. A schema name isolates a service (or a test) in one database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import sessionmaker
+
+from hubs.runtime.settings import Settings
+
+_SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def make_engine(settings: Settings) -> Engine:
+    """An engine for the service's database, placed in its schema when one is set."""
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    connect_args: dict[str, object] = {"connect_timeout": 5}
+    schema = settings.database_schema
+    if schema:
+        if not _SCHEMA.match(schema):
+            raise ValueError(f"invalid schema name {schema!r}")
+        connect_args["options"] = f"-csearch_path={schema}"
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the api, worker and relay processes share one file without blocking readers.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def ensure_schema(engine: Engine, schema: str | None) -> None:
+    """Create the service's PostgreSQL schema if it is missing (no-op on SQLite)."""
+    if not schema or engine.dialect.name != "postgresql":
+        return
+    if not _SCHEMA.match(schema):
+        raise ValueError(f"invalid schema name {schema!r}")
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+
+
+def make_session_factory(engine: Engine) -> sessionmaker:
+    """Sessions that keep loaded objects usable after commit (views read them back)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))

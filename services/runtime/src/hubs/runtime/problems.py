@@ -1,0 +1,73 @@
+"""RFC 7807 problem details for every error an API returns."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE_BASE = "https://wellbeing-hubs.nhs.example/problems/"
+
+
+class Problem(Exception):
+    """Raise from a handler or view to answer with a problem document."""
+
+    def __init__(self, status: int, title: str, detail: str | None = None, errors: dict | None = None, slug: str | None = None):
+        super().__init__(detail or title)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.slug = slug
+
+
+def problem_response(
+    status: int, title: str, detail: str | None = None, errors: Any = None, slug: str | None = None, headers: dict | None = None
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + (slug or str(status)),
+        "title": title,
+        "status": status,
+        "instance": request.path,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def register_problem_handlers(app: Flask) -> None:
+    """Turn every error (ours, webargs' 422, werkzeug's, unexpected ones) into problem JSON."""
+
+    @app.errorhandler(Problem)
+    def _problem(exc: Problem):
+        return problem_response(exc.status, exc.title, exc.detail, exc.errors, exc.slug)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        errors = None
+        data = getattr(exc, "data", None)  # webargs puts field-level messages here
+        if isinstance(data, dict) and "messages" in data:
+            errors = data["messages"]
+            # One location (json, query...) is the usual case: show its fields directly.
+            if isinstance(errors, dict) and len(errors) == 1:
+                errors = next(iter(errors.values()))
+        title = exc.name
+        detail = exc.description if exc.code != 422 else "The request has invalid fields."
+        headers = dict(exc.get_headers()) if exc.code in (405, 429) else {}
+        headers.pop("Content-Type", None)
+        return problem_response(exc.code or 500, title, detail, errors, headers=headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        # Log the type only: an exception message may carry what a person typed.
+        log.error("unexpected error", extra={"error_type": type(exc).__name__}, exc_info=False)
+        return problem_response(500, InternalServerError.name, "The hub could not complete the request.")

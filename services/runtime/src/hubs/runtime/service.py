@@ -1,0 +1,94 @@
+"""What a service tells the runtime about itself, so that `api`, `worker`, `relay` and
+`migrate` are the same commands in every service."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import Engine, Table
+
+from hubs.runtime.consumer import Handler
+from hubs.runtime.db import make_engine, make_session_factory, ping
+from hubs.runtime.settings import Settings
+from hubs.runtime.unit_of_work import UnitOfWork
+
+
+@dataclass
+class ConsumerSpec:
+    """One consumer group of a service's worker: what it reads and how it applies it."""
+
+    name: str
+    topics: list[str]
+    handlers: Mapping[str, Handler]
+    after_batch: Callable[[], None] | None = None
+    # Called about once a second while idle, e.g. to publish reports that are due.
+    on_idle: Callable[[], None] | None = None
+
+
+@dataclass
+class Wiring:
+    """The parts of a running service, built once per process by its bootstrap."""
+
+    settings: Settings
+    engine: Engine
+    uow_factory: Callable[[], UnitOfWork]
+    outbox_table: Table
+    processed_table: Table
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def readiness_checks(self) -> dict[str, Callable[[], None]]:
+        return {
+            "database": lambda: ping(self.engine),
+            "kafka": lambda: broker_reachable(self.settings.kafka_bootstrap_servers),
+        }
+
+
+@dataclass
+class ServiceDefinition:
+    """A service as the command line sees it."""
+
+    name: str
+    migrations_dir: Path
+    bootstrap: Callable[[Settings], Wiring]
+    create_app: Callable[[Wiring], Flask]
+    consumers: Callable[[Wiring], list[ConsumerSpec]]
+    produced_topics: Callable[[Settings], list[str]]
+    # route(topic) -> "national" sends that topic through the national cluster's producer.
+    route: Callable[[str], str] | None = None
+
+
+def standard_wiring(settings: Settings, uow_class: type[UnitOfWork], outbox: Table, processed: Table) -> Wiring:
+    """Engine, sessions and unit of work the usual way."""
+    engine = make_engine(settings)
+    sessions = make_session_factory(engine)
+    return Wiring(
+        settings=settings,
+        engine=engine,
+        uow_factory=lambda: uow_class(sessions, outbox, processed, settings),
+        outbox_table=outbox,
+        processed_table=processed,
+    )
+
+
+def broker_reachable(bootstrap_servers: str, timeout: float = 1.0) -> None:
+    """Raise unless one of the bootstrap brokers accepts a TCP connection."""
+    last: Exception | None = None
+    for server in bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+                return
+        except OSError as exc:
+            last = exc
+    raise ConnectionError(f"no broker answered: {type(last).__name__}")
+
+
+def migrations_dir(bootstrap_file: str) -> Path:
+    """A service's Alembic folder: inside the installed package, or beside `src/` in a checkout."""
+    here = Path(bootstrap_file).parent
+    installed = here / "migrations"
+    return installed if installed.exists() else here.parents[2] / "migrations"
