@@ -175,6 +175,7 @@ class ServiceType(StrEnum):
     DEBT_ADVICE = "debt-advice"
     IMMIGRATION_ADVICE = "immigration-advice"
     OTHER_THIRD_SECTOR = "other-third-sector"
+    HUB_COMMISSIONED = "hub-commissioned"  # a service the hub commissioned where provision has gaps
 
 
 class OutreachEventType(StrEnum):
@@ -182,3 +183,271 @@ class OutreachEventType(StrEnum):
 
     OUTREACH = "outreach"
     INREACH = "inreach"
+
+
+class DeliveryMode(StrEnum):
+    """How an outreach event, training session or meeting was delivered."""
+
+    IN_PERSON = "in-person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class PeriodType(StrEnum):
+    """Reporting periods of the national data set."""
+
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    FINANCIAL_YEAR = "financial-year"
+
+
+class TriageDecision(StrEnum):
+    """What the hub decided on first reading a referral."""
+
+    ACCEPTED = "accepted"
+    NOT_ELIGIBLE = "not-eligible"  # e.g. a family member: the hubs serve staff only
+    REDIRECTED_TO_CRISIS_CARE = "redirected-to-crisis-care"
+    DUPLICATE = "duplicate"
+
+
+class ContactChannel(StrEnum):
+    """How the hub tried to reach, or reached, the person."""
+
+    PHONE = "phone"
+    VIDEO = "video"
+    TEXT_MESSAGE = "text-message"
+    EMAIL = "email"
+    LETTER = "letter"
+    IN_PERSON = "in-person"
+
+
+class ContactOutcome(StrEnum):
+    """What came of one contact attempt; only `contacted` is a successful first contact."""
+
+    CONTACTED = "contacted"
+    NO_ANSWER = "no-answer"
+    MESSAGE_LEFT = "message-left"
+    CONTACT_DETAILS_INVALID = "contact-details-invalid"
+    DECLINED = "declined"
+
+
+class TransferReason(StrEnum):
+    """Why a referral moved to another hub (seed, section 3.3)."""
+
+    CONFIDENTIALITY = "confidentiality"  # would be seen by colleagues
+    SHORTER_WAIT = "shorter-wait"
+    WORKS_OR_LIVES_IN_OTHER_AREA = "works-or-lives-in-other-area"
+    PERSON_ASKED = "person-asked"
+    OTHER = "other"
+
+
+class WithdrawalReason(StrEnum):
+    """Why a referral was withdrawn before care ended."""
+
+    PERSON_ASKED = "person-asked"
+    CONSENT_WITHDRAWN = "consent-withdrawn"
+    SUPPORT_FOUND_ELSEWHERE = "support-found-elsewhere"
+    NO_LONGER_NEEDED = "no-longer-needed"
+    OTHER = "other"
+
+
+class ClosureReason(StrEnum):
+    """Why a referral or an episode of care was closed."""
+
+    NOT_ELIGIBLE = "not-eligible"
+    UNCONTACTABLE = "uncontactable"
+    WITHDRAWN = "withdrawn"
+    TRANSFERRED_TO_ANOTHER_HUB = "transferred-to-another-hub"
+    DECLINED_ASSESSMENT = "declined-assessment"
+    NO_FURTHER_ACTION = "no-further-action"
+    SIGNPOSTED = "signposted"
+    CARE_COMPLETED = "care-completed"
+    OTHER = "other"
+
+
+class Measure(StrEnum):
+    """Standard measures used at assessment and follow-up (DOMAIN.md, reference facts)."""
+
+    PHQ_9 = "phq-9"
+    GAD_7 = "gad-7"
+    PCL_5 = "pcl-5"
+    PC_PTSD_5 = "pc-ptsd-5"
+    WSAS = "wsas"
+    AUDIT_C = "audit-c"
+    AUDIT = "audit"
+
+
+class Phq9Band(StrEnum):
+    """PHQ-9 severity: 0-4 none, 5-9 mild, 10-14 moderate, 15-19 moderately severe, 20-27 severe."""
+
+    NONE = "none"
+    MILD = "mild"
+    MODERATE = "moderate"
+    MODERATELY_SEVERE = "moderately-severe"
+    SEVERE = "severe"
+
+
+class Gad7Band(StrEnum):
+    """GAD-7 severity: 0-4 minimal, 5-9 mild, 10-14 moderate, 15-21 severe."""
+
+    MINIMAL = "minimal"
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+class WsasBand(StrEnum):
+    """WSAS impairment: < 10 subclinical, 10-20 significant, > 20 moderately severe or worse."""
+
+    SUBCLINICAL = "subclinical"
+    SIGNIFICANT = "significant"
+    MODERATELY_SEVERE_OR_WORSE = "moderately-severe-or-worse"
+
+
+class RiskLevel(StrEnum):
+    """Clinician's judgement of risk after assessment."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+
+class EscalationRoute(StrEnum):
+    """Where a risk was escalated to."""
+
+    CRISIS_TEAM = "crisis-team"
+    EMERGENCY_SERVICES = "emergency-services"
+    GP = "gp"
+    SECONDARY_CARE_MENTAL_HEALTH = "secondary-care-mental-health"
+    SAFEGUARDING = "safeguarding"
+    OTHER = "other"
+
+
+class WorkSituation(StrEnum):
+    """The person's work situation when assessed or followed up."""
+
+    AT_WORK = "at-work"
+    AT_WORK_WITH_ADJUSTMENTS = "at-work-with-adjustments"
+    OFF_SICK = "off-sick"
+    OTHER = "other"
+
+
+class OutcomeDecision(StrEnum):
+    """Outcome of a rapid assessment; an assessment may have several."""
+
+    SIGNPOST = "signpost"
+    REFER_ON = "refer-on"
+    LIAISE_OCCUPATIONAL_HEALTH = "liaise-occupational-health"  # only with the person's consent
+    MONITOR = "monitor"
+    TRANSFER_TO_ANOTHER_HUB = "transfer-to-another-hub"
+    NO_FURTHER_ACTION = "no-further-action"
+
+
+class Discipline(StrEnum):
+    """Professional discipline of a hub clinician (seed, section 4)."""
+
+    PSYCHOLOGY = "psychology"
+    PSYCHIATRY = "psychiatry"
+    NURSING = "nursing"
+    SOCIAL_WORK = "social-work"
+    OTHER = "other"
+
+
+class OnwardReferralDeclineReason(StrEnum):
+    """Why a service declined an onward referral."""
+
+    NOT_ELIGIBLE = "not-eligible"
+    NO_CAPACITY = "no-capacity"
+    DIFFERENT_SERVICE_NEEDED = "different-service-needed"
+    PERSON_DECLINED = "person-declined"
+    OTHER = "other"
+
+
+class TreatmentEndReason(StrEnum):
+    """Why treatment through another service ended."""
+
+    COMPLETED = "completed"
+    ENDED_EARLY_BY_PERSON = "ended-early-by-person"
+    REFERRED_ELSEWHERE = "referred-elsewhere"
+    OTHER = "other"
+
+
+class ContingencyAction(StrEnum):
+    """The contingency triggered when a local service cannot respond rapidly (seed, 3.2)."""
+
+    CHASED_SERVICE = "chased-service"
+    ALTERNATIVE_LOCAL_SERVICE = "alternative-local-service"
+    NEIGHBOURING_HUB = "neighbouring-hub"
+    HUB_COMMISSIONED_SERVICE = "hub-commissioned-service"
+    INTERIM_SUPPORT_FROM_HUB = "interim-support-from-hub"
+    OTHER = "other"
+
+
+class FeedbackRating(StrEnum):
+    """Overall experience, on the Friends and Family Test response scale."""
+
+    VERY_GOOD = "very-good"
+    GOOD = "good"
+    NEITHER_GOOD_NOR_POOR = "neither-good-nor-poor"
+    POOR = "poor"
+    VERY_POOR = "very-poor"
+    DONT_KNOW = "dont-know"
+
+
+class FeedbackStage(StrEnum):
+    """When a service user gave feedback."""
+
+    AFTER_ASSESSMENT = "after-assessment"
+    AT_CLOSURE = "at-closure"
+    OTHER = "other"
+
+
+class TrainingAudience(StrEnum):
+    """Who a training session was for (seed, section 3.1: capacity in employers and teams)."""
+
+    LINE_MANAGERS = "line-managers"
+    TEAMS = "teams"
+    OCCUPATIONAL_HEALTH = "occupational-health"
+    HEALTH_AND_WELLBEING_TEAMS = "health-and-wellbeing-teams"
+    HR = "hr"
+    SENIOR_LEADERS = "senior-leaders"
+    PEER_SUPPORTERS = "peer-supporters"
+    OTHER = "other"
+
+
+class TrainingTopic(StrEnum):
+    """What a training session was about."""
+
+    HELP_SEEKING = "help-seeking"
+    SUPPORTING_STAFF_WELLBEING = "supporting-staff-wellbeing"
+    TRAUMA_INFORMED_PRACTICE = "trauma-informed-practice"
+    PSYCHOLOGICAL_FIRST_AID = "psychological-first-aid"
+    SUICIDE_PREVENTION = "suicide-prevention"
+    CULTURAL_COMPETENCE = "cultural-competence"
+    REFERRAL_PATHWAYS = "referral-pathways"
+    OTHER = "other"
+
+
+class SupervisionType(StrEnum):
+    """Supervision of hub staff (seed, section 4)."""
+
+    CLINICAL_GROUP = "clinical-group"
+    CLINICAL_ONE_TO_ONE = "clinical-one-to-one"
+    LINE_MANAGEMENT = "line-management"
+
+
+class CheckInFormat(StrEnum):
+    """A wellbeing check-in of hub staff: the team together, or one to one."""
+
+    TEAM = "team"
+    ONE_TO_ONE = "one-to-one"
+
+
+class DeadLetterReason(StrEnum):
+    """Value of the dead-letter header saying why a message was parked."""
+
+    UNDECODABLE = "undecodable"  # not UTF-8 JSON
+    CONTRACT_ERROR = "contract-error"  # envelope or data fails its schema, or unknown type/version
+    PROCESSING_FAILED = "processing-failed"  # the handler refused it for good
+    RETRIES_EXHAUSTED = "retries-exhausted"  # a transient failure that never cleared

@@ -11,9 +11,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from hubs.contracts import topics
 from hubs.contracts.registry import spec_for
 
-HUB_ID = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="hub_id must be lower-case letters, digits and dashes")
+HUB_ID = validate.Regexp(topics.HUB_ID_PATTERN, error="hub_id must be lower-case letters, digits and dashes")
 
 
 class ContractError(ValueError):
@@ -75,6 +76,9 @@ def new_envelope(
         raise ContractError(f"unknown event type {event_type}") from exc
     if spec.about_case and case_id is None:
         raise ContractError(f"{event_type} is about a case and needs a case_id")
+    if not spec.about_case and case_id is not None:
+        # Feedback and workforce events are anonymous: a case_id would link them to a person.
+        raise ContractError(f"{event_type} is not about a case and must not carry a case_id")
     schema = spec.schema()
     try:
         # Load the JSON form first so plain strings and enum members are both accepted,
@@ -116,9 +120,26 @@ def parse_envelope(message: Mapping[str, Any]) -> dict[str, Any]:
         ) from exc
     if spec.about_case and envelope["case_id"] is None:
         raise ContractError(f"{spec.event_type} needs a case_id")
+    if not spec.about_case and envelope["case_id"] is not None:
+        raise ContractError(f"{spec.event_type} must not carry a case_id")
     try:
         # Unknown fields are kept out, not refused: newer minor producers may add optional fields.
         envelope["data"] = spec.schema().load(envelope["data"], unknown="exclude")
     except ValidationError as exc:
         raise ContractError(f"{spec.event_type} v{spec.version} data is invalid", exc.messages_dict) from exc
     return envelope
+
+
+def message_key(envelope: Mapping[str, Any]) -> str:
+    """The Kafka key of an envelope: its case_id, or the aggregate id of an event not about a case."""
+    spec = spec_for(envelope["event_type"], envelope["schema_version"])
+    value = envelope["case_id"] if spec.about_case else envelope["data"][spec.key]
+    return str(_json_ready(value))
+
+
+def message_headers(envelope: Mapping[str, Any]) -> list[tuple[str, bytes]]:
+    """The Kafka headers of an envelope: its event_id and event_type, UTF-8 encoded."""
+    return [
+        (topics.EVENT_ID_HEADER, str(envelope["event_id"]).encode()),
+        (topics.EVENT_TYPE_HEADER, str(envelope["event_type"]).encode()),
+    ]

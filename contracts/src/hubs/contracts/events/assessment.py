@@ -1,1 +1,192 @@
 """Events of the assessment service: rapid assessment, measures, risk and outcome."""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from hubs.contracts import codes
+from hubs.contracts.events._common import Part, code, codes_list, optional_uuid
+from hubs.contracts.registry import event
+
+# Severity bands of the published instruments, as in DOMAIN.md "Reference facts":
+# PHQ-9 (Kroenke, Spitzer & Williams 2001), GAD-7 (Spitzer et al. 2006), WSAS (Mundt et al. 2002).
+# Each row is (lowest total of the band, band).
+PHQ9_BANDS = (
+    (0, codes.Phq9Band.NONE),
+    (5, codes.Phq9Band.MILD),
+    (10, codes.Phq9Band.MODERATE),
+    (15, codes.Phq9Band.MODERATELY_SEVERE),
+    (20, codes.Phq9Band.SEVERE),
+)
+GAD7_BANDS = (
+    (0, codes.Gad7Band.MINIMAL),
+    (5, codes.Gad7Band.MILD),
+    (10, codes.Gad7Band.MODERATE),
+    (15, codes.Gad7Band.SEVERE),
+)
+WSAS_BANDS = (
+    (0, codes.WsasBand.SUBCLINICAL),
+    (10, codes.WsasBand.SIGNIFICANT),
+    (21, codes.WsasBand.MODERATELY_SEVERE_OR_WORSE),
+)
+AUDIT_POSITIVE_AT = 8  # full AUDIT, 0-40: positive at 8 or more
+
+
+def _band(bands, total: int):
+    return [band for lowest, band in bands if total >= lowest][-1]
+
+
+def _total(maximum: int) -> fields.Integer:
+    return fields.Integer(required=True, validate=validate.Range(0, maximum))
+
+
+class _Banded(Part):
+    BANDS: tuple = ()
+
+    @validates_schema
+    def _band_matches_total(self, data, **kwargs):
+        if data["band"] != _band(self.BANDS, data["total"]):
+            raise ValidationError(f"band of a total of {data['total']} is {_band(self.BANDS, data['total'])}", "band")
+
+
+class _Screen(Part):
+    @validates_schema
+    def _positive_matches_cut_off(self, data, **kwargs):
+        if data["positive"] != (data["total"] >= data.get("cut_off", AUDIT_POSITIVE_AT)):
+            raise ValidationError("positive must be total >= cut_off", "positive")
+
+
+class Phq9Score(_Banded):
+    """PHQ-9 (depression), total 0-27."""
+
+    BANDS = PHQ9_BANDS
+    total = _total(27)
+    band = code(codes.Phq9Band)
+    item9_positive = fields.Boolean(
+        required=True, metadata={"description": "item 9 (thoughts of self-harm) scored 1 or more: a risk flag"}
+    )
+
+
+class Gad7Score(_Banded):
+    """GAD-7 (anxiety), total 0-21."""
+
+    BANDS = GAD7_BANDS
+    total = _total(21)
+    band = code(codes.Gad7Band)
+
+
+class WsasScore(_Banded):
+    """Work and Social Adjustment Scale, total 0-40."""
+
+    BANDS = WSAS_BANDS
+    total = _total(40)
+    band = code(codes.WsasBand)
+
+
+class Pcl5Score(Part):
+    """PCL-5 (PTSD checklist), total 0-80."""
+
+    total = _total(80)
+    provisional_ptsd = fields.Boolean(
+        required=True, metadata={"description": "total of 33 or more, or the DSM-5 item rule met"}
+    )
+
+
+class PcPtsd5Score(_Screen):
+    """PC-PTSD-5 (primary care PTSD screen), total 0-5."""
+
+    total = _total(5)
+    cut_off = fields.Integer(required=True, validate=validate.Range(3, 4))
+    positive = fields.Boolean(required=True)
+
+
+class AuditCScore(_Screen):
+    """AUDIT-C (alcohol), total 0-12."""
+
+    total = _total(12)
+    cut_off = fields.Integer(required=True, validate=validate.Range(4, 5))
+    positive = fields.Boolean(required=True)
+
+
+class AuditScore(_Screen):
+    """AUDIT (alcohol, full), total 0-40, positive at 8 or more."""
+
+    total = _total(40)
+    positive = fields.Boolean(required=True)
+
+
+def _measure(schema: type[Part], measure: codes.Measure) -> fields.Nested:
+    return fields.Nested(
+        schema, allow_none=True, load_default=None, metadata={"description": f"{measure.value}, when taken"}
+    )
+
+
+class MeasureScores(Part):
+    """Totals and bands of the measures taken; a measure not taken is null."""
+
+    phq9 = _measure(Phq9Score, codes.Measure.PHQ_9)
+    gad7 = _measure(Gad7Score, codes.Measure.GAD_7)
+    pcl5 = _measure(Pcl5Score, codes.Measure.PCL_5)
+    pc_ptsd5 = _measure(PcPtsd5Score, codes.Measure.PC_PTSD_5)
+    wsas = _measure(WsasScore, codes.Measure.WSAS)
+    audit_c = _measure(AuditCScore, codes.Measure.AUDIT_C)
+    audit = _measure(AuditScore, codes.Measure.AUDIT)
+
+
+# The field of MeasureScores that holds each measure.
+MEASURE_FIELDS = {
+    codes.Measure.PHQ_9: "phq9",
+    codes.Measure.GAD_7: "gad7",
+    codes.Measure.PCL_5: "pcl5",
+    codes.Measure.PC_PTSD_5: "pc_ptsd5",
+    codes.Measure.WSAS: "wsas",
+    codes.Measure.AUDIT_C: "audit_c",
+    codes.Measure.AUDIT: "audit",
+}
+
+
+@event("AssessmentCompleted", service="assessment")
+class AssessmentCompleted(Schema):
+    """A rapid clinical assessment was completed: measures, risk, work situation and outcome."""
+
+    assessment_id = fields.UUID(required=True)
+    referral_id = fields.UUID(required=True)
+    completed_at = fields.AwareDateTime(required=True)
+    multidisciplinary = fields.Boolean(required=True)
+    disciplines = codes_list(codes.Discipline, min_items=1, metadata={"description": "of the assessors"})
+    measures = fields.Nested(MeasureScores, required=True)
+    risk_level = code(codes.RiskLevel)
+    work_situation = code(codes.WorkSituation)
+    outcome_decisions = codes_list(codes.OutcomeDecision, min_items=1)
+    occupational_health_consent = fields.Boolean(
+        load_default=False,
+        metadata={"description": "the person agreed to the hub liaising with Occupational Health"},
+    )
+
+    @validates_schema
+    def _occupational_health_needs_consent(self, data, **kwargs):
+        liaise = codes.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH in data["outcome_decisions"]
+        if liaise and not data.get("occupational_health_consent"):
+            raise ValidationError("liaising with Occupational Health needs the person's consent", "outcome_decisions")
+
+
+@event("FollowUpMeasured", service="assessment")
+class FollowUpMeasured(Schema):
+    """The hub took follow-up measures, for clinical outcomes (improvement, recovery)."""
+
+    follow_up_id = fields.UUID(required=True)
+    assessment_id = fields.UUID(required=True, metadata={"description": "the assessment it is compared with"})
+    measured_at = fields.AwareDateTime(required=True)
+    measures = fields.Nested(MeasureScores, required=True)
+    work_situation = code(codes.WorkSituation, required=False)
+
+
+@event("RiskEscalated", service="assessment")
+class RiskEscalated(Schema):
+    """A risk to the person or to others was escalated to another service."""
+
+    risk_escalation_id = fields.UUID(required=True)
+    escalated_at = fields.AwareDateTime(required=True)
+    risk_level = code(codes.RiskLevel)
+    risk_to_self = fields.Boolean(required=True)
+    risk_to_others = fields.Boolean(required=True)
+    route = code(codes.EscalationRoute)
+    assessment_id = optional_uuid()

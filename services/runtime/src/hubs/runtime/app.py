@@ -30,7 +30,10 @@ SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
 # The interactive docs page loads its script and styles from a CDN.
-DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net"
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net"
+)
 
 
 def create_app(
@@ -105,8 +108,12 @@ def _instrument(app: Flask, settings: Settings) -> None:
         if endpoint not in ("/healthz", "/readyz", "/metrics"):
             log.info(
                 "request",
-                extra={"method": request.method, "endpoint": endpoint, "status": response.status_code,
-                       "duration_ms": round(elapsed * 1000, 1)},
+                extra={
+                    "method": request.method,
+                    "endpoint": endpoint,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
             )
         return response
 

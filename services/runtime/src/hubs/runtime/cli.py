@@ -145,7 +145,9 @@ def _ensure_produced_topics(definition: ServiceDefinition, settings: Settings) -
     for topic in topics:
         by_cluster.setdefault(definition.route(topic), []).append(topic)
     for cluster, names in by_cluster.items():
-        servers = settings.national_kafka_bootstrap_servers if cluster == "national" else settings.kafka_bootstrap_servers
+        servers = (
+            settings.national_kafka_bootstrap_servers if cluster == "national" else settings.kafka_bootstrap_servers
+        )
         ensure_topics(servers, names)
 
 

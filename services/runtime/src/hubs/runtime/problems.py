@@ -16,7 +16,9 @@ PROBLEM_TYPE_BASE = "https://wellbeing-hubs.nhs.example/problems/"
 class Problem(Exception):
     """Raise from a handler or view to answer with a problem document."""
 
-    def __init__(self, status: int, title: str, detail: str | None = None, errors: dict | None = None, slug: str | None = None):
+    def __init__(
+        self, status: int, title: str, detail: str | None = None, errors: dict | None = None, slug: str | None = None
+    ):
         super().__init__(detail or title)
         self.status = status
         self.title = title
@@ -26,7 +28,12 @@ class Problem(Exception):
 
 
 def problem_response(
-    status: int, title: str, detail: str | None = None, errors: Any = None, slug: str | None = None, headers: dict | None = None
+    status: int,
+    title: str,
+    detail: str | None = None,
+    errors: Any = None,
+    slug: str | None = None,
+    headers: dict | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + (slug or str(status)),

@@ -72,9 +72,7 @@ class OutboxRelay:
                 # Nothing is marked sent: the transaction rolls back and the rows are tried again.
                 OUTBOX_PUBLISH_FAILURES.labels(self._service).inc()
                 raise
-            conn.execute(
-                update(o).where(o.c.seq.in_([r.seq for r in rows])).values(sent_at=datetime.now(UTC))
-            )
+            conn.execute(update(o).where(o.c.seq.in_([r.seq for r in rows])).values(sent_at=datetime.now(UTC)))
         OUTBOX_PUBLISHED.labels(self._service).inc(len(rows))
         return len(rows)
 

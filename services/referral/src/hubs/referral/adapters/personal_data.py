@@ -16,7 +16,9 @@ class PersonalDataVault:
 
     def __init__(self, keys: list[str]):
         if not keys:
-            raise ValueError("HUBS_PERSONAL_DATA_KEYS is not set: the referral service needs a key to store personal details")
+            raise ValueError(
+                "HUBS_PERSONAL_DATA_KEYS is not set: the referral service needs a key to store personal details"
+            )
         self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
 
     @classmethod

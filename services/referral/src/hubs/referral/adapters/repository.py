@@ -39,7 +39,9 @@ class ReferralRepository:
         )
         self._session.execute(insert(personal_details).values(referral_id=referral.referral_id, sealed=sealed_personal))
         self._session.execute(
-            insert(consents).values(referral_id=referral.referral_id, sealed=sealed_consent, recorded_at=datetime.now(UTC))
+            insert(consents).values(
+                referral_id=referral.referral_id, sealed=sealed_consent, recorded_at=datetime.now(UTC)
+            )
         )
         self.seen.append(referral)
 

@@ -1,0 +1,1 @@
+"""Assessment service: rapid assessment with standard measures, risk and an outcome decision."""

@@ -1,0 +1,1 @@
+"""Care-coordination service: onward referrals, waits, monitoring, follow-up and closure."""

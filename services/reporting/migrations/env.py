@@ -1,0 +1,4 @@
+from hubs.reporting.adapters.orm import metadata
+from hubs.runtime.migrations import run_env
+
+run_env(metadata)
