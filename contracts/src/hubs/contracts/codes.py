@@ -442,12 +442,3 @@ class CheckInFormat(StrEnum):
 
     TEAM = "team"
     ONE_TO_ONE = "one-to-one"
-
-
-class DeadLetterReason(StrEnum):
-    """Value of the dead-letter header saying why a message was parked."""
-
-    UNDECODABLE = "undecodable"  # not UTF-8 JSON
-    CONTRACT_ERROR = "contract-error"  # envelope or data fails its schema, or unknown type/version
-    PROCESSING_FAILED = "processing-failed"  # the handler refused it for good
-    RETRIES_EXHAUSTED = "retries-exhausted"  # a transient failure that never cleared

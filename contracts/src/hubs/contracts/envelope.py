@@ -28,14 +28,18 @@ class ContractError(ValueError):
 class EnvelopeSchema(Schema):
     """The envelope around every event's data."""
 
-    event_id = fields.UUID(required=True)
-    event_type = fields.String(required=True)
+    event_id = fields.UUID(required=True, metadata={"description": "unique per event; also a Kafka header"})
+    event_type = fields.String(required=True, metadata={"description": "also a Kafka header"})
     schema_version = fields.Integer(required=True, validate=validate.Range(min=1))
-    occurred_at = fields.AwareDateTime(required=True, default_timezone=UTC)
-    hub_id = fields.String(required=True, validate=HUB_ID)
-    producer = fields.String(required=True)
+    occurred_at = fields.AwareDateTime(
+        required=True, default_timezone=UTC, metadata={"description": "when it happened, UTC, ISO 8601"}
+    )
+    hub_id = fields.String(required=True, validate=HUB_ID, metadata={"description": "the publishing hub"})
+    producer = fields.String(required=True, metadata={"description": "the publishing service"})
     case_id = fields.UUID(allow_none=True, load_default=None)
-    correlation_id = fields.String(allow_none=True, load_default=None)
+    correlation_id = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "ties together the events of one request"}
+    )
     data = fields.Dict(required=True)
 
 
@@ -115,9 +119,7 @@ def parse_envelope(message: Mapping[str, Any]) -> dict[str, Any]:
     try:
         spec = spec_for(envelope["event_type"], envelope["schema_version"])
     except KeyError as exc:
-        raise ContractError(
-            f"unknown event {envelope['event_type']} v{envelope['schema_version']}"
-        ) from exc
+        raise ContractError(f"unknown event {envelope['event_type']} v{envelope['schema_version']}") from exc
     if spec.about_case and envelope["case_id"] is None:
         raise ContractError(f"{spec.event_type} needs a case_id")
     if not spec.about_case and envelope["case_id"] is not None:
@@ -133,8 +135,9 @@ def parse_envelope(message: Mapping[str, Any]) -> dict[str, Any]:
 def message_key(envelope: Mapping[str, Any]) -> str:
     """The Kafka key of an envelope: its case_id, or the aggregate id of an event not about a case."""
     spec = spec_for(envelope["event_type"], envelope["schema_version"])
-    value = envelope["case_id"] if spec.about_case else envelope["data"][spec.key]
-    return str(_json_ready(value))
+    if spec.about_case:
+        return str(envelope["case_id"])
+    return ":".join(str(_json_ready(envelope["data"][field])) for field in spec.key_fields)
 
 
 def message_headers(envelope: Mapping[str, Any]) -> list[tuple[str, bytes]]:

@@ -21,11 +21,17 @@ class EventSpec:
     service: str  # the service whose topic carries it: referral, assessment, care, outreach, reporting
     about_case: bool  # True when the envelope must carry a case_id
     summary: str
-    # The Kafka key: the envelope's case_id, or for events not about a case the data field
-    # naming the aggregate, so that one aggregate's events stay in order on one partition.
+    # The Kafka key: the envelope's case_id, or for events not about a case the data field(s)
+    # naming the aggregate ("a:b" joins the values of fields a and b with a colon), so that
+    # one aggregate's events stay in order on one partition.
     key: str = CASE_KEY
     # True for what leaves the hub on the national topic instead of the service's hub topic.
     national: bool = False
+
+    @property
+    def key_fields(self) -> tuple[str, ...]:
+        """The data fields whose values make the Kafka key; empty when it is the case_id."""
+        return () if self.about_case else tuple(self.key.split(":"))
 
     @property
     def name(self) -> str:
@@ -53,8 +59,8 @@ def event(
 ):
     """Class decorator registering a marshmallow schema as the data of an event version.
 
-    `key` names the data field used as the Kafka key of an event not about a case; events
-    about a case are keyed by the envelope's case_id."""
+    `key` names the data field(s) used as the Kafka key of an event not about a case
+    ("a:b" for several, joined with a colon); events about a case are keyed by case_id."""
 
     def register(schema: type[Schema]) -> type[Schema]:
         where = f"event {event_type} v{version}"
@@ -72,8 +78,8 @@ def event(
                 raise ValueError(f"{where}: an event about a case is keyed by case_id")
             message_key = CASE_KEY
         else:
-            if key is None or key not in schema._declared_fields:
-                raise ValueError(f"{where}: an event not about a case needs key=<one of its data fields>")
+            if key is None or not set(key.split(":")) <= set(schema._declared_fields):
+                raise ValueError(f"{where}: an event not about a case needs key=<its data field(s), a:b>")
             message_key = key
         CATALOGUE[(event_type, version)] = EventSpec(
             event_type, version, schema, service, about_case, summary, message_key, national

@@ -27,30 +27,25 @@ def dlq_topic(topic: str) -> str:
 EVENT_ID_HEADER = "event_id"
 EVENT_TYPE_HEADER = "event_type"
 
-# Kafka headers a consumer adds when it parks a message on `<topic>.dlq`. The value and key
-# are the original ones, byte for byte; the original headers are kept beside these.
-DLQ_ORIGIN_TOPIC = "dlq.origin.topic"
-DLQ_ORIGIN_PARTITION = "dlq.origin.partition"
-DLQ_ORIGIN_OFFSET = "dlq.origin.offset"
-DLQ_EVENT_ID = "dlq.event_id"
-DLQ_ERROR_TYPE = "dlq.error.type"
-DLQ_ERROR_MESSAGE = "dlq.error.message"
-DLQ_ATTEMPTS = "dlq.attempts"
-DLQ_CONSUMER_GROUP = "dlq.consumer.group"
-DLQ_FAILED_AT = "dlq.failed_at"
+# Kafka headers of a message parked on `<topic>.dlq` (written by hubs.runtime's consumer).
+# The key and value are the original ones, byte for byte. Header values are UTF-8 strings.
+DLQ_ORIGIN_TOPIC = "origin_topic"
+DLQ_ORIGIN_PARTITION = "origin_partition"
+DLQ_ORIGIN_OFFSET = "origin_offset"
+DLQ_EVENT_ID = "event_id"
+DLQ_ERROR_TYPE = "error_type"
+DLQ_ERROR = "error"
+DLQ_ATTEMPTS = "attempts"
+DLQ_CONSUMER = "consumer"
 
-# name: (required, what it says). Header values are UTF-8 strings.
-DLQ_HEADERS: dict[str, tuple[bool, str]] = {
-    DLQ_ORIGIN_TOPIC: (True, "the topic the message was read from"),
-    DLQ_ORIGIN_PARTITION: (True, "its partition, in decimal"),
-    DLQ_ORIGIN_OFFSET: (True, "its offset, in decimal"),
-    DLQ_EVENT_ID: (False, "the envelope's event_id, when the message could be read that far"),
-    DLQ_ERROR_TYPE: (True, "why it was parked: one of codes.DeadLetterReason"),
-    DLQ_ERROR_MESSAGE: (
-        False,
-        "a short reason, e.g. field-level contract errors; never payload values or personal data",
-    ),
-    DLQ_ATTEMPTS: (True, "how many times processing was tried, in decimal"),
-    DLQ_CONSUMER_GROUP: (False, "the consumer group that gave up on it"),
-    DLQ_FAILED_AT: (False, "when it was parked, UTC, ISO 8601"),
+# name: what it says. Every one is present on every dead letter.
+DLQ_HEADERS: dict[str, str] = {
+    DLQ_ORIGIN_TOPIC: "the topic the message was read from",
+    DLQ_ORIGIN_PARTITION: "its partition, in decimal",
+    DLQ_ORIGIN_OFFSET: "its offset, in decimal",
+    DLQ_EVENT_ID: "the envelope's event_id; empty when the message could not be read that far",
+    DLQ_ERROR_TYPE: "the class name of the error, e.g. ContractError for a message that fails its contract",
+    DLQ_ERROR: "a short reason, at most 500 characters; never payload values or personal data",
+    DLQ_ATTEMPTS: "how many times processing was tried, in decimal",
+    DLQ_CONSUMER: "the name of the consumer that gave up on it",
 }

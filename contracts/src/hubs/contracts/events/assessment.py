@@ -43,15 +43,19 @@ class _Banded(Part):
 
     @validates_schema
     def _band_matches_total(self, data, **kwargs):
-        if data["band"] != _band(self.BANDS, data["total"]):
-            raise ValidationError(f"band of a total of {data['total']} is {_band(self.BANDS, data['total'])}", "band")
+        expected = _band(self.BANDS, data["total"])
+        if data["band"] != expected:
+            raise ValidationError(f"a total of {data['total']} is in band {expected.value}", "band")
 
 
 class _Screen(Part):
+    FIXED_CUT_OFF: int | None = None  # for screens whose cut-off is not a setting
+
     @validates_schema
     def _positive_matches_cut_off(self, data, **kwargs):
-        if data["positive"] != (data["total"] >= data.get("cut_off", AUDIT_POSITIVE_AT)):
-            raise ValidationError("positive must be total >= cut_off", "positive")
+        cut_off = data.get("cut_off", self.FIXED_CUT_OFF)
+        if data["positive"] != (data["total"] >= cut_off):
+            raise ValidationError(f"positive means a total of {cut_off} or more", "positive")
 
 
 class Phq9Score(_Banded):
@@ -109,26 +113,26 @@ class AuditCScore(_Screen):
 class AuditScore(_Screen):
     """AUDIT (alcohol, full), total 0-40, positive at 8 or more."""
 
+    FIXED_CUT_OFF = AUDIT_POSITIVE_AT
     total = _total(40)
     positive = fields.Boolean(required=True)
 
 
-def _measure(schema: type[Part], measure: codes.Measure) -> fields.Nested:
-    return fields.Nested(
-        schema, allow_none=True, load_default=None, metadata={"description": f"{measure.value}, when taken"}
-    )
+def _measure(schema: type[Part]) -> fields.Nested:
+    description = f"{(schema.__doc__ or '').strip()} Null when not taken."
+    return fields.Nested(schema, allow_none=True, load_default=None, metadata={"description": description})
 
 
 class MeasureScores(Part):
     """Totals and bands of the measures taken; a measure not taken is null."""
 
-    phq9 = _measure(Phq9Score, codes.Measure.PHQ_9)
-    gad7 = _measure(Gad7Score, codes.Measure.GAD_7)
-    pcl5 = _measure(Pcl5Score, codes.Measure.PCL_5)
-    pc_ptsd5 = _measure(PcPtsd5Score, codes.Measure.PC_PTSD_5)
-    wsas = _measure(WsasScore, codes.Measure.WSAS)
-    audit_c = _measure(AuditCScore, codes.Measure.AUDIT_C)
-    audit = _measure(AuditScore, codes.Measure.AUDIT)
+    phq9 = _measure(Phq9Score)
+    gad7 = _measure(Gad7Score)
+    pcl5 = _measure(Pcl5Score)
+    pc_ptsd5 = _measure(PcPtsd5Score)
+    wsas = _measure(WsasScore)
+    audit_c = _measure(AuditCScore)
+    audit = _measure(AuditScore)
 
 
 # The field of MeasureScores that holds each measure.

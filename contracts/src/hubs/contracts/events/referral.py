@@ -23,14 +23,10 @@ class ReferralReceived(Schema):
     ethnic_category = fields.Enum(codes.EthnicCategory, by_value=True, allow_none=True, load_default=None)
     sexual_orientation = fields.Enum(codes.SexualOrientation, by_value=True, allow_none=True, load_default=None)
     gender_identity = fields.Enum(codes.GenderIdentity, by_value=True, allow_none=True, load_default=None)
-    gender_same_as_at_birth = fields.Enum(
-        codes.GenderSameAsAtBirth, by_value=True, allow_none=True, load_default=None
-    )
+    gender_same_as_at_birth = fields.Enum(codes.GenderSameAsAtBirth, by_value=True, allow_none=True, load_default=None)
     age_band = fields.Enum(codes.AgeBand, by_value=True, allow_none=True, load_default=None)
     disability = fields.Enum(codes.Disability, by_value=True, allow_none=True, load_default=None)
-    heard_of_hub_via = fields.String(
-        allow_none=True, load_default=None, validate=validate.Length(max=64)
-    )
+    heard_of_hub_via = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
 
 
 @event("ReferralTriaged", service="referral")

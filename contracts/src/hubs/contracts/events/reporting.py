@@ -1,11 +1,16 @@
-"""The one event that leaves a hub: its period report, counts only, after suppression."""
+"""Events of the reporting service: imported figures, and the hub's period report, the one
+event that leaves a hub (counts only, after small-number suppression)."""
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from hubs.contracts import codes
+from hubs.contracts.events._common import code, count
 from hubs.contracts.registry import event
 
 SUPPRESSED = "*"
+# Periods as the reporting service names them: 2021-W05 (ISO week), 2021-01 (month),
+# 2020-21-Q4 (financial quarter, Q1 is April to June) and 2020-21 (financial year).
+PERIOD_PATTERN = r"^\d{4}-(W(0[1-9]|[1-4]\d|5[0-3])|\d{2}|\d{2}-Q[1-4])$"
 
 
 class SuppressedCount(fields.Field):
@@ -22,13 +27,26 @@ class SuppressedCount(fields.Field):
         return value
 
 
-@event("HubPeriodReport", service="reporting", about_case=False)
+@event("SicknessAbsenceImported", service="reporting", about_case=False, key="period_type:period")
+class SicknessAbsenceImported(Schema):
+    """Employers' sickness absence for mental health reasons in the ICS/STP area was imported."""
+
+    import_id = fields.UUID(required=True)
+    imported_at = fields.AwareDateTime(required=True)
+    period_type = code(codes.PeriodType)
+    period = fields.String(required=True, validate=validate.Regexp(PERIOD_PATTERN))
+    employer_count = count(metadata={"description": "employers whose figures are included"})
+    days_lost_mental_health = fields.Float(required=True, validate=validate.Range(min=0))
+    days_lost_all_causes = fields.Float(allow_none=True, load_default=None, validate=validate.Range(min=0))
+
+
+@event("HubPeriodReport", service="reporting", about_case=False, key="hub_id:period_type:period", national=True)
 class HubPeriodReport(Schema):
     """A hub's monitoring data set for one period; the newest version wins."""
 
     hub_id = fields.String(required=True)
     region = fields.Enum(codes.Region, by_value=True, required=True)
-    period_type = fields.String(required=True, validate=validate.OneOf(["week", "month", "quarter", "financial-year"]))
+    period_type = fields.String(required=True, validate=validate.OneOf([p.value for p in codes.PeriodType]))
     period = fields.String(required=True)
     report_version = fields.Integer(required=True, validate=validate.Range(min=1))
     figures = fields.Dict(keys=fields.String(), values=SuppressedCount(), required=True)

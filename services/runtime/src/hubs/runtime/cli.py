@@ -17,7 +17,7 @@ from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.logging import configure_logging
 from hubs.runtime.migrations import upgrade
 from hubs.runtime.relay import OutboxRelay
-from hubs.runtime.service import ServiceDefinition
+from hubs.runtime.service import ServiceDefinition, Wiring
 from hubs.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,15 +75,29 @@ def run_api(definition: ServiceDefinition, settings: Settings) -> None:
 
 def run_worker(definition: ServiceDefinition, settings: Settings) -> None:
     stop = StopSignal().install()
-    wiring = definition.bootstrap(settings)
     _serve_metrics(settings)
+    threads = start_worker(definition, settings, stop)
+    log.info("worker started")
+    if not threads:
+        while not stop.wait(1.0):
+            pass
+    for thread in threads:
+        thread.join()
+    log.info("worker stopped")
+
+
+def start_worker(
+    definition: ServiceDefinition, settings: Settings, stop: StopSignal, wiring: Wiring | None = None
+) -> list[threading.Thread]:
+    """Start one thread per consumer of the service; they end when `stop` is set."""
+    wiring = wiring or definition.bootstrap(settings)
     specs = definition.consumers(wiring)
     topics = [t for spec in specs for t in spec.topics]
     ensure_topics(settings.kafka_bootstrap_servers, topics + [dlq_topic(t) for t in topics])
-    dlq_producer = make_producer(settings.kafka_bootstrap_servers, f"{settings.producer_name}-dlq")
     threads = []
     for spec in specs:
         group = f"{settings.topic_prefix}{settings.hub_id}.{definition.name}.{spec.name}"
+        dlq_producer = make_producer(settings.kafka_bootstrap_servers, f"{settings.producer_name}-{spec.name}-dlq")
         consumer = EventConsumer(
             name=spec.name,
             service=definition.name,
@@ -98,23 +112,37 @@ def run_worker(definition: ServiceDefinition, settings: Settings) -> None:
             after_batch=spec.after_batch,
             on_idle=spec.on_idle,
         )
-        thread = threading.Thread(target=consumer.run, args=(stop,), name=spec.name)
+
+        def consume(consumer: EventConsumer = consumer, producer=dlq_producer) -> None:
+            try:
+                consumer.run(stop)
+            finally:
+                producer.close(timeout=10)
+
+        thread = threading.Thread(target=consume, name=f"{definition.name}-{spec.name}", daemon=True)
         thread.start()
         threads.append(thread)
-    log.info("worker started", extra={"consumers": [s.name for s in specs]})
-    if not threads:
-        while not stop.wait(1.0):
-            pass
-    for thread in threads:
-        thread.join()
-    dlq_producer.close(timeout=10)
-    log.info("worker stopped")
+    return threads
 
 
 def run_relay(definition: ServiceDefinition, settings: Settings) -> None:
     stop = StopSignal().install()
-    wiring = definition.bootstrap(settings)
     _serve_metrics(settings)
+    relay, producers = build_relay(definition, settings)
+    log.info("relay started")
+    try:
+        relay.run(stop, settings.relay_idle_seconds)
+    finally:
+        for producer in producers.values():
+            producer.close(timeout=10)
+    log.info("relay stopped")
+
+
+def build_relay(
+    definition: ServiceDefinition, settings: Settings, wiring: Wiring | None = None
+) -> tuple[OutboxRelay, dict]:
+    """The service's outbox relay and the producers it publishes with."""
+    wiring = wiring or definition.bootstrap(settings)
     producers = {"default": make_producer(settings.kafka_bootstrap_servers, f"{settings.producer_name}-relay")}
     if definition.route is not None:
         producers["national"] = make_producer(
@@ -129,11 +157,7 @@ def run_relay(definition: ServiceDefinition, settings: Settings) -> None:
         batch_size=settings.relay_batch_size,
         route=definition.route,
     )
-    log.info("relay started")
-    relay.run(stop, settings.relay_idle_seconds)
-    for producer in producers.values():
-        producer.close(timeout=10)
-    log.info("relay stopped")
+    return relay, producers
 
 
 def _ensure_produced_topics(definition: ServiceDefinition, settings: Settings) -> None:

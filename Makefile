@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`. Everything they need is installed by them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := contracts services/runtime services/referral services/assessment \
+	services/care_coordination services/outreach services/reporting services/loadgen
+STAMP := $(VENV)/.installed
+
+.PHONY: help install run stop logs test test-unit lint format infra clean
+
+help:
+	@echo "make run        start a demo hub and the national reporting service (make stop, make logs)"
+	@echo "make test       lint and the whole suite against real Kafka and PostgreSQL"
+	@echo "make test-unit  unit and contract tests only (no broker, no database)"
+
+$(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt \
+		$(foreach p,$(PACKAGES),-e $(p))
+	touch $(STAMP)
+
+install: $(STAMP) contracts/node_modules/.package-lock.json
+
+contracts/node_modules/.package-lock.json: contracts/package-lock.json
+	npm ci --prefix contracts --no-audit --no-fund --silent
+
+infra: install
+	bash infra/kafka/kafka.sh fetch
+
+run: infra
+	bash infra/run/run.sh start
+
+stop:
+	bash infra/run/run.sh stop
+
+logs:
+	bash infra/run/run.sh logs
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: infra lint
+	$(BIN)/python -m pytest
+
+test-unit: install
+	$(BIN)/python -m pytest -m "not integration and not e2e and not reliability" \
+		tests/contract services/*/tests/unit
+
+clean:
+	rm -rf $(VENV) var contracts/node_modules

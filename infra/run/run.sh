@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Starts (and stops) a demo hub and the national reporting service on this machine:
+# Kafka from infra/kafka, SQLite files (or DATABASE_URL), every process under honcho.
+#   run.sh start | stop | logs | status
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+VAR=${HUBS_VAR_DIR:-$ROOT/var}
+RUN=$VAR/run
+export HUBS_VAR_DIR=$VAR/data
+export HUBS_HOST=${HUBS_HOST:-127.0.0.1}
+export REFERRAL_PORT=${REFERRAL_PORT:-8001} ASSESSMENT_PORT=${ASSESSMENT_PORT:-8002} CARE_PORT=${CARE_PORT:-8003}
+export OUTREACH_PORT=${OUTREACH_PORT:-8004} REPORTING_PORT=${REPORTING_PORT:-8005} NATIONAL_PORT=${NATIONAL_PORT:-8006}
+KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
+export HUBS_HUB_ID=${HUBS_HUB_ID:-demo-hub} HUBS_HUB_NAME=${HUBS_HUB_NAME:-Demo hub} HUBS_REGION=${HUBS_REGION:-london}
+export NATIONAL_DATABASE_URL=${NATIONAL_DATABASE_URL:-sqlite:///$HUBS_VAR_DIR/national-reporting.db}
+export HUBS_RELAY_IDLE_SECONDS=${HUBS_RELAY_IDLE_SECONDS:-0.2}
+PATH=$ROOT/.venv/bin:$PATH
+
+personal_data_key() {
+  # A key for the demo only, kept beside the demo data; a real hub sets HUBS_PERSONAL_DATA_KEYS.
+  local key_file=$VAR/personal-data.key
+  [ -s "$key_file" ] || python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" >"$key_file"
+  chmod 600 "$key_file"
+  cat "$key_file"
+}
+
+wait_ready() {
+  local name=$1 url=$2 deadline=$((SECONDS + 90))
+  until curl -fsS -o /dev/null "$url"; do
+    if ((SECONDS > deadline)); then echo "$name did not become ready at $url; see make logs" >&2; return 1; fi
+    sleep 0.5
+  done
+}
+
+start() {
+  mkdir -p "$RUN" "$HUBS_VAR_DIR"
+  if [ -f "$RUN/honcho.pid" ] && kill -0 "$(cat "$RUN/honcho.pid")" 2>/dev/null; then
+    echo "already running (make stop first)"; summary; return 0
+  fi
+  export HUBS_PERSONAL_DATA_KEYS=${HUBS_PERSONAL_DATA_KEYS:-$(personal_data_key)}
+  if [ "$KAFKA_BOOTSTRAP_SERVERS" = "127.0.0.1:$KAFKA_PORT" ]; then
+    bash infra/kafka/kafka.sh start --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --dir "$VAR/kafka"
+  fi
+  for service in referral assessment care-coordination outreach reporting; do
+    "hubs-$service" migrate 2>>"$RUN/migrate.log"
+  done
+  HUBS_REPORTING_MODE=national HUBS_HUB_ID=national DATABASE_URL=$NATIONAL_DATABASE_URL \
+    hubs-reporting migrate 2>>"$RUN/migrate.log"
+  nohup honcho start -f infra/run/Procfile -d "$ROOT" --no-prefix >"$RUN/hubs.log" 2>&1 &
+  echo $! >"$RUN/honcho.pid"
+  for pair in referral:$REFERRAL_PORT assessment:$ASSESSMENT_PORT care-coordination:$CARE_PORT \
+    outreach:$OUTREACH_PORT reporting:$REPORTING_PORT national-reporting:$NATIONAL_PORT; do
+    wait_ready "${pair%%:*}" "http://$HUBS_HOST:${pair##*:}/readyz"
+  done
+  summary
+}
+
+summary() {
+  cat <<TXT
+
+wellbeing-hubs is running: hub '$HUBS_HUB_ID' ($HUBS_REGION) and the national reporting service,
+with synthetic demo data flowing every 2 seconds.
+
+  referral            http://$HUBS_HOST:$REFERRAL_PORT/docs
+  assessment          http://$HUBS_HOST:$ASSESSMENT_PORT/docs
+  care-coordination   http://$HUBS_HOST:$CARE_PORT/docs
+  outreach            http://$HUBS_HOST:$OUTREACH_PORT/docs
+  hub reporting       http://$HUBS_HOST:$REPORTING_PORT/v1/dataset
+  national reporting  http://$HUBS_HOST:$NATIONAL_PORT/v1/national/dataset
+  Kafka               $KAFKA_BOOTSTRAP_SERVERS
+  metrics             /metrics on every API; relays on port+1100, workers on port+1200
+  logs                make logs   (file: $RUN/hubs.log)
+  stop                make stop
+
+Try a self-referral:
+  curl -s -X POST http://$HUBS_HOST:$REFERRAL_PORT/v1/self-referrals -H 'Content-Type: application/json' \\
+    -d '{"name":"Sam Example","risk_screen":{"thoughts_of_self_harm":false,"risk_to_others":false},"consent_to_contact":true}'
+TXT
+}
+
+stop() {
+  if [ -f "$RUN/honcho.pid" ]; then
+    local pid; pid=$(cat "$RUN/honcho.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$RUN/honcho.pid"
+  fi
+  bash infra/kafka/kafka.sh stop --dir "$VAR/kafka" || true
+  echo "stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  logs) exec tail -n 100 -F "$RUN/hubs.log" ;;
+  status) summary ;;
+  *) echo "usage: $0 start|stop|logs|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,1 @@
+"""Synthetic, seeded demo data for a running hub (never real people)."""

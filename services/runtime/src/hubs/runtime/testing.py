@@ -1,0 +1,227 @@
+"""pytest fixtures that hand real infrastructure to integration and end-to-end tests.
+
+HUBS_TEST_INFRA chooses where the broker and the database come from:
+  local (default)  the project's own scripts: Kafka from Maven Central jars, a throwaway
+                   PostgreSQL cluster made with initdb; started once per test run
+  testcontainers   Kafka and PostgreSQL containers (needs a Docker daemon)
+  external         KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL are given
+Tests are isolated by a unique hub id (hence unique topics) and a schema per service."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from hubs.runtime.cli import build_relay, start_worker
+from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.migrations import upgrade
+from hubs.runtime.service import ServiceDefinition, Wiring
+from hubs.runtime.settings import Settings
+
+
+@dataclass
+class Infra:
+    """Where the test run's broker and database are."""
+
+    kafka_bootstrap_servers: str
+    database_url: str
+    mode: str
+    repo_root: Path
+    kafka_dir: Path | None = None
+    kafka_ports: tuple[int, int] | None = None
+    stops: list[Callable[[], None]] = field(default_factory=list)
+
+    def kafka_script(self, *args: str) -> str:
+        """Run infra/kafka/kafka.sh against this run's broker (local mode only: fault tests)."""
+        if self.kafka_dir is None or self.kafka_ports is None:
+            raise RuntimeError("the broker is not ours to stop or start in this mode")
+        port, controller = self.kafka_ports
+        extra = ["--port", str(port), "--controller-port", str(controller)] if args[0] == "start" else []
+        done = subprocess.run(
+            ["bash", str(self.repo_root / "infra/kafka/kafka.sh"), *args, *extra, "--dir", str(self.kafka_dir)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _script_value(output: str, name: str) -> str:
+    for line in output.splitlines():
+        if line.startswith(name + "="):
+            return line.split("=", 1)[1].strip()
+    raise RuntimeError(f"{name} not printed by the start script:\n{output}")
+
+
+def _start_local(repo_root: Path) -> Infra:
+    work = Path(tempfile.mkdtemp(prefix="hubs-test-"))
+    work.chmod(0o755)
+    kafka_dir = work / "kafka"
+    pg_dir = work / "postgres"
+    kafka_port, controller_port, pg_port = free_port(), free_port(), free_port()
+
+    def run(*cmd: str) -> str:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    kafka_sh = str(repo_root / "infra/kafka/kafka.sh")
+    pg_sh = str(repo_root / "infra/postgres/postgres.sh")
+    pg_out = run("bash", pg_sh, "start", "--port", str(pg_port), "--dir", str(pg_dir))
+    infra = Infra(
+        kafka_bootstrap_servers="",
+        database_url=_script_value(pg_out, "DATABASE_URL"),
+        mode="local",
+        repo_root=repo_root,
+        kafka_dir=kafka_dir,
+        kafka_ports=(kafka_port, controller_port),
+    )
+    infra.stops.append(lambda: run("bash", pg_sh, "stop", "--dir", str(pg_dir)))
+    kafka_out = run(
+        "bash", kafka_sh, "start", "--port", str(kafka_port), "--controller-port", str(controller_port),
+        "--dir", str(kafka_dir),
+    )  # fmt: skip
+    infra.kafka_bootstrap_servers = _script_value(kafka_out, "KAFKA_BOOTSTRAP_SERVERS")
+    infra.stops.append(lambda: run("bash", kafka_sh, "stop", "--dir", str(kafka_dir)))
+    return infra
+
+
+def _start_testcontainers(repo_root: Path) -> Infra:
+    try:
+        import docker
+
+        docker.from_env().ping()
+    except Exception:
+        pytest.skip("HUBS_TEST_INFRA=testcontainers but no Docker daemon answers")
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.postgres import PostgresContainer
+
+    kafka = KafkaContainer("apache/kafka:4.1.1").with_kraft().start()
+    postgres = PostgresContainer("postgres:17", driver="psycopg").start()
+    infra = Infra(kafka.get_bootstrap_server(), postgres.get_connection_url(), "testcontainers", repo_root)
+    infra.stops += [kafka.stop, postgres.stop]
+    return infra
+
+
+@pytest.fixture(scope="session")
+def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
+    """The broker and database of this test run, started once and stopped at the end."""
+    mode = os.environ.get("HUBS_TEST_INFRA", "local")
+    root = Path(request.config.rootpath)
+    if mode == "local":
+        started = _start_local(root)
+    elif mode == "testcontainers":
+        started = _start_testcontainers(root)
+    elif mode == "external":
+        started = Infra(os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["DATABASE_URL"], "external", root)
+    else:
+        raise pytest.UsageError(f"HUBS_TEST_INFRA must be local, testcontainers or external, not {mode!r}")
+    try:
+        yield started
+    finally:
+        for stop in reversed(started.stops):
+            stop()
+
+
+@pytest.fixture
+def hub_id() -> str:
+    """A hub id no other test uses, so its topics are its own."""
+    return f"t{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def make_settings(infra: Infra, hub_id: str) -> Callable[..., Settings]:
+    """Settings for a service of the test's hub, in a schema of its own."""
+
+    def make(service: str, **overrides: object) -> Settings:
+        schema = f"{service.replace('-', '_')}_{overrides.pop('schema_suffix', '')}{hub_id}"
+        base = Settings.from_env(service)
+        settings = replace(
+            base,
+            hub_id=hub_id,
+            region="london",
+            database_url=infra.database_url,
+            database_schema=schema,
+            kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
+            national_kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
+            topic_prefix=f"test-{hub_id}.",
+            consumer_retry_base_seconds=0.05,
+            consumer_retry_max_seconds=0.5,
+            relay_idle_seconds=0.05,
+        )
+        return replace(settings, **overrides) if overrides else settings
+
+    return make
+
+
+class RunningService:
+    """One service of a test hub: migrated, with its API as a test client and, when
+    started, its worker and relay running in threads against the real broker."""
+
+    def __init__(self, definition: ServiceDefinition, settings: Settings):
+        self.definition = definition
+        self.settings = settings
+        upgrade(settings, definition.migrations_dir)
+        self.wiring: Wiring = definition.bootstrap(settings)
+        self.app = definition.create_app(self.wiring)
+        self.client: FlaskClient = self.app.test_client()
+        self.stop = StopSignal()
+        self._threads: list[threading.Thread] = []
+
+    def start_worker(self) -> RunningService:
+        self._threads += start_worker(self.definition, self.settings, self.stop, self.wiring)
+        return self
+
+    def start_relay(self) -> RunningService:
+        relay, producers = build_relay(self.definition, self.settings, self.wiring)
+
+        def publish() -> None:
+            try:
+                relay.run(self.stop, self.settings.relay_idle_seconds)
+            finally:
+                for producer in producers.values():
+                    producer.close(timeout=10)
+
+        thread = threading.Thread(target=publish, name=f"{self.definition.name}-relay", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def close(self) -> None:
+        self.stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+        self.wiring.engine.dispose()
+
+
+@pytest.fixture
+def run_service(make_settings) -> Iterator[Callable[..., RunningService]]:
+    """Start services of the test's hub; everything started is stopped after the test."""
+    running: list[RunningService] = []
+
+    def start(definition: ServiceDefinition, **overrides: object) -> RunningService:
+        service = RunningService(definition, make_settings(definition.name, **overrides))
+        running.append(service)
+        return service
+
+    yield start
+    for service in reversed(running):
+        service.close()

@@ -1,0 +1,103 @@
+"""A self-referral travels through real Kafka and PostgreSQL from the referral service to
+the national data set, passing every service of the hub on the way."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import pytest
+from cryptography.fernet import Fernet
+
+from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
+from hubs.care_coordination.bootstrap import DEFINITION as CARE
+from hubs.outreach.bootstrap import DEFINITION as OUTREACH
+from hubs.referral.bootstrap import DEFINITION as REFERRAL
+from hubs.reporting.bootstrap import DEFINITION as REPORTING
+from hubs.reporting.domain.periods import periods_of
+
+pytestmark = pytest.mark.e2e
+
+SELF_REFERRAL = {
+    "name": "Canary Person-Q7X",
+    "email": "canary.q7x@example.org",
+    "staff_group": "nursing-and-midwifery",
+    "employment_type": "bank",
+    "at_risk_factors": ["bame"],
+    "demographics": {"ethnic_category": "M", "age_band": "25-34"},
+    "risk_screen": {"thoughts_of_self_harm": False, "risk_to_others": False},
+    "consent_to_contact": True,
+}
+
+
+def eventually(check: Callable[[], object], timeout: float = 30.0, interval: float = 0.2):
+    """The first truthy result of `check` within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
+        time.sleep(interval)
+
+
+def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_id):
+    referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}).start_relay()
+    assessment = run_service(ASSESSMENT).start_worker().start_relay()
+    care = run_service(CARE).start_worker().start_relay()
+    outreach = run_service(OUTREACH).start_relay()
+    reporting = run_service(REPORTING).start_worker().start_relay()
+    national = run_service(REPORTING, reporting_mode="national", schema_suffix="national_").start_worker()
+
+    case_ids = []
+    for _ in range(12):
+        answer = referral.client.post("/v1/self-referrals", json=SELF_REFERRAL)
+        assert answer.status_code == 201, answer.get_json()
+    case_ids = [q["case_id"] for q in referral.client.get("/v1/queue").get_json()]
+    assert len(case_ids) == 12
+
+    # The assessment service turned every referral into an assessment to do.
+    to_do = eventually(lambda: len(assessment.client.get("/v1/assessments").get_json()) == 12 or None)
+    assert to_do
+    answer = care.client.post(
+        "/v1/onward-referrals",
+        json={"case_id": case_ids[0], "service_type": "talking-therapies", "made_on": date.today().isoformat()},
+    )
+    assert answer.status_code == 201, answer.get_json()
+    answer = outreach.client.post(
+        "/v1/outreach-events",
+        json={"kind": "inreach", "held_on": date.today().isoformat(), "attendance": 23, "staff_groups": ["ambulance"]},
+    )
+    assert answer.status_code == 201, answer.get_json()
+
+    month = periods_of(datetime.now(UTC).date())["month"]
+
+    def hub_figures():
+        figures = reporting.client.get("/v1/dataset").get_json()["figures"]
+        return figures if figures.get("self_referrals") == 12 and figures.get("outreach_events_held") == 1 else None
+
+    figures = eventually(hub_figures)
+    assert figures["onward_referrals_made"] == 1
+    assert figures["outreach_attendance"] == 23
+
+    # 12 self-referrals leave the hub rounded to the nearest 5; one onward referral and one
+    # event are suppressed; attendance of 23 is rounded to 25.
+    expected = {
+        "self_referrals": 10,
+        "onward_referrals_made": "*",
+        "onward_referrals.talking-therapies": "*",
+        "outreach_events_held": "*",
+        "outreach_attendance": 25,
+    }
+
+    def national_report():
+        dataset = national.client.get("/v1/national/dataset").get_json()
+        assert dataset["period"] == month
+        mine = [h for h in dataset["hubs"] if h["hub_id"] == hub_id]
+        return mine[0] if mine and mine[0]["figures"] == expected else None
+
+    report = eventually(national_report)
+    assert report["region"] == "london"
+    assert report["report_version"] >= 1
