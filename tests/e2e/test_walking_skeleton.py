@@ -43,7 +43,7 @@ def eventually(check: Callable[[], object], timeout: float = 30.0, interval: flo
         time.sleep(interval)
 
 
-def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_id):
+def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_id, tokens):
     referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}).start_relay()
     assessment = run_service(ASSESSMENT).start_worker().start_relay()
     care = run_service(CARE).start_worker().start_relay()
@@ -55,19 +55,23 @@ def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_i
     for _ in range(12):
         answer = referral.client.post("/v1/self-referrals", json=SELF_REFERRAL)
         assert answer.status_code == 201, answer.get_json()
-    case_ids = [q["case_id"] for q in referral.client.get("/v1/queue").get_json()]
+    case_ids = [q["case_id"] for q in referral.client.get("/v1/queue", headers=tokens("clinician")).get_json()]
     assert len(case_ids) == 12
 
     # The assessment service turned every referral into an assessment to do.
-    to_do = eventually(lambda: len(assessment.client.get("/v1/assessments").get_json()) == 12 or None)
+    to_do = eventually(
+        lambda: len(assessment.client.get("/v1/assessments", headers=tokens("clinician")).get_json()) == 12 or None
+    )
     assert to_do
     answer = care.client.post(
         "/v1/onward-referrals",
+        headers=tokens("clinician"),
         json={"case_id": case_ids[0], "service_type": "talking-therapies", "made_on": date.today().isoformat()},
     )
     assert answer.status_code == 201, answer.get_json()
     answer = outreach.client.post(
         "/v1/outreach-events",
+        headers=tokens("hub-lead"),
         json={"kind": "inreach", "held_on": date.today().isoformat(), "attendance": 23, "staff_groups": ["ambulance"]},
     )
     assert answer.status_code == 201, answer.get_json()
@@ -75,7 +79,7 @@ def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_i
     month = periods_of(datetime.now(UTC).date())["month"]
 
     def hub_figures():
-        figures = reporting.client.get("/v1/dataset").get_json()["figures"]
+        figures = reporting.client.get("/v1/dataset", headers=tokens("hub-lead")).get_json()["figures"]
         return figures if figures.get("self_referrals") == 12 and figures.get("outreach_events_held") == 1 else None
 
     figures = eventually(hub_figures)
@@ -93,7 +97,9 @@ def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_i
     }
 
     def national_report():
-        dataset = national.client.get("/v1/national/dataset").get_json()
+        dataset = national.client.get(
+            "/v1/national/dataset", headers=tokens("national-analyst", hub="national")
+        ).get_json()
         assert dataset["period"] == month
         mine = [h for h in dataset["hubs"] if h["hub_id"] == hub_id]
         return mine[0] if mine and mine[0]["figures"] == expected else None

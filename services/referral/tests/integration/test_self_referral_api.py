@@ -38,15 +38,15 @@ def test_self_referral_is_accepted_with_a_reference_and_next_steps(referral):
     assert accepted["reference"] and accepted["next_steps"]
 
 
-def test_urgent_referral_jumps_the_queue(referral):
+def test_urgent_referral_jumps_the_queue(referral, tokens):
     routine = referral.client.post("/v1/self-referrals", json=body()).get_json()
     urgent = referral.client.post("/v1/self-referrals", json=body(self_harm=True)).get_json()
     assert "999" in urgent["next_steps"]
-    queue = referral.client.get("/v1/queue").get_json()
+    queue = referral.client.get("/v1/queue", headers=tokens("clinician")).get_json()
     assert [q["referral_id"] for q in queue] == [urgent["referral_id"], routine["referral_id"]]
 
 
-def test_invalid_referral_gets_problem_json_with_field_messages_and_stores_nothing(referral):
+def test_invalid_referral_gets_problem_json_with_field_messages_and_stores_nothing(referral, tokens):
     answer = referral.client.post(
         "/v1/self-referrals",
         json={"risk_screen": {"thoughts_of_self_harm": "maybe"}, "consent_to_contact": False, "staff_group": "x"},
@@ -56,7 +56,7 @@ def test_invalid_referral_gets_problem_json_with_field_messages_and_stores_nothi
     problem = answer.get_json()
     assert problem["status"] == 422
     assert set(problem["errors"]) >= {"name", "consent_to_contact", "staff_group", "risk_screen"}
-    assert referral.client.get("/v1/queue").get_json() == []
+    assert referral.client.get("/v1/queue", headers=tokens("clinician")).get_json() == []
 
 
 def test_malformed_json_is_a_client_error_not_a_server_error(referral):

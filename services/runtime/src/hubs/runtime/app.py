@@ -12,6 +12,7 @@ from flask import Flask, Response, g, request
 from flask_smorest import Api
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from hubs.runtime.auth import verifier_from_settings
 from hubs.runtime.logging import correlation_id, request_id
 from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from hubs.runtime.problems import problem_response, register_problem_handlers
@@ -59,7 +60,9 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.extensions["hubs_settings"] = settings
+    app.extensions["hubs_token_verifier"] = verifier_from_settings(settings.extra)
     api = Api(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     register_problem_handlers(app)
     _instrument(app, settings)
 

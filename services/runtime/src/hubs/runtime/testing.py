@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from hubs.runtime import dev_issuer
 from hubs.runtime.cli import build_relay, start_worker
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.migrations import upgrade
@@ -121,6 +122,22 @@ def _start_testcontainers(repo_root: Path) -> Infra:
     return infra
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests sign their tokens with a dev issuer key of their own, never a developer's.
+    if "HUBS_DEV_ISSUER_KEY_FILE" not in os.environ:
+        os.environ["HUBS_DEV_ISSUER_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="hubs-dev-issuer-")) / "key.pem")
+
+
+@pytest.fixture
+def tokens(hub_id: str) -> Callable[..., dict[str, str]]:
+    """`tokens("clinician")` gives the Authorization header of a clinician of the test's hub."""
+
+    def header(*roles: str, hub: str | None = None, **claims: object) -> dict[str, str]:
+        return {"Authorization": "Bearer " + dev_issuer.issue(hub or hub_id, list(roles), **claims)}
+
+    return header
+
+
 @pytest.fixture(scope="session")
 def infra(request: pytest.FixtureRequest) -> Iterator[Infra]:
     """The broker and database of this test run, started once and stopped at the end."""
@@ -166,7 +183,10 @@ def make_settings(infra: Infra, hub_id: str) -> Callable[..., Settings]:
             consumer_retry_base_seconds=0.05,
             consumer_retry_max_seconds=0.5,
             relay_idle_seconds=0.05,
+            extra={**base.extra, "HUBS_AUTH_DEV_ISSUER": "true"},
         )
+        if "extra" in overrides:
+            overrides["extra"] = {**settings.extra, **overrides["extra"]}  # type: ignore[dict-item]
         return replace(settings, **overrides) if overrides else settings
 
     return make

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from hubs.assessment.entrypoints.schemas import AssessmentQuerySchema, AssessmentSchema
 from hubs.contracts import codes
+from hubs.runtime.auth import Role, requires
 
 blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Rapid assessments")
 
@@ -14,6 +15,7 @@ blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Rapid as
 class Assessments(MethodView):
     @blp.arguments(AssessmentQuerySchema, location="query")
     @blp.response(200, AssessmentSchema(many=True))
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict):
         """Assessments by status; urgent first, then in order of referral."""
         with current_app.extensions["hubs_wiring"].uow_factory() as uow:

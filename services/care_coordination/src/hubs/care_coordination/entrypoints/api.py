@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from hubs.care_coordination.entrypoints.schemas import OnwardReferralSchema
 from hubs.care_coordination.service_layer import handlers
+from hubs.runtime.auth import Role, requires
 
 blp = Blueprint("onward-referrals", __name__, url_prefix="/v1", description="Onward referrals")
 
@@ -14,6 +15,7 @@ blp = Blueprint("onward-referrals", __name__, url_prefix="/v1", description="Onw
 class OnwardReferrals(MethodView):
     @blp.arguments(OnwardReferralSchema)
     @blp.response(201, OnwardReferralSchema)
+    @requires(Role.CLINICIAN)
     def post(self, body: dict):
         """Refer a case on to a service."""
         uow = current_app.extensions["hubs_wiring"].uow_factory()

@@ -11,6 +11,7 @@ from hubs.referral.domain import commands
 from hubs.referral.domain.model import Demographics, RiskScreen
 from hubs.referral.entrypoints.schemas import QueueEntrySchema, ReferralAcceptedSchema, SelfReferralSchema
 from hubs.referral.service_layer import handlers
+from hubs.runtime.auth import Role, requires
 
 CONFIDENTIALITY = (
     "What you tell the hub is confidential. Your employer, your manager and Occupational "
@@ -71,6 +72,7 @@ class SelfReferrals(MethodView):
 @blp.route("/queue")
 class Queue(MethodView):
     @blp.response(200, QueueEntrySchema(many=True))
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self):
         """Referrals awaiting first contact, urgent first, then oldest first."""
         with _wiring().uow_factory() as uow:

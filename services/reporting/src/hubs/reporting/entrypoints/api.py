@@ -11,6 +11,7 @@ from hubs.reporting.entrypoints.schemas import (
     PeriodQuerySchema,
     resolve_period,
 )
+from hubs.runtime.auth import Role, requires
 
 hub_blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The hub's monitoring data set")
 national_blp = Blueprint("national", __name__, url_prefix="/v1/national", description="Every hub's data set")
@@ -24,6 +25,7 @@ def _uow():
 class HubDataset(MethodView):
     @hub_blp.arguments(PeriodQuerySchema, location="query")
     @hub_blp.response(200, HubDatasetSchema)
+    @requires(Role.HUB_LEAD)
     def get(self, query: dict):
         """The hub's figures for a period, before suppression (they stay in the hub)."""
         period_type, period = resolve_period(query)
@@ -37,6 +39,7 @@ class HubDataset(MethodView):
 class NationalDataset(MethodView):
     @national_blp.arguments(PeriodQuerySchema, location="query")
     @national_blp.response(200, NationalDatasetSchema)
+    @requires(Role.NATIONAL_ANALYST, national=True)
     def get(self, query: dict):
         """The newest report of every hub for a period, as the hubs published them."""
         period_type, period = resolve_period(query)

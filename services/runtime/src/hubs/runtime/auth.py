@@ -1,0 +1,156 @@
+"""Bearer JWT (OIDC) authentication and hub-scoped roles, for every service's API.
+
+A token is accepted only if its signature verifies with a configured key (an allow-list of
+asymmetric algorithms: never `none`, never HMAC), and its issuer, audience, expiry and
+not-before hold (with a small clock skew). Roles are scoped to a hub: the `hub_id` claim
+must name this hub, except for national analysts reading national figures."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import jwt
+from flask import current_app, g, request
+
+from hubs.runtime.problems import Problem
+
+log = logging.getLogger(__name__)
+
+ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA")
+CLOCK_SKEW_SECONDS = 30
+
+
+class Role(StrEnum):
+    """What a signed-in person may do in a hub."""
+
+    CLINICIAN = "clinician"
+    HUB_LEAD = "hub-lead"
+    REFERRER = "referrer"
+    NATIONAL_ANALYST = "national-analyst"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a subject (pseudonymous id from the identity provider), hub and roles."""
+
+    subject: str
+    hub_id: str
+    roles: frozenset[str]
+
+
+@dataclass
+class TokenVerifier:
+    """Verifies bearer tokens with public keys from configuration or a JWKS document."""
+
+    issuer: str
+    audience: str
+    keys: list[Any]  # public keys (PEM strings or key objects)
+    jwks_url: str | None = None
+    algorithms: tuple[str, ...] = ("RS256", "ES256")
+
+    def __post_init__(self) -> None:
+        unsafe = [a for a in self.algorithms if a not in ALLOWED_ALGORITHMS]
+        if unsafe:
+            raise ValueError(f"algorithms not allowed: {unsafe}")
+        self._jwks = jwt.PyJWKClient(self.jwks_url, cache_keys=True) if self.jwks_url else None
+
+    def verify(self, token: str) -> Principal:
+        """The principal a valid token speaks for; raises jwt.InvalidTokenError otherwise."""
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") not in self.algorithms:
+            raise jwt.InvalidAlgorithmError("algorithm not allowed")
+        candidates = [self._jwks.get_signing_key_from_jwt(token).key] if self._jwks else self.keys
+        last: Exception = jwt.InvalidSignatureError("no key configured")
+        for key in candidates:
+            try:
+                claims = jwt.decode(
+                    token,
+                    key=key,
+                    algorithms=list(self.algorithms),
+                    audience=self.audience,
+                    issuer=self.issuer,
+                    leeway=CLOCK_SKEW_SECONDS,
+                    options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+                )
+            except jwt.InvalidSignatureError as exc:
+                last = exc
+                continue
+            roles = claims.get("roles", [])
+            if not isinstance(roles, list) or not isinstance(claims.get("hub_id"), str):
+                raise jwt.InvalidTokenError("roles or hub_id claim missing")
+            return Principal(str(claims["sub"]), claims["hub_id"], frozenset(str(r) for r in roles))
+        raise last
+
+
+def _problem_401(detail: str) -> Problem:
+    return Problem(401, "Unauthorized", detail, slug="unauthorized")
+
+
+def current_principal() -> Principal:
+    """The caller of the current request (only inside a view protected by `requires`)."""
+    return g.principal
+
+
+def requires(*roles: Role | str, national: bool = False) -> Callable:
+    """Protect a view: a valid bearer token for this hub with one of `roles`.
+
+    `national=True` lets a national analyst from any hub read national figures."""
+    wanted = {str(r) for r in roles}
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            verifier: TokenVerifier | None = current_app.extensions.get("hubs_token_verifier")
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            if verifier is None:
+                raise _problem_401("This service has no identity provider configured.")
+            if scheme.lower() != "bearer" or not token:
+                raise _problem_401("A bearer token is required.")
+            try:
+                principal = verifier.verify(token.strip())
+            except (jwt.InvalidTokenError, jwt.PyJWKClientError) as exc:
+                log.info("authentication refused", extra={"reason": type(exc).__name__})
+                raise _problem_401("The token is not valid.") from exc
+            hub_id = current_app.extensions["hubs_settings"].hub_id
+            if not (principal.roles & wanted):
+                log.info("access refused", extra={"reason": "role", "hub": principal.hub_id})
+                raise Problem(403, "Forbidden", "Your role does not allow this.", slug="forbidden")
+            if principal.hub_id != hub_id and not national:
+                log.info("access refused", extra={"reason": "hub", "hub": principal.hub_id})
+                raise Problem(403, "Forbidden", "Your account belongs to another hub.", slug="forbidden")
+            g.principal = principal
+            log.info("access granted", extra={"roles": sorted(principal.roles), "hub": principal.hub_id})
+            return view(*args, **kwargs)
+
+        # flask-smorest documents the security requirement from this attribute.
+        wrapper._apidoc = getattr(view, "_apidoc", {})  # type: ignore[attr-defined]
+        wrapper._apidoc.setdefault("manual_doc", {}).setdefault("security", [{"bearerAuth": []}])
+        return wrapper
+
+    return decorate
+
+
+def verifier_from_settings(extra: dict[str, str]) -> TokenVerifier | None:
+    """The token verifier configured by HUBS_AUTH_* variables (None: every protected view says 401).
+
+    HUBS_AUTH_ISSUER, HUBS_AUTH_AUDIENCE, HUBS_AUTH_JWKS_URL or HUBS_AUTH_PUBLIC_KEY_FILES
+    (comma-separated PEM files), HUBS_AUTH_ALGORITHMS; HUBS_AUTH_DEV_ISSUER=true trusts the
+    development issuer instead (local runs and tests only)."""
+    from hubs.runtime import dev_issuer
+
+    algorithms = tuple(a.strip() for a in extra.get("HUBS_AUTH_ALGORITHMS", "RS256,ES256").split(",") if a.strip())
+    audience = extra.get("HUBS_AUTH_AUDIENCE", dev_issuer.DEFAULT_AUDIENCE)
+    if extra.get("HUBS_AUTH_DEV_ISSUER", "").lower() == "true":
+        return TokenVerifier(dev_issuer.DEV_ISSUER, audience, [dev_issuer.public_key_pem()], algorithms=("ES256",))
+    issuer = extra.get("HUBS_AUTH_ISSUER")
+    if not issuer:
+        return None
+    files = [f.strip() for f in extra.get("HUBS_AUTH_PUBLIC_KEY_FILES", "").split(",") if f.strip()]
+    keys = [open(f).read() for f in files]  # noqa: SIM115 - small PEM files read once at start
+    return TokenVerifier(issuer, audience, keys, jwks_url=extra.get("HUBS_AUTH_JWKS_URL"), algorithms=algorithms)

@@ -1,0 +1,86 @@
+"""A development identity provider for local runs and tests: it signs tokens with a key
+kept in a local file. Services trust it only when HUBS_AUTH_DEV_ISSUER=true.
+
+    hubs-dev-token --hub demo-hub --role clinician"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import uuid
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+DEV_ISSUER = "https://dev-issuer.wellbeing-hubs.invalid"
+DEFAULT_AUDIENCE = "wellbeing-hubs"
+
+
+def key_file() -> Path:
+    default = Path(os.environ.get("HUBS_VAR_DIR", "var")) / "dev-issuer-key.pem"
+    return Path(os.environ.get("HUBS_DEV_ISSUER_KEY_FILE") or default)
+
+
+def private_key(path: Path | None = None) -> ec.EllipticCurvePrivateKey:
+    """The dev issuer's signing key, made on first use."""
+    path = path or key_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = ec.generate_private_key(ec.SECP256R1())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(pem)
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, ec.EllipticCurvePrivateKey):
+        raise ValueError("the dev issuer key must be an EC key")
+    return loaded
+
+
+def public_key_pem(path: Path | None = None) -> str:
+    return (
+        private_key(path)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def issue(
+    hub_id: str,
+    roles: list[str],
+    *,
+    subject: str | None = None,
+    ttl_seconds: int = 3600,
+    audience: str = DEFAULT_AUDIENCE,
+    path: Path | None = None,
+) -> str:
+    """A signed token for `roles` in `hub_id`."""
+    now = int(time.time())
+    claims = {
+        "iss": DEV_ISSUER,
+        "aud": audience,
+        "sub": subject or f"dev-{uuid.uuid4().hex[:8]}",
+        "hub_id": hub_id,
+        "roles": roles,
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl_seconds,
+    }
+    return jwt.encode(claims, private_key(path), algorithm="ES256")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="hubs-dev-token", description="Print a development bearer token.")
+    parser.add_argument("--hub", required=True)
+    parser.add_argument(
+        "--role", action="append", required=True, help="clinician, hub-lead, referrer or national-analyst"
+    )
+    parser.add_argument("--ttl", type=int, default=3600)
+    args = parser.parse_args()
+    print(issue(args.hub, args.role, ttl_seconds=args.ttl))
