@@ -3,7 +3,11 @@
 A token is accepted only if its signature verifies with a configured key (an allow-list of
 asymmetric algorithms: never `none`, never HMAC), and its issuer, audience, expiry and
 not-before hold (with a small clock skew). Roles are scoped to a hub: the `hub_id` claim
-must name this hub, except for national analysts reading national figures."""
+must name this hub, except for national analysts reading national figures.
+
+Answers: 401 for a missing or bad token, 403 for a role that may not do this, and 404 when
+someone of another hub asks for one of this hub's records (a route with path parameters), so
+that another hub cannot even learn that a case exists. Decisions are logged; tokens never."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -52,19 +57,35 @@ class TokenVerifier:
     keys: list[Any]  # public keys (PEM strings or key objects)
     jwks_url: str | None = None
     algorithms: tuple[str, ...] = ("RS256", "ES256")
+    # A JWKS document given in configuration (JSON text): keys chosen by their `kid`.
+    jwks_document: str | None = None
 
     def __post_init__(self) -> None:
         unsafe = [a for a in self.algorithms if a not in ALLOWED_ALGORITHMS]
         if unsafe:
             raise ValueError(f"algorithms not allowed: {unsafe}")
+        if not self.algorithms:
+            raise ValueError("at least one algorithm must be allowed")
         self._jwks = jwt.PyJWKClient(self.jwks_url, cache_keys=True) if self.jwks_url else None
+        self._jwk_set = jwt.PyJWKSet.from_json(self.jwks_document) if self.jwks_document else None
+
+    def _candidate_keys(self, token: str, header: dict[str, Any]) -> list[Any]:
+        if self._jwks is not None:
+            return [self._jwks.get_signing_key_from_jwt(token).key]
+        if self._jwk_set is not None:
+            kid = header.get("kid")
+            matching = [k.key for k in self._jwk_set.keys if kid is None or k.key_id == kid]
+            if not matching:
+                raise jwt.InvalidSignatureError("no key with that key id")
+            return matching
+        return self.keys
 
     def verify(self, token: str) -> Principal:
         """The principal a valid token speaks for; raises jwt.InvalidTokenError otherwise."""
         header = jwt.get_unverified_header(token)
         if header.get("alg") not in self.algorithms:
             raise jwt.InvalidAlgorithmError("algorithm not allowed")
-        candidates = [self._jwks.get_signing_key_from_jwt(token).key] if self._jwks else self.keys
+        candidates = self._candidate_keys(token, header)
         last: Exception = jwt.InvalidSignatureError("no key configured")
         for key in candidates:
             try:
@@ -81,7 +102,7 @@ class TokenVerifier:
                 last = exc
                 continue
             roles = claims.get("roles", [])
-            if not isinstance(roles, list) or not isinstance(claims.get("hub_id"), str):
+            if not isinstance(roles, list) or not isinstance(claims.get("hub_id"), str) or not claims["hub_id"]:
                 raise jwt.InvalidTokenError("roles or hub_id claim missing")
             return Principal(str(claims["sub"]), claims["hub_id"], frozenset(str(r) for r in roles))
         raise last
@@ -89,6 +110,23 @@ class TokenVerifier:
 
 def _problem_401(detail: str) -> Problem:
     return Problem(401, "Unauthorized", detail, slug="unauthorized")
+
+
+def _endpoint() -> str:
+    return request.url_rule.rule if request.url_rule else "unmatched"
+
+
+def _refused(principal: Principal, reason: str) -> None:
+    log.info(
+        "access refused",
+        extra={
+            "reason": reason,
+            "subject": principal.subject,
+            "roles": sorted(principal.roles),
+            "hub": principal.hub_id,
+            "endpoint": _endpoint(),
+        },
+    )
 
 
 def current_principal() -> Principal:
@@ -114,18 +152,30 @@ def requires(*roles: Role | str, national: bool = False) -> Callable:
                 raise _problem_401("A bearer token is required.")
             try:
                 principal = verifier.verify(token.strip())
-            except (jwt.InvalidTokenError, jwt.PyJWKClientError) as exc:
-                log.info("authentication refused", extra={"reason": type(exc).__name__})
+            except (jwt.InvalidTokenError, jwt.PyJWKClientError, ValueError) as exc:
+                log.info("authentication refused", extra={"reason": type(exc).__name__, "endpoint": _endpoint()})
                 raise _problem_401("The token is not valid.") from exc
             hub_id = current_app.extensions["hubs_settings"].hub_id
-            if not (principal.roles & wanted):
-                log.info("access refused", extra={"reason": "role", "hub": principal.hub_id})
-                raise Problem(403, "Forbidden", "Your role does not allow this.", slug="forbidden")
-            if principal.hub_id != hub_id and not national:
-                log.info("access refused", extra={"reason": "hub", "hub": principal.hub_id})
+            allowed_role = bool(principal.roles & wanted)
+            if principal.hub_id != hub_id and not (national and allowed_role):
+                _refused(principal, "hub")
+                if request.view_args:
+                    # A record of this hub: another hub may not learn that it exists.
+                    raise Problem(404, "Not Found", "There is no such record in this hub.", slug="not-found")
                 raise Problem(403, "Forbidden", "Your account belongs to another hub.", slug="forbidden")
+            if not allowed_role:
+                _refused(principal, "role")
+                raise Problem(403, "Forbidden", "Your role does not allow this.", slug="forbidden")
             g.principal = principal
-            log.info("access granted", extra={"roles": sorted(principal.roles), "hub": principal.hub_id})
+            log.info(
+                "access granted",
+                extra={
+                    "subject": principal.subject,
+                    "roles": sorted(principal.roles),
+                    "hub": principal.hub_id,
+                    "endpoint": _endpoint(),
+                },
+            )
             return view(*args, **kwargs)
 
         # flask-smorest documents the security requirement from this attribute.
@@ -139,9 +189,9 @@ def requires(*roles: Role | str, national: bool = False) -> Callable:
 def verifier_from_settings(extra: dict[str, str]) -> TokenVerifier | None:
     """The token verifier configured by HUBS_AUTH_* variables (None: every protected view says 401).
 
-    HUBS_AUTH_ISSUER, HUBS_AUTH_AUDIENCE, HUBS_AUTH_JWKS_URL or HUBS_AUTH_PUBLIC_KEY_FILES
-    (comma-separated PEM files), HUBS_AUTH_ALGORITHMS; HUBS_AUTH_DEV_ISSUER=true trusts the
-    development issuer instead (local runs and tests only)."""
+    HUBS_AUTH_ISSUER, HUBS_AUTH_AUDIENCE, HUBS_AUTH_JWKS_URL, HUBS_AUTH_JWKS_FILE (a JWKS
+    document) or HUBS_AUTH_PUBLIC_KEY_FILES (comma-separated PEM files), HUBS_AUTH_ALGORITHMS;
+    HUBS_AUTH_DEV_ISSUER=true trusts the development issuer instead (local runs and tests only)."""
     from hubs.runtime import dev_issuer
 
     algorithms = tuple(a.strip() for a in extra.get("HUBS_AUTH_ALGORITHMS", "RS256,ES256").split(",") if a.strip())
@@ -152,5 +202,14 @@ def verifier_from_settings(extra: dict[str, str]) -> TokenVerifier | None:
     if not issuer:
         return None
     files = [f.strip() for f in extra.get("HUBS_AUTH_PUBLIC_KEY_FILES", "").split(",") if f.strip()]
-    keys = [open(f).read() for f in files]  # noqa: SIM115 - small PEM files read once at start
-    return TokenVerifier(issuer, audience, keys, jwks_url=extra.get("HUBS_AUTH_JWKS_URL"), algorithms=algorithms)
+    keys = [Path(f).read_text() for f in files]  # small PEM files, read once at start
+    jwks_file = extra.get("HUBS_AUTH_JWKS_FILE")
+    jwks_document = Path(jwks_file).read_text() if jwks_file else None
+    return TokenVerifier(
+        issuer,
+        audience,
+        keys,
+        jwks_url=extra.get("HUBS_AUTH_JWKS_URL"),
+        algorithms=algorithms,
+        jwks_document=jwks_document,
+    )

@@ -96,8 +96,8 @@ class EventConsumer:
     def _process(self, record: ConsumerRecord, stop: StopSignal) -> bool:
         """Apply one record (or dead-letter it). False only if stopping mid-retry."""
         try:
-            envelope = parse_envelope(json.loads(record.value))
-        except (ContractError, ValueError, TypeError) as exc:
+            envelope = parse_envelope(_decode(record.value))
+        except ContractError as exc:
             self._dead_letter(record, exc, attempts=1, event_id=_header(record, "event_id"))
             return True
         handler = self.handlers.get(envelope["event_type"])
@@ -193,6 +193,16 @@ class EventConsumer:
                 continue
             lag = max(highwater - self.consumer.position(tp), 0)
             CONSUMER_LAG.labels(self.service, self.name, tp.topic, str(tp.partition)).set(lag)
+
+
+def _decode(value: bytes | None) -> dict[str, Any]:
+    try:
+        message = json.loads(value) if value is not None else None
+    except (ValueError, TypeError) as exc:
+        raise ContractError("the message is not JSON") from exc
+    if not isinstance(message, dict):
+        raise ContractError("the message is not a JSON object")
+    return message
 
 
 def _header(record: ConsumerRecord, name: str) -> str | None:

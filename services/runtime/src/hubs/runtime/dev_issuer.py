@@ -1,5 +1,6 @@
 """A development identity provider for local runs and tests: it signs tokens with a key
-kept in a local file. Services trust it only when HUBS_AUTH_DEV_ISSUER=true.
+kept in a local file. Services trust it only when HUBS_AUTH_DEV_ISSUER=true; without that
+setting a token it made is refused like any other unknown issuer's.
 
     hubs-dev-token --hub demo-hub --role clinician"""
 
@@ -20,6 +21,7 @@ DEFAULT_AUDIENCE = "wellbeing-hubs"
 
 
 def key_file() -> Path:
+    """Where the dev issuer keeps its signing key (HUBS_DEV_ISSUER_KEY_FILE, else var/)."""
     default = Path(os.environ.get("HUBS_VAR_DIR", "var")) / "dev-issuer-key.pem"
     return Path(os.environ.get("HUBS_DEV_ISSUER_KEY_FILE") or default)
 
@@ -43,6 +45,7 @@ def private_key(path: Path | None = None) -> ec.EllipticCurvePrivateKey:
 
 
 def public_key_pem(path: Path | None = None) -> str:
+    """The dev issuer's public key, PEM, for verifiers that trust it."""
     return (
         private_key(path)
         .public_key()
@@ -75,12 +78,16 @@ def issue(
     return jwt.encode(claims, private_key(path), algorithm="ES256")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """`hubs-dev-token --hub H --role R [--role R2]`: print a signed development token."""
     parser = argparse.ArgumentParser(prog="hubs-dev-token", description="Print a development bearer token.")
     parser.add_argument("--hub", required=True)
     parser.add_argument(
         "--role", action="append", required=True, help="clinician, hub-lead, referrer or national-analyst"
     )
-    parser.add_argument("--ttl", type=int, default=3600)
-    args = parser.parse_args()
-    print(issue(args.hub, args.role, ttl_seconds=args.ttl))
+    parser.add_argument("--ttl", type=int, default=3600, help="seconds the token stays valid")
+    parser.add_argument("--subject", help="the subject claim (default: a random dev-… id)")
+    parser.add_argument("--audience", default=DEFAULT_AUDIENCE)
+    args = parser.parse_args(argv)
+    roles = [r.strip() for value in args.role for r in value.split(",") if r.strip()]
+    print(issue(args.hub, roles, subject=args.subject, ttl_seconds=args.ttl, audience=args.audience))
