@@ -70,15 +70,18 @@ cmd_fetch() {
   mkdir -p "$(dirname "$LIB_DIR")"
   # Serialise concurrent fetches (e.g. parallel test workers calling start).
   exec 8>"$LIB_DIR.lock"
-  flock 8
+  flock -w 600 8 || die "timed out waiting for another fetch"
   if lib_is_current; then log "jars already fetched by another process"; return 0; fi
   log "fetching Kafka $(pom_kafka_version) jars into $LIB_DIR (mvn)"
   local tmp="$LIB_DIR.tmp.$$"
   rm -rf "$tmp"
   # Copy into a temp folder, then swap, so an interrupted fetch never leaves a
   # half-populated lib/ that looks usable.
+  # The sed drops the bare colour-reset codes Debian's Maven 3.8.7 prints even
+  # in quiet batch mode.
   if ! mvn -B -q -ntp -Dstyle.color=never -f "$POM" dependency:copy-dependencies \
-        -DincludeScope=runtime -DoutputDirectory="$tmp" >&2; then
+        -DincludeScope=runtime -DoutputDirectory="$tmp" 2>&1 |
+      sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2; then
     rm -rf "$tmp"
     die "mvn dependency:copy-dependencies failed"
   fi
@@ -109,8 +112,8 @@ parse_args() {
   done
   [[ "$PORT" =~ ^[0-9]+$ && "$CPORT" =~ ^[0-9]+$ ]] || die "ports must be numbers"
   [[ "$PORT" != "$CPORT" ]] || die "--port and --controller-port must differ"
-  mkdir -p "$DIR"
-  DIR="$(cd "$DIR" && pwd)"   # absolute: it ends up in configs and the pid check
+  # Absolute: it ends up in configs and in the pid check. Only start creates it.
+  DIR="$(realpath -m -- "$DIR")"
   PID_FILE="$DIR/kafka.pid"
   PROPS="$DIR/server.properties"
 }
@@ -139,6 +142,23 @@ running_pid() {
 
 props_port() {  # port of the PLAINTEXT listener in the written server.properties
   sed -n 's/^listeners=PLAINTEXT:\/\/127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$PROPS" 2>/dev/null | head -n1
+}
+
+props_cport() {  # port of the CONTROLLER listener
+  sed -n 's/^listeners=.*CONTROLLER:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$PROPS" 2>/dev/null | head -n1
+}
+
+# A SIGKILLed JVM can look gone (its main thread is a zombie) while its other
+# threads still hold the listening sockets for a moment; wait until they are
+# closed so an immediate restart on the same ports does not fail.
+wait_ports_closed() {
+  local p c i
+  p="$(props_port)"; c="$(props_cport)"
+  for ((i = 0; i < 150; i++)); do
+    { [[ -n "$p" ]] && port_open "$p"; } || { [[ -n "$c" ]] && port_open "$c"; } || return 0
+    sleep 0.1
+  done
+  log "warning: ports ${p:-?}/${c:-?} still open 15 s after the broker exited"
 }
 
 # Kafka's Uuid string form: 16 random bytes, URL-safe base64, no padding.
@@ -185,6 +205,10 @@ auto.create.topics.enable=true
 delete.topic.enable=true
 # Tests should not wait 3 s for the first rebalance.
 group.initial.rebalance.delay.ms=0
+# After a SIGKILL the restarted broker cannot register until the old
+# incarnation's session expires (default 9 s); 4 s keeps fault tests quick.
+broker.heartbeat.interval.ms=1000
+broker.session.timeout.ms=4000
 EOF
   cat >"$DIR/log4j2.properties" <<EOF
 # Broker logging: WARN in general, INFO for the server lifecycle, to a file.
@@ -252,8 +276,9 @@ show_logs() {
 # ---- subcommands ------------------------------------------------------------
 cmd_start() {
   parse_args "$@"
+  mkdir -p "$DIR"
   exec 9>"$DIR/.start.lock"
-  flock 9   # two starts on one dir must not race
+  flock -w 300 9 || die "timed out waiting for another start on $DIR"  # no racing starts
   local pid
   if pid="$(running_pid)"; then
     local p; p="$(props_port)"
@@ -271,27 +296,35 @@ cmd_start() {
   write_configs
   format_storage
 
-  local t0=$SECONDS
+  local t0; t0="$(date +%s%N)"
   : >"$DIR/logs/probe.err"
   # Small heap: tests and CI share a 2-core box with Postgres and the apps.
   local heap="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
   local jvm="${KAFKA_JVM_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true}"
-  # setsid: own session, so Ctrl-C in the calling terminal/test run does not
-  # kill the broker behind the fixture's back. The inner shell writes its own
-  # pid and then execs java, so the pid file holds the JVM's pid.
-  # shellcheck disable=SC2086
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
+  # setsid -f: the broker gets its own session (a Ctrl-C in the calling
+  # terminal/test run does not hit it) and this script never waits on it.
+  # The inner shell publishes its pid atomically and then execs java, so the
+  # pid file holds the JVM's pid. Lock fds 8/9 are closed for the broker, or it
+  # would hold the start lock for its whole life.
+  # shellcheck disable=SC2086,SC2016
+  setsid -f bash -c 'echo $$ >"$0.tmp" && mv -f "$0.tmp" "$0" && exec "$@"' "$PID_FILE" \
     "$JAVA" $heap $jvm \
     -Dlog4j2.configurationFile="$DIR/log4j2.properties" \
     -Dkafka.logs.dir="$DIR/logs" \
     -cp "$LIB_DIR/*" kafka.Kafka "$PROPS" \
-    </dev/null >>"$DIR/logs/kafka.out" 2>&1 &
-  local launcher=$!
+    </dev/null >>"$DIR/logs/kafka.out" 2>&1 8>&- 9>&-
 
-  # Wait: process alive -> TCP port accepts -> a real API call succeeds.
   local deadline=$((SECONDS + START_TIMEOUT))
+  pid=""
+  while [[ ! -s "$PID_FILE" ]]; do
+    ((SECONDS < deadline)) || die "broker launcher never wrote $PID_FILE"
+    sleep 0.05
+  done
+  pid="$(cat "$PID_FILE")"
+
+  # Wait: JVM alive -> TCP port accepts -> a real API call succeeds.
   while :; do
-    if ! proc_alive "$launcher" && ! running_pid >/dev/null; then
+    if ! proc_alive "$pid"; then
       show_logs
       rm -f "$PID_FILE"
       die "broker exited during startup (see $DIR/logs)"
@@ -308,8 +341,7 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  pid="$(running_pid || echo "$launcher")"
-  log "started (pid $pid, ${PORT}/${CPORT}, dir $DIR) in $((SECONDS - t0))s"
+  log "started (pid $pid, ${PORT}/${CPORT}, dir $DIR) in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
   echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT"
 }
 
@@ -331,6 +363,7 @@ cmd_stop_inner() {
     sleep 0.2
   done
   while proc_alive "$pid"; do sleep 0.1; done
+  wait_ports_closed
   rm -f "$PID_FILE"
   log "stopped (pid $pid)"
 }
@@ -347,6 +380,7 @@ cmd_kill() {
   fi
   kill -KILL "$pid" 2>/dev/null || true
   while proc_alive "$pid"; do sleep 0.1; done
+  wait_ports_closed
   rm -f "$PID_FILE"
   log "killed (pid $pid, SIGKILL); data kept in $DIR/data"
 }

@@ -47,6 +47,20 @@ RECEIVES: tuple[tuple[str, str, str, tuple[str, ...] | None, str], ...] = (
     ),
     ("assessmentReceivesFollowUpsDue", "assessment", "careEvents", ("FollowUpDue.v1",), "Follow-ups to measure."),
     ("careReceivesAssessmentEvents", "care", "assessmentEvents", None, "Outcomes to co-ordinate."),
+    (
+        "careReceivesReferralEvents",
+        "care",
+        "referralEvents",
+        ("ReferralReceived.v1", "ReferralTransferredOut.v1"),
+        "Cases to co-ordinate, and cases that moved to another hub.",
+    ),
+    (
+        "outreachReceivesReferralsReceived",
+        "outreach",
+        "referralEvents",
+        ("ReferralReceived.v1",),
+        "Referrals naming an outreach code are credited to the event or campaign.",
+    ),
     ("referralReceivesCareEvents", "referral", "careEvents", None, "Closures to close the referral on."),
     (
         "referralReceivesTransfers",

@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hubs.contracts import codes
-from hubs.contracts.events._common import Part, code, codes_list, optional_uuid
+from hubs.contracts.events._common import Part, code, codes_list, hub_id, optional_uuid
 from hubs.contracts.registry import event
 
 # Severity bands of the published instruments, as in DOMAIN.md "Reference facts":
@@ -83,6 +83,11 @@ class WsasScore(_Banded):
     BANDS = WSAS_BANDS
     total = _total(40)
     band = code(codes.WsasBand)
+    # Optional without a default, so that scores sent without it read back unchanged.
+    retired_or_not_working = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "retired or not working for reasons unrelated to the problem: item 1 not scored"},
+    )
 
 
 class Pcl5Score(Part):
@@ -91,6 +96,10 @@ class Pcl5Score(Part):
     total = _total(80)
     provisional_ptsd = fields.Boolean(
         required=True, metadata={"description": "total of 33 or more, or the DSM-5 item rule met"}
+    )
+    dsm5_rule_met = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "items scored 2 or more meet the DSM-5 criteria B, C, D and E"},
     )
 
 
@@ -164,12 +173,41 @@ class AssessmentCompleted(Schema):
         load_default=False,
         metadata={"description": "the person agreed to the hub liaising with Occupational Health"},
     )
+    occupational_health_consent_recorded_at = fields.AwareDateTime(
+        allow_none=True, load_default=None, metadata={"description": "when that consent was recorded"}
+    )
+    off_sick_for_mental_health = fields.Boolean(
+        allow_none=True, load_default=None, metadata={"description": "when off sick: the sickness is for mental health"}
+    )
+    refer_on_to = codes_list(codes.ServiceType, metadata={"description": "service types to refer on to"})
+    signpost_to = codes_list(codes.ServiceType, metadata={"description": "service types signposted to"})
+    transfer_to_hub_id = hub_id(
+        allow_none=True, load_default=None, metadata={"description": "the hub the person asked to move to"}
+    )
+    monitoring_review_interval_days = fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(1, 365)
+    )
 
     @validates_schema
     def _occupational_health_needs_consent(self, data, **kwargs):
         liaise = codes.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH in data["outcome_decisions"]
         if liaise and not data.get("occupational_health_consent"):
             raise ValidationError("liaising with Occupational Health needs the person's consent", "outcome_decisions")
+
+
+def _outcome(description: str) -> fields.Boolean:
+    return fields.Boolean(allow_none=True, load_default=None, metadata={"description": description})
+
+
+class TalkingTherapiesOutcomes(Part):
+    """NHS Talking Therapies outcome definitions; null where the measures do not allow it."""
+
+    case_at_first = _outcome("PHQ-9 of 10 or more or GAD-7 of 8 or more at the first measure")
+    case_at_latest = _outcome("the same at the latest measure")
+    reliable_improvement = _outcome("PHQ-9 down by 6 or more and/or GAD-7 down by 4 or more, neither reliably worse")
+    reliable_deterioration = _outcome("PHQ-9 up by 6 or more and/or GAD-7 up by 4 or more, neither reliably better")
+    recovery = _outcome("a case at the first measure and not at the latest (null unless a case at first)")
+    reliable_recovery = _outcome("recovery and reliable improvement (null unless a case at first)")
 
 
 @event("FollowUpMeasured", service="assessment")
@@ -181,6 +219,12 @@ class FollowUpMeasured(Schema):
     measured_at = fields.AwareDateTime(required=True)
     measures = fields.Nested(MeasureScores, required=True)
     work_situation = code(codes.WorkSituation, required=False)
+    outcomes = fields.Nested(
+        TalkingTherapiesOutcomes,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "the case's outcomes from its first and this latest PHQ-9 and GAD-7"},
+    )
 
 
 @event("RiskEscalated", service="assessment")

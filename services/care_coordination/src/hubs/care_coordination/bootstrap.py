@@ -2,27 +2,49 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from flask import Flask
 
 from hubs.care_coordination.adapters import orm
 from hubs.care_coordination.entrypoints.api import blp
-from hubs.care_coordination.service_layer.handlers import EVENT_HANDLERS
+from hubs.care_coordination.service_layer import reactions
+from hubs.care_coordination.service_layer.handlers import CarePolicy
 from hubs.care_coordination.service_layer.unit_of_work import CareUnitOfWork
+from hubs.contracts import codes
 from hubs.contracts.topics import hub_topic
 from hubs.runtime.app import create_app as create_base_app
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
 
+def today() -> date:
+    """The hub's date (UTC); tests put another clock in `wiring.extras["today"]`."""
+    return datetime.now(UTC).date()
+
+
+def care_policy(settings: Settings) -> CarePolicy:
+    """HUBS_WAIT_CONTINGENCY (a contingency code, default chased-service) and
+    HUBS_MONITORING_REVIEW_DAYS (default 28)."""
+    extra = settings.extra
+    return CarePolicy(
+        wait_contingency=codes.ContingencyAction(extra.get("HUBS_WAIT_CONTINGENCY", "chased-service")),
+        monitoring_review_days=int(extra.get("HUBS_MONITORING_REVIEW_DAYS", "28")),
+    )
+
+
 def bootstrap(settings: Settings) -> Wiring:
-    return standard_wiring(settings, CareUnitOfWork, orm.outbox, orm.processed_events)
+    wiring = standard_wiring(settings, CareUnitOfWork, orm.outbox, orm.processed_events)
+    wiring.extras["policy"] = care_policy(settings)
+    wiring.extras["today"] = today
+    return wiring
 
 
 def create_app(wiring: Wiring) -> Flask:
     app, api = create_base_app(
         wiring.settings,
         title="Care-coordination service",
-        description="Onward referrals, waits, monitoring, follow-up and closure of a hub's cases.",
+        description="Service directory, onward referrals and waits, monitoring, follow-up and closure of cases.",
         readiness_checks=wiring.readiness_checks(),
     )
     app.extensions["hubs_wiring"] = wiring
@@ -30,9 +52,22 @@ def create_app(wiring: Wiring) -> Flask:
     return app
 
 
+def run_due_check(wiring: Wiring) -> dict[str, int]:
+    """Escalate waits past target and ask for follow-ups that are due, as of the hub's today."""
+    return reactions.check_due(wiring.uow_factory(), wiring.extras["today"](), wiring.extras["policy"])
+
+
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     s = wiring.settings
-    return [ConsumerSpec("assessments", [hub_topic(s.hub_id, "assessment", prefix=s.topic_prefix)], EVENT_HANDLERS)]
+    handlers = reactions.event_handlers(wiring.extras["policy"])
+    # The due check runs while the worker is idle, at most every HUBS_DUE_CHECK_SECONDS (default 60).
+    due_check = reactions.Throttled(lambda: run_due_check(wiring), float(s.extra.get("HUBS_DUE_CHECK_SECONDS", "60")))
+    return [
+        ConsumerSpec(
+            "assessments", [hub_topic(s.hub_id, "assessment", prefix=s.topic_prefix)], handlers, on_idle=due_check
+        ),
+        ConsumerSpec("referrals", [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)], handlers),
+    ]
 
 
 def produced_topics(settings: Settings) -> list[str]:

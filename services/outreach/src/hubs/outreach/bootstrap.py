@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from flask import Flask
 
 from hubs.contracts.topics import hub_topic
 from hubs.outreach.adapters import orm
 from hubs.outreach.entrypoints.api import blp
+from hubs.outreach.entrypoints.workforce_api import workforce_blp
+from hubs.outreach.service_layer.handlers import REFERRAL_EVENT_HANDLERS
 from hubs.outreach.service_layer.unit_of_work import OutreachUnitOfWork
+from hubs.outreach.service_layer.workforce_handlers import close_due_surveys
 from hubs.runtime.app import create_app as create_base_app
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
+# How often the worker looks for staff surveys due to close.
+SURVEY_CHECK_SECONDS = 60.0
+
 
 def bootstrap(settings: Settings) -> Wiring:
+    """The service's engine, sessions and unit of work."""
     return standard_wiring(settings, OutreachUnitOfWork, orm.outbox, orm.processed_events)
 
 
 def create_app(wiring: Wiring) -> Flask:
+    """The API: outreach, training and engagement, and the hub's own workforce."""
     app, api = create_base_app(
         wiring.settings,
         title="Outreach service",
@@ -26,15 +37,40 @@ def create_app(wiring: Wiring) -> Flask:
     )
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(blp)
+    api.register_blueprint(workforce_blp)
     return app
 
 
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
-    # Outreach needs no other service's events.
-    return []
+    """The worker's one consumer: referrals, credited to the outreach they name."""
+    # Referrals that name an outreach code are credited to it: which outreach brings people in.
+    # While idle it also closes staff surveys whose closing day has passed, releasing their answers.
+    s = wiring.settings
+    return [
+        ConsumerSpec(
+            "referral-attribution",
+            [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)],
+            REFERRAL_EVENT_HANDLERS,
+            on_idle=every(SURVEY_CHECK_SECONDS, lambda: close_due_surveys(wiring.uow_factory)),
+        )
+    ]
+
+
+def every(seconds: float, work: Callable[[], object]) -> Callable[[], None]:
+    """`work`, run at most once per `seconds` however often the returned function is called."""
+    last = [float("-inf")]
+
+    def maybe() -> None:
+        now = time.monotonic()
+        if now - last[0] >= seconds:
+            last[0] = now
+            work()
+
+    return maybe
 
 
 def produced_topics(settings: Settings) -> list[str]:
+    """The outreach topic of this hub."""
     return [hub_topic(settings.hub_id, "outreach", prefix=settings.topic_prefix)]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -70,13 +71,22 @@ class EventConsumer:
     def run(self, stop: StopSignal) -> None:
         """Poll, apply, commit, until asked to stop; the current batch always finishes."""
         self.consumer.subscribe(self.topics)
+        failures = 0
         while not stop.stopping:
-            batch = self.consumer.poll(timeout_ms=500)
-            if batch:
-                self.process_batch(batch, stop)
-            elif self.on_idle is not None:
-                self._safely(self.on_idle)
-            self._report_lag()
+            try:
+                batch = self.consumer.poll(timeout_ms=500)
+                if batch:
+                    self.process_batch(batch, stop)
+                elif self.on_idle is not None:
+                    self._safely(self.on_idle)
+                self._report_lag()
+                failures = 0
+            except KafkaError as exc:
+                # The broker is away (or the group is rebalancing): uncommitted offsets mean
+                # redelivery, which the processed-events table makes harmless. Wait and go on.
+                failures += 1
+                log.warning("consumer loop failed", extra={"consumer": self.name, "error_type": type(exc).__name__})
+                stop.wait(min(0.5 * 2**failures, 10.0))
         self.consumer.close(autocommit=False)
 
     def process_batch(self, batch: Mapping[TopicPartition, list[ConsumerRecord]], stop: StopSignal) -> None:

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -77,4 +77,4 @@ def register_problem_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception):
         # Log the type only: an exception message may carry what a person typed.
         log.error("unexpected error", extra={"error_type": type(exc).__name__}, exc_info=False)
-        return problem_response(500, InternalServerError.name, "The hub could not complete the request.")
+        return problem_response(500, "Internal Server Error", "The hub could not complete the request.")

@@ -115,6 +115,7 @@ def rate_limited(name: str, default: str = "10/minute;burst=5", setting: str | N
             {
                 "description": "Too many requests from this client; Retry-After says how many seconds to wait.",
                 "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                "content": {"application/problem+json": {"schema": {"type": "object"}}},
             },
         )
         return wrapper

@@ -1,31 +1,53 @@
-"""Storing and loading assessments."""
+"""Storing and loading assessments and follow-ups."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hubs.assessment.adapters.orm import assessments
-from hubs.assessment.domain.model import Assessment
+from hubs.assessment.adapters.orm import assessments, follow_ups
+from hubs.assessment.domain.measures import from_record, to_record
+from hubs.assessment.domain.model import (
+    Assessment,
+    ClinicianRisk,
+    Completion,
+    FollowUp,
+    OutcomeDecision,
+    Practitioner,
+    Risk,
+    WorkSituation,
+)
 from hubs.contracts import codes
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; every time the hub stores is UTC.
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 class AssessmentRepository:
+    """Assessments of this hub's cases, one per case."""
+
     def __init__(self, session: Session):
         self._session = session
 
     def add(self, assessment: Assessment) -> None:
+        self._session.execute(insert(assessments).values(**_row(assessment)))
+
+    def save(self, assessment: Assessment) -> None:
+        """Write back a changed assessment."""
+        values = _row(assessment)
+        values.pop("assessment_id")
         self._session.execute(
-            insert(assessments).values(
-                assessment_id=assessment.assessment_id,
-                case_id=assessment.case_id,
-                urgency=assessment.urgency.value,
-                referred_at=assessment.referred_at,
-                status=assessment.status,
-            )
+            update(assessments).where(assessments.c.assessment_id == assessment.assessment_id).values(**values)
         )
 
     def for_case(self, case_id: uuid.UUID) -> Assessment | None:
@@ -39,6 +61,151 @@ class AssessmentRepository:
         return [_to_assessment(r) for r in rows]
 
 
+class FollowUpRepository:
+    """Follow-ups of this hub's cases, due and measured."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, follow_up: FollowUp) -> None:
+        self._session.execute(insert(follow_ups).values(**_follow_up_row(follow_up)))
+
+    def save(self, follow_up: FollowUp) -> None:
+        values = _follow_up_row(follow_up)
+        self._session.execute(
+            update(follow_ups).where(follow_ups.c.follow_up_id == values.pop("follow_up_id")).values(**values)
+        )
+
+    def get(self, follow_up_id: uuid.UUID) -> FollowUp | None:
+        row = self._session.execute(select(follow_ups).where(follow_ups.c.follow_up_id == follow_up_id)).first()
+        return _to_follow_up(row) if row else None
+
+    def for_case(self, case_id: uuid.UUID) -> list[FollowUp]:
+        rows = self._session.execute(select(follow_ups).where(follow_ups.c.case_id == case_id)).all()
+        found = [_to_follow_up(r) for r in rows]
+        return sorted(found, key=lambda f: (f.measured_at is None, f.measured_at or datetime.max.replace(tzinfo=UTC)))
+
+    def due(self) -> list[FollowUp]:
+        rows = self._session.execute(
+            select(follow_ups).where(follow_ups.c.measured_at.is_(None)).order_by(follow_ups.c.due_on)
+        ).all()
+        return [_to_follow_up(r) for r in rows]
+
+
+def _row(a: Assessment) -> dict[str, Any]:
+    c = a.completion
+    return {
+        "assessment_id": a.assessment_id,
+        "case_id": a.case_id,
+        "urgency": a.urgency.value,
+        "referred_at": a.referred_at,
+        "status": a.status,
+        "referral_id": a.referral_id,
+        "completed_at": c.completed_at if c else None,
+        "risk_level": a.risk.level.value if a.risk else None,
+        "completion": _completion_record(c, a.risk) if c and a.risk else None,
+    }
+
+
+def _completion_record(c: Completion, risk: Risk) -> dict[str, Any]:
+    o = c.outcome
+    return {
+        "practitioners": [
+            {"practitioner_id": p.practitioner_id, "discipline": p.discipline.value} for p in c.practitioners
+        ],
+        "measures": to_record(c.measures),
+        "clinician_risk": {
+            "level": c.clinician_risk.level.value,
+            "risk_to_self": c.clinician_risk.risk_to_self,
+            "risk_to_others": c.clinician_risk.risk_to_others,
+            "route": c.clinician_risk.route and c.clinician_risk.route.value,
+        },
+        "risk": {
+            "level": risk.level.value,
+            "risk_to_self": risk.risk_to_self,
+            "risk_to_others": risk.risk_to_others,
+            "route": risk.route and risk.route.value,
+        },
+        "work_situation": {
+            "situation": c.work_situation.situation.value,
+            "off_sick_for_mental_health": c.work_situation.off_sick_for_mental_health,
+        },
+        "outcome": {
+            "decisions": [d.value for d in o.decisions],
+            "reasons": o.reasons,
+            "refer_on_to": [s.value for s in o.refer_on_to],
+            "signpost_to": [s.value for s in o.signpost_to],
+            "transfer_to_hub_id": o.transfer_to_hub_id,
+            "monitoring_review_interval_days": o.monitoring_review_interval_days,
+        },
+        "signed_off_by": c.signed_off_by,
+        "completed_at": _iso(c.completed_at),
+        "occupational_health_consent_recorded_at": _iso(c.occupational_health_consent_recorded_at),
+    }
+
+
 def _to_assessment(row) -> Assessment:
-    referred_at = row.referred_at if row.referred_at.tzinfo else row.referred_at.replace(tzinfo=UTC)
-    return Assessment(row.assessment_id, row.case_id, codes.Urgency(row.urgency), referred_at, row.status)
+    assessment = Assessment(
+        row.assessment_id, row.case_id, codes.Urgency(row.urgency), _aware(row.referred_at), row.status, row.referral_id
+    )
+    record = row.completion
+    if record:
+        cr, r, w, o = record["clinician_risk"], record["risk"], record["work_situation"], record["outcome"]
+        consent_at = record["occupational_health_consent_recorded_at"]
+        assessment.completion = Completion(
+            practitioners=tuple(
+                Practitioner(p["practitioner_id"], codes.Discipline(p["discipline"])) for p in record["practitioners"]
+            ),
+            measures=from_record(record["measures"]),
+            clinician_risk=ClinicianRisk(
+                codes.RiskLevel(cr["level"]),
+                cr["risk_to_self"],
+                cr["risk_to_others"],
+                codes.EscalationRoute(cr["route"]) if cr["route"] else None,
+            ),
+            work_situation=WorkSituation(codes.WorkSituation(w["situation"]), w["off_sick_for_mental_health"]),
+            outcome=OutcomeDecision(
+                decisions=tuple(codes.OutcomeDecision(d) for d in o["decisions"]),
+                reasons=o["reasons"],
+                refer_on_to=tuple(codes.ServiceType(s) for s in o["refer_on_to"]),
+                signpost_to=tuple(codes.ServiceType(s) for s in o["signpost_to"]),
+                transfer_to_hub_id=o["transfer_to_hub_id"],
+                monitoring_review_interval_days=o["monitoring_review_interval_days"],
+            ),
+            signed_off_by=record["signed_off_by"],
+            completed_at=datetime.fromisoformat(record["completed_at"]),
+            occupational_health_consent_recorded_at=datetime.fromisoformat(consent_at) if consent_at else None,
+        )
+        assessment.risk = Risk(
+            codes.RiskLevel(r["level"]),
+            r["risk_to_self"],
+            r["risk_to_others"],
+            codes.EscalationRoute(r["route"]) if r["route"] else None,
+        )
+    return assessment
+
+
+def _follow_up_row(f: FollowUp) -> dict[str, Any]:
+    return {
+        "follow_up_id": f.follow_up_id,
+        "case_id": f.case_id,
+        "due_on": f.due_on,
+        "measures_due": [m.value for m in f.measures_due],
+        "monitoring_plan_id": f.monitoring_plan_id,
+        "measured_at": f.measured_at,
+        "measures": to_record(f.measures) if f.measures else None,
+        "work_situation": f.work_situation and f.work_situation.value,
+    }
+
+
+def _to_follow_up(row) -> FollowUp:
+    return FollowUp(
+        follow_up_id=row.follow_up_id,
+        case_id=row.case_id,
+        due_on=row.due_on,
+        measures_due=tuple(codes.Measure(m) for m in row.measures_due),
+        monitoring_plan_id=row.monitoring_plan_id,
+        measured_at=_aware(row.measured_at),
+        measures=from_record(row.measures) if row.measures else None,
+        work_situation=codes.WorkSituation(row.work_situation) if row.work_situation else None,
+    )

@@ -1,14 +1,68 @@
 """HTTP API of the assessment service."""
 
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hubs.assessment.entrypoints.schemas import AssessmentQuerySchema, AssessmentSchema
+from hubs.assessment.domain import commands
+from hubs.assessment.domain.measures import MeasureError
+from hubs.assessment.domain.model import Assessment, ClinicianRisk, OutcomeDecision, Practitioner, WorkSituation
+from hubs.assessment.entrypoints import views
+from hubs.assessment.entrypoints.schemas import (
+    AssessmentQuerySchema,
+    AssessmentRecordSchema,
+    AssessmentSchema,
+    CaseOutcomesSchema,
+    CompleteAssessmentSchema,
+    FollowUpRequestSchema,
+    FollowUpSchema,
+    RiskEscalationSchema,
+)
+from hubs.assessment.service_layer import handlers
 from hubs.contracts import codes
-from hubs.runtime.auth import Role, requires
+from hubs.runtime.auth import Role, current_principal, requires
+from hubs.runtime.problems import Problem
 
-blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Rapid assessments")
+blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Rapid assessments and follow-up")
+
+
+def _wiring():
+    return current_app.extensions["hubs_wiring"]
+
+
+@contextlib.contextmanager
+def refusals() -> Iterator[None]:
+    """Turn the hub's refusals into problem JSON: 404 unknown case, 409 wrong state, 422 bad input."""
+    try:
+        yield
+    except handlers.CaseNotFound as exc:
+        raise Problem(404, "Not Found", "There is no such case in this hub.", slug="not-found") from exc
+    except MeasureError as exc:
+        raise Problem(422, "Unprocessable Entity", "The measures cannot be scored.", {"measures": exc.errors}) from exc
+    except handlers.Refused as exc:
+        if exc.conflict:
+            raise Problem(409, "Conflict", str(exc), exc.errors, slug="conflict") from exc
+        raise Problem(422, "Unprocessable Entity", "The hub's rules refuse this.", exc.errors) from exc
+
+
+def _risk(body: dict) -> ClinicianRisk:
+    # A risk left out is the clinician judging it low, with nothing to escalate.
+    return ClinicianRisk(
+        body.get("level", codes.RiskLevel.LOW),
+        body.get("risk_to_self", False),
+        body.get("risk_to_others", False),
+        body.get("route"),
+    )
+
+
+def _responses(body: dict) -> dict:
+    return {name: value for name, value in body.items() if value is not None}
 
 
 @blp.route("/assessments")
@@ -18,6 +72,110 @@ class Assessments(MethodView):
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict):
         """Assessments by status; urgent first, then in order of referral."""
-        with current_app.extensions["hubs_wiring"].uow_factory() as uow:
+        with _wiring().uow_factory() as uow:
             found = uow.assessments.with_status(query["status"])
         return sorted(found, key=lambda a: (a.urgency is not codes.Urgency.URGENT, a.referred_at))
+
+
+@blp.route("/cases/<uuid:case_id>/assessment")
+class CaseAssessment(MethodView):
+    @blp.response(200, AssessmentRecordSchema)
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self, case_id: uuid.UUID):
+        """The case's assessment record."""
+        with refusals():
+            return views.assessment_record(handlers.assessment_of_case(case_id, _wiring().uow_factory()))
+
+    @blp.arguments(CompleteAssessmentSchema)
+    @blp.response(200, AssessmentRecordSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, body: dict, case_id: uuid.UUID):
+        """Complete and sign off the case's rapid assessment (the caller signs it off)."""
+        consent = body["occupational_health_consent"] or {"given": False, "recorded_at": None}
+        outcome = body["outcome"]
+        cmd = commands.CompleteAssessment(
+            case_id=case_id,
+            practitioners=tuple(Practitioner(p["practitioner_id"], p["discipline"]) for p in body["practitioners"]),
+            responses=_responses(body["measures"]),
+            clinician_risk=_risk(body["risk"]),
+            work_situation=WorkSituation(**body["work_situation"]),
+            outcome=OutcomeDecision(
+                decisions=tuple(dict.fromkeys(outcome["decisions"])),
+                reasons=outcome["reasons"],
+                refer_on_to=tuple(dict.fromkeys(outcome["refer_on_to"])),
+                signpost_to=tuple(dict.fromkeys(outcome["signpost_to"])),
+                transfer_to_hub_id=outcome["transfer_to_hub_id"],
+                monitoring_review_interval_days=outcome["monitoring_review_interval_days"],
+            ),
+            signed_off_by=current_principal().subject,
+            occupational_health_consent=consent["given"],
+            occupational_health_consent_recorded_at=consent["recorded_at"],
+        )
+        with refusals():
+            assessment: Assessment = handlers.complete_assessment(cmd, _wiring().uow_factory(), _rules())
+        return views.assessment_record(assessment)
+
+
+@blp.route("/cases/<uuid:case_id>/risk-escalations")
+class RiskEscalations(MethodView):
+    @blp.arguments(RiskEscalationSchema)
+    @blp.response(201, AssessmentRecordSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, body: dict, case_id: uuid.UUID):
+        """Escalate a risk judged by a clinician; the case goes on the urgent path."""
+        with refusals():
+            assessment = handlers.escalate_risk(commands.EscalateRisk(case_id, _risk(body)), _wiring().uow_factory())
+        return views.assessment_record(assessment)
+
+
+@blp.route("/cases/<uuid:case_id>/follow-ups")
+class CaseFollowUps(MethodView):
+    @blp.response(200, FollowUpSchema(many=True))
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self, case_id: uuid.UUID):
+        """The case's follow-ups, measured first (oldest first), then those due."""
+        with refusals():
+            _, follow_ups, _ = handlers.case_outcomes(case_id, _wiring().uow_factory())
+        return [views.follow_up(f) for f in follow_ups]
+
+    @blp.arguments(FollowUpRequestSchema)
+    @blp.response(201, FollowUpSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, body: dict, case_id: uuid.UUID):
+        """Take follow-up measures (answering a due follow-up, or unprompted)."""
+        cmd = commands.RecordFollowUp(
+            case_id=case_id,
+            responses=_responses(body["measures"]),
+            follow_up_id=body["follow_up_id"],
+            measured_at=body["measured_at"],
+            work_situation=body["work_situation"],
+            clinician_risk=_risk(body["risk"]),
+        )
+        with refusals():
+            follow_up = handlers.record_follow_up(cmd, _wiring().uow_factory(), _rules())
+        return views.follow_up(follow_up)
+
+
+@blp.route("/follow-ups")
+class DueFollowUps(MethodView):
+    @blp.response(200, FollowUpSchema(many=True))
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self):
+        """Follow-ups due in this hub, soonest first."""
+        with _wiring().uow_factory() as uow:
+            return [views.follow_up(f) for f in uow.follow_ups.due()]
+
+
+@blp.route("/cases/<uuid:case_id>/outcomes")
+class CaseOutcomes(MethodView):
+    @blp.response(200, CaseOutcomesSchema)
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self, case_id: uuid.UUID):
+        """NHS Talking Therapies outcomes of the case from its first and latest PHQ-9 and GAD-7."""
+        with refusals():
+            assessment, follow_ups, outcomes = handlers.case_outcomes(case_id, _wiring().uow_factory())
+        return views.case_outcomes(assessment, follow_ups, outcomes)
+
+
+def _rules():
+    return _wiring().extras["scoring_rules"]

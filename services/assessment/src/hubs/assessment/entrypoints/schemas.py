@@ -3,6 +3,20 @@
 from marshmallow import Schema, fields, validate
 
 from hubs.contracts import codes
+from hubs.contracts.topics import HUB_ID_PATTERN
+
+STAFF_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{1,64}$", error="a pseudonymous staff id: letters, digits, . _ : -")
+
+
+def _code(enum, **kwargs) -> fields.Enum:
+    return fields.Enum(enum, by_value=True, **kwargs)
+
+
+def _items(count: int, highest: int, description: str) -> fields.List:
+    # The count and range are checked by the scoring code, so that every problem names the item.
+    return fields.List(
+        fields.Raw(), load_default=None, metadata={"description": f"{description}: {count} items, each 0-{highest}"}
+    )
 
 
 class AssessmentQuerySchema(Schema):
@@ -12,6 +26,148 @@ class AssessmentQuerySchema(Schema):
 class AssessmentSchema(Schema):
     assessment_id = fields.UUID(dump_only=True)
     case_id = fields.UUID(dump_only=True)
-    urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
+    urgency = _code(codes.Urgency, dump_only=True)
     referred_at = fields.AwareDateTime(dump_only=True)
     status = fields.String(dump_only=True)
+
+
+class WsasResponsesSchema(Schema):
+    items = fields.List(fields.Raw(), required=True, metadata={"description": "5 items, each 0-8"})
+    retired_or_not_working = fields.Boolean(
+        load_default=False, metadata={"description": "retired or not working for other reasons: item 1 not scored"}
+    )
+
+
+class ResponsesSchema(Schema):
+    """Item responses per measure; leave out a measure not taken."""
+
+    phq9 = _items(9, 3, "PHQ-9")
+    gad7 = _items(7, 3, "GAD-7")
+    pcl5 = _items(20, 4, "PCL-5")
+    pc_ptsd5 = _items(5, 1, "PC-PTSD-5 (1 = yes)")
+    wsas = fields.Nested(WsasResponsesSchema, load_default=None)
+    audit_c = _items(3, 4, "AUDIT-C")
+
+
+class PractitionerSchema(Schema):
+    practitioner_id = fields.String(required=True, validate=STAFF_ID)
+    discipline = _code(codes.Discipline, required=True)
+
+
+class RiskJudgementSchema(Schema):
+    level = _code(codes.RiskLevel, load_default=codes.RiskLevel.LOW)
+    risk_to_self = fields.Boolean(load_default=False)
+    risk_to_others = fields.Boolean(load_default=False)
+    route = _code(codes.EscalationRoute, load_default=None, metadata={"description": "where a raised risk went"})
+
+
+class WorkSituationSchema(Schema):
+    situation = _code(codes.WorkSituation, required=True)
+    off_sick_for_mental_health = fields.Boolean(load_default=None, allow_none=True)
+
+
+class OccupationalHealthConsentSchema(Schema):
+    given = fields.Boolean(required=True)
+    recorded_at = fields.AwareDateTime(load_default=None, metadata={"description": "default: now"})
+
+
+class OutcomeSchema(Schema):
+    decisions = fields.List(_code(codes.OutcomeDecision), required=True, validate=validate.Length(min=1))
+    reasons = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "why: kept in the hub's record, never sent in an event"},
+    )
+    refer_on_to = fields.List(_code(codes.ServiceType), load_default=list)
+    signpost_to = fields.List(_code(codes.ServiceType), load_default=list)
+    transfer_to_hub_id = fields.String(load_default=None, validate=validate.Regexp(HUB_ID_PATTERN))
+    monitoring_review_interval_days = fields.Integer(load_default=None, validate=validate.Range(1, 365))
+
+
+class CompleteAssessmentSchema(Schema):
+    practitioners = fields.List(fields.Nested(PractitionerSchema), required=True, validate=validate.Length(min=1))
+    measures = fields.Nested(ResponsesSchema, required=True)
+    risk = fields.Nested(RiskJudgementSchema, load_default=dict)
+    work_situation = fields.Nested(WorkSituationSchema, required=True)
+    occupational_health_consent = fields.Nested(OccupationalHealthConsentSchema, load_default=None)
+    outcome = fields.Nested(OutcomeSchema, required=True)
+
+
+class ScoreSchema(Schema):
+    total = fields.Integer(dump_only=True)
+    band = fields.String(dump_only=True)
+    item9_positive = fields.Boolean(dump_only=True)
+    provisional_ptsd = fields.Boolean(dump_only=True)
+    dsm5_rule_met = fields.Boolean(dump_only=True)
+    cut_off = fields.Integer(dump_only=True)
+    positive = fields.Boolean(dump_only=True)
+    retired_or_not_working = fields.Boolean(dump_only=True)
+
+
+class MeasureScoresSchema(Schema):
+    phq9 = fields.Nested(ScoreSchema, allow_none=True)
+    gad7 = fields.Nested(ScoreSchema, allow_none=True)
+    pcl5 = fields.Nested(ScoreSchema, allow_none=True)
+    pc_ptsd5 = fields.Nested(ScoreSchema, allow_none=True)
+    wsas = fields.Nested(ScoreSchema, allow_none=True)
+    audit_c = fields.Nested(ScoreSchema, allow_none=True)
+
+
+class RiskSchema(Schema):
+    level = fields.String()
+    risk_to_self = fields.Boolean()
+    risk_to_others = fields.Boolean()
+    route = fields.String(allow_none=True)
+
+
+class AssessmentRecordSchema(AssessmentSchema):
+    referral_id = fields.UUID(dump_only=True, allow_none=True)
+    completed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    multidisciplinary = fields.Boolean(dump_only=True, allow_none=True)
+    practitioners = fields.List(fields.Dict(), dump_only=True)
+    measures = fields.Nested(MeasureScoresSchema, dump_only=True, allow_none=True)
+    risk = fields.Nested(RiskSchema, dump_only=True, allow_none=True)
+    work_situation = fields.Dict(dump_only=True, allow_none=True)
+    outcome = fields.Dict(dump_only=True, allow_none=True)
+    signed_off_by = fields.String(dump_only=True, allow_none=True)
+    occupational_health_consent_recorded_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class RiskEscalationSchema(RiskJudgementSchema):
+    pass
+
+
+class FollowUpRequestSchema(Schema):
+    follow_up_id = fields.UUID(load_default=None, metadata={"description": "the due follow-up this answers"})
+    measured_at = fields.AwareDateTime(load_default=None)
+    measures = fields.Nested(ResponsesSchema, required=True)
+    work_situation = _code(codes.WorkSituation, load_default=None)
+    risk = fields.Nested(RiskJudgementSchema, load_default=dict)
+
+
+class OutcomesSchema(Schema):
+    case_at_first = fields.Boolean()
+    case_at_latest = fields.Boolean()
+    reliable_improvement = fields.Boolean()
+    reliable_deterioration = fields.Boolean()
+    recovery = fields.Boolean(allow_none=True)
+    reliable_recovery = fields.Boolean(allow_none=True)
+
+
+class FollowUpSchema(Schema):
+    follow_up_id = fields.UUID(dump_only=True)
+    case_id = fields.UUID(dump_only=True)
+    status = fields.String(dump_only=True)
+    due_on = fields.Date(dump_only=True, allow_none=True)
+    measures_due = fields.List(fields.String(), dump_only=True)
+    measured_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    measures = fields.Nested(MeasureScoresSchema, dump_only=True, allow_none=True)
+    work_situation = fields.String(dump_only=True, allow_none=True)
+
+
+class CaseOutcomesSchema(Schema):
+    case_id = fields.UUID(dump_only=True)
+    first_measured_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    latest_measured_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    outcomes = fields.Nested(OutcomesSchema, dump_only=True, allow_none=True)
+    follow_ups = fields.List(fields.Nested(FollowUpSchema), dump_only=True)

@@ -1,12 +1,113 @@
-"""Handlers of the assessment service. Event handlers run inside the consumer's unit of
-work (it records the event id and commits); they never commit themselves."""
+"""Handlers of the assessment service. Command handlers run one unit of work each; event
+handlers run inside the consumer's unit of work (it records the event id and commits) and
+never commit themselves."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from hubs.assessment.domain.model import Assessment
+from hubs.assessment.domain import commands
+from hubs.assessment.domain.measures import ScoringRules, score
+from hubs.assessment.domain.model import Assessment, Completion, FollowUp, Refused
+from hubs.assessment.domain.outcomes import Outcomes
+from hubs.runtime.consumer import PoisonMessage
+from hubs.runtime.unit_of_work import emit_all
+
+
+class CaseNotFound(Exception):
+    """No such case in this hub (a case of another hub does not exist here either)."""
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def _assessment_of(uow, case_id: uuid.UUID) -> Assessment:
+    assessment = uow.assessments.for_case(case_id)
+    if assessment is None or assessment.status == "transferred-out":
+        raise CaseNotFound(str(case_id))
+    return assessment
+
+
+def complete_assessment(
+    cmd: commands.CompleteAssessment, uow, rules: ScoringRules, now: datetime | None = None
+) -> Assessment:
+    """Score the measures, judge risk, check the decision and sign off; emits the events."""
+    measures = score(cmd.responses, rules)
+    at = _now(now)
+    if cmd.occupational_health_consent and cmd.occupational_health_consent_recorded_at is None:
+        consent_at: datetime | None = at
+    else:
+        consent_at = cmd.occupational_health_consent_recorded_at if cmd.occupational_health_consent else None
+    with uow:
+        assessment = _assessment_of(uow, cmd.case_id)
+        assessment.complete(
+            Completion(
+                practitioners=cmd.practitioners,
+                measures=measures,
+                clinician_risk=cmd.clinician_risk,
+                work_situation=cmd.work_situation,
+                outcome=cmd.outcome,
+                signed_off_by=cmd.signed_off_by,
+                completed_at=at,
+                occupational_health_consent_recorded_at=consent_at,
+            )
+        )
+        uow.assessments.save(assessment)
+        emit_all(uow.outbox, assessment.events, case_id=assessment.case_id)
+        uow.commit()
+    return assessment
+
+
+def record_follow_up(cmd: commands.RecordFollowUp, uow, rules: ScoringRules, now: datetime | None = None) -> FollowUp:
+    """Take follow-up measures; emits FollowUpMeasured with the case's outcomes so far."""
+    measures = score(cmd.responses, rules)
+    with uow:
+        assessment = _assessment_of(uow, cmd.case_id)
+        if cmd.follow_up_id is not None:
+            follow_up = uow.follow_ups.get(cmd.follow_up_id)
+            if follow_up is None or follow_up.case_id != cmd.case_id:
+                raise CaseNotFound(str(cmd.follow_up_id))
+            is_new = False
+        else:
+            follow_up, is_new = FollowUp(uuid.uuid4(), cmd.case_id, None, ()), True
+        measured_at = cmd.measured_at or _now(now)
+        assessment.record_follow_up(follow_up, measures, measured_at, cmd.work_situation, cmd.clinician_risk)
+        (uow.follow_ups.add if is_new else uow.follow_ups.save)(follow_up)
+        uow.assessments.save(assessment)
+        emit_all(uow.outbox, assessment.events, case_id=assessment.case_id)
+        uow.commit()
+    return follow_up
+
+
+def escalate_risk(cmd: commands.EscalateRisk, uow, now: datetime | None = None) -> Assessment:
+    """Escalate a clinician's judgement of risk; the case goes on the urgent path."""
+    with uow:
+        assessment = _assessment_of(uow, cmd.case_id)
+        assessment.escalate_risk(cmd.clinician_risk, _now(now))
+        uow.assessments.save(assessment)
+        emit_all(uow.outbox, assessment.events, case_id=assessment.case_id)
+        uow.commit()
+    return assessment
+
+
+def assessment_of_case(case_id: uuid.UUID, uow) -> Assessment:
+    """The case's assessment; CaseNotFound if this hub has no such case."""
+    with uow:
+        return _assessment_of(uow, case_id)
+
+
+def case_outcomes(case_id: uuid.UUID, uow) -> tuple[Assessment, list[FollowUp], Outcomes | None]:
+    """The case's assessment, its follow-ups and its outcomes from the first and latest measures."""
+    with uow:
+        assessment = _assessment_of(uow, case_id)
+        follow_ups = uow.follow_ups.for_case(case_id)
+    measured = [f for f in follow_ups if f.measures is not None and f.measures.phq9 and f.measures.gad7]
+    latest = measured[-1].measures if measured else None
+    return assessment, follow_ups, assessment.outcomes_against(latest) if latest else None
 
 
 def on_referral_received(event: Mapping[str, Any], uow) -> None:
@@ -15,7 +116,36 @@ def on_referral_received(event: Mapping[str, Any], uow) -> None:
     if uow.assessments.for_case(case_id) is not None:
         return
     data = event["data"]
-    uow.assessments.add(Assessment.to_do(case_id, data["urgency"], data["received_at"]))
+    uow.assessments.add(Assessment.to_do(case_id, data["urgency"], data["received_at"], data["referral_id"]))
 
 
-EVENT_HANDLERS = {"ReferralReceived": on_referral_received}
+def on_referral_transferred_out(event: Mapping[str, Any], uow) -> None:
+    """The case moved to another hub: from now on it does not exist here."""
+    assessment = uow.assessments.for_case(event["case_id"])
+    if assessment is not None:
+        assessment.status = "transferred-out"
+        uow.assessments.save(assessment)
+
+
+def on_follow_up_due(event: Mapping[str, Any], uow) -> None:
+    """Care co-ordination asks for follow-up measures: the follow-up shows as due."""
+    data = event["data"]
+    if uow.assessments.for_case(event["case_id"]) is None:
+        raise PoisonMessage("a follow-up is due for a case this hub never assessed")
+    if uow.follow_ups.get(data["follow_up_id"]) is not None:
+        return
+    uow.follow_ups.add(
+        FollowUp(
+            follow_up_id=data["follow_up_id"],
+            case_id=event["case_id"],
+            due_on=data["due_on"],
+            measures_due=tuple(data["measures_due"]),
+            monitoring_plan_id=data["monitoring_plan_id"],
+        )
+    )
+
+
+EVENT_HANDLERS = {"ReferralReceived": on_referral_received, "ReferralTransferredOut": on_referral_transferred_out}
+CARE_EVENT_HANDLERS = {"FollowUpDue": on_follow_up_due}
+
+__all__ = ["CARE_EVENT_HANDLERS", "EVENT_HANDLERS", "CaseNotFound", "Refused"]

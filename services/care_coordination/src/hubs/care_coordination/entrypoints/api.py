@@ -1,14 +1,64 @@
 """HTTP API of the care-coordination service."""
 
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hubs.care_coordination.entrypoints.schemas import OnwardReferralSchema
+from hubs.care_coordination.domain.directory import DirectoryQuery
+from hubs.care_coordination.entrypoints.schemas import (
+    AcceptanceSchema,
+    CaseSchema,
+    ClosureSchema,
+    DeclineSchema,
+    DirectoryQuerySchema,
+    DirectoryServiceSchema,
+    FeedbackSchema,
+    LiaisonSchema,
+    MonitoringEndSchema,
+    MonitoringPlanSchema,
+    OnwardReferralSchema,
+    SignpostingSchema,
+    TreatmentEndSchema,
+    TreatmentStartSchema,
+    WaitQuerySchema,
+    WaitSchema,
+)
 from hubs.care_coordination.service_layer import handlers
 from hubs.runtime.auth import Role, requires
+from hubs.runtime.problems import Problem
 
-blp = Blueprint("onward-referrals", __name__, url_prefix="/v1", description="Onward referrals")
+blp = Blueprint("care", __name__, url_prefix="/v1", description="Care co-ordination of the hub's cases")
+
+CLINICAL = (Role.CLINICIAN, Role.HUB_LEAD)
+
+
+def _wiring():
+    return current_app.extensions["hubs_wiring"]
+
+
+def _uow():
+    return _wiring().uow_factory()
+
+
+@contextlib.contextmanager
+def refusals() -> Iterator[None]:
+    """404 for what this hub does not have, 409 for the wrong state, 422 for what the rules refuse."""
+    try:
+        yield
+    except handlers.CaseNotFound as exc:
+        raise Problem(404, "Not Found", "There is no such record in this hub.", slug="not-found") from exc
+    except handlers.Refused as exc:
+        if exc.conflict:
+            raise Problem(409, "Conflict", str(exc), exc.errors, slug="conflict") from exc
+        raise Problem(422, "Unprocessable Entity", "The hub's rules refuse this.", exc.errors) from exc
 
 
 @blp.route("/onward-referrals")
@@ -17,6 +67,174 @@ class OnwardReferrals(MethodView):
     @blp.response(201, OnwardReferralSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict):
-        """Refer a case on to a service."""
-        uow = current_app.extensions["hubs_wiring"].uow_factory()
-        return handlers.make_onward_referral(body["case_id"], body["service_type"], body["made_on"], uow)
+        """Refer a case on to a service (by type, optionally a directory service)."""
+        with refusals():
+            return handlers.make_onward_referral(
+                body["case_id"], body["service_type"], body["made_on"], _uow(), body["directory_service_id"]
+            )
+
+
+def _step(name: str, schema, doc: str):
+    """A POST route that moves an onward referral one step on."""
+
+    class Step(MethodView):
+        @blp.arguments(schema)
+        @blp.response(200, OnwardReferralSchema)
+        @requires(Role.CLINICIAN)
+        def post(self, body: dict, onward_referral_id: uuid.UUID):
+            with refusals():
+                return handlers.progress_onward_referral(onward_referral_id, name, _uow(), **body)
+
+    Step.post.__doc__ = doc
+    Step.__name__ = f"OnwardReferral{name.title().replace('_', '')}"
+    return Step
+
+
+for _path, _name, _schema, _doc in (
+    ("acceptance", "accept", AcceptanceSchema, "The service accepted the onward referral."),
+    ("decline", "decline", DeclineSchema, "The service declined the onward referral, with a reason."),
+    ("treatment-start", "start_treatment", TreatmentStartSchema, "Treatment started: the wait ends."),
+    ("treatment-end", "end_treatment", TreatmentEndSchema, "Treatment ended; a follow-up becomes due."),
+):
+    blp.route(f"/onward-referrals/<uuid:onward_referral_id>/{_path}")(_step(_name, _schema, _doc))
+
+
+@blp.route("/waits")
+class Waits(MethodView):
+    @blp.arguments(WaitQuerySchema, location="query")
+    @blp.response(200, WaitSchema(many=True))
+    @requires(*CLINICAL)
+    def get(self, query: dict):
+        """People waiting for treatment, longest first; `over_target=true` is the hub lead's escalation list."""
+        today = _wiring().extras["today"]()
+        rows = handlers.waits(_uow(), today, query["over_target"])
+        return [asdict(r) | {"waited_days": days, "over_target": r.over_target(today)} for r, days in rows]
+
+
+@blp.route("/cases/<uuid:case_id>")
+class CaseRecord(MethodView):
+    @blp.response(200, CaseSchema)
+    @requires(*CLINICAL)
+    def get(self, case_id: uuid.UUID):
+        """The case: onward referrals, monitoring plans, signposting, liaison and follow-ups asked for."""
+        with refusals():
+            record = handlers.case_record(case_id, _uow())
+        return asdict(record["case"]) | {k: v for k, v in record.items() if k != "case"}
+
+
+@blp.route("/cases/<uuid:case_id>/occupational-health-liaisons")
+class Liaisons(MethodView):
+    @blp.arguments(LiaisonSchema)
+    @blp.response(201, LiaisonSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, body: dict, case_id: uuid.UUID):
+        """Record a liaison with Occupational Health (only with the person's recorded consent)."""
+        with refusals():
+            return handlers.liaise_with_occupational_health(case_id, body["liaised_on"], _uow()).data
+
+
+@blp.route("/cases/<uuid:case_id>/signpostings")
+class Signpostings(MethodView):
+    @blp.arguments(SignpostingSchema)
+    @blp.response(201, SignpostingSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, body: dict, case_id: uuid.UUID):
+        """Signpost the person to service types (the directory's best match for them is named)."""
+        with refusals():
+            signposting_id = handlers.signpost_case(case_id, body["service_types"], body["signposted_on"], _uow())
+        return body | {"signposting_id": signposting_id}
+
+
+@blp.route("/cases/<uuid:case_id>/monitoring-plans")
+class MonitoringPlans(MethodView):
+    @blp.arguments(MonitoringPlanSchema)
+    @blp.response(201, MonitoringPlanSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, body: dict, case_id: uuid.UUID):
+        """Start monitoring the case at a review interval; follow-ups fall due at each review."""
+        with refusals():
+            return handlers.start_monitoring(
+                case_id,
+                body["started_on"],
+                body["review_interval_days"],
+                _uow(),
+                tuple(body["measures"]),
+                body["planned_end_on"],
+            )
+
+
+@blp.route("/monitoring-plans/<uuid:monitoring_plan_id>/end")
+class MonitoringEnd(MethodView):
+    @blp.arguments(MonitoringEndSchema)
+    @blp.response(200, MonitoringPlanSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, body: dict, monitoring_plan_id: uuid.UUID):
+        """End a monitoring plan."""
+        with refusals():
+            return handlers.end_monitoring(monitoring_plan_id, body["ended_on"], _uow())
+
+
+@blp.route("/cases/<uuid:case_id>/closure")
+class Closure(MethodView):
+    @blp.arguments(ClosureSchema)
+    @blp.response(200, CaseSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, body: dict, case_id: uuid.UUID):
+        """Close the episode of care with a reason."""
+        with refusals():
+            case = handlers.close_episode(case_id, body["reason"], _uow(), now=datetime.now(UTC))
+        return asdict(case)
+
+
+@blp.route("/directory")
+class Directory(MethodView):
+    @blp.arguments(DirectoryQuerySchema, location="query")
+    @blp.response(200, DirectoryServiceSchema(many=True))
+    @requires(*CLINICAL)
+    def get(self, query: dict):
+        """Active services of the hub's directory, by type, competency (all given) and language."""
+        wanted = DirectoryQuery(query["service_type"], frozenset(query["competency"]), query["language"])
+        return handlers.search_directory(wanted, _uow())
+
+    @blp.arguments(DirectoryServiceSchema)
+    @blp.response(201, DirectoryServiceSchema)
+    @requires(Role.HUB_LEAD)
+    def post(self, body: dict):
+        """Add a service to the hub's directory."""
+        return handlers.add_directory_service(_directory_fields(body), _uow())
+
+
+@blp.route("/directory/<uuid:directory_service_id>")
+class DirectoryEntry(MethodView):
+    @blp.arguments(DirectoryServiceSchema)
+    @blp.response(200, DirectoryServiceSchema)
+    @requires(Role.HUB_LEAD)
+    def put(self, body: dict, directory_service_id: uuid.UUID):
+        """Replace a directory entry (set active false to stop referring to it)."""
+        with refusals():
+            return handlers.update_directory_service(directory_service_id, _directory_fields(body), _uow())
+
+
+def _directory_fields(body: dict) -> dict:
+    return body | {
+        "competencies": frozenset(body["competencies"]),
+        "languages": tuple(dict.fromkeys(body["languages"])),
+    }
+
+
+@blp.route("/service-user-feedback")
+class ServiceUserFeedback(MethodView):
+    @blp.arguments(FeedbackSchema)
+    @blp.response(201, FeedbackSchema)
+    @requires(*CLINICAL)
+    def post(self, body: dict):
+        """Record anonymous feedback; scores are reported, the comment stays in the hub."""
+        return body | {"feedback_id": handlers.give_feedback(body, _uow())}
+
+    @blp.response(200, FeedbackSchema(many=True))
+    @requires(Role.HUB_LEAD)
+    def get(self):
+        """The hub's service-user feedback, with comments."""
+        with _uow() as uow:
+            rows = uow.feedback.all()
+        return [{k: v for k, v in row.items() if k != "scores"} | row["scores"] for row in rows]

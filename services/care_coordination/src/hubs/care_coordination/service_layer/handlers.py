@@ -1,23 +1,293 @@
-"""Handlers of the care-coordination service."""
+"""Command handlers of the care-coordination service: each runs one unit of work and
+writes its events to the outbox in the same transaction."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
 
-from hubs.care_coordination.domain.model import OnwardReferral
+from hubs.care_coordination.domain.directory import DirectoryQuery, DirectoryService, best_match, default_target_wait
+from hubs.care_coordination.domain.events import CareEvent
+from hubs.care_coordination.domain.model import Case, FollowUpAsked, MonitoringPlan, OnwardReferral, Refused
 from hubs.contracts import codes
 from hubs.runtime.unit_of_work import emit_all
 
+__all__ = ["CarePolicy", "CaseNotFound", "Refused"]
 
-def make_onward_referral(case_id: uuid.UUID, service_type: codes.ServiceType, made_on: date, uow) -> OnwardReferral:
-    """Record an onward referral and emit OnwardReferralMade."""
-    referral = OnwardReferral.make(case_id, service_type, made_on)
+
+class CaseNotFound(Exception):
+    """No such case (or record of a case) in this hub; another hub's cases do not exist here."""
+
+
+@dataclass(frozen=True)
+class CarePolicy:
+    """The hub's choices: contingency on a wait past target, and the default review interval."""
+
+    wait_contingency: codes.ContingencyAction = codes.ContingencyAction.CHASED_SERVICE
+    monitoring_review_days: int = 28
+
+
+def _open_case(uow, case_id: uuid.UUID) -> Case:
+    case = uow.cases.get(case_id)
+    if case is None or case.status == "transferred-out":
+        raise CaseNotFound(str(case_id))
+    return case
+
+
+def _onward_referral(uow, onward_referral_id: uuid.UUID) -> tuple[OnwardReferral, Case]:
+    referral = uow.onward_referrals.get(onward_referral_id)
+    if referral is None:
+        raise CaseNotFound(str(onward_referral_id))
+    return referral, _open_case(uow, referral.case_id)
+
+
+def refer_on(
+    uow,
+    case: Case,
+    service_type: codes.ServiceType,
+    made_on: date,
+    *,
+    directory_service: DirectoryService | None = None,
+    assessment_id: uuid.UUID | None = None,
+) -> OnwardReferral:
+    """Make an onward referral inside an open unit of work (urgent cases refer urgently)."""
+    case.expect_open()
+    if directory_service is not None and directory_service.service_type is not service_type:
+        raise Refused({"directory_service_id": ["that directory service is of another service type"]})
+    referral = OnwardReferral.make(
+        case.case_id,
+        service_type,
+        made_on,
+        target_wait_days=directory_service.target_wait_days if directory_service else default_target_wait(service_type),
+        directory_service_id=directory_service.directory_service_id if directory_service else None,
+        assessment_id=assessment_id or case.assessment_id,
+        urgency=case.urgency,
+    )
+    uow.onward_referrals.add(referral)
+    emit_all(uow.outbox, referral.events, case_id=case.case_id)
+    return referral
+
+
+def make_onward_referral(
+    case_id: uuid.UUID,
+    service_type: codes.ServiceType,
+    made_on: date,
+    uow,
+    directory_service_id: uuid.UUID | None = None,
+) -> OnwardReferral:
+    """Record an onward referral a clinician made and emit OnwardReferralMade."""
     with uow:
-        uow.onward_referrals.add(referral)
-        emit_all(uow.outbox, referral.events, case_id=case_id)
+        case = _open_case(uow, case_id)
+        directory_service = None
+        if directory_service_id is not None:
+            directory_service = uow.directory.get(directory_service_id)
+            if directory_service is None:
+                raise Refused({"directory_service_id": ["no such service in this hub's directory"]})
+        referral = refer_on(uow, case, service_type, made_on, directory_service=directory_service)
         uow.commit()
     return referral
 
 
-EVENT_HANDLERS: dict = {}
+def progress_onward_referral(onward_referral_id: uuid.UUID, step: str, uow, **details: Any) -> OnwardReferral:
+    """Accept, decline, start or end treatment on an onward referral; ending treatment asks
+    for a follow-up, so that the outcome of treatment is measured."""
+    with uow:
+        referral, case = _onward_referral(uow, onward_referral_id)
+        case.expect_open()
+        getattr(referral, step)(**details)
+        uow.onward_referrals.save(referral)
+        emit_all(uow.outbox, referral.events, case_id=case.case_id)
+        if step == "end_treatment":
+            _ask_follow_up(uow, FollowUpAsked.ask(case.case_id, details["ended_on"]))
+        uow.commit()
+    return referral
+
+
+def signpost(
+    uow,
+    case: Case,
+    service_types: list[codes.ServiceType],
+    on: date,
+    directory: list[DirectoryService],
+    assessment_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Signpost to service types, naming the best directory service of each where there is one."""
+    case.expect_open()
+    service_types = list(dict.fromkeys(service_types))
+    matches = [best_match(directory, t, case.competencies_wanted) for t in service_types]
+    ids = [m.directory_service_id for m in matches if m is not None]
+    signposting_id = uuid.uuid4()
+    detail = {"service_types": [t.value for t in service_types], "directory_service_ids": [str(i) for i in ids]}
+    uow.activities.add(case.case_id, "signposting", on, detail, activity_id=signposting_id)
+    data = {
+        "signposting_id": signposting_id,
+        "signposted_on": on,
+        "service_types": service_types,
+        "directory_service_ids": ids,
+        "assessment_id": assessment_id,
+    }
+    uow.outbox.add("Signposted", data, case_id=case.case_id)
+    return signposting_id
+
+
+def signpost_case(case_id: uuid.UUID, service_types: list[codes.ServiceType], on: date, uow) -> uuid.UUID:
+    """A clinician signposts the person (self-help, peer support, third-sector services)."""
+    with uow:
+        case = _open_case(uow, case_id)
+        signposting_id = signpost(uow, case, service_types, on, uow.directory.all(), case.assessment_id)
+        uow.commit()
+    return signposting_id
+
+
+def _ask_follow_up(uow, asked: FollowUpAsked) -> None:
+    detail = {"measures_due": [m.value for m in asked.measures_due], "monitoring_plan_id": asked.monitoring_plan_id}
+    uow.activities.add(asked.case_id, "follow-up-due", asked.due_on, detail, activity_id=asked.follow_up_id)
+    uow.outbox.add("FollowUpDue", asked.event().to_data(), case_id=asked.case_id)
+
+
+def liaise_with_occupational_health(case_id: uuid.UUID, liaised_on: date, uow) -> CareEvent:
+    """Record a liaison with Occupational Health; refused without the person's consent."""
+    with uow:
+        case = _open_case(uow, case_id)
+        liaison = case.liaise_with_occupational_health(liaised_on)
+        uow.activities.add(case_id, "occupational-health-liaison", liaised_on, {}, liaison.data["liaison_id"])
+        emit_all(uow.outbox, [liaison], case_id=case_id)
+        uow.commit()
+    return liaison
+
+
+def start_monitoring(
+    case_id: uuid.UUID,
+    started_on: date,
+    review_interval_days: int,
+    uow,
+    measures: tuple[codes.Measure, ...] = (),
+    planned_end_on: date | None = None,
+) -> MonitoringPlan:
+    """Start monitoring a case at a review interval (MonitoringStarted)."""
+    with uow:
+        case = _open_case(uow, case_id)
+        plan = begin_monitoring(uow, case, started_on, review_interval_days, measures, planned_end_on)
+        uow.commit()
+    return plan
+
+
+def begin_monitoring(uow, case, started_on, review_interval_days, measures=(), planned_end_on=None) -> MonitoringPlan:
+    """Start monitoring inside an open unit of work."""
+    case.expect_open()
+    plan = MonitoringPlan.start(case.case_id, started_on, review_interval_days, tuple(measures), planned_end_on)
+    uow.monitoring_plans.add(plan)
+    emit_all(uow.outbox, plan.events, case_id=case.case_id)
+    return plan
+
+
+def end_monitoring(monitoring_plan_id: uuid.UUID, ended_on: date, uow) -> MonitoringPlan:
+    """End a monitoring plan (MonitoringEnded)."""
+    with uow:
+        plan = uow.monitoring_plans.get(monitoring_plan_id)
+        if plan is None:
+            raise CaseNotFound(str(monitoring_plan_id))
+        _open_case(uow, plan.case_id)
+        plan.end(ended_on)
+        uow.monitoring_plans.save(plan)
+        emit_all(uow.outbox, plan.events, case_id=plan.case_id)
+        uow.commit()
+    return plan
+
+
+def close_episode(case_id: uuid.UUID, reason: codes.ClosureReason, uow, now: datetime | None = None) -> Case:
+    """Close the episode of care with a reason; active monitoring ends with it."""
+    with uow:
+        case = _open_case(uow, case_id)
+        close_case(uow, case, reason, now or datetime.now(UTC))
+        uow.commit()
+    return case
+
+
+def close_case(uow, case: Case, reason: codes.ClosureReason, at: datetime) -> None:
+    """Close inside an open unit of work."""
+    plans = uow.monitoring_plans.for_case(case.case_id)
+    case.close(reason, at, plans)
+    for plan in plans:
+        if plan.events:
+            uow.monitoring_plans.save(plan)
+            emit_all(uow.outbox, plan.events, case_id=case.case_id)
+    uow.cases.save(case)
+    emit_all(uow.outbox, case.events, case_id=case.case_id)
+
+
+def case_record(case_id: uuid.UUID, uow) -> dict[str, Any]:
+    """Everything care co-ordination holds on a case."""
+    with uow:
+        case = _open_case(uow, case_id)
+        return {
+            "case": case,
+            "onward_referrals": uow.onward_referrals.for_case(case_id),
+            "monitoring_plans": uow.monitoring_plans.for_case(case_id),
+            "activities": uow.activities.for_case(case_id),
+        }
+
+
+def give_feedback(feedback: dict[str, Any], uow) -> uuid.UUID:
+    """Anonymous service-user feedback: scores go out as an event, the comment stays here."""
+    feedback_id = uuid.uuid4()
+    scores = {k: feedback.get(k) for k in ("felt_listened_to", "easy_to_access", "helped", "confidentiality_trusted")}
+    event = {
+        "feedback_id": feedback_id,
+        "given_on": feedback["given_on"],
+        "stage": feedback["stage"],
+        "overall_experience": feedback["overall_experience"],
+        **scores,
+    }
+    with uow:
+        uow.feedback.add(
+            {
+                "feedback_id": feedback_id,
+                "given_on": feedback["given_on"],
+                "stage": feedback["stage"],
+                "overall_experience": feedback["overall_experience"],
+                "scores": scores,
+                "comment": feedback.get("comment"),
+            }
+        )
+        uow.outbox.add("ServiceUserFeedbackGiven", event, aggregate_id=str(feedback_id))
+        uow.commit()
+    return feedback_id
+
+
+def add_directory_service(fields: dict[str, Any], uow) -> DirectoryService:
+    """Add a service to the hub's directory."""
+    service = DirectoryService.add(**fields)
+    with uow:
+        uow.directory.add(service)
+        uow.commit()
+    return service
+
+
+def update_directory_service(directory_service_id: uuid.UUID, fields: dict[str, Any], uow) -> DirectoryService:
+    """Change a directory entry (target wait, competencies, how to refer, active...)."""
+    with uow:
+        service = uow.directory.get(directory_service_id)
+        if service is None:
+            raise CaseNotFound(str(directory_service_id))
+        for name, value in fields.items():
+            setattr(service, name, value)
+        uow.directory.save(service)
+        uow.commit()
+    return service
+
+
+def search_directory(query: DirectoryQuery, uow) -> list[DirectoryService]:
+    """Active services matching the query, by name."""
+    with uow:
+        return [s for s in uow.directory.all() if query.matches(s)]
+
+
+def waits(uow, today: date, over_target_only: bool = False) -> list[tuple[OnwardReferral, int]]:
+    """Onward referrals still waiting for treatment, with days waited; longest first."""
+    with uow:
+        waiting = uow.onward_referrals.waiting()
+    rows = [(r, r.waited_days(today)) for r in waiting if not over_target_only or r.over_target(today)]
+    return sorted(rows, key=lambda row: -row[1])

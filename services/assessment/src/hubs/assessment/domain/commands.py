@@ -1,0 +1,47 @@
+"""Commands the assessment service accepts (verbs; handlers carry them out)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hubs.assessment.domain.model import ClinicianRisk, OutcomeDecision, Practitioner, WorkSituation
+from hubs.contracts import codes
+
+
+@dataclass(frozen=True)
+class CompleteAssessment:
+    """A clinician records a case's rapid assessment and signs it off."""
+
+    case_id: uuid.UUID
+    practitioners: tuple[Practitioner, ...]
+    responses: Mapping[str, Any]  # item responses per measure, scored by the service
+    clinician_risk: ClinicianRisk
+    work_situation: WorkSituation
+    outcome: OutcomeDecision
+    signed_off_by: str
+    occupational_health_consent: bool = False
+    occupational_health_consent_recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordFollowUp:
+    """A clinician takes follow-up measures, answering a due follow-up or unprompted."""
+
+    case_id: uuid.UUID
+    responses: Mapping[str, Any]
+    follow_up_id: uuid.UUID | None = None
+    measured_at: datetime | None = None
+    work_situation: codes.WorkSituation | None = None
+    clinician_risk: ClinicianRisk = field(default_factory=ClinicianRisk)
+
+
+@dataclass(frozen=True)
+class EscalateRisk:
+    """A clinician escalates a risk they judged outside an assessment or follow-up."""
+
+    case_id: uuid.UUID
+    clinician_risk: ClinicianRisk

@@ -1,0 +1,279 @@
+"""Scoring of the standard measures from their item responses. Pure functions.
+
+Each measure is scored as its published instrument says, in the way the open-source CamCOPS
+project scores it (camcops_server/tasks: phq9.py, gad7.py, pcl5.py, wsas.py, audit.py):
+- PHQ-9: Kroenke K, Spitzer RL, Williams JB. J Gen Intern Med 2001;16:606-13. Nine items 0-3.
+- GAD-7: Spitzer RL, Kroenke K, Williams JB, Lowe B. Arch Intern Med 2006;166:1092-7. Seven items 0-3.
+- PCL-5: Weathers FW et al. The PTSD Checklist for DSM-5, National Center for PTSD 2013;
+  Blevins CA et al. J Trauma Stress 2015;28:489-98. Twenty items 0-4; provisional PTSD at 33.
+- PC-PTSD-5: Prins A et al. J Gen Intern Med 2016;31:1206-11. Five yes/no items after a trauma
+  question; positive at 3 (sensitive) or 4 (balanced): the cut-off is the hub's setting.
+- WSAS: Mundt JC, Marks IM, Shear MK, Greist JH. Br J Psychiatry 2002;180:461-4. Five items 0-8;
+  a person retired or not working for reasons unrelated to the problem does not score item 1.
+- AUDIT-C: Bush K et al. Arch Intern Med 1998;158:1789-95. The first three AUDIT items, 0-4;
+  positive at 5 (4 in some services: a setting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hubs.contracts import codes
+from hubs.contracts.events.assessment import GAD7_BANDS, PHQ9_BANDS, WSAS_BANDS
+
+PCL5_PROVISIONAL_PTSD_AT = 33
+PCL5_SYMPTOM_AT = 2  # DSM-5 rule: an item rated 2 ("moderately") or more counts as a symptom
+# DSM-5 clusters of the PCL-5 (1-based item numbers) and how many symptoms each needs.
+PCL5_CLUSTERS = (("B", range(1, 6), 1), ("C", range(6, 8), 1), ("D", range(8, 15), 2), ("E", range(15, 21), 2))
+PC_PTSD5_CUT_OFFS = (3, 4)
+AUDIT_C_CUT_OFFS = (4, 5)
+
+
+class MeasureError(ValueError):
+    """Item responses that cannot be scored; `errors` maps the measure to what is wrong."""
+
+    def __init__(self, measure: str, message: str):
+        super().__init__(f"{measure}: {message}")
+        self.errors = {measure: [message]}
+
+
+def _band(bands: Sequence[tuple[int, Any]], total: int):
+    return [band for lowest, band in bands if total >= lowest][-1]
+
+
+def check_items(measure: str, items: object, count: int, highest: int) -> list[int]:
+    """The item responses, if there are `count` whole numbers from 0 to `highest`."""
+    if not isinstance(items, list | tuple) or len(items) != count:
+        raise MeasureError(measure, f"needs exactly {count} item responses")
+    for number, value in enumerate(items, start=1):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= highest:
+            raise MeasureError(measure, f"item {number} must be a whole number from 0 to {highest}")
+    return list(items)
+
+
+@dataclass(frozen=True)
+class Phq9:
+    """PHQ-9 depression: total 0-27, severity band, item 9 (thoughts of self-harm)."""
+
+    items: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.items)
+
+    @property
+    def band(self) -> codes.Phq9Band:
+        return _band(PHQ9_BANDS, self.total)
+
+    @property
+    def item9(self) -> int:
+        return self.items[8]
+
+    @property
+    def item9_positive(self) -> bool:
+        """Item 9 scored 1 or more: a risk flag that must be acted on."""
+        return self.item9 >= 1
+
+    def to_data(self) -> dict:
+        return {"total": self.total, "band": self.band, "item9_positive": self.item9_positive}
+
+
+@dataclass(frozen=True)
+class Gad7:
+    """GAD-7 anxiety: total 0-21 and severity band."""
+
+    items: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.items)
+
+    @property
+    def band(self) -> codes.Gad7Band:
+        return _band(GAD7_BANDS, self.total)
+
+    def to_data(self) -> dict:
+        return {"total": self.total, "band": self.band}
+
+
+@dataclass(frozen=True)
+class Pcl5:
+    """PCL-5: total 0-80, provisional PTSD by the cut-off and by the DSM-5 item rule."""
+
+    items: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.items)
+
+    @property
+    def dsm5_rule_met(self) -> bool:
+        """At least 1 B (items 1-5), 1 C (6-7), 2 D (8-14) and 2 E (15-20) items rated 2 or more."""
+        return all(
+            sum(1 for n in numbers if self.items[n - 1] >= PCL5_SYMPTOM_AT) >= needed
+            for _, numbers, needed in PCL5_CLUSTERS
+        )
+
+    @property
+    def provisional_ptsd(self) -> bool:
+        return self.total >= PCL5_PROVISIONAL_PTSD_AT or self.dsm5_rule_met
+
+    def to_data(self) -> dict:
+        return {"total": self.total, "provisional_ptsd": self.provisional_ptsd, "dsm5_rule_met": self.dsm5_rule_met}
+
+
+@dataclass(frozen=True)
+class PcPtsd5:
+    """PC-PTSD-5: total 0-5 of yes answers; positive at the hub's cut-off (3 or 4)."""
+
+    items: tuple[int, ...]
+    cut_off: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.items)
+
+    @property
+    def positive(self) -> bool:
+        return self.total >= self.cut_off
+
+    def to_data(self) -> dict:
+        return {"total": self.total, "cut_off": self.cut_off, "positive": self.positive}
+
+
+@dataclass(frozen=True)
+class Wsas:
+    """WSAS: total 0-40 (0-32 when item 1, work, does not apply) and impairment band."""
+
+    items: tuple[int, ...]
+    retired_or_not_working: bool = False
+
+    @property
+    def total(self) -> int:
+        scored = self.items[1:] if self.retired_or_not_working else self.items
+        return sum(scored)
+
+    @property
+    def band(self) -> codes.WsasBand:
+        return _band(WSAS_BANDS, self.total)
+
+    def to_data(self) -> dict:
+        return {"total": self.total, "band": self.band, "retired_or_not_working": self.retired_or_not_working}
+
+
+@dataclass(frozen=True)
+class AuditC:
+    """AUDIT-C: total 0-12; positive at the hub's cut-off (5, or 4 in some services)."""
+
+    items: tuple[int, ...]
+    cut_off: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.items)
+
+    @property
+    def positive(self) -> bool:
+        return self.total >= self.cut_off
+
+    def to_data(self) -> dict:
+        return {"total": self.total, "cut_off": self.cut_off, "positive": self.positive}
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    """The cut-offs a hub chooses where the instruments allow a choice."""
+
+    pc_ptsd5_cut_off: int = 3
+    audit_c_cut_off: int = 5
+
+    def __post_init__(self) -> None:
+        if self.pc_ptsd5_cut_off not in PC_PTSD5_CUT_OFFS:
+            raise ValueError("the PC-PTSD-5 cut-off is 3 or 4")
+        if self.audit_c_cut_off not in AUDIT_C_CUT_OFFS:
+            raise ValueError("the AUDIT-C cut-off is 4 or 5")
+
+
+@dataclass(frozen=True)
+class MeasureSet:
+    """The measures taken at one sitting; a measure not taken is None."""
+
+    phq9: Phq9 | None = None
+    gad7: Gad7 | None = None
+    pcl5: Pcl5 | None = None
+    pc_ptsd5: PcPtsd5 | None = None
+    wsas: Wsas | None = None
+    audit_c: AuditC | None = None
+
+    FIELDS = {
+        codes.Measure.PHQ_9: "phq9",
+        codes.Measure.GAD_7: "gad7",
+        codes.Measure.PCL_5: "pcl5",
+        codes.Measure.PC_PTSD_5: "pc_ptsd5",
+        codes.Measure.WSAS: "wsas",
+        codes.Measure.AUDIT_C: "audit_c",
+    }
+
+    @property
+    def taken(self) -> list[codes.Measure]:
+        return [m for m, name in self.FIELDS.items() if getattr(self, name) is not None]
+
+    def to_data(self) -> dict:
+        """The MeasureScores part of an event: totals, bands and flags."""
+        return {name: (score.to_data() if (score := getattr(self, name)) else None) for name in self.FIELDS.values()}
+
+
+def score(responses: Mapping[str, Any], rules: ScoringRules = ScoringRules()) -> MeasureSet:
+    """Score every measure given as item responses; raises MeasureError for bad input.
+
+    `responses` maps phq9, gad7, pcl5, pc_ptsd5, audit_c to lists of item responses, and
+    wsas to {"items": [...], "retired_or_not_working": bool}."""
+    unknown = set(responses) - set(MeasureSet.FIELDS.values())
+    if unknown:
+        raise MeasureError(sorted(unknown)[0], "is not a measure this hub scores")
+    scored: dict[str, Any] = {}
+    if (items := responses.get("phq9")) is not None:
+        scored["phq9"] = Phq9(tuple(check_items("phq9", items, 9, 3)))
+    if (items := responses.get("gad7")) is not None:
+        scored["gad7"] = Gad7(tuple(check_items("gad7", items, 7, 3)))
+    if (items := responses.get("pcl5")) is not None:
+        scored["pcl5"] = Pcl5(tuple(check_items("pcl5", items, 20, 4)))
+    if (items := responses.get("pc_ptsd5")) is not None:
+        scored["pc_ptsd5"] = PcPtsd5(tuple(check_items("pc_ptsd5", items, 5, 1)), rules.pc_ptsd5_cut_off)
+    if (wsas := responses.get("wsas")) is not None:
+        if not isinstance(wsas, Mapping):
+            raise MeasureError("wsas", "needs items and whether the person is retired or not working")
+        scored["wsas"] = Wsas(
+            tuple(check_items("wsas", wsas.get("items"), 5, 8)), bool(wsas.get("retired_or_not_working", False))
+        )
+    if (items := responses.get("audit_c")) is not None:
+        scored["audit_c"] = AuditC(tuple(check_items("audit_c", items, 3, 4)), rules.audit_c_cut_off)
+    return MeasureSet(**scored)
+
+
+def to_record(measures: MeasureSet) -> dict:
+    """The item responses and cut-offs, as stored, so a sitting can be scored again exactly."""
+    record: dict[str, Any] = {}
+    for name in MeasureSet.FIELDS.values():
+        taken = getattr(measures, name)
+        if taken is None:
+            continue
+        record[name] = {"items": list(taken.items)}
+        if isinstance(taken, PcPtsd5 | AuditC):
+            record[name]["cut_off"] = taken.cut_off
+        if isinstance(taken, Wsas):
+            record[name]["retired_or_not_working"] = taken.retired_or_not_working
+    return record
+
+
+def from_record(record: Mapping[str, Any]) -> MeasureSet:
+    """A MeasureSet back from `to_record`."""
+    kinds = {"phq9": Phq9, "gad7": Gad7, "pcl5": Pcl5, "pc_ptsd5": PcPtsd5, "wsas": Wsas, "audit_c": AuditC}
+    return MeasureSet(
+        **{
+            name: kinds[name](tuple(stored["items"]), **{k: v for k, v in stored.items() if k != "items"})
+            for name, stored in record.items()
+        }
+    )

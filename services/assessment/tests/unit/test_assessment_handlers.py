@@ -1,0 +1,283 @@
+"""Completing an assessment, risk, outcome decisions and follow-up, through the handlers
+with fakes of the repositories, unit of work and outbox. Every event is checked against
+its contract, as the real outbox does."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from hubs.assessment.domain import commands
+from hubs.assessment.domain.measures import MeasureError, ScoringRules
+from hubs.assessment.domain.model import Assessment, ClinicianRisk, OutcomeDecision, Practitioner, WorkSituation
+from hubs.assessment.service_layer import handlers
+from hubs.contracts import codes, new_envelope
+from hubs.runtime.consumer import PoisonMessage
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+RULES = ScoringRules()
+C = codes
+
+
+class FakeAssessments:
+    def __init__(self):
+        self.by_case: dict[uuid.UUID, Assessment] = {}
+
+    def add(self, assessment):
+        self.by_case[assessment.case_id] = assessment
+
+    save = add
+
+    def for_case(self, case_id):
+        return self.by_case.get(case_id)
+
+
+class FakeFollowUps:
+    def __init__(self):
+        self.by_id = {}
+
+    def add(self, follow_up):
+        self.by_id[follow_up.follow_up_id] = follow_up
+
+    save = add
+
+    def get(self, follow_up_id):
+        return self.by_id.get(follow_up_id)
+
+    def for_case(self, case_id):
+        found = [f for f in self.by_id.values() if f.case_id == case_id]
+        return sorted(found, key=lambda f: (f.measured_at is None, f.measured_at or NOW))
+
+
+class FakeOutbox:
+    def __init__(self):
+        self.events = []
+
+    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False):
+        # Validate as the real outbox does: a contract breach must fail the test.
+        new_envelope(event_type, data, hub_id="test-hub", producer="assessment@test-hub", case_id=case_id)
+        self.events.append((event_type, data))
+
+
+class FakeUnitOfWork:
+    def __init__(self):
+        self.assessments, self.follow_ups, self.outbox = FakeAssessments(), FakeFollowUps(), FakeOutbox()
+        self.commits = 0
+
+    def __enter__(self):
+        self._mark = len(self.outbox.events)
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            del self.outbox.events[self._mark :]  # rolled back
+
+    def commit(self):
+        self.commits += 1
+
+    def types(self):
+        return [t for t, _ in self.outbox.events]
+
+
+@pytest.fixture
+def uow():
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def case_id(uow):
+    event = {
+        "case_id": uuid.uuid4(),
+        "data": {"urgency": C.Urgency.ROUTINE, "received_at": NOW - timedelta(days=2), "referral_id": uuid.uuid4()},
+    }
+    handlers.on_referral_received(event, uow)
+    return event["case_id"]
+
+
+def complete(case_id, *, phq9=(2, 2, 2, 2, 2, 1, 1, 0, 0), gad7=(2, 2, 2, 1, 1, 1, 1), risk=None, **outcome):
+    consent = outcome.pop("consent", False)
+    return commands.CompleteAssessment(
+        case_id=case_id,
+        practitioners=(Practitioner("staff-1", C.Discipline.PSYCHOLOGY), Practitioner("staff-2", C.Discipline.NURSING)),
+        responses={"phq9": list(phq9), "gad7": list(gad7), "wsas": {"items": [4, 4, 2, 2, 2]}},
+        clinician_risk=risk or ClinicianRisk(),
+        work_situation=WorkSituation(C.WorkSituation.OFF_SICK, off_sick_for_mental_health=True),
+        outcome=OutcomeDecision(
+            decisions=outcome.pop("decisions", (C.OutcomeDecision.REFER_ON, C.OutcomeDecision.MONITOR)),
+            reasons="Moderate depression and anxiety; wants talking therapy.",
+            refer_on_to=outcome.pop("refer_on_to", (C.ServiceType.TALKING_THERAPIES,)),
+            **outcome,
+        ),
+        signed_off_by="clinician-sub",
+        occupational_health_consent=consent,
+    )
+
+
+def test_a_referral_becomes_one_assessment_to_do_with_its_referral_id(uow, case_id):
+    assessment = uow.assessments.for_case(case_id)
+    assert assessment.status == "to-do" and assessment.referral_id is not None
+
+
+def test_completing_an_assessment_scores_signs_off_and_announces_the_outcome(uow, case_id):
+    assessment = handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    assert assessment.status == "completed" and uow.commits == 1
+    [(event_type, data)] = uow.outbox.events
+    assert event_type == "AssessmentCompleted"
+    assert data["multidisciplinary"] and data["disciplines"] == [C.Discipline.NURSING, C.Discipline.PSYCHOLOGY]
+    assert data["measures"]["phq9"] == {"total": 12, "band": C.Phq9Band.MODERATE, "item9_positive": False}
+    assert data["measures"]["gad7"]["total"] == 10 and data["measures"]["wsas"]["total"] == 14
+    assert data["refer_on_to"] == [C.ServiceType.TALKING_THERAPIES]
+    assert data["off_sick_for_mental_health"] is True
+    assert data["risk_level"] is C.RiskLevel.LOW
+    assert "Moderate depression" not in repr(data)  # reasons stay in the hub
+    assert assessment.completion.signed_off_by == "clinician-sub"
+
+
+def test_phq9_item9_above_zero_raises_risk_escalates_and_puts_the_case_on_the_urgent_path(uow, case_id):
+    risky = complete(case_id, phq9=(1, 1, 1, 1, 1, 1, 1, 1, 1), risk=ClinicianRisk(route=C.EscalationRoute.CRISIS_TEAM))
+    assessment = handlers.complete_assessment(risky, uow, RULES, now=NOW)
+    assert uow.types() == ["RiskEscalated", "AssessmentCompleted"]
+    escalated = uow.outbox.events[0][1]
+    assert escalated["risk_level"] is C.RiskLevel.MODERATE and escalated["risk_to_self"]
+    assert escalated["route"] is C.EscalationRoute.CRISIS_TEAM
+    assert escalated["assessment_id"] == assessment.assessment_id
+    assert assessment.urgency is C.Urgency.URGENT
+
+
+def test_risk_is_never_dropped_silently_a_raised_risk_needs_a_route(uow, case_id):
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.complete_assessment(complete(case_id, phq9=(0,) * 8 + (2,)), uow, RULES, now=NOW)
+    assert "risk" in refused.value.errors
+    with pytest.raises(handlers.Refused):
+        handlers.complete_assessment(complete(case_id, risk=ClinicianRisk(level=C.RiskLevel.HIGH)), uow, RULES)
+    assert uow.outbox.events == [] and uow.assessments.for_case(case_id).status == "to-do"
+
+
+def test_a_clinicians_judgement_cannot_lower_the_risk_the_phq9_flags(uow, case_id):
+    judged_low = ClinicianRisk(level=C.RiskLevel.LOW, route=C.EscalationRoute.GP)
+    assessment = handlers.complete_assessment(complete(case_id, phq9=(0,) * 8 + (1,), risk=judged_low), uow, RULES)
+    assert assessment.risk.level is C.RiskLevel.MODERATE
+
+
+def test_a_raised_risk_cannot_end_in_no_further_action(uow, case_id):
+    cmd = complete(
+        case_id,
+        risk=ClinicianRisk(level=C.RiskLevel.HIGH, route=C.EscalationRoute.CRISIS_TEAM),
+        decisions=(C.OutcomeDecision.NO_FURTHER_ACTION,),
+        refer_on_to=(),
+    )
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.complete_assessment(cmd, uow, RULES)
+    assert "decisions" in refused.value.errors
+
+
+@pytest.mark.parametrize(
+    ("outcome", "field"),
+    [
+        ({"decisions": (C.OutcomeDecision.REFER_ON,), "refer_on_to": ()}, "refer_on_to"),
+        ({"decisions": (C.OutcomeDecision.SIGNPOST,), "refer_on_to": ()}, "signpost_to"),
+        ({"decisions": (C.OutcomeDecision.TRANSFER_TO_ANOTHER_HUB,), "refer_on_to": ()}, "transfer_to_hub_id"),
+        ({"decisions": (C.OutcomeDecision.NO_FURTHER_ACTION, C.OutcomeDecision.MONITOR), "refer_on_to": ()},
+         "decisions"),
+        ({"decisions": (C.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH,), "refer_on_to": ()},
+         "occupational_health_consent"),
+    ],
+)  # fmt: skip
+def test_an_outcome_decision_must_say_what_it_decides(uow, case_id, outcome, field):
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.complete_assessment(complete(case_id, **outcome), uow, RULES)
+    assert field in refused.value.errors
+
+
+def test_liaising_with_occupational_health_carries_the_recorded_consent(uow, case_id):
+    cmd = complete(case_id, decisions=(C.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH,), refer_on_to=(), consent=True)
+    handlers.complete_assessment(cmd, uow, RULES, now=NOW)
+    data = uow.outbox.events[-1][1]
+    assert data["occupational_health_consent"] and data["occupational_health_consent_recorded_at"] == NOW
+
+
+def test_off_sick_must_say_whether_for_mental_health(uow, case_id):
+    cmd = complete(case_id)
+    cmd = commands.CompleteAssessment(**{**vars(cmd), "work_situation": WorkSituation(C.WorkSituation.OFF_SICK)})
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.complete_assessment(cmd, uow, RULES)
+    assert "work_situation" in refused.value.errors
+
+
+def test_wrong_item_counts_are_refused_before_anything_is_stored(uow, case_id):
+    with pytest.raises(MeasureError):
+        handlers.complete_assessment(complete(case_id, phq9=(1, 1)), uow, RULES)
+    assert uow.assessments.for_case(case_id).status == "to-do"
+
+
+def test_an_assessment_is_completed_once(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES)
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.complete_assessment(complete(case_id), uow, RULES)
+    assert refused.value.conflict
+
+
+def test_a_case_this_hub_does_not_know_is_not_found(uow):
+    with pytest.raises(handlers.CaseNotFound):
+        handlers.complete_assessment(complete(uuid.uuid4()), uow, RULES)
+
+
+def test_a_due_follow_up_is_measured_with_the_cases_talking_therapies_outcomes(uow, case_id):
+    handlers.complete_assessment(complete(case_id, phq9=(2, 2, 2, 2, 2, 2, 2, 2, 0)), uow, RULES, now=NOW)  # 16
+    due = {"follow_up_id": uuid.uuid4(), "due_on": date(2027, 1, 1), "measures_due": [C.Measure.PHQ_9, C.Measure.GAD_7],
+           "monitoring_plan_id": None}  # fmt: skip
+    handlers.on_follow_up_due({"case_id": case_id, "data": due}, uow)
+    cmd = commands.RecordFollowUp(case_id, {"phq9": [1, 1, 1, 1, 1, 0, 0, 0, 0], "gad7": [1, 1, 1, 1, 0, 0, 0]},
+                                  follow_up_id=due["follow_up_id"], work_situation=C.WorkSituation.AT_WORK)  # fmt: skip
+    follow_up = handlers.record_follow_up(cmd, uow, RULES, now=NOW + timedelta(days=40))
+    assert follow_up.status == "measured"
+    event_type, data = uow.outbox.events[-1]
+    assert event_type == "FollowUpMeasured" and data["follow_up_id"] == due["follow_up_id"]
+    assert data["outcomes"] == {
+        "case_at_first": True, "case_at_latest": False, "reliable_improvement": True,
+        "reliable_deterioration": False, "recovery": True, "reliable_recovery": True,
+    }  # fmt: skip
+    _, _, outcomes = handlers.case_outcomes(case_id, uow)
+    assert outcomes.reliable_recovery
+
+
+def test_a_follow_up_must_take_the_measures_that_are_due(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES)
+    due = {"follow_up_id": uuid.uuid4(), "due_on": date(2027, 1, 1), "measures_due": [C.Measure.PHQ_9, C.Measure.GAD_7],
+           "monitoring_plan_id": None}  # fmt: skip
+    handlers.on_follow_up_due({"case_id": case_id, "data": due}, uow)
+    cmd = commands.RecordFollowUp(case_id, {"phq9": [0] * 9}, follow_up_id=due["follow_up_id"])
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.record_follow_up(cmd, uow, RULES)
+    assert "gad-7" in refused.value.errors["measures"][0]
+
+
+def test_item9_at_follow_up_escalates_risk_again(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES)
+    cmd = commands.RecordFollowUp(
+        case_id, {"phq9": [0] * 8 + [3]}, clinician_risk=ClinicianRisk(route=C.EscalationRoute.CRISIS_TEAM)
+    )
+    handlers.record_follow_up(cmd, uow, RULES, now=NOW)
+    assert uow.types()[-2:] == ["RiskEscalated", "FollowUpMeasured"]
+
+
+def test_a_follow_up_due_for_an_unknown_case_can_never_be_applied(uow):
+    due = {"follow_up_id": uuid.uuid4(), "due_on": date(2027, 1, 1), "measures_due": [C.Measure.PHQ_9],
+           "monitoring_plan_id": None}  # fmt: skip
+    with pytest.raises(PoisonMessage):
+        handlers.on_follow_up_due({"case_id": uuid.uuid4(), "data": due}, uow)
+
+
+def test_a_clinician_can_escalate_risk_between_sittings(uow, case_id):
+    judgement = ClinicianRisk(level=C.RiskLevel.HIGH, risk_to_others=True, route=C.EscalationRoute.SAFEGUARDING)
+    assessment = handlers.escalate_risk(commands.EscalateRisk(case_id, judgement), uow, now=NOW)
+    assert assessment.urgency is C.Urgency.URGENT
+    assert uow.types() == ["RiskEscalated"] and uow.outbox.events[0][1]["assessment_id"] is None
+
+
+def test_a_case_transferred_to_another_hub_no_longer_exists_here(uow, case_id):
+    handlers.on_referral_transferred_out({"case_id": case_id, "data": {}}, uow)
+    with pytest.raises(handlers.CaseNotFound):
+        handlers.assessment_of_case(case_id, uow)

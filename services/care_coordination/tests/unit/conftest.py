@@ -1,0 +1,122 @@
+"""Fakes of the care-coordination service's ports, for unit tests through the handlers."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import pytest
+
+from hubs.care_coordination.domain.model import OnwardReferral
+from hubs.contracts import new_envelope
+
+
+class _ById:
+    key = ""
+
+    def __init__(self):
+        self.by_id = {}
+
+    def add(self, thing):
+        stored = copy.copy(thing)
+        stored.events = []
+        self.by_id[getattr(thing, self.key)] = stored
+
+    save = add
+
+    def get(self, key):
+        found = self.by_id.get(key)
+        return copy.copy(found) if found is not None else None
+
+    def for_case(self, case_id):
+        return [copy.copy(t) for t in self.by_id.values() if t.case_id == case_id]
+
+    def all(self):
+        return [copy.copy(t) for t in self.by_id.values()]
+
+
+class FakeCases(_ById):
+    key = "case_id"
+
+
+class FakeOnwardReferrals(_ById):
+    key = "onward_referral_id"
+
+    def waiting(self):
+        return [copy.copy(r) for r in self.by_id.values() if r.status in OnwardReferral.WAITING]
+
+
+class FakeDirectory(_ById):
+    key = "directory_service_id"
+
+    def add(self, thing):
+        self.by_id[thing.directory_service_id] = copy.copy(thing)
+
+    save = add
+
+
+class FakeMonitoringPlans(_ById):
+    key = "monitoring_plan_id"
+
+    def active_due_by(self, today: date):
+        return [copy.copy(p) for p in self.by_id.values() if p.ended_on is None and p.next_due_on <= today]
+
+
+class FakeActivities:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, case_id, kind, on_date, detail, activity_id=None):
+        self.rows.append({"case_id": case_id, "kind": kind, "on_date": on_date, "detail": detail, "id": activity_id})
+
+    def for_case(self, case_id):
+        return [r for r in self.rows if r["case_id"] == case_id]
+
+
+class FakeFeedback:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, feedback):
+        self.rows.append(feedback)
+
+    def all(self):
+        return list(self.rows)
+
+
+class FakeOutbox:
+    def __init__(self):
+        self.events = []
+
+    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False):
+        # Validate as the real outbox does: a contract breach fails the test.
+        new_envelope(event_type, data, hub_id="test-hub", producer="care@test-hub", case_id=case_id)
+        self.events.append((event_type, dict(data), case_id))
+
+
+class FakeUnitOfWork:
+    def __init__(self):
+        self.cases, self.onward_referrals, self.directory = FakeCases(), FakeOnwardReferrals(), FakeDirectory()
+        self.monitoring_plans, self.activities, self.feedback = FakeMonitoringPlans(), FakeActivities(), FakeFeedback()
+        self.outbox = FakeOutbox()
+        self.commits = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+    def commit(self):
+        self.commits += 1
+
+    def types(self):
+        return [t for t, _, _ in self.outbox.events]
+
+    def of_type(self, event_type):
+        return [d for t, d, _ in self.outbox.events if t == event_type]
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()

@@ -1,0 +1,119 @@
+"""HTTP API for the hub's own workforce: supervision, wellbeing check-ins and anonymous staff
+feedback surveys.
+
+Clinicians may record the supervision sessions and check-ins they take part in, and answer
+surveys; listing them, and opening and closing surveys, is for hub leads. A survey answer is
+stored without the caller's identity: the response says only that it was received."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from hubs.outreach.domain.workforce import Answers
+from hubs.outreach.entrypoints.api import refusals, setting, uow
+from hubs.outreach.entrypoints.workforce_schemas import (
+    CheckInSchema,
+    StaffSurveySchema,
+    SupervisionSchema,
+    SurveyAnswersSchema,
+    SurveyReceiptSchema,
+)
+from hubs.outreach.service_layer import views, workforce_handlers
+from hubs.runtime.auth import Role, current_principal, requires
+
+workforce_blp = Blueprint("hub-workforce", __name__, url_prefix="/v1", description="The hub's own workforce")
+
+MIN_SURVEY_RESPONSES = ("HUBS_OUTREACH_MIN_SURVEY_RESPONSES", 3)
+
+
+@workforce_blp.route("/supervision-sessions")
+class SupervisionSessions(MethodView):
+    @workforce_blp.arguments(SupervisionSchema)
+    @workforce_blp.response(201, SupervisionSchema)
+    @requires(Role.HUB_LEAD, Role.CLINICIAN)
+    def post(self, body: dict):
+        """Record a clinical group, clinical one-to-one or line-management supervision session."""
+        with refusals():
+            return workforce_handlers.record_supervision(uow(), **body)
+
+    @workforce_blp.response(200, SupervisionSchema(many=True))
+    @requires(Role.HUB_LEAD)
+    def get(self):
+        """Supervision sessions, oldest first."""
+        with uow() as work:
+            return work.supervision.all()
+
+
+@workforce_blp.route("/check-ins")
+class CheckIns(MethodView):
+    @workforce_blp.arguments(CheckInSchema)
+    @workforce_blp.response(201, CheckInSchema)
+    @requires(Role.HUB_LEAD, Role.CLINICIAN)
+    def post(self, body: dict):
+        """Record a team or one-to-one wellbeing check-in."""
+        with refusals():
+            return workforce_handlers.record_check_in(uow(), **body)
+
+    @workforce_blp.response(200, CheckInSchema(many=True))
+    @requires(Role.HUB_LEAD)
+    def get(self):
+        """Wellbeing check-ins, oldest first."""
+        with uow() as work:
+            return work.check_ins.all()
+
+
+@workforce_blp.route("/staff-surveys")
+class StaffSurveys(MethodView):
+    @workforce_blp.arguments(StaffSurveySchema)
+    @workforce_blp.response(201, StaffSurveySchema)
+    @requires(Role.HUB_LEAD)
+    def post(self, body: dict):
+        """Open an anonymous feedback survey of the hub's staff."""
+        with refusals():
+            survey = workforce_handlers.open_staff_survey(uow(), **body)
+        return views.staff_survey(uow(), survey.survey_id, setting(*MIN_SURVEY_RESPONSES))
+
+    @workforce_blp.response(200, StaffSurveySchema(many=True))
+    @requires(Role.HUB_LEAD)
+    def get(self):
+        """Surveys with their scores (withheld until enough staff have answered)."""
+        return views.staff_surveys(uow(), setting(*MIN_SURVEY_RESPONSES))
+
+
+@workforce_blp.route("/staff-surveys/<uuid:survey_id>")
+class StaffSurveyDetail(MethodView):
+    @workforce_blp.response(200, StaffSurveySchema)
+    @requires(Role.HUB_LEAD)
+    def get(self, survey_id: uuid.UUID):
+        """One survey's scores and comments, in no particular order."""
+        with refusals():
+            return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))
+
+
+@workforce_blp.route("/staff-surveys/<uuid:survey_id>/responses")
+class StaffSurveyResponses(MethodView):
+    @workforce_blp.arguments(SurveyAnswersSchema)
+    @workforce_blp.response(201, SurveyReceiptSchema)
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def post(self, body: dict, survey_id: uuid.UUID):
+        """Answer a survey, once, anonymously: nothing stored or sent says who answered."""
+        comment = body.pop("comment")
+        with refusals():
+            workforce_handlers.answer_staff_survey(
+                uow(), survey_id, current_principal().subject, answers=Answers(**body), comment=comment
+            )
+        return {"survey_id": survey_id, "received": True, "message": "Thank you. Your answers are anonymous."}
+
+
+@workforce_blp.route("/staff-surveys/<uuid:survey_id>/close")
+class CloseStaffSurvey(MethodView):
+    @workforce_blp.response(200, StaffSurveySchema)
+    @requires(Role.HUB_LEAD)
+    def post(self, survey_id: uuid.UUID):
+        """Close a survey: its answers are released for the hub's figures, shuffled."""
+        with refusals():
+            workforce_handlers.close_staff_survey(uow(), survey_id)
+            return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))

@@ -1,0 +1,61 @@
+"""Request and response schemas of the hub workforce API."""
+
+from marshmallow import Schema, fields, validate
+
+from hubs.contracts import codes
+from hubs.outreach.entrypoints.schemas import COMMENT, score
+
+
+class SupervisionSchema(Schema):
+    supervision_session_id = fields.UUID(dump_only=True)
+    held_on = fields.Date(required=True)
+    supervision_type = fields.Enum(codes.SupervisionType, by_value=True, required=True)
+    attendees = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=200),
+        metadata={"description": "hub staff supervised, not counting the supervisor"},
+    )
+    duration_minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
+    wellbeing_discussed = fields.Boolean(
+        load_default=True,
+        metadata={"description": "an explicit conversation about wellbeing and the impact of the work"},
+    )
+
+
+class CheckInSchema(Schema):
+    check_in_id = fields.UUID(dump_only=True)
+    held_on = fields.Date(required=True)
+    format = fields.Enum(codes.CheckInFormat, by_value=True, required=True)
+    attendees = fields.Integer(required=True, validate=validate.Range(min=1, max=200))
+
+
+class StaffSurveySchema(Schema):
+    survey_id = fields.UUID(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    status = fields.String(dump_only=True)
+    released_on = fields.Date(dump_only=True, allow_none=True)
+    responses = fields.Integer(dump_only=True)
+    withheld = fields.Boolean(dump_only=True, metadata={"description": "too few answers yet to show scores"})
+    mean_wellbeing = fields.Float(dump_only=True, allow_none=True)
+    mean_workload_manageable = fields.Float(dump_only=True, allow_none=True)
+    mean_feel_supported = fields.Float(dump_only=True, allow_none=True)
+    mean_supervision_helpful = fields.Float(dump_only=True, allow_none=True)
+    comments = fields.List(fields.String(), dump_only=True)
+
+
+class SurveyAnswersSchema(Schema):
+    wellbeing = score("my wellbeing at work is good", required=True)
+    workload_manageable = score("my workload is manageable")
+    feel_supported = score("I feel supported by the team")
+    supervision_helpful = score("supervision helps me")
+    comment = fields.String(
+        metadata={"description": "kept in the hub; shown only once enough have answered"}, **COMMENT
+    )
+
+
+class SurveyReceiptSchema(Schema):
+    survey_id = fields.UUID(dump_only=True)
+    received = fields.Boolean(dump_only=True)
+    message = fields.String(dump_only=True)

@@ -1,0 +1,112 @@
+"""Handlers for the hub's own workforce: supervision, check-ins and anonymous staff surveys."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from hubs.contracts import codes
+from hubs.outreach.domain.refusals import NotFound, Refused
+from hubs.outreach.domain.workforce import (
+    OPEN,
+    Answers,
+    HubStaffCheckIn,
+    StaffSurvey,
+    SupervisionSession,
+    SurveyResponse,
+)
+from hubs.outreach.service_layer.handlers import emit
+
+
+def record_supervision(
+    uow,
+    *,
+    held_on: date,
+    supervision_type: codes.SupervisionType,
+    attendees: int,
+    duration_minutes: int,
+    wellbeing_discussed: bool = True,
+) -> SupervisionSession:
+    """Record a supervision session and emit SupervisionHeld."""
+    with uow:
+        session = SupervisionSession.record(
+            held_on=held_on,
+            supervision_type=supervision_type,
+            attendees=attendees,
+            duration_minutes=duration_minutes,
+            wellbeing_discussed=wellbeing_discussed,
+        )
+        uow.supervision.add(session)
+        emit(uow.outbox, session.events)
+        uow.commit()
+    return session
+
+
+def record_check_in(uow, *, held_on: date, format: codes.CheckInFormat, attendees: int) -> HubStaffCheckIn:
+    """Record a wellbeing check-in and emit HubStaffCheckInHeld."""
+    with uow:
+        check_in = HubStaffCheckIn.record(held_on=held_on, format=format, attendees=attendees)
+        uow.check_ins.add(check_in)
+        emit(uow.outbox, check_in.events)
+        uow.commit()
+    return check_in
+
+
+def open_staff_survey(uow, *, title: str, opens_on: date, closes_on: date) -> StaffSurvey:
+    """Open an anonymous feedback survey of the hub's staff."""
+    with uow:
+        survey = StaffSurvey.open(title=title, opens_on=opens_on, closes_on=closes_on)
+        uow.surveys.add(survey)
+        uow.commit()
+    return survey
+
+
+def answer_staff_survey(
+    uow, survey_id: uuid.UUID, subject: str, *, answers: Answers, comment: str | None = None, today: date | None = None
+) -> SurveyResponse:
+    """Take one member of staff's answers, once; the answers are stored without who gave them."""
+    with uow:
+        survey = uow.surveys.get(survey_id, for_update=True)
+        if survey is None:
+            raise NotFound("staff survey")
+        token = survey.participation_token(subject)
+        response = survey.respond(
+            today=today or datetime.now(UTC).date(),
+            answers=answers,
+            comment=comment,
+            already_answered=uow.surveys.has_answered(survey_id, token),
+        )
+        uow.surveys.record_answer(token, response)
+        uow.commit()
+    return response
+
+
+def close_staff_survey(uow, survey_id: uuid.UUID, *, today: date | None = None) -> StaffSurvey:
+    """Close a survey and release its responses as HubStaffFeedbackGiven events, shuffled."""
+    day = today or datetime.now(UTC).date()
+    with uow:
+        survey = uow.surveys.get(survey_id, for_update=True)
+        if survey is None:
+            raise NotFound("staff survey")
+        survey.close(today=day, responses=uow.surveys.responses(survey_id))
+        uow.surveys.save(survey)
+        uow.surveys.forget_participation(survey_id)
+        for e in survey.events:
+            # Stamped with the day of release, not the day given: the batch says nothing about when.
+            uow.anonymous_outbox.add(e.event_type, e.to_data(), aggregate_id=e.aggregate_id, on=day)
+        uow.commit()
+    return survey
+
+
+def close_due_surveys(uow_factory: Callable[[], Any], today: date | None = None) -> int:
+    """Close every open survey whose closing day has passed; each in its own transaction."""
+    day = today or datetime.now(UTC).date()
+    with uow_factory() as uow:
+        due = [s.survey_id for s in uow.surveys.all() if s.status == OPEN and s.closes_on < day]
+    for survey_id in due:
+        with contextlib.suppress(Refused):  # closed by a hub lead in the meantime
+            close_staff_survey(uow_factory(), survey_id, today=day)
+    return len(due)

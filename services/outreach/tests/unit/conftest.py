@@ -1,0 +1,162 @@
+"""Fakes of the outreach service's own ports (repositories, outbox, unit of work), so that unit
+tests run through the handlers without a database or a broker."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from hubs.contracts import new_envelope
+
+
+class FakeOutbox:
+    """Validates every event against its contract, as the real outbox does."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False, on=None):
+        envelope = new_envelope(event_type, data, hub_id="unit-hub", producer="outreach@unit-hub", case_id=case_id)
+        self.envelopes.append((envelope, aggregate_id, on))
+        return envelope
+
+    @property
+    def types(self):
+        return [e["event_type"] for e, _, _ in self.envelopes]
+
+
+class Store:
+    """An in-memory table keyed by an attribute."""
+
+    def __init__(self, key):
+        self.key = key
+        self.rows = {}
+
+    def add(self, thing):
+        self.rows[getattr(thing, self.key)] = thing
+
+    save = add
+
+    def get(self, key, **_):
+        return self.rows.get(key)
+
+    def all(self, *_):
+        return list(self.rows.values())
+
+
+class FakeCampaigns(Store):
+    def __init__(self):
+        super().__init__("campaign_id")
+
+
+class FakeEvents(Store):
+    def __init__(self):
+        super().__init__("outreach_event_id")
+
+
+class FakeCodes:
+    def __init__(self, uow):
+        self.uow = uow
+
+    def in_use(self, code):
+        return self.owner(code) is not None
+
+    def owner(self, code):
+        from hubs.outreach.domain.attribution import CodeOwner
+
+        for e in self.uow.outreach_events.all():
+            if e.code == code:
+                return CodeOwner(e.campaign_id, e.outreach_event_id)
+        for c in self.uow.campaigns.all():
+            if c.code == code:
+                return CodeOwner(c.campaign_id, None)
+        return None
+
+
+class FakeAttributions(Store):
+    def __init__(self):
+        super().__init__("referral_id")
+
+    def referrals_by_campaign(self):
+        return Counter(a.campaign_id for a in self.all() if a.campaign_id)
+
+    def referrals_by_event(self):
+        return Counter(a.outreach_event_id for a in self.all() if a.outreach_event_id)
+
+
+class FakeTraining(Store):
+    def __init__(self):
+        super().__init__("training_session_id")
+        self.given = []
+
+    def add_feedback(self, feedback):
+        self.given.append(feedback)
+
+    def feedback(self, training_session_id=None):
+        return [f for f in self.given if training_session_id in (None, f.training_session_id)]
+
+
+class FakeSurveys(Store):
+    def __init__(self):
+        super().__init__("survey_id")
+        self.tokens = set()
+        self.stored = []
+
+    def has_answered(self, survey_id, token):
+        return (survey_id, token) in self.tokens
+
+    def record_answer(self, token, response):
+        self.tokens.add((response.survey_id, token))
+        self.stored.append(response)
+
+    def forget_participation(self, survey_id):
+        self.tokens = {t for t in self.tokens if t[0] != survey_id}
+
+    def responses(self, survey_id=None):
+        return [r for r in self.stored if survey_id in (None, r.survey_id)]
+
+    def released_responses(self):
+        return [r for r in self.stored if self.rows[r.survey_id].status == "closed"]
+
+
+class FakeFeedback:
+    def __init__(self):
+        self.given = []
+
+    def add(self, feedback):
+        self.given.append(feedback)
+
+    def all(self, outreach_event_id=None):
+        return [f for f in self.given if outreach_event_id in (None, f.outreach_event_id)]
+
+
+class FakeUnitOfWork:
+    def __init__(self):
+        self.campaigns = FakeCampaigns()
+        self.outreach_events = FakeEvents()
+        self.outreach_feedback = FakeFeedback()
+        self.public_codes = FakeCodes(self)
+        self.attributions = FakeAttributions()
+        self.training = FakeTraining()
+        self.engagements = Store("engagement_id")
+        self.supervision = Store("supervision_session_id")
+        self.check_ins = Store("check_in_id")
+        self.surveys = FakeSurveys()
+        self.outbox = FakeOutbox()
+        self.anonymous_outbox = FakeOutbox()
+        self.commits = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+    def commit(self):
+        self.commits += 1
+
+
+@pytest.fixture
+def uow():
+    return FakeUnitOfWork()
