@@ -17,6 +17,8 @@ export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
 export HUBS_HUB_ID=${HUBS_HUB_ID:-demo-hub} HUBS_HUB_NAME=${HUBS_HUB_NAME:-Demo hub} HUBS_REGION=${HUBS_REGION:-london}
 export NATIONAL_DATABASE_URL=${NATIONAL_DATABASE_URL:-sqlite:///$HUBS_VAR_DIR/national-reporting.db}
 export HUBS_RELAY_IDLE_SECONDS=${HUBS_RELAY_IDLE_SECONDS:-0.2}
+# The demo trusts the development issuer (never in a real hub): `hubs-dev-token` makes tokens.
+export HUBS_AUTH_DEV_ISSUER=true HUBS_DEV_ISSUER_KEY_FILE=$VAR/dev-issuer-key.pem
 PATH=$ROOT/.venv/bin:$PATH
 
 personal_data_key() {
@@ -29,7 +31,7 @@ personal_data_key() {
 
 wait_ready() {
   local name=$1 url=$2 deadline=$((SECONDS + 90))
-  until curl -fsS -o /dev/null "$url"; do
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
     if ((SECONDS > deadline)); then echo "$name did not become ready at $url; see make logs" >&2; return 1; fi
     sleep 0.5
   done
@@ -73,11 +75,15 @@ with synthetic demo data flowing every 2 seconds.
   Kafka               $KAFKA_BOOTSTRAP_SERVERS
   metrics             /metrics on every API; relays on port+1100, workers on port+1200
   logs                make logs   (file: $RUN/hubs.log)
+  tokens              .venv/bin/hubs-dev-token --hub $HUBS_HUB_ID --role hub-lead   (clinician, referrer;
+                      national-analyst with --hub national for the national service)
   stop                make stop
 
 Try a self-referral:
   curl -s -X POST http://$HUBS_HOST:$REFERRAL_PORT/v1/self-referrals -H 'Content-Type: application/json' \\
     -d '{"name":"Sam Example","risk_screen":{"thoughts_of_self_harm":false,"risk_to_others":false},"consent_to_contact":true}'
+  TOKEN=\$(HUBS_DEV_ISSUER_KEY_FILE=$HUBS_DEV_ISSUER_KEY_FILE .venv/bin/hubs-dev-token --hub national --role national-analyst)
+  curl -s -H "Authorization: Bearer \$TOKEN" http://$HUBS_HOST:$NATIONAL_PORT/v1/national/dataset
 TXT
 }
 

@@ -12,19 +12,23 @@ import urllib.request
 from datetime import date
 
 from hubs.loadgen.population import Population
+from hubs.runtime import dev_issuer
 
 log = logging.getLogger("hubs.loadgen")
 
 
-def post(url: str, body: dict) -> dict | None:
-    request = urllib.request.Request(  # noqa: S310 - the URL is the operator's own hub
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
+def call(url: str, body: dict | None = None, token: str | None = None) -> dict | list | None:
+    """POST `body` (or GET when None) to the hub; None when the hub said no."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST" if data else "GET")  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the operator's own hub
             return json.loads(answer.read())
     except (urllib.error.URLError, TimeoutError) as exc:
-        log.warning("demo post failed: %s %s", url, type(exc).__name__)
+        log.warning("demo call failed: %s %s", url, type(exc).__name__)
         return None
 
 
@@ -33,22 +37,22 @@ def feed(args: argparse.Namespace) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     population = Population(args.seed)
+    # Demo data is entered as the hub's own staff would: with tokens of the development issuer.
+    clinician = dev_issuer.issue(args.hub, ["clinician"], ttl_seconds=7 * 24 * 3600)
+    hub_lead = dev_issuer.issue(args.hub, ["hub-lead"], ttl_seconds=7 * 24 * 3600)
     sent = 0
     while not stop.is_set() and (args.count == 0 or sent < args.count):
-        accepted = post(f"{args.referral}/v1/self-referrals", population.self_referral())
+        accepted = call(f"{args.referral}/v1/self-referrals", population.self_referral())
         sent += 1
         today = date.today()
         if accepted and population.random.random() < 0.3:
-            queue_url = f"{args.referral}/v1/queue"
-            try:
-                with urllib.request.urlopen(queue_url, timeout=10) as answer:  # noqa: S310
-                    queue = json.loads(answer.read())
-            except (urllib.error.URLError, TimeoutError):
-                queue = []
-            if queue:
-                post(f"{args.care}/v1/onward-referrals", population.onward_referral(queue[-1]["case_id"], today))
+            queue = call(f"{args.referral}/v1/queue", token=clinician) or []
+            if isinstance(queue, list) and queue:
+                # The oldest case: care-coordination has surely heard of it by now.
+                case_id = queue[0]["case_id"]
+                call(f"{args.care}/v1/onward-referrals", population.onward_referral(case_id, today), clinician)
         if sent % 10 == 0:
-            post(f"{args.outreach}/v1/outreach-events", population.outreach_event(today))
+            call(f"{args.outreach}/v1/outreach-events", population.outreach_event(today), hub_lead)
         stop.wait(args.interval)
 
 
@@ -57,6 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="hubs-loadgen")
     sub = parser.add_subparsers(dest="command", required=True)
     f = sub.add_parser("feed", help="post synthetic referrals, onward referrals and outreach events")
+    f.add_argument("--hub", default="demo-hub", help="the hub id the demo tokens are for")
     f.add_argument("--referral", default="http://127.0.0.1:8001")
     f.add_argument("--care", default="http://127.0.0.1:8003")
     f.add_argument("--outreach", default="http://127.0.0.1:8004")
