@@ -7,7 +7,7 @@ PACKAGES := contracts services/runtime services/referral services/assessment \
 	services/care_coordination services/outreach services/reporting services/loadgen
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run stop logs test test-unit lint format infra clean
+.PHONY: help install run stop logs test test-unit lint format infra deploy-tools clean
 
 help:
 	@echo "make run        start a demo hub and the national reporting service (make stop, make logs)"
@@ -28,6 +28,10 @@ contracts/node_modules/.package-lock.json: contracts/package-lock.json
 infra: install
 	bash infra/kafka/kafka.sh fetch
 
+# helm, kubeconform and the Kubernetes and Compose schemas, into .tools/
+deploy-tools: install
+	PYTHON=$(BIN)/python bash infra/tools/install-deploy-tools.sh >/dev/null
+
 run: infra
 	bash infra/run/run.sh start
 
@@ -45,7 +49,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: infra lint
+test: infra lint deploy-tools
 	$(BIN)/python -m pytest
 
 test-unit: install
@@ -53,4 +57,4 @@ test-unit: install
 		tests/contract services/*/tests/unit
 
 clean:
-	rm -rf $(VENV) var contracts/node_modules
+	rm -rf $(VENV) var contracts/node_modules .tools

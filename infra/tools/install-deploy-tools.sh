@@ -19,7 +19,10 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOOLS="${HUBS_TOOLS_DIR:-$REPO_ROOT/.tools}"
 BIN="$TOOLS/bin"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
-PYTHON="${PYTHON:-$(command -v python3)}"
+# pip of the project's virtualenv when there is one (a bare Debian python3 may have no pip)
+if [[ -z "${PYTHON:-}" ]]; then
+  if [[ -x "$REPO_ROOT/.venv/bin/python" ]]; then PYTHON="$REPO_ROOT/.venv/bin/python"; else PYTHON="$(command -v python3)"; fi
+fi
 mkdir -p "$BIN"
 printf "*\n" >"$TOOLS/.gitignore"   # the folder ignores itself: nothing in it is ever committed
 

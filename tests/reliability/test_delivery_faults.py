@@ -27,6 +27,7 @@ from .conftest import TcpProxy, event_ids, eventually, read_topic, rows, run_cra
 
 pytestmark = pytest.mark.reliability
 
+
 def referral_body() -> dict:
     """A self-referral from a different person each time (a second one would be linked, not new)."""
     person = uuid.uuid4().hex[:8]

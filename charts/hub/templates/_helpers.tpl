@@ -1,0 +1,245 @@
+{{/* vim: set filetype=mustache: */}}
+
+{{/* hub.names.fullname: the release's base name, at most 40 characters so component names fit in 63. */}}
+{{- define "hub.names.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* hub.names.process: name of one process of one service, e.g. <fullname>-referral-api. Takes (dict "root" $ "meta" $meta "component" "api"). */}}
+{{- define "hub.names.process" -}}
+{{- printf "%s-%s-%s" (include "hub.names.fullname" .root) .meta.name .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* hub.names.serviceAccount: the service account every pod runs as. */}}
+{{- define "hub.names.serviceAccount" -}}
+{{- default (include "hub.names.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/* hub.services.catalogue: what the chart knows about each service, keyed as in .Values.services. */}}
+{{- define "hub.services.catalogue" -}}
+referral: {name: referral, command: hubs-referral, image: referral, schema: referral, topic: referral, consumes: []}
+assessment: {name: assessment, command: hubs-assessment, image: assessment, schema: assessment, topic: assessment, consumes: [referral, care]}
+careCoordination: {name: care-coordination, command: hubs-care-coordination, image: care-coordination, schema: care_coordination, topic: care, consumes: [assessment]}
+outreach: {name: outreach, command: hubs-outreach, image: outreach, schema: outreach, topic: outreach, consumes: [referral]}
+reporting: {name: reporting, command: hubs-reporting, image: reporting, schema: reporting, topic: reporting, consumes: [referral, assessment, care, outreach, reporting]}
+{{- end -}}
+
+{{/* hub.services.components: the long-running processes of every service. */}}
+{{- define "hub.services.components" -}}
+[api, worker, relay]
+{{- end -}}
+
+{{/* hub.labels.standard: app.kubernetes.io labels of every resource; takes (dict "root" $ "meta" $meta "component" "api") or the root context. */}}
+{{- define "hub.labels.standard" -}}
+{{- $root := default . .root -}}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" }}
+app.kubernetes.io/part-of: wellbeing-hubs
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+{{ include "hub.labels.selector" . }}
+{{- end -}}
+
+{{/* hub.labels.selector: the immutable labels that select one process's pods (or the release's, from the root context). */}}
+{{- define "hub.labels.selector" -}}
+{{- $root := default . .root -}}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+wellbeing-hubs.nhs.uk/hub-id: {{ $root.Values.hub.id | quote }}
+{{- if .meta }}
+app.kubernetes.io/name: {{ .meta.name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+{{- end -}}
+
+{{/* hub.images.service: full image reference of a service; the digest wins over the tag. */}}
+{{- define "hub.images.service" -}}
+{{- $image := .root.Values.image -}}
+{{- $repository := printf "%s/%s/%s" $image.registry $image.repositoryPrefix .meta.image -}}
+{{- if $image.digest -}}
+{{- printf "%s@%s" $repository $image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository (default .root.Chart.AppVersion $image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* hub.env.service: environment of a process; values come from values.yaml, secrets by reference only. */}}
+{{- define "hub.env.service" -}}
+{{- $v := .root.Values -}}
+- name: HUBS_HUB_ID
+  value: {{ $v.hub.id | quote }}
+- name: HUBS_HUB_NAME
+  value: {{ $v.hub.name | quote }}
+- name: HUBS_REGION
+  value: {{ $v.hub.region | quote }}
+- name: HUBS_LOG_LEVEL
+  value: {{ $v.logLevel | quote }}
+- name: HUBS_VAR_DIR
+  value: /tmp
+- name: KAFKA_BOOTSTRAP_SERVERS
+  value: {{ $v.kafka.bootstrapServers | quote }}
+- name: HUBS_TOPIC_PREFIX
+  value: {{ $v.kafka.topicPrefix | quote }}
+- name: HUBS_CONSUMER_MAX_ATTEMPTS
+  value: {{ $v.consumerMaxAttempts | quote }}
+- name: HUBS_API_BIND
+  value: "0.0.0.0:8080"
+{{- if ne .component "api" }}
+- name: HUBS_METRICS_PORT
+  value: "9090"
+{{- end }}
+{{- if eq .meta.name "reporting" }}
+- name: HUBS_REPORTING_MODE
+  value: hub
+- name: NATIONAL_KAFKA_BOOTSTRAP_SERVERS
+  value: {{ default $v.kafka.bootstrapServers $v.kafka.nationalBootstrapServers | quote }}
+{{- end }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.database.existingSecret | quote }}
+      key: {{ index $v.database.urlKeys .key | quote }}
+{{- if $v.database.schemaPerService }}
+- name: DATABASE_SCHEMA
+  value: {{ .meta.schema | quote }}
+{{- end }}
+{{- if and (eq .meta.name "referral") (ne .component "migrate") }}
+- name: HUBS_PERSONAL_DATA_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.personalData.existingSecret | quote }}
+      key: {{ $v.personalData.keysKey | quote }}
+{{- end }}
+{{- if eq .component "api" }}
+- name: HUBS_API_THREADS
+  value: {{ $v.apiThreads | quote }}
+- name: HUBS_AUTH_ISSUER
+  value: {{ $v.auth.issuer | quote }}
+- name: HUBS_AUTH_AUDIENCE
+  value: {{ $v.auth.audience | quote }}
+- name: HUBS_AUTH_ALGORITHMS
+  value: {{ $v.auth.algorithms | quote }}
+{{- if $v.auth.jwksUrl }}
+- name: HUBS_AUTH_JWKS_URL
+  value: {{ $v.auth.jwksUrl | quote }}
+{{- end }}
+{{- if $v.auth.publicKeysConfigMap }}
+{{- $files := list }}
+{{- range $v.auth.publicKeysConfigMapKeys }}{{ $files = append $files (printf "/etc/hubs/auth-keys/%s" .) }}{{ end }}
+- name: HUBS_AUTH_PUBLIC_KEY_FILES
+  value: {{ join "," $files | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* hub.pod.spec: the parts of a pod spec every process shares (security, /tmp, scheduling). */}}
+{{- define "hub.pod.spec" -}}
+{{- $v := .root.Values -}}
+serviceAccountName: {{ include "hub.names.serviceAccount" .root }}
+automountServiceAccountToken: false
+enableServiceLinks: false
+securityContext: {{- toYaml $v.podSecurityContext | nindent 2 }}
+terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds }}
+{{- with $v.image.pullSecrets }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
+{{- with $v.nodeSelector }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.tolerations }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.affinity }}
+affinity: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $v.topologySpreadConstraints }}
+topologySpreadConstraints: {{- toYaml . | nindent 2 }}
+{{- end }}
+volumes:
+  - name: tmp
+    emptyDir:
+      medium: Memory
+      sizeLimit: {{ $v.tmpSizeLimit }}
+{{- if and (eq .component "api") $v.auth.publicKeysConfigMap }}
+  - name: auth-keys
+    configMap:
+      name: {{ $v.auth.publicKeysConfigMap }}
+{{- end }}
+{{- end -}}
+
+{{/* hub.container.mounts: /tmp for every container, the issuer's public keys for the API. */}}
+{{- define "hub.container.mounts" -}}
+- name: tmp
+  mountPath: /tmp
+{{- if and (eq .component "api") .root.Values.auth.publicKeysConfigMap }}
+- name: auth-keys
+  mountPath: /etc/hubs/auth-keys
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* hub.validate.values: fails the render with a clear message when a required value is missing or wrong. */}}
+{{- define "hub.validate.values" -}}
+{{- $v := .Values -}}
+{{- $errors := list -}}
+{{- if not (regexMatch "^[a-z0-9][a-z0-9-]{1,62}$" $v.hub.id) -}}
+{{- $errors = append $errors "hub.id must be set: lower case letters, digits and dashes (e.g. north-cumbria)" -}}
+{{- end -}}
+{{- if not $v.hub.name -}}{{- $errors = append $errors "hub.name must be set" -}}{{- end -}}
+{{- if not $v.hub.region -}}{{- $errors = append $errors "hub.region must be set: the NHS England region of the hub" -}}{{- end -}}
+{{- if not $v.kafka.bootstrapServers -}}{{- $errors = append $errors "kafka.bootstrapServers must be set" -}}{{- end -}}
+{{- if not $v.database.existingSecret -}}{{- $errors = append $errors "database.existingSecret must name a Secret with each service's database URL" -}}{{- end -}}
+{{- if and $v.services.referral.enabled (not $v.personalData.existingSecret) -}}
+{{- $errors = append $errors "personalData.existingSecret must name a Secret with the referral service's Fernet keys" -}}
+{{- end -}}
+{{- if not (and $v.auth.issuer $v.auth.audience) -}}{{- $errors = append $errors "auth.issuer and auth.audience must be set" -}}{{- end -}}
+{{- if and $v.auth.publicKeysConfigMap (not $v.auth.publicKeysConfigMapKeys) -}}
+{{- $errors = append $errors "auth.publicKeysConfigMapKeys must list the PEM files of auth.publicKeysConfigMap" -}}
+{{- end -}}
+{{- if not (or $v.auth.jwksUrl $v.auth.publicKeysConfigMap) -}}
+{{- $errors = append $errors "set auth.jwksUrl or auth.publicKeysConfigMap so the APIs can check token signatures" -}}
+{{- end -}}
+{{- if and $v.kafka.topics.create (not $v.kafka.topics.strimziCluster) -}}
+{{- $errors = append $errors "kafka.topics.strimziCluster must be set when kafka.topics.create is true" -}}
+{{- end -}}
+{{- if $errors -}}
+{{- fail (printf "\n\nVALUES VALIDATION:\n  - %s" (join "\n  - " $errors)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* hub.notes.text: what NOTES.txt tells the operator after install or upgrade (a helper so tests can render it). */}}
+{{- define "hub.notes.text" -}}
+{{- $catalogue := include "hub.services.catalogue" . | fromYaml -}}
+Hub {{ .Values.hub.name }} ({{ .Values.hub.id }}, {{ .Values.hub.region }}) is deployed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.
+
+Services, each with an api, a worker and a relay (migrations ran as hook Jobs before they started):
+{{- range $key, $svc := .Values.services }}
+{{- if $svc.enabled }}
+{{- $meta := index $catalogue $key }}
+  - {{ $meta.name }}: http://{{ include "hub.names.process" (dict "root" $ "meta" $meta "component" "api") }}.{{ $.Release.Namespace }}.svc:{{ $.Values.apiService.port }}  (docs at /docs, readiness at /readyz)
+{{- end }}
+{{- end }}
+
+Kafka: {{ .Values.kafka.bootstrapServers }}; topics {{ .Values.kafka.topicPrefix }}hub.{{ .Values.hub.id }}.<service>.events.v1
+{{- if .Values.kafka.topics.create }} (created as KafkaTopics on Strimzi cluster {{ .Values.kafka.topics.strimziCluster }}){{ end }}.
+Reports to the national team go to {{ default .Values.kafka.bootstrapServers .Values.kafka.nationalBootstrapServers }}.
+
+Check that every process is ready:
+  kubectl -n {{ .Release.Namespace }} get pods -l app.kubernetes.io/instance={{ .Release.Name }}
+Reach the referral API from your machine:
+  kubectl -n {{ .Release.Namespace }} port-forward svc/{{ include "hub.names.process" (dict "root" . "meta" (index $catalogue "referral") "component" "api") }} 8080:{{ .Values.apiService.port }}
+  curl -s http://127.0.0.1:8080/readyz
+{{- if .Values.networkPolicy.enabled }}
+
+Network policies deny all traffic by default: callers of the APIs must match networkPolicy.apiFrom,
+and Prometheus must match networkPolicy.metricsFrom.
+{{- end }}
+{{- if .Values.metrics.serviceMonitor.enabled }}
+Prometheus scrapes every process through its ServiceMonitor (labels hub_id={{ .Values.hub.id }}, service, component).
+{{- end }}
+{{- end -}}
