@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := contracts services/runtime services/referral services/assessment \
-	services/care_coordination services/outreach services/reporting services/loadgen
+	services/care_coordination services/outreach services/reporting services/loadgen services/portal
+PORTAL_ASSETS := services/portal/src/hubs/portal/static/nhsuk/nhsuk-frontend.min.css
 STAMP := $(VENV)/.installed
 
 .PHONY: help install run stop logs test test-unit lint format infra deploy-tools clean
@@ -17,10 +18,15 @@ help:
 $(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt \
-		$(foreach p,$(PACKAGES),-e $(p))
+		$(foreach p,$(filter-out services/portal services/referral,$(PACKAGES)),-e $(p)) \
+		-e 'services/referral[test]' -e 'services/portal[test]'
 	touch $(STAMP)
 
-install: $(STAMP) contracts/node_modules/.package-lock.json
+install: $(STAMP) contracts/node_modules/.package-lock.json $(PORTAL_ASSETS)
+
+# NHS.UK frontend's compiled CSS, JS and images for the portal, from the pinned npm package
+$(PORTAL_ASSETS): services/portal/package-lock.json services/portal/build-assets.sh
+	bash services/portal/build-assets.sh
 
 contracts/node_modules/.package-lock.json: contracts/package-lock.json
 	npm ci --prefix contracts --no-audit --no-fund --silent
@@ -57,4 +63,5 @@ test-unit: install
 		tests/contract services/*/tests/unit
 
 clean:
-	rm -rf $(VENV) var contracts/node_modules .tools
+	rm -rf $(VENV) var contracts/node_modules .tools services/portal/node_modules \
+		services/portal/src/hubs/portal/static/nhsuk services/portal/src/hubs/portal/static/images

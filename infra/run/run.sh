@@ -11,6 +11,7 @@ export HUBS_VAR_DIR=$VAR/data
 export HUBS_HOST=${HUBS_HOST:-127.0.0.1}
 export REFERRAL_PORT=${REFERRAL_PORT:-8001} ASSESSMENT_PORT=${ASSESSMENT_PORT:-8002} CARE_PORT=${CARE_PORT:-8003}
 export OUTREACH_PORT=${OUTREACH_PORT:-8004} REPORTING_PORT=${REPORTING_PORT:-8005} NATIONAL_PORT=${NATIONAL_PORT:-8006}
+export PORTAL_PORT=${PORTAL_PORT:-8000}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
@@ -54,7 +55,7 @@ start() {
   nohup honcho start -f infra/run/Procfile -d "$ROOT" --no-prefix >"$RUN/hubs.log" 2>&1 &
   echo $! >"$RUN/honcho.pid"
   for pair in referral:$REFERRAL_PORT assessment:$ASSESSMENT_PORT care-coordination:$CARE_PORT \
-    outreach:$OUTREACH_PORT reporting:$REPORTING_PORT national-reporting:$NATIONAL_PORT; do
+    outreach:$OUTREACH_PORT reporting:$REPORTING_PORT national-reporting:$NATIONAL_PORT portal:$PORTAL_PORT; do
     wait_ready "${pair%%:*}" "http://$HUBS_HOST:${pair##*:}/readyz"
   done
   summary
@@ -66,6 +67,7 @@ summary() {
 wellbeing-hubs is running: hub '$HUBS_HUB_ID' ($HUBS_REGION) and the national reporting service,
 with synthetic demo data flowing every 2 seconds.
 
+  portal              http://$HUBS_HOST:$PORTAL_PORT/   (self-referral; development sign-in for staff)
   referral            http://$HUBS_HOST:$REFERRAL_PORT/docs
   assessment          http://$HUBS_HOST:$ASSESSMENT_PORT/docs
   care-coordination   http://$HUBS_HOST:$CARE_PORT/docs

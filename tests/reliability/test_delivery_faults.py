@@ -148,8 +148,6 @@ def test_relay_killed_after_broker_ack_before_marking_sent_duplicates_on_topic_b
     assert self_referral_count(reporting) == 20
 
 
-# kafka-python leaves the sockets of connections the broker dropped for the collector to close.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_broker_stopped_during_api_writes_loses_nothing(run_service, own_broker, scenario_report):
     key = Fernet.generate_key().decode()
     kafka = {"kafka_bootstrap_servers": own_broker.bootstrap, "national_kafka_bootstrap_servers": own_broker.bootstrap}

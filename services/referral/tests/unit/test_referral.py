@@ -1,5 +1,5 @@
-"""Receiving a self-referral: triage by the risk screen, sealing of personal details,
-and the event other services see."""
+"""Receiving referrals: triage by the risk screen, consent, sealing of personal details, linking
+a second open referral of the same person, and the events other services see."""
 
 from __future__ import annotations
 
@@ -12,48 +12,22 @@ from hubs.referral.adapters.personal_data import PersonalDataVault
 from hubs.referral.domain import commands
 from hubs.referral.domain.model import Referral, RiskScreen
 from hubs.referral.service_layer import handlers
+from hubs.referral.service_layer.context import ReferralContext
 
-NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
-
-
-class FakeReferrals:
-    def __init__(self):
-        self.stored = []
-
-    def add(self, referral, sealed_personal, sealed_consent):
-        self.stored.append((referral, sealed_personal, sealed_consent))
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)  # a Thursday
 
 
-class FakeOutbox:
-    def __init__(self):
-        self.events = []
-
-    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False):
-        self.events.append((event_type, data, case_id))
+def context() -> ReferralContext:
+    return ReferralContext(hub_id="hub-a", vault=PersonalDataVault([Fernet.generate_key().decode()]))
 
 
-class FakeUnitOfWork:
-    def __init__(self):
-        self.referrals = FakeReferrals()
-        self.outbox = FakeOutbox()
-        self.committed = False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def commit(self):
-        self.committed = True
-
-
-def command(self_harm: bool = False) -> commands.ReceiveSelfReferral:
-    return commands.ReceiveSelfReferral(
-        personal=commands.PersonalDetails(name="Canary Person-Q7X", email="canary.q7x@example.org"),
+def command(self_harm: bool = False, email: str = "canary.q7x@example.org", **kw) -> commands.ReceiveReferral:
+    return commands.ReceiveReferral(
+        personal=commands.PersonalDetails(name="Canary Person-Q7X", email=email, phone="07700 900123"),
         risk_screen=RiskScreen(thoughts_of_self_harm=self_harm, risk_to_others=False),
-        consent=commands.Consent(given_by="self", given_at="at-referral", method="online-form"),
+        consent=commands.Consent(given_by="self", given_at=NOW.isoformat(), method="online-form"),
         staff_group=codes.StaffGroup.AMBULANCE,
+        **kw,
     )
 
 
@@ -69,21 +43,70 @@ def test_a_new_referral_gets_a_pseudonymous_case_id_and_one_received_event():
     assert [e.event_type for e in referral.events] == ["ReferralReceived"]
 
 
-def test_self_referral_is_stored_sealed_and_announced_with_codes_only():
-    uow = FakeUnitOfWork()
-    vault = PersonalDataVault([Fernet.generate_key().decode()])
-    referral = handlers.receive_self_referral(command(self_harm=True), uow, vault, now=NOW)
+def test_self_referral_is_stored_sealed_triaged_and_announced_with_codes_only(new_uow):
+    uow, ctx = new_uow(), context()
+    intake = handlers.receive_referral(command(self_harm=True), uow, ctx, now=NOW)
 
-    assert uow.committed
-    stored, sealed_personal, _ = uow.referrals.stored[0]
-    assert stored is referral
+    assert uow.committed and not intake.linked
+    stored, sealed_personal, sealed_consent = uow.referrals.stored[0]
+    assert stored.referral_id == intake.referral.referral_id
     assert b"Canary" not in sealed_personal
-    assert vault.open(sealed_personal)["name"] == "Canary Person-Q7X"
-    [(event_type, data, case_id)] = uow.outbox.events
-    assert event_type == "ReferralReceived"
-    assert case_id == referral.case_id
-    assert data["urgency"] is codes.Urgency.URGENT
-    assert "Canary" not in repr(data) and "example.org" not in repr(data)
+    assert ctx.vault.open(sealed_personal)["name"] == "Canary Person-Q7X"
+    assert ctx.vault.open(sealed_consent)["method"] == "online-form"
+    assert uow.outbox.types() == ["ReferralReceived", "ReferralTriaged"]
+    received, triaged = (e[1] for e in uow.outbox.events)
+    assert received["urgency"] is codes.Urgency.URGENT
+    assert triaged["first_contact_due_by"] == datetime(2026, 11, 27, 9, 30, tzinfo=UTC)  # one working day
+    assert all(
+        "Canary" not in repr(e) and "example.org" not in repr(e) and "900123" not in repr(e) for e in uow.outbox.events
+    )
+
+
+def test_routine_referral_is_due_in_two_working_days_over_a_weekend(new_uow):
+    uow = new_uow()
+    friday = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    intake = handlers.receive_referral(command(), uow, context(), now=friday)
+    assert intake.referral.first_contact_due_by == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+
+
+def test_third_party_referral_records_source_referrer_and_consent(new_uow):
+    uow, ctx = new_uow(), context()
+    cmd = command(
+        source=codes.ReferralSource.OCCUPATIONAL_HEALTH,
+        referrer={"name": "OH Nurse", "organisation": "Trust OH"},
+    )
+    intake = handlers.receive_referral(cmd, uow, ctx, now=NOW)
+    assert intake.referral.source is codes.ReferralSource.OCCUPATIONAL_HEALTH
+    consent = ctx.vault.open(uow.referrals.stored[0][2])
+    assert consent["given_by"] == "self" and consent["referrer"]["organisation"] == "Trust OH"
+    assert uow.outbox.events[0][1]["source"] is codes.ReferralSource.OCCUPATIONAL_HEALTH
+
+
+def test_a_second_open_referral_of_the_same_person_links_to_the_first(new_uow):
+    uow, ctx = new_uow(), context()
+    first = handlers.receive_referral(command(), uow, ctx, now=NOW)
+    # same person, email in another case, from their GP
+    second = handlers.receive_referral(
+        command(email="Canary.Q7X@Example.org ", source=codes.ReferralSource.GP), uow, ctx, now=NOW
+    )
+    assert second.linked and second.referral.referral_id == first.referral.referral_id
+    assert len(uow.referrals.rows) == 1
+    assert [(r, s) for r, s, _ in uow.referrals.links] == [(first.referral.referral_id, codes.ReferralSource.GP)]
+    assert uow.outbox.types() == ["ReferralReceived", "ReferralTriaged"]
+
+
+def test_a_person_whose_referral_closed_can_be_referred_again(new_uow):
+    uow, ctx = new_uow(), context()
+    first = handlers.receive_referral(command(), uow, ctx, now=NOW)
+    handlers.close_referral(commands.CloseReferral(first.referral.referral_id, codes.ClosureReason.SIGNPOSTED), uow)
+    again = handlers.receive_referral(command(), uow, ctx, now=NOW)
+    assert not again.linked and again.referral.referral_id != first.referral.referral_id
+
+
+def test_the_same_phone_number_written_differently_is_the_same_person():
+    vault = context().vault
+    assert vault.person_keys(None, "07700 900123") == vault.person_keys(None, "+44 7700 900123")
+    assert vault.person_keys(None, "07700 900123") != vault.person_keys(None, "07700 900124")
 
 
 def test_personal_data_sealed_with_an_old_key_opens_after_rotation():
@@ -92,3 +115,35 @@ def test_personal_data_sealed_with_an_old_key_opens_after_rotation():
     rotated_vault = PersonalDataVault([new, old])
     assert rotated_vault.open(sealed) == {"name": "A"}
     assert PersonalDataVault([new]).open(rotated_vault.rotate(sealed)) == {"name": "A"}
+    # the person index survives adding a newer key
+    assert PersonalDataVault([old]).person_keys("a@b.org", None) == rotated_vault.person_keys("a@b.org", None)
+
+
+def test_a_linked_referral_that_screens_urgent_makes_the_open_one_urgent(new_uow):
+    uow, ctx = new_uow(), context()
+    first = handlers.receive_referral(command(), uow, ctx, now=NOW)
+    later = NOW.replace(hour=11)
+    handlers.receive_referral(command(self_harm=True), uow, ctx, now=later)
+    stored = uow.referrals.rows[first.referral.referral_id]
+    assert stored.urgency is codes.Urgency.URGENT
+    assert stored.first_contact_due_by == later.replace(day=27)  # one working day from the urgent screen
+    assert uow.outbox.types() == ["ReferralReceived", "ReferralTriaged", "ReferralTriaged"]
+    assert uow.referrals.facts[first.referral.referral_id]["urgency"] == "urgent"
+
+
+def test_only_an_outreach_code_of_how_they_heard_of_the_hub_leaves_the_service():
+    said = Referral.receive(
+        source=codes.ReferralSource.SELF,
+        received_at=NOW,
+        risk_screen=RiskScreen(False, False),
+        heard_of_hub_via="my manager Jane Canary gave me leaflet out-7kq2",
+    )
+    unsaid = Referral.receive(
+        source=codes.ReferralSource.SELF,
+        received_at=NOW,
+        risk_screen=RiskScreen(False, False),
+        heard_of_hub_via="Jane Canary told me",
+    )
+    assert said.events[0].to_data()["heard_of_hub_via"] == "OUT-7KQ2"
+    assert unsaid.events[0].to_data()["heard_of_hub_via"] is None
+    assert said.heard_of_hub_via.startswith("my manager")  # kept in the hub, as said

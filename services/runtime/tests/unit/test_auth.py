@@ -251,3 +251,43 @@ def test_a_service_without_an_identity_provider_refuses_every_protected_view():
 
     flask_app.register_blueprint(bp)
     assert flask_app.test_client().get("/v1/queue", headers=bearer("x.y.z")).status_code == 401
+
+
+def test_access_is_checked_before_the_body_is_validated(tmp_path: Path, signing_key):
+    from flask.views import MethodView
+    from flask_smorest import Blueprint as ApiBlueprint
+    from marshmallow import Schema, fields
+
+    class Body(Schema):
+        name = fields.String(required=True)
+
+    key_file = tmp_path / "idp.pem"
+    key_file.write_text(_pem_public(signing_key))
+    settings = Settings(
+        service="test",
+        hub_id=HUB,
+        extra={
+            "HUBS_AUTH_ISSUER": ISSUER,
+            "HUBS_AUTH_PUBLIC_KEY_FILES": str(key_file),
+            "HUBS_AUTH_ALGORITHMS": "RS256",
+        },
+    )
+    flask_app, api = create_app(settings, title="t", description="t", readiness_checks={})
+    blp = ApiBlueprint("things", __name__, url_prefix="/v1")
+
+    @blp.route("/things/<thing_id>")
+    class Things(MethodView):
+        @blp.arguments(Body)
+        @blp.response(201)
+        @requires(Role.HUB_LEAD)
+        def post(self, body, thing_id):
+            return {"name": body["name"]}
+
+    api.register_blueprint(blp)
+    client = flask_app.test_client()
+    assert client.post("/v1/things/1", json={}).status_code == 401
+    assert client.post("/v1/things/1", json={}, headers=bearer(sign(signing_key))).status_code == 403
+    assert client.post("/v1/things/1", json={}, headers=bearer(sign(signing_key, hub_id="hub-b"))).status_code == 404
+    lead = bearer(sign(signing_key, roles=["hub-lead"]))
+    assert client.post("/v1/things/1", json={}, headers=lead).status_code == 422
+    assert client.post("/v1/things/1", json={"name": "x"}, headers=lead).status_code == 201

@@ -50,3 +50,11 @@ class HubPeriodReport(Schema):
     period = fields.String(required=True)
     report_version = fields.Integer(required=True, validate=validate.Range(min=1))
     figures = fields.Dict(keys=fields.String(), values=SuppressedCount(), required=True)
+    final = fields.Boolean(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "true when the period had ended when this version was made (a later version "
+            "corrects it after late events); false or absent while the period is still open"
+        },
+    )

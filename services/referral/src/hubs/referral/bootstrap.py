@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
 
 from hubs.contracts.topics import hub_topic
 from hubs.referral.adapters import orm
-from hubs.referral.adapters.personal_data import PersonalDataVault
+from hubs.referral.entrypoints import cases
 from hubs.referral.entrypoints.api import CONFIDENTIALITY, blp
+from hubs.referral.service_layer import handlers, transfers
+from hubs.referral.service_layer.context import ReferralContext
 from hubs.referral.service_layer.unit_of_work import ReferralUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
@@ -16,7 +20,9 @@ from hubs.runtime.settings import Settings
 
 def bootstrap(settings: Settings) -> Wiring:
     wiring = standard_wiring(settings, ReferralUnitOfWork, orm.outbox, orm.processed_events)
-    wiring.extras["vault"] = PersonalDataVault.from_setting(settings.extra.get("HUBS_PERSONAL_DATA_KEYS"))
+    context = ReferralContext.from_settings(settings)
+    wiring.extras["referral"] = context
+    wiring.extras["vault"] = context.vault
     return wiring
 
 
@@ -29,11 +35,48 @@ def create_app(wiring: Wiring) -> Flask:
     )
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(blp)
+    api.register_blueprint(cases.blp)
     return app
 
 
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
-    return []
+    """Transfers in from neighbouring hubs' referral topics; erasure of expired personal data when idle."""
+    s = wiring.settings
+    context: ReferralContext = wiring.extras["referral"]
+    neighbours = sorted(context.transfer_keys.neighbours) if context.transfer_keys else []
+    topics = [hub_topic(n, "referral", prefix=s.topic_prefix) for n in neighbours]
+    # With no neighbours the worker still reads its own topic, so that retention runs.
+    topics = topics or [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)]
+    retention = RetentionSweep(wiring)
+    return [
+        ConsumerSpec(
+            "transfers-in",
+            topics,
+            {"ReferralTransferredOut": lambda envelope, uow: transfers.receive_transfer(envelope, uow, context)},
+            on_idle=retention,
+        )
+    ]
+
+
+class RetentionSweep:
+    """While the worker is idle: erase personal data past its retention period (at most once every
+    HUBS_RETENTION_SWEEP_SECONDS) and refresh the waiting-for-first-contact gauges (every 30 s)."""
+
+    def __init__(self, wiring: Wiring):
+        self._wiring = wiring
+        self._every = float(wiring.settings.extra.get("HUBS_RETENTION_SWEEP_SECONDS") or 3600)
+        self._last_sweep = 0.0
+        self._last_count = 0.0
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        context = self._wiring.extras["referral"]
+        if not self._last_count or now - self._last_count >= 30:
+            self._last_count = now
+            handlers.count_waiting(self._wiring.uow_factory(), context)
+        if not self._last_sweep or now - self._last_sweep >= self._every:
+            self._last_sweep = now
+            handlers.erase_expired(self._wiring.uow_factory(), context)
 
 
 def produced_topics(settings: Settings) -> list[str]:

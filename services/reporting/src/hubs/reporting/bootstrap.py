@@ -3,24 +3,51 @@ import time."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from flask import Flask
 
 from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.adapters import orm
+from hubs.reporting.domain.dataset import DatasetRules
 from hubs.reporting.entrypoints.api import hub_blp, national_blp
-from hubs.reporting.service_layer.handlers import HUB_EVENT_HANDLERS, NATIONAL_EVENT_HANDLERS, publish_due_reports
+from hubs.reporting.service_layer.handlers import NATIONAL_EVENT_HANDLERS, ReportCycle, hub_event_handlers
 from hubs.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
-HUB_TOPICS_COUNTED = ("referral", "assessment", "care", "outreach")
+# Every hub topic, including the reporting service's own (imported sickness absence).
+HUB_TOPICS_COUNTED = ("referral", "assessment", "care", "outreach", "reporting")
+
+
+def dataset_rules(settings: Settings) -> DatasetRules:
+    """The hub's standards from HUBS_FIRST_CONTACT_STANDARD_* and HUBS_BANK_HOLIDAYS."""
+    extra = settings.extra
+    holidays = frozenset(
+        date.fromisoformat(d.strip()) for d in extra.get("HUBS_BANK_HOLIDAYS", "").split(",") if d.strip()
+    )
+    return DatasetRules(
+        first_contact_standard_calendar_hours=int(extra.get("HUBS_FIRST_CONTACT_STANDARD_CALENDAR_HOURS", "48")),
+        first_contact_standard_working_hours=int(extra.get("HUBS_FIRST_CONTACT_STANDARD_WORKING_HOURS", "16")),
+        holidays=holidays,
+    )
+
+
+def consumer_name(settings: Settings, name: str) -> str:
+    """A consumer's name; a new HUBS_REPORTING_GENERATION gives a new consumer group, which
+    reads every topic again from the earliest offset (rebuild into a fresh schema)."""
+    generation = settings.extra.get("HUBS_REPORTING_GENERATION", "")
+    return f"{name}-{generation}" if generation else name
 
 
 def bootstrap(settings: Settings) -> Wiring:
     if settings.reporting_mode not in ("hub", "national"):
         raise ValueError("HUBS_REPORTING_MODE must be 'hub' or 'national'")
-    return standard_wiring(settings, ReportingUnitOfWork, orm.outbox, orm.processed_events)
+    wiring = standard_wiring(settings, ReportingUnitOfWork, orm.outbox, orm.processed_events)
+    wiring.extras["clock"] = lambda: datetime.now(UTC)  # tests put a clock of their own here
+    wiring.extras["rules"] = dataset_rules(settings)
+    return wiring
 
 
 def create_app(wiring: Wiring) -> Flask:
@@ -43,19 +70,31 @@ def create_app(wiring: Wiring) -> Flask:
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     s = wiring.settings
     if s.reporting_mode == "national":
-        return [ConsumerSpec("hub-reports", [national_topic(s.topic_prefix)], NATIONAL_EVENT_HANDLERS)]
+        topics = [national_topic(s.topic_prefix)]
+        return [ConsumerSpec(consumer_name(s, "hub-reports"), topics, NATIONAL_EVENT_HANDLERS)]
 
-    def publish() -> None:
-        publish_due_reports(wiring.uow_factory)
+    def clock() -> datetime:
+        return wiring.extras["clock"]()  # type: ignore[operator]
 
+    cycle = ReportCycle(
+        wiring.uow_factory,
+        wiring.extras["rules"],  # type: ignore[arg-type]
+        clock,
+        close_every=float(s.extra.get("HUBS_PERIOD_CLOSE_CHECK_SECONDS", "60")),
+        version_floor=int(s.extra.get("HUBS_REPORT_VERSION_FLOOR", "1")),
+    )
     topics = [hub_topic(s.hub_id, service, prefix=s.topic_prefix) for service in HUB_TOPICS_COUNTED]
-    return [ConsumerSpec("hub-events", topics, HUB_EVENT_HANDLERS, after_batch=publish, on_idle=publish)]
+    handlers = hub_event_handlers(clock)
+    return [ConsumerSpec(consumer_name(s, "hub-events"), topics, handlers, after_batch=cycle, on_idle=cycle)]
 
 
 def produced_topics(settings: Settings) -> list[str]:
     if settings.reporting_mode == "national":
         return []
-    return [national_topic(settings.topic_prefix)]
+    return [
+        national_topic(settings.topic_prefix),
+        hub_topic(settings.hub_id, "reporting", prefix=settings.topic_prefix),
+    ]
 
 
 def route(topic: str) -> str:

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from flask import Flask, Response, g, request
 from flask_smorest import Api
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hubs.runtime.auth import verifier_from_settings
 from hubs.runtime.logging import correlation_id, request_id
 from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
-from hubs.runtime.problems import problem_response, register_problem_handlers
+from hubs.runtime.problems import document_problem_responses, problem_response, register_problem_handlers
 from hubs.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,13 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.extensions["hubs_settings"] = settings
+    hops = int(settings.extra.get("HUBS_TRUSTED_PROXY_HOPS", "0") or 0)
+    if hops:
+        # Behind an ingress (or the portal), the client is the one the trusted proxies name.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
     app.extensions["hubs_token_verifier"] = verifier_from_settings(settings.extra)
     api = Api(app)
+    document_problem_responses(api)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     register_problem_handlers(app)
     _instrument(app, settings)

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json, request
+from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -78,3 +79,31 @@ def register_problem_handlers(app: Flask) -> None:
         # Log the type only: an exception message may carry what a person typed.
         log.error("unexpected error", extra={"error_type": type(exc).__name__}, exc_info=False)
         return problem_response(500, "Internal Server Error", "The hub could not complete the request.")
+
+
+# The OpenAPI description of errors as they are really sent: problem documents, not
+# flask-smorest's default error shape.
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"description": "field-level messages, by location and field"},
+    },
+}
+
+
+def document_problem_responses(api: Api) -> None:
+    """Describe every error response of `api` as a problem document."""
+    api.spec.components.schema("Problem", PROBLEM_SCHEMA)
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    # flask-smorest registers one error response per status, used only once referenced.
+    components = api.spec.components
+    for registry in (components.responses_lazy, components.responses):
+        for response in registry.values():
+            if "content" in response:
+                response["content"] = dict(problem)

@@ -1,6 +1,20 @@
-"""Tables of the referral service. Personal details are a sealed (encrypted) blob."""
+"""Tables of the referral service. Personal details are a sealed (encrypted) blob; the person
+index holds keyed hashes only, so the database alone reveals nothing about who was referred."""
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, LargeBinary, MetaData, String, Table, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+)
 
 from hubs.runtime.messaging_tables import define_messaging_tables
 
@@ -20,6 +34,16 @@ referrals = Table(
     Column("at_risk_factors", JSON, nullable=False),
     Column("demographics", JSON, nullable=False),
     Column("heard_of_hub_via", String(64)),
+    # 0002: triage, first contact, closure, transfers, retention
+    Column("first_contact_due_by", DateTime(timezone=True)),
+    Column("first_contacted_at", DateTime(timezone=True)),
+    Column("hours_to_first_contact", Float),
+    Column("working_hours_to_first_contact", Float),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("closure_reason", String(40)),
+    Column("transferred_from_hub", String(63)),
+    Column("erased_at", DateTime(timezone=True)),
+    Column("restricted", Boolean, nullable=False, default=False),
 )
 
 personal_details = Table(
@@ -36,6 +60,71 @@ consents = Table(
     Column("referral_id", Uuid, ForeignKey("referrals.referral_id"), primary_key=True),
     Column("sealed", LargeBinary, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+person_index = Table(
+    "person_index",
+    metadata,
+    Column("referral_id", Uuid, ForeignKey("referrals.referral_id"), primary_key=True),
+    # HMAC-SHA256 of a normalised identifier (email, phone): finds a person's open referral
+    Column("person_key", String(64), primary_key=True),
+)
+
+linked_referrals = Table(
+    "linked_referrals",
+    metadata,
+    Column("link_id", Uuid, primary_key=True),
+    Column("referral_id", Uuid, ForeignKey("referrals.referral_id"), nullable=False, index=True),
+    Column("source", String(40), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+contact_attempts = Table(
+    "contact_attempts",
+    metadata,
+    Column("contact_attempt_id", Uuid, primary_key=True),
+    Column("referral_id", Uuid, ForeignKey("referrals.referral_id"), nullable=False, index=True),
+    Column("attempted_at", DateTime(timezone=True), nullable=False),
+    Column("attempt_number", Integer, nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("outcome", String(40), nullable=False),
+)
+
+transfers = Table(
+    "transfers",
+    metadata,
+    Column("transfer_id", Uuid, primary_key=True),
+    Column("referral_id", Uuid, ForeignKey("referrals.referral_id"), nullable=False, index=True),
+    Column("direction", String(8), nullable=False),  # out | in
+    Column("other_hub_id", String(63), nullable=False),
+    Column("reason", String(40)),
+    Column("consent_recorded_at", DateTime(timezone=True)),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200)),
+)
+
+access_audit = Table(
+    "access_audit",
+    metadata,
+    Column("audit_id", Uuid, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("subject", String(200), nullable=False),
+    Column("roles", String(200), nullable=False),
+    Column("hub_id", String(63), nullable=False),
+    Column("referral_id", Uuid, index=True),
+    Column("case_id", Uuid),
+    Column("action", String(40), nullable=False),
+    Column("purpose", String(40), nullable=False),
+)
+
+concerns = Table(
+    "fitness_to_practise_concerns",
+    metadata,
+    Column("concern_id", Uuid, primary_key=True),
+    Column("referral_id", Uuid, ForeignKey("referrals.referral_id"), nullable=False, index=True),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("raised_by", String(200), nullable=False),
+    Column("sealed", LargeBinary),  # the concern in words: encrypted like personal details
 )
 
 outbox, processed_events = define_messaging_tables(metadata)

@@ -1,16 +1,42 @@
-"""Storing and loading referrals."""
+"""Storing and loading referrals, their sealed personal details and what happened to them."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from hubs.contracts import codes
-from hubs.referral.adapters.orm import consents, personal_details, referrals
-from hubs.referral.domain.model import Demographics, Referral
+from hubs.referral.adapters.orm import (
+    access_audit,
+    concerns,
+    consents,
+    contact_attempts,
+    linked_referrals,
+    person_index,
+    personal_details,
+    referrals,
+    transfers,
+)
+from hubs.referral.domain.model import OPEN_STATUSES, ContactAttempt, Demographics, Referral
+
+DEMOGRAPHIC_CODES = {
+    "ethnic_category": codes.EthnicCategory,
+    "sexual_orientation": codes.SexualOrientation,
+    "gender_identity": codes.GenderIdentity,
+    "gender_same_as_at_birth": codes.GenderSameAsAtBirth,
+    "age_band": codes.AgeBand,
+    "disability": codes.Disability,
+}
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class ReferralRepository:
@@ -19,8 +45,11 @@ class ReferralRepository:
     def __init__(self, session: Session):
         self._session = session
         self.seen: list[Referral] = []
+        self._stored_attempts: dict[uuid.UUID, int] = {}
 
-    def add(self, referral: Referral, sealed_personal: bytes, sealed_consent: bytes) -> None:
+    def add(
+        self, referral: Referral, sealed_personal: bytes, sealed_consent: bytes, person_keys: list[str] | None = None
+    ) -> None:
         d = referral.demographics
         self._session.execute(
             insert(referrals).values(
@@ -35,6 +64,9 @@ class ReferralRepository:
                 at_risk_factors=[f.value for f in referral.at_risk_factors],
                 demographics={k: (v.value if v is not None else None) for k, v in vars(d).items()},
                 heard_of_hub_via=referral.heard_of_hub_via,
+                first_contact_due_by=referral.first_contact_due_by,
+                transferred_from_hub=referral.transferred_from_hub,
+                restricted=False,
             )
         )
         self._session.execute(insert(personal_details).values(referral_id=referral.referral_id, sealed=sealed_personal))
@@ -43,40 +75,222 @@ class ReferralRepository:
                 referral_id=referral.referral_id, sealed=sealed_consent, recorded_at=datetime.now(UTC)
             )
         )
+        for key in sorted(set(person_keys or [])):
+            self._session.execute(insert(person_index).values(referral_id=referral.referral_id, person_key=key))
+        self._stored_attempts[referral.referral_id] = 0
         self.seen.append(referral)
 
-    def get(self, referral_id: uuid.UUID) -> Referral | None:
-        row = self._session.execute(select(referrals).where(referrals.c.referral_id == referral_id)).first()
+    def get(self, referral_id: uuid.UUID, *, for_update: bool = False) -> Referral | None:
+        query = select(referrals).where(referrals.c.referral_id == referral_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self._session.execute(query).first()
+        if row is None:
+            return None
+        referral = _to_referral(row)
+        attempts = self._session.execute(
+            select(contact_attempts)
+            .where(contact_attempts.c.referral_id == referral_id)
+            .order_by(contact_attempts.c.attempt_number)
+        ).all()
+        referral.contact_attempts = [
+            ContactAttempt(
+                a.contact_attempt_id,
+                _aware(a.attempted_at),
+                codes.ContactChannel(a.channel),
+                codes.ContactOutcome(a.outcome),
+                a.attempt_number,
+            )
+            for a in attempts
+        ]
+        self._stored_attempts[referral_id] = len(attempts)
+        self.seen.append(referral)
+        return referral
+
+    def save(self, referral: Referral, **facts: Any) -> None:
+        """Write back what changed: status, first contact, closure, new contact attempts."""
+        self._session.execute(
+            update(referrals)
+            .where(referrals.c.referral_id == referral.referral_id)
+            .values(
+                status=referral.status,
+                first_contact_due_by=referral.first_contact_due_by,
+                first_contacted_at=referral.first_contacted_at,
+                closed_at=referral.closed_at,
+                closure_reason=referral.closure_reason and referral.closure_reason.value,
+                **facts,
+            )
+        )
+        for attempt in referral.contact_attempts[self._stored_attempts.get(referral.referral_id, 0) :]:
+            self._session.execute(
+                insert(contact_attempts).values(
+                    contact_attempt_id=attempt.contact_attempt_id,
+                    referral_id=referral.referral_id,
+                    attempted_at=attempt.attempted_at,
+                    attempt_number=attempt.attempt_number,
+                    channel=attempt.channel.value,
+                    outcome=attempt.outcome.value,
+                )
+            )
+        self._stored_attempts[referral.referral_id] = len(referral.contact_attempts)
+
+    def open_referral_of(self, person_keys: list[str]) -> Referral | None:
+        """The person's referral that is still open, if any (oldest first)."""
+        if not person_keys:
+            return None
+        row = self._session.execute(
+            select(referrals)
+            .join(person_index, person_index.c.referral_id == referrals.c.referral_id)
+            .where(person_index.c.person_key.in_(person_keys), referrals.c.status.in_(OPEN_STATUSES))
+            .order_by(referrals.c.received_at)
+            .limit(1)
+        ).first()
         return _to_referral(row) if row else None
+
+    def link(self, referral_id: uuid.UUID, source: codes.ReferralSource, received_at: datetime) -> uuid.UUID:
+        """Record a second referral of the same person against the first."""
+        link_id = uuid.uuid4()
+        self._session.execute(
+            insert(linked_referrals).values(
+                link_id=link_id, referral_id=referral_id, source=source.value, received_at=received_at
+            )
+        )
+        return link_id
+
+    def linked(self, referral_id: uuid.UUID) -> list[dict[str, Any]]:
+        rows = self._session.execute(
+            select(linked_referrals)
+            .where(linked_referrals.c.referral_id == referral_id)
+            .order_by(linked_referrals.c.received_at)
+        ).all()
+        return [{"source": r.source, "received_at": _aware(r.received_at)} for r in rows]
 
     def awaiting_first_contact(self) -> list[Referral]:
         rows = self._session.execute(
             select(referrals).where(referrals.c.status == "awaiting-first-contact").order_by(referrals.c.received_at)
         ).all()
-        return [_to_referral(r) for r in rows]
+        waiting = [_to_referral(r) for r in rows]
+        attempts = self._session.execute(
+            select(contact_attempts).where(contact_attempts.c.referral_id.in_([r.referral_id for r in waiting]))
+        ).all()
+        by_referral = {r.referral_id: r for r in waiting}
+        for a in sorted(attempts, key=lambda a: a.attempt_number):
+            by_referral[a.referral_id].contact_attempts.append(
+                ContactAttempt(
+                    a.contact_attempt_id,
+                    _aware(a.attempted_at),
+                    codes.ContactChannel(a.channel),
+                    codes.ContactOutcome(a.outcome),
+                    a.attempt_number,
+                )
+            )
+        return waiting
+
+    def sealed_personal(self, referral_id: uuid.UUID) -> tuple[bytes | None, bytes | None]:
+        """The sealed personal details and consent (None once erased)."""
+        personal = self._session.execute(
+            select(personal_details.c.sealed).where(personal_details.c.referral_id == referral_id)
+        ).scalar()
+        consent = self._session.execute(select(consents.c.sealed).where(consents.c.referral_id == referral_id)).scalar()
+        return personal, consent
+
+    def record_transfer(self, **values: Any) -> None:
+        self._session.execute(insert(transfers).values(**values))
+
+    def transfers_of(self, referral_id: uuid.UUID) -> list[dict[str, Any]]:
+        rows = self._session.execute(select(transfers).where(transfers.c.referral_id == referral_id)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def transfer_known(self, transfer_id: uuid.UUID) -> bool:
+        return (
+            self._session.execute(select(transfers.c.transfer_id).where(transfers.c.transfer_id == transfer_id)).first()
+            is not None
+        )
+
+    def audit(self, **values: Any) -> None:
+        """Write one access audit record (who, role, hub, case, purpose)."""
+        self._session.execute(insert(access_audit).values(audit_id=uuid.uuid4(), at=datetime.now(UTC), **values))
+
+    def audit_records(
+        self, referral_id: uuid.UUID | None = None, subject: str | None = None, since: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        conditions = []
+        if referral_id is not None:
+            conditions.append(access_audit.c.referral_id == referral_id)
+        if subject is not None:
+            conditions.append(access_audit.c.subject == subject)
+        if since is not None:
+            conditions.append(access_audit.c.at >= since)
+        query = select(access_audit).order_by(access_audit.c.at.desc()).limit(1000)
+        if conditions:
+            query = query.where(and_(*conditions))
+        return [{**r._mapping, "at": _aware(r.at)} for r in self._session.execute(query).all()]
+
+    def add_concern(self, referral_id: uuid.UUID, raised_by: str, sealed: bytes) -> uuid.UUID:
+        concern_id = uuid.uuid4()
+        self._session.execute(
+            insert(concerns).values(
+                concern_id=concern_id, referral_id=referral_id, raised_at=datetime.now(UTC), raised_by=raised_by,
+                sealed=sealed,
+            )
+        )  # fmt: skip
+        self._session.execute(update(referrals).where(referrals.c.referral_id == referral_id).values(restricted=True))
+        return concern_id
+
+    def concerns_of(self, referral_id: uuid.UUID) -> list[dict[str, Any]]:
+        rows = self._session.execute(
+            select(concerns).where(concerns.c.referral_id == referral_id).order_by(concerns.c.raised_at)
+        ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def closed_before(self, cutoff: datetime) -> list[uuid.UUID]:
+        """Closed referrals whose personal data is due for erasure."""
+        return list(
+            self._session.execute(
+                select(referrals.c.referral_id).where(
+                    referrals.c.closed_at.is_not(None), referrals.c.closed_at < cutoff, referrals.c.erased_at.is_(None)
+                )
+            ).scalars()
+        )
+
+    def reseal_all(self, reseal) -> int:
+        """Pass every sealed value through `reseal` (key rotation); the number of values re-sealed."""
+        done = 0
+        for table, key in ((personal_details, "referral_id"), (consents, "referral_id"), (concerns, "concern_id")):
+            rows = self._session.execute(select(table.c[key], table.c.sealed).where(table.c.sealed.is_not(None))).all()
+            for row_key, sealed in rows:
+                self._session.execute(update(table).where(table.c[key] == row_key).values(sealed=reseal(sealed)))
+                done += 1
+        return done
+
+    def erase_personal_data(self, referral_id: uuid.UUID, at: datetime) -> None:
+        """Remove every personal detail of a referral; the pseudonymous facts stay."""
+        for table in (personal_details, consents, person_index):
+            self._session.execute(delete(table).where(table.c.referral_id == referral_id))
+        self._session.execute(update(concerns).where(concerns.c.referral_id == referral_id).values(sealed=None))
+        self._session.execute(update(referrals).where(referrals.c.referral_id == referral_id).values(erased_at=at))
 
 
 def _to_referral(row) -> Referral:
     demo = row.demographics or {}
-    enums = {
-        "ethnic_category": codes.EthnicCategory,
-        "sexual_orientation": codes.SexualOrientation,
-        "gender_identity": codes.GenderIdentity,
-        "gender_same_as_at_birth": codes.GenderSameAsAtBirth,
-        "age_band": codes.AgeBand,
-        "disability": codes.Disability,
-    }
-    received_at = row.received_at if row.received_at.tzinfo else row.received_at.replace(tzinfo=UTC)
     return Referral(
         referral_id=row.referral_id,
         case_id=row.case_id,
         source=codes.ReferralSource(row.source),
-        received_at=received_at,
+        received_at=_aware(row.received_at),
         urgency=codes.Urgency(row.urgency),
         staff_group=codes.StaffGroup(row.staff_group) if row.staff_group else None,
         employment_type=codes.EmploymentType(row.employment_type) if row.employment_type else None,
         at_risk_factors=[codes.AtRiskFactor(f) for f in row.at_risk_factors],
-        demographics=Demographics(**{k: enums[k](v) if v else None for k, v in demo.items() if k in enums}),
+        demographics=Demographics(
+            **{k: DEMOGRAPHIC_CODES[k](v) if v else None for k, v in demo.items() if k in DEMOGRAPHIC_CODES}
+        ),
         heard_of_hub_via=row.heard_of_hub_via,
         status=row.status,
+        first_contact_due_by=_aware(row.first_contact_due_by),
+        first_contacted_at=_aware(row.first_contacted_at),
+        closed_at=_aware(row.closed_at),
+        closure_reason=codes.ClosureReason(row.closure_reason) if row.closure_reason else None,
+        transferred_from_hub=row.transferred_from_hub,
+        erased_at=_aware(row.erased_at),
     )

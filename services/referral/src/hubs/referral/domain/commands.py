@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from hubs.contracts import codes
 from hubs.referral.domain.model import Demographics, RiskScreen
@@ -17,6 +19,8 @@ class PersonalDetails:
     phone: str | None = None
     employer: str | None = None
     job_role: str | None = None
+    date_of_birth: str | None = None
+    preferred_contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,14 +33,60 @@ class Consent:
 
 
 @dataclass(frozen=True)
-class ReceiveSelfReferral:
-    """A member of staff refers themself to the hub."""
+class ReceiveReferral:
+    """A referral: from the person themself (source `self`) or, with their consent, a referrer."""
 
     personal: PersonalDetails
     risk_screen: RiskScreen
     consent: Consent
+    source: codes.ReferralSource = codes.ReferralSource.SELF
+    referrer: dict | None = None  # who referred (a referrer's name, organisation, contact): sealed
     staff_group: codes.StaffGroup | None = None
     employment_type: codes.EmploymentType | None = None
     at_risk_factors: list[codes.AtRiskFactor] = field(default_factory=list)
     demographics: Demographics = field(default_factory=Demographics)
     heard_of_hub_via: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordContactAttempt:
+    referral_id: uuid.UUID
+    attempted_at: datetime
+    channel: codes.ContactChannel
+    outcome: codes.ContactOutcome
+
+
+@dataclass(frozen=True)
+class TransferReferral:
+    """The person asked to move to a neighbouring hub, and agreed to their details going there."""
+
+    referral_id: uuid.UUID
+    to_hub_id: str
+    reason: codes.TransferReason
+    consent_recorded_at: datetime
+    consent_method: str
+
+
+@dataclass(frozen=True)
+class WithdrawReferral:
+    referral_id: uuid.UUID
+    reason: codes.WithdrawalReason
+
+
+@dataclass(frozen=True)
+class CloseReferral:
+    referral_id: uuid.UUID
+    reason: codes.ClosureReason
+
+
+@dataclass(frozen=True)
+class RaiseFitnessToPractiseConcern:
+    referral_id: uuid.UUID
+    concern: str
+
+
+@dataclass(frozen=True)
+class EraseReferral:
+    """Erase a person's personal data on their request; pseudonymous facts stay."""
+
+    referral_id: uuid.UUID

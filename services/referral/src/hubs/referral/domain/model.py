@@ -8,6 +8,35 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hubs.contracts import codes
+from hubs.contracts.outreach_codes import find_outreach_code
+from hubs.referral.domain import events
+from hubs.referral.domain.working_days import FirstContactStandard, WorkingCalendar
+
+AWAITING_FIRST_CONTACT = "awaiting-first-contact"
+CONTACTED = "contacted"
+WITHDRAWN = "withdrawn"
+CLOSED = "closed"
+TRANSFERRED_OUT = "transferred-out"
+OPEN_STATUSES = (AWAITING_FIRST_CONTACT, CONTACTED)
+
+
+class ReferralNotOpen(Exception):
+    """The referral is withdrawn, closed or transferred: nothing more can happen to it."""
+
+
+class ContactBeforeReferral(ValueError):
+    """A contact attempt cannot come before the referral was received."""
+
+
+@dataclass(frozen=True)
+class ContactAttempt:
+    """One try at reaching the person: when, how and what came of it."""
+
+    contact_attempt_id: uuid.UUID
+    attempted_at: datetime
+    channel: codes.ContactChannel
+    outcome: codes.ContactOutcome
+    attempt_number: int
 
 
 @dataclass(frozen=True)
@@ -68,7 +97,8 @@ class ReferralReceived:
             "gender_same_as_at_birth": d.gender_same_as_at_birth,
             "age_band": d.age_band,
             "disability": d.disability,
-            "heard_of_hub_via": self.heard_of_hub_via,
+            # Only an outreach code leaves the service: the person's own words stay here.
+            "heard_of_hub_via": find_outreach_code(self.heard_of_hub_via),
         }
 
 
@@ -86,7 +116,14 @@ class Referral:
     at_risk_factors: list[codes.AtRiskFactor]
     demographics: Demographics
     heard_of_hub_via: str | None
-    status: str = "awaiting-first-contact"
+    status: str = AWAITING_FIRST_CONTACT
+    first_contact_due_by: datetime | None = None
+    first_contacted_at: datetime | None = None
+    contact_attempts: list[ContactAttempt] = field(default_factory=list)
+    closed_at: datetime | None = None
+    closure_reason: codes.ClosureReason | None = None
+    transferred_from_hub: str | None = None
+    erased_at: datetime | None = None
     events: list = field(default_factory=list, repr=False)
 
     @classmethod
@@ -101,6 +138,7 @@ class Referral:
         at_risk_factors: list[codes.AtRiskFactor] | None = None,
         demographics: Demographics | None = None,
         heard_of_hub_via: str | None = None,
+        urgency: codes.Urgency | None = None,
     ) -> Referral:
         """A new referral, triaged by its risk screen, with its ReferralReceived event."""
         referral = cls(
@@ -108,7 +146,7 @@ class Referral:
             case_id=uuid.uuid4(),
             source=source,
             received_at=received_at,
-            urgency=risk_screen.urgency,
+            urgency=urgency or risk_screen.urgency,
             staff_group=staff_group,
             employment_type=employment_type,
             at_risk_factors=sorted(set(at_risk_factors or [])),
@@ -129,3 +167,110 @@ class Referral:
             )
         )
         return referral
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def _require_open(self) -> None:
+        if not self.is_open:
+            raise ReferralNotOpen(self.status)
+
+    def triage(self, calendar: WorkingCalendar, standard: FirstContactStandard, at: datetime) -> None:
+        """Set when first contact is due, counted in working days from receipt."""
+        urgent = self.urgency is codes.Urgency.URGENT
+        self.first_contact_due_by = calendar.add_working_days(self.received_at, standard.days_for(urgent))
+        self.events.append(
+            events.ReferralTriaged(
+                self.referral_id, at, codes.TriageDecision.ACCEPTED, self.urgency, self.first_contact_due_by
+            )
+        )
+
+    def escalate(self, calendar: WorkingCalendar, standard: FirstContactStandard, at: datetime) -> bool:
+        """A later risk screen said "yes": the open referral becomes urgent, due from now."""
+        if self.urgency is codes.Urgency.URGENT or self.status != AWAITING_FIRST_CONTACT:
+            return False
+        self.urgency = codes.Urgency.URGENT
+        due = calendar.add_working_days(at, standard.days_for(urgent=True))
+        self.first_contact_due_by = min(due, self.first_contact_due_by or due)
+        self.events.append(
+            events.ReferralTriaged(
+                self.referral_id, at, codes.TriageDecision.ACCEPTED, self.urgency, self.first_contact_due_by
+            )
+        )
+        return True
+
+    def record_contact_attempt(
+        self,
+        attempted_at: datetime,
+        channel: codes.ContactChannel,
+        outcome: codes.ContactOutcome,
+        attempt_id: uuid.UUID | None = None,
+    ) -> ContactAttempt:
+        """Record a try at reaching the person; the first success fixes the time to first contact."""
+        self._require_open()
+        if attempted_at < self.received_at:
+            raise ContactBeforeReferral("a contact attempt cannot come before the referral was received")
+        attempt = ContactAttempt(
+            attempt_id or uuid.uuid4(), attempted_at, channel, outcome, len(self.contact_attempts) + 1
+        )
+        self.contact_attempts.append(attempt)
+        self.events.append(
+            events.ContactAttempted(
+                attempt.contact_attempt_id, self.referral_id, attempted_at, attempt.attempt_number, channel, outcome
+            )
+        )
+        if outcome is codes.ContactOutcome.CONTACTED and self.first_contacted_at is None:
+            self.first_contacted_at = attempted_at
+            self.status = CONTACTED
+            self.events.append(
+                events.FirstContactMade(
+                    self.referral_id, attempt.contact_attempt_id, self.received_at, attempted_at, channel
+                )
+            )
+        return attempt
+
+    def breached(self) -> bool:
+        """First contact came (or is still to come) after it was due."""
+        if self.first_contact_due_by is None:
+            return False
+        return self.first_contacted_at is not None and self.first_contacted_at > self.first_contact_due_by
+
+    def withdraw(self, reason: codes.WithdrawalReason, at: datetime) -> None:
+        """The person (or their withdrawn consent) ends the referral; it closes as withdrawn."""
+        self._require_open()
+        self.events.append(events.ReferralWithdrawn(self.referral_id, at, reason))
+        self._close(codes.ClosureReason.WITHDRAWN, at)
+        self.status = WITHDRAWN
+
+    def close(self, reason: codes.ClosureReason, at: datetime) -> None:
+        """Close the referral with a reason; its retention period starts now."""
+        self._require_open()
+        self._close(reason, at)
+
+    def _close(self, reason: codes.ClosureReason, at: datetime) -> None:
+        self.status = CLOSED
+        self.closed_at = at
+        self.closure_reason = reason
+        self.events.append(events.ReferralClosed(self.referral_id, at, reason))
+
+    def transfer_out(
+        self,
+        *,
+        transfer_id: uuid.UUID,
+        to_hub_id: str,
+        reason: codes.TransferReason,
+        consent_recorded_at: datetime,
+        sealing_key_id: str,
+        sealed: str,
+        at: datetime,
+    ) -> None:
+        """Hand the referral to another hub, sealed for it alone; this hub closes it as transferred."""
+        self._require_open()
+        self.events.append(
+            events.ReferralTransferredOut(
+                transfer_id, self.referral_id, to_hub_id, at, reason, consent_recorded_at, sealing_key_id, sealed
+            )
+        )
+        self._close(codes.ClosureReason.TRANSFERRED_TO_ANOTHER_HUB, at)
+        self.status = TRANSFERRED_OUT

@@ -1,6 +1,9 @@
-"""HTTP API of the referral service."""
+"""HTTP API of the referral service: the front door (referrals) and the clinicians' queue."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
@@ -8,10 +11,18 @@ from flask_smorest import Blueprint
 
 from hubs.contracts import codes
 from hubs.referral.domain import commands
-from hubs.referral.domain.model import Demographics, RiskScreen
-from hubs.referral.entrypoints.schemas import QueueEntrySchema, ReferralAcceptedSchema, SelfReferralSchema
+from hubs.referral.domain.model import Demographics, Referral, RiskScreen
+from hubs.referral.entrypoints.schemas import (
+    QueueEntrySchema,
+    ReferralAcceptedSchema,
+    SelfReferralSchema,
+    ThirdPartyAcceptedSchema,
+    ThirdPartyReferralSchema,
+)
 from hubs.referral.service_layer import handlers
+from hubs.referral.service_layer.context import ReferralContext
 from hubs.runtime.auth import Role, requires
+from hubs.runtime.ratelimit import rate_limited
 
 CONFIDENTIALITY = (
     "What you tell the hub is confidential. Your employer, your manager and Occupational "
@@ -26,47 +37,118 @@ def _wiring():
     return current_app.extensions["hubs_wiring"]
 
 
+def _context() -> ReferralContext:
+    return _wiring().extras["referral"]
+
+
+def reference_of(referral_id: Any) -> str:
+    """A short reference a person can quote (the first part of an id)."""
+    return str(referral_id).split("-")[0].upper()
+
+
+def _command(body: dict, source: codes.ReferralSource, consent: commands.Consent, referrer: dict | None):
+    return commands.ReceiveReferral(
+        personal=commands.PersonalDetails(
+            name=body["name"],
+            email=body["email"],
+            phone=body["phone"],
+            employer=body["employer"],
+            job_role=body["job_role"],
+            date_of_birth=body["date_of_birth"] and body["date_of_birth"].isoformat(),
+            preferred_contact=body["preferred_contact"] and body["preferred_contact"].value,
+        ),
+        risk_screen=RiskScreen(**body["risk_screen"]),
+        consent=consent,
+        source=source,
+        referrer=referrer,
+        staff_group=body["staff_group"],
+        employment_type=body["employment_type"],
+        at_risk_factors=body["at_risk_factors"],
+        demographics=Demographics(**body["demographics"]),
+        heard_of_hub_via=body["heard_of_hub_via"],
+    )
+
+
 @blp.route("/self-referrals")
 class SelfReferrals(MethodView):
     @blp.arguments(SelfReferralSchema)
     @blp.response(201, ReferralAcceptedSchema)
-    @blp.doc(description=f"Refer yourself to the hub. **Confidentiality:** {CONFIDENTIALITY}")
+    @blp.doc(description=f"Refer yourself to the hub. No sign-in is needed. **Confidentiality:** {CONFIDENTIALITY}")
+    # Per client address: generous, since many staff of one trust may share an address.
+    @rate_limited("self-referral", default="60/minute;burst=30", setting="HUBS_SELF_REFERRAL_RATE_LIMIT")
     def post(self, body: dict):
         """Refer yourself to the hub, in confidence."""
-        wiring = _wiring()
-        now_received = handlers.receive_self_referral(
-            commands.ReceiveSelfReferral(
-                personal=commands.PersonalDetails(
-                    name=body["name"],
-                    email=body["email"],
-                    phone=body["phone"],
-                    employer=body["employer"],
-                    job_role=body["job_role"],
-                ),
-                risk_screen=RiskScreen(**body["risk_screen"]),
-                consent=commands.Consent(given_by="self", given_at="at-referral", method="online-form"),
-                staff_group=body["staff_group"],
-                employment_type=body["employment_type"],
-                at_risk_factors=body["at_risk_factors"],
-                demographics=Demographics(**body["demographics"]),
-                heard_of_hub_via=body["heard_of_hub_via"],
-            ),
-            wiring.uow_factory(),
-            wiring.extras["vault"],
+        now = datetime.now(UTC)
+        consent = commands.Consent(given_by="self", given_at=now.isoformat(), method="online-form")
+        intake = handlers.receive_referral(
+            _command(body, codes.ReferralSource.SELF, consent, None), _wiring().uow_factory(), _context(), now
         )
-        urgent = now_received.urgency is codes.Urgency.URGENT
+        # The answer is the same whether or not the person already had an open referral, so
+        # that nobody can learn from it whether someone has been in touch with the hub.
+        urgency = RiskScreen(**body["risk_screen"]).urgency
         return {
-            "referral_id": now_received.referral_id,
-            "reference": str(now_received.referral_id).split("-")[0].upper(),
-            "urgency": now_received.urgency,
-            "received_at": now_received.received_at,
+            "reference": reference_of(intake.referral.referral_id),
+            "urgency": urgency,
+            "received_at": now,
             "next_steps": (
                 "A clinician will contact you as a priority. If you are in immediate danger call 999, "
                 "or call NHS 111 (option 2 for mental health), or Samaritans on 116 123."
-                if urgent
+                if urgency is codes.Urgency.URGENT
                 else "A clinician from the hub will contact you to talk about how you are and what might help."
             ),
         }
+
+
+@blp.route("/referrals")
+class Referrals(MethodView):
+    @blp.arguments(ThirdPartyReferralSchema)
+    @blp.response(201, ThirdPartyAcceptedSchema)
+    @blp.doc(description="Refer a member of staff, with their consent (who gave it, when and how).")
+    @requires(Role.REFERRER, Role.CLINICIAN, Role.HUB_LEAD)
+    def post(self, body: dict):
+        """Refer a member of staff to the hub, with their consent."""
+        c = body["consent"]
+        consent = commands.Consent(given_by=c["given_by"], given_at=c["given_at"].isoformat(), method=c["method"])
+        intake = handlers.receive_referral(
+            _command(body, codes.ReferralSource(body["source"].value), consent, body["referrer"]),
+            _wiring().uow_factory(),
+            _context(),
+        )
+        return {
+            "referral_id": intake.referral.referral_id,
+            "reference": reference_of(intake.referral.referral_id),
+            "urgency": intake.referral.urgency,
+            "received_at": intake.referral.received_at,
+            "linked": intake.linked,
+        }
+
+
+def queue_entry(referral: Referral, now: datetime, ctx: ReferralContext) -> dict[str, Any]:
+    """A referral as the queue shows it: what is due when, and whether it breaches today."""
+    due = referral.first_contact_due_by
+    return {
+        "referral_id": referral.referral_id,
+        "case_id": referral.case_id,
+        "reference": reference_of(referral.referral_id),
+        "source": referral.source,
+        "urgency": referral.urgency,
+        "received_at": referral.received_at,
+        "first_contact_due_by": due,
+        "hours_left": round((due - now).total_seconds() / 3600, 2) if due else None,
+        "breaches_today": bool(due and due <= ctx.calendar.end_of_day(now)),
+        "breached": bool(due and due <= now),
+        "attempts": len(referral.contact_attempts),
+        "transferred_from_hub": referral.transferred_from_hub,
+    }
+
+
+def ordered_queue(waiting: list[Referral]) -> list[Referral]:
+    """Urgent first; then the least time left before the standard is breached."""
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(
+        waiting,
+        key=lambda r: (r.urgency is not codes.Urgency.URGENT, r.first_contact_due_by or far, r.received_at),
+    )
 
 
 @blp.route("/queue")
@@ -74,7 +156,9 @@ class Queue(MethodView):
     @blp.response(200, QueueEntrySchema(many=True))
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self):
-        """Referrals awaiting first contact, urgent first, then oldest first."""
+        """Referrals awaiting first contact: urgent first, then by time left before breach."""
+        now = datetime.now(UTC)
         with _wiring().uow_factory() as uow:
             waiting = uow.referrals.awaiting_first_contact()
-        return sorted(waiting, key=lambda r: (r.urgency is not codes.Urgency.URGENT, r.received_at))
+        ctx = _context()
+        return [queue_entry(r, now, ctx) for r in ordered_queue(waiting)]

@@ -1,8 +1,16 @@
 """Request and response schemas of the referral API."""
 
+from enum import StrEnum
+
 from marshmallow import Schema, fields, validate
 
 from hubs.contracts import codes
+from hubs.contracts.topics import HUB_ID_PATTERN
+
+PURPOSES = ("first-contact", "assessment", "care-coordination", "safeguarding", "transfer", "erasure-request")
+CONSENT_METHODS = ("verbal", "written", "online-form", "email")
+PHONE = validate.Regexp(r"^[0-9 +()-]{6,20}$", error="Not a phone number.")
+NO_CONTROL_CHARACTERS = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="Control characters are not allowed.")
 
 
 class RiskScreenSchema(Schema):
@@ -21,18 +29,31 @@ class DemographicsSchema(Schema):
     disability = fields.Enum(codes.Disability, by_value=True, load_default=None)
 
 
-class SelfReferralSchema(Schema):
+class PersonSchema(Schema):
+    """Who is referred: contact details (sealed at rest), work and demographics codes."""
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
     email = fields.Email(load_default=None, validate=validate.Length(max=254), load_only=True)
-    phone = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9 +()-]{6,20}$"), load_only=True)
+    phone = fields.String(load_default=None, validate=PHONE, load_only=True)
+    date_of_birth = fields.Date(load_default=None, load_only=True)
+    preferred_contact = fields.Enum(codes.ContactChannel, by_value=True, load_default=None, load_only=True)
     employer = fields.String(load_default=None, validate=validate.Length(max=200), load_only=True)
     job_role = fields.String(load_default=None, validate=validate.Length(max=200), load_only=True)
     staff_group = fields.Enum(codes.StaffGroup, by_value=True, load_default=None)
     employment_type = fields.Enum(codes.EmploymentType, by_value=True, load_default=None)
-    at_risk_factors = fields.List(fields.Enum(codes.AtRiskFactor, by_value=True), load_default=list)
+    at_risk_factors = fields.List(
+        fields.Enum(codes.AtRiskFactor, by_value=True), load_default=list, validate=validate.Length(max=20)
+    )
     demographics = fields.Nested(DemographicsSchema, load_default=dict)
-    heard_of_hub_via = fields.String(load_default=None, validate=validate.Length(max=64))
+    heard_of_hub_via = fields.String(
+        load_default=None,
+        validate=[validate.Length(max=64), NO_CONTROL_CHARACTERS],
+        metadata={"description": "how they heard of the hub, e.g. an outreach event's or campaign's code"},
+    )
     risk_screen = fields.Nested(RiskScreenSchema, required=True)
+
+
+class SelfReferralSchema(PersonSchema):
     consent_to_contact = fields.Boolean(
         required=True,
         validate=validate.Equal(True, error="The hub can only accept a referral you consent to."),
@@ -40,17 +61,187 @@ class SelfReferralSchema(Schema):
     )
 
 
+class ConsentSchema(Schema):
+    given_by = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Who gave consent: the person referred (or who recorded their consent)"},
+    )
+    given_at = fields.AwareDateTime(required=True)
+    method = fields.String(required=True, validate=validate.OneOf(CONSENT_METHODS))
+
+
+class ReferrerSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    organisation = fields.String(load_default=None, validate=validate.Length(max=200))
+    email = fields.Email(load_default=None, validate=validate.Length(max=254))
+    phone = fields.String(load_default=None, validate=PHONE)
+
+
+# Who may refer someone else: every source but the person themself.
+ThirdPartySource = StrEnum(
+    "ThirdPartySource", {s.name: s.value for s in codes.ReferralSource if s is not codes.ReferralSource.SELF}
+)
+
+
+class ThirdPartyReferralSchema(PersonSchema):
+    source = fields.Enum(ThirdPartySource, by_value=True, required=True)
+    referrer = fields.Nested(ReferrerSchema, required=True, load_only=True)
+    consent = fields.Nested(
+        ConsentSchema,
+        required=True,
+        load_only=True,
+        metadata={"description": "The person's consent to this referral: no consent, no referral"},
+    )
+
+
 class ReferralAcceptedSchema(Schema):
-    referral_id = fields.UUID(dump_only=True)
     reference = fields.String(dump_only=True, metadata={"description": "Quote this when you contact the hub"})
     urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
     next_steps = fields.String(dump_only=True)
 
 
+class ThirdPartyAcceptedSchema(Schema):
+    referral_id = fields.UUID(dump_only=True)
+    reference = fields.String(dump_only=True)
+    urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
+    received_at = fields.AwareDateTime(dump_only=True)
+    linked = fields.Boolean(dump_only=True, metadata={"description": "The person already had an open referral"})
+
+
 class QueueEntrySchema(Schema):
     referral_id = fields.UUID(dump_only=True)
     case_id = fields.UUID(dump_only=True)
+    reference = fields.String(dump_only=True)
     source = fields.Enum(codes.ReferralSource, by_value=True, dump_only=True)
     urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
+    first_contact_due_by = fields.AwareDateTime(dump_only=True, allow_none=True)
+    hours_left = fields.Float(dump_only=True, allow_none=True, metadata={"description": "negative once breached"})
+    breaches_today = fields.Boolean(dump_only=True, metadata={"description": "due before the end of today"})
+    breached = fields.Boolean(dump_only=True)
+    attempts = fields.Integer(dump_only=True)
+    transferred_from_hub = fields.String(dump_only=True, allow_none=True)
+
+
+class PurposeSchema(Schema):
+    purpose = fields.String(
+        required=True, validate=validate.OneOf(PURPOSES), metadata={"description": "Why personal data is read"}
+    )
+
+
+class ContactAttemptSchema(Schema):
+    attempted_at = fields.AwareDateTime(load_default=None, metadata={"description": "default: now"})
+    channel = fields.Enum(codes.ContactChannel, by_value=True, required=True)
+    outcome = fields.Enum(codes.ContactOutcome, by_value=True, required=True)
+
+
+class ContactAttemptRecordedSchema(Schema):
+    contact_attempt_id = fields.UUID(dump_only=True)
+    attempt_number = fields.Integer(dump_only=True)
+    first_contact = fields.Boolean(dump_only=True)
+    first_contacted_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    hours_to_first_contact = fields.Float(dump_only=True, allow_none=True)
+    working_hours_to_first_contact = fields.Float(dump_only=True, allow_none=True)
+    breached = fields.Boolean(dump_only=True)
+
+
+class TransferConsentSchema(Schema):
+    recorded_at = fields.AwareDateTime(required=True)
+    method = fields.String(required=True, validate=validate.OneOf(CONSENT_METHODS))
+
+
+class TransferSchema(Schema):
+    to_hub_id = fields.String(required=True, validate=validate.Regexp(HUB_ID_PATTERN))
+    reason = fields.Enum(codes.TransferReason, by_value=True, required=True)
+    consent = fields.Nested(TransferConsentSchema, required=True)
+
+
+class TransferredSchema(Schema):
+    transfer_id = fields.UUID(dump_only=True)
+    to_hub_id = fields.String(dump_only=True)
+
+
+class WithdrawalSchema(Schema):
+    reason = fields.Enum(codes.WithdrawalReason, by_value=True, required=True)
+
+
+# Withdrawal and transfer close a referral through their own endpoints.
+ReferralClosureReason = StrEnum(
+    "ReferralClosureReason",
+    {
+        r.name: r.value
+        for r in codes.ClosureReason
+        if r not in (codes.ClosureReason.WITHDRAWN, codes.ClosureReason.TRANSFERRED_TO_ANOTHER_HUB)
+    },
+)
+
+
+class ClosureSchema(Schema):
+    reason = fields.Enum(ReferralClosureReason, by_value=True, required=True)
+
+
+class StatusSchema(Schema):
+    referral_id = fields.UUID(dump_only=True)
+    status = fields.String(dump_only=True)
+    closed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    closure_reason = fields.Enum(codes.ClosureReason, by_value=True, dump_only=True, allow_none=True)
+    erased_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class AttemptSchema(Schema):
+    contact_attempt_id = fields.UUID(dump_only=True)
+    attempted_at = fields.AwareDateTime(dump_only=True)
+    attempt_number = fields.Integer(dump_only=True)
+    channel = fields.Enum(codes.ContactChannel, by_value=True, dump_only=True)
+    outcome = fields.Enum(codes.ContactOutcome, by_value=True, dump_only=True)
+
+
+class ReferralDetailSchema(QueueEntrySchema):
+    status = fields.String(dump_only=True)
+    staff_group = fields.Enum(codes.StaffGroup, by_value=True, dump_only=True, allow_none=True)
+    employment_type = fields.Enum(codes.EmploymentType, by_value=True, dump_only=True, allow_none=True)
+    at_risk_factors = fields.List(fields.Enum(codes.AtRiskFactor, by_value=True), dump_only=True)
+    first_contacted_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    contact_attempts = fields.List(fields.Nested(AttemptSchema), dump_only=True)
+    personal = fields.Dict(dump_only=True, allow_none=True, metadata={"description": "null once erased"})
+    consent = fields.Dict(dump_only=True, allow_none=True)
+    linked_referrals = fields.List(fields.Dict(), dump_only=True)
+
+
+class ConcernSchema(Schema):
+    concern = fields.String(required=True, validate=validate.Length(min=1, max=4000), load_only=True)
+
+
+class ConcernRecordedSchema(Schema):
+    concern_id = fields.UUID(dump_only=True)
+
+
+class ConcernEntrySchema(Schema):
+    concern_id = fields.UUID(dump_only=True)
+    raised_at = fields.AwareDateTime(dump_only=True)
+    raised_by = fields.String(dump_only=True)
+    concern = fields.String(dump_only=True, allow_none=True)
+
+
+class AuditQuerySchema(Schema):
+    referral_id = fields.UUID(load_default=None)
+    subject = fields.String(load_default=None, validate=[validate.Length(max=200), NO_CONTROL_CHARACTERS])
+    since = fields.AwareDateTime(load_default=None)
+
+
+class AuditRecordSchema(Schema):
+    audit_id = fields.UUID(dump_only=True)
+    at = fields.AwareDateTime(dump_only=True)
+    subject = fields.String(dump_only=True)
+    roles = fields.String(dump_only=True)
+    hub_id = fields.String(dump_only=True)
+    referral_id = fields.UUID(dump_only=True, allow_none=True)
+    case_id = fields.UUID(dump_only=True, allow_none=True)
+    action = fields.String(dump_only=True)
+    purpose = fields.String(dump_only=True)
+
+
+class KeyRotationSchema(Schema):
+    resealed = fields.Integer(dump_only=True, metadata={"description": "personal values re-sealed"})

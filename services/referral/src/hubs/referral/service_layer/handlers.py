@@ -2,32 +2,285 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from hubs.contracts import codes
-from hubs.referral.adapters.personal_data import PersonalDataVault
+from hubs.referral.adapters import metrics
 from hubs.referral.domain import commands
-from hubs.referral.domain.model import Referral
+from hubs.referral.domain.model import ContactAttempt, ContactBeforeReferral, Referral, ReferralNotOpen
+from hubs.referral.service_layer.context import ReferralContext
+from hubs.runtime.auth import Principal
+from hubs.runtime.problems import Problem
 from hubs.runtime.unit_of_work import emit_all
 
 
-def receive_self_referral(
-    cmd: commands.ReceiveSelfReferral, uow, vault: PersonalDataVault, now: datetime | None = None
-) -> Referral:
-    """Store a self-referral (personal details sealed) and emit ReferralReceived."""
-    referral = Referral.receive(
-        source=codes.ReferralSource.SELF,
-        received_at=now or datetime.now(UTC),
-        risk_screen=cmd.risk_screen,
-        staff_group=cmd.staff_group,
-        employment_type=cmd.employment_type,
-        at_risk_factors=cmd.at_risk_factors,
-        demographics=cmd.demographics,
-        heard_of_hub_via=cmd.heard_of_hub_via,
-    )
+@dataclass
+class Intake:
+    """What became of a referral: a new one, or linked to the person's open referral."""
+
+    referral: Referral
+    linked: bool
+
+
+def not_found() -> Problem:
+    return Problem(404, "Not Found", "There is no such record in this hub.", slug="not-found")
+
+
+def not_open(exc: ReferralNotOpen) -> Problem:
+    return Problem(409, "Conflict", f"The referral is {exc}; nothing more can be recorded on it.", slug="not-open")
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def receive_referral(cmd: commands.ReceiveReferral, uow, ctx: ReferralContext, now: datetime | None = None) -> Intake:
+    """Store a referral (personal details sealed), triage it and emit its events; a second open
+    referral of the same person is linked to the first instead."""
+    received_at = _now(now)
+    person_keys = ctx.vault.person_keys(cmd.personal.email, cmd.personal.phone)
     with uow:
-        uow.referrals.add(referral, vault.seal(asdict(cmd.personal)), vault.seal(asdict(cmd.consent)))
+        existing = uow.referrals.open_referral_of(person_keys)
+        if existing is not None:
+            uow.referrals.link(existing.referral_id, cmd.source, received_at)
+            if cmd.risk_screen.urgency is codes.Urgency.URGENT and existing.escalate(
+                ctx.calendar, ctx.standard, received_at
+            ):
+                uow.referrals.save(existing, urgency=existing.urgency.value)
+                emit_all(uow.outbox, existing.events, case_id=existing.case_id)
+            uow.commit()
+            metrics.REFERRALS_LINKED.labels(cmd.source.value).inc()
+            return Intake(existing, linked=True)
+        referral = Referral.receive(
+            source=cmd.source,
+            received_at=received_at,
+            risk_screen=cmd.risk_screen,
+            staff_group=cmd.staff_group,
+            employment_type=cmd.employment_type,
+            at_risk_factors=cmd.at_risk_factors,
+            demographics=cmd.demographics,
+            heard_of_hub_via=cmd.heard_of_hub_via,
+        )
+        referral.triage(ctx.calendar, ctx.standard, received_at)
+        consent = {**asdict(cmd.consent), "recorded_at": received_at.isoformat(), "referrer": cmd.referrer}
+        uow.referrals.add(referral, ctx.vault.seal(asdict(cmd.personal)), ctx.vault.seal(consent), person_keys)
+        emit_all(uow.outbox, referral.events, case_id=referral.case_id)
+        uow.commit()
+    metrics.REFERRALS_RECEIVED.labels(referral.source.value, referral.urgency.value).inc()
+    return Intake(referral, linked=False)
+
+
+@dataclass
+class AttemptRecorded:
+    """A recorded contact attempt; `first_contact` when it was the first successful one."""
+
+    referral: Referral
+    attempt: ContactAttempt
+    first_contact: bool
+    hours_to_first_contact: float | None
+    working_hours_to_first_contact: float | None
+
+
+def record_contact_attempt(cmd: commands.RecordContactAttempt, uow, ctx: ReferralContext) -> AttemptRecorded:
+    """Record a contact attempt; the first success fixes the time to first contact."""
+    with uow:
+        referral = uow.referrals.get(cmd.referral_id, for_update=True)
+        if referral is None:
+            raise not_found()
+        first_before = referral.first_contacted_at
+        try:
+            attempt = referral.record_contact_attempt(cmd.attempted_at, cmd.channel, cmd.outcome)
+        except ReferralNotOpen as exc:
+            raise not_open(exc) from exc
+        except ContactBeforeReferral as exc:
+            raise Problem(
+                422, "Unprocessable Content", str(exc), {"attempted_at": [str(exc)]}, slug="validation"
+            ) from exc
+        facts: dict[str, Any] = {}
+        first_now = first_before is None and referral.first_contacted_at is not None
+        if first_now:
+            facts = {
+                "hours_to_first_contact": round(
+                    (referral.first_contacted_at - referral.received_at).total_seconds() / 3600, 2
+                ),
+                "working_hours_to_first_contact": ctx.calendar.working_hours_between(
+                    referral.received_at, referral.first_contacted_at
+                ),
+            }
+        uow.referrals.save(referral, **facts)
+        emit_all(uow.outbox, referral.events, case_id=referral.case_id)
+        uow.commit()
+    if first_now:
+        urgency = referral.urgency.value
+        metrics.TIME_TO_FIRST_CONTACT.labels(metrics.SERVICE, urgency, "calendar").observe(
+            facts["hours_to_first_contact"]
+        )
+        metrics.TIME_TO_FIRST_CONTACT.labels(metrics.SERVICE, urgency, "working").observe(
+            facts["working_hours_to_first_contact"]
+        )
+        if referral.breached():
+            metrics.FIRST_CONTACT_BREACHES.labels(metrics.SERVICE, urgency).inc()
+    hours = working = None
+    if referral.first_contacted_at is not None:
+        hours = round((referral.first_contacted_at - referral.received_at).total_seconds() / 3600, 2)
+        working = ctx.calendar.working_hours_between(referral.received_at, referral.first_contacted_at)
+    return AttemptRecorded(referral, attempt, first_now, hours, working)
+
+
+def withdraw_referral(cmd: commands.WithdrawReferral, uow, now: datetime | None = None) -> Referral:
+    """Withdraw the referral with a reason; it closes as withdrawn."""
+    return _end(cmd.referral_id, uow, lambda r, at: r.withdraw(cmd.reason, at), now)
+
+
+def close_referral(cmd: commands.CloseReferral, uow, now: datetime | None = None) -> Referral:
+    """Close the referral with a reason; its retention period starts."""
+    if cmd.reason is codes.ClosureReason.TRANSFERRED_TO_ANOTHER_HUB:
+        raise Problem(
+            422, "Unprocessable Content", "A transfer is recorded through a transfer, which closes the referral.",
+            {"reason": ["Use a transfer to move a referral to another hub."]}, slug="validation",
+        )  # fmt: skip
+    return _end(cmd.referral_id, uow, lambda r, at: r.close(cmd.reason, at), now)
+
+
+def _end(referral_id, uow, change, now: datetime | None) -> Referral:
+    with uow:
+        referral = uow.referrals.get(referral_id, for_update=True)
+        if referral is None:
+            raise not_found()
+        try:
+            change(referral, _now(now))
+        except ReferralNotOpen as exc:
+            raise not_open(exc) from exc
+        uow.referrals.save(referral)
         emit_all(uow.outbox, referral.events, case_id=referral.case_id)
         uow.commit()
     return referral
+
+
+def _audit(uow, actor: Principal, referral: Referral | None, action: str, purpose: str) -> None:
+    uow.referrals.audit(
+        subject=actor.subject,
+        roles=",".join(sorted(actor.roles)),
+        hub_id=actor.hub_id,
+        referral_id=referral.referral_id if referral else None,
+        case_id=referral.case_id if referral else None,
+        action=action,
+        purpose=purpose,
+    )
+
+
+def read_personal_details(referral_id, uow, ctx: ReferralContext, actor: Principal, purpose: str) -> dict[str, Any]:
+    """The referral with its personal details; the read is audited in the same transaction."""
+    with uow:
+        referral = uow.referrals.get(referral_id)
+        if referral is None:
+            raise not_found()
+        sealed_personal, sealed_consent = uow.referrals.sealed_personal(referral_id)
+        _audit(uow, actor, referral, "read-personal-details", purpose)
+        linked = uow.referrals.linked(referral_id)
+        uow.commit()
+    metrics.PERSONAL_DATA_READS.labels(purpose).inc()
+    return {
+        "referral": referral,
+        "personal": ctx.vault.open(sealed_personal) if sealed_personal else None,
+        "consent": ctx.vault.open(sealed_consent) if sealed_consent else None,
+        "linked_referrals": linked,
+    }
+
+
+def access_audit(uow, actor: Principal, **filters: Any) -> list[dict[str, Any]]:
+    """Audit records for the hub lead; looking at the audit is itself audited."""
+    with uow:
+        records = uow.referrals.audit_records(**filters)
+        _audit(uow, actor, None, "read-access-audit", "audit")
+        uow.commit()
+    return records
+
+
+def raise_concern(cmd: commands.RaiseFitnessToPractiseConcern, uow, ctx: ReferralContext, actor: Principal):
+    """Record a fitness-to-practise concern on the restricted route (hub lead only sees it)."""
+    with uow:
+        referral = uow.referrals.get(cmd.referral_id)
+        if referral is None:
+            raise not_found()
+        concern_id = uow.referrals.add_concern(
+            referral.referral_id, actor.subject, ctx.vault.seal({"concern": cmd.concern})
+        )
+        _audit(uow, actor, referral, "raise-fitness-to-practise-concern", "fitness-to-practise")
+        uow.commit()
+    return concern_id
+
+
+def read_concerns(referral_id, uow, ctx: ReferralContext, actor: Principal) -> list[dict[str, Any]]:
+    """The fitness-to-practise concerns on a referral (hub lead), audited."""
+    with uow:
+        referral = uow.referrals.get(referral_id)
+        if referral is None:
+            raise not_found()
+        rows = uow.referrals.concerns_of(referral_id)
+        _audit(uow, actor, referral, "read-fitness-to-practise-concerns", "fitness-to-practise")
+        uow.commit()
+    return [
+        {
+            "concern_id": r["concern_id"],
+            "raised_at": r["raised_at"],
+            "raised_by": r["raised_by"],
+            "concern": ctx.vault.open(r["sealed"])["concern"] if r["sealed"] else None,
+        }
+        for r in rows
+    ]
+
+
+def erase_on_request(cmd: commands.EraseReferral, uow, actor: Principal, now: datetime | None = None) -> Referral:
+    """Erase a person's personal data at their request; the pseudonymous facts stay."""
+    with uow:
+        referral = uow.referrals.get(cmd.referral_id, for_update=True)
+        if referral is None:
+            raise not_found()
+        uow.referrals.erase_personal_data(referral.referral_id, _now(now))
+        _audit(uow, actor, referral, "erase-personal-data", "erasure-request")
+        uow.commit()
+    metrics.PERSONAL_DATA_ERASED.labels("request").inc()
+    return referral
+
+
+def erase_expired(uow, ctx: ReferralContext, now: datetime | None = None) -> int:
+    """Erase personal data of referrals closed longer ago than the retention period."""
+    at = _now(now)
+    with uow:
+        due = uow.referrals.closed_before(at - ctx.retention)
+        for referral_id in due:
+            uow.referrals.erase_personal_data(referral_id, at)
+        uow.commit()
+    if due:
+        metrics.PERSONAL_DATA_ERASED.labels("retention").inc(len(due))
+    return len(due)
+
+
+def count_waiting(uow, ctx: ReferralContext, now: datetime | None = None) -> dict[tuple[str, str], int]:
+    """Referrals awaiting first contact by urgency and state (on-time, due-today, breached)."""
+    at = _now(now)
+    end_of_day = ctx.calendar.end_of_day(at)
+    counts = {(u.value, state): 0 for u in codes.Urgency for state in ("on-time", "due-today", "breached")}
+    with uow:
+        waiting = uow.referrals.awaiting_first_contact()
+    for referral in waiting:
+        due = referral.first_contact_due_by
+        state = "on-time" if due is None or due > end_of_day else ("breached" if due <= at else "due-today")
+        counts[(referral.urgency.value, state)] += 1
+    for (urgency, state), value in counts.items():
+        metrics.WAITING_FOR_FIRST_CONTACT.labels(urgency, state).set(value)
+        if state == "due-today":
+            metrics.FIRST_CONTACT_AT_RISK.labels(metrics.SERVICE, urgency).set(value)
+    return counts
+
+
+def rotate_keys(uow, ctx: ReferralContext, actor: Principal) -> int:
+    """Re-seal every stored personal value with the newest key, so older keys can be retired."""
+    with uow:
+        count = uow.referrals.reseal_all(ctx.vault.rotate)
+        _audit(uow, actor, None, "rotate-personal-data-keys", "key-rotation")
+        uow.commit()
+    return count

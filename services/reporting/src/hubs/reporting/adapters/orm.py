@@ -1,6 +1,6 @@
 """Tables of the reporting service (hub mode and national mode share one schema)."""
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, false
 
 from hubs.runtime.messaging_tables import define_messaging_tables
 
@@ -23,6 +23,52 @@ period_reports = Table(
     Column("report_version", Integer, nullable=False),
     # True when figures changed since the last report left the hub.
     Column("pending", Boolean, nullable=False),
+    # True once a version made after the period ended has been sent.
+    Column("final", Boolean, nullable=False, server_default=false()),
+)
+
+# Per-case facts: they never leave the hub.
+case_facts = Table(
+    "case_facts",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("facts", JSON, nullable=False),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    # True when the case was referred on: it may be waiting at the end of any later period.
+    Column("open_wait", Boolean, nullable=False),
+)
+
+activities = Table(
+    "activities",
+    metadata,
+    Column("activity_key", String(120), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("record", JSON, nullable=False),
+)
+
+# Periods whose figures must be computed again from the facts.
+stale_periods = Table(
+    "stale_periods",
+    metadata,
+    Column("period_type", String(20), primary_key=True),
+    Column("period", String(20), primary_key=True),
+    # Counts up each time the period is marked, so that a computation started before a new
+    # mark does not clear it.
+    Column("generation", Integer, nullable=False),
+)
+
+# Employers' returns, as uploaded; only monthly totals leave this table (as events).
+sickness_absence = Table(
+    "sickness_absence",
+    metadata,
+    Column("employer", String(200), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("days_lost_mental_health", Float, nullable=False),
+    Column("days_lost_all_causes", Float, nullable=True),
+    Column("import_id", String(36), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
 )
 
 national_reports = Table(
@@ -35,6 +81,8 @@ national_reports = Table(
     Column("report_version", Integer, nullable=False),
     Column("figures", JSON, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    # True when the hub made this version after the period ended.
+    Column("final", Boolean, nullable=True),
 )
 
 outbox, processed_events = define_messaging_tables(metadata)

@@ -1,38 +1,53 @@
-"""Storing figures and reports."""
+"""Storing the hub's facts, figures and report versions (hub mode)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from hubs.reporting.adapters.orm import national_reports, period_figures, period_reports
+from hubs.reporting.adapters.orm import (
+    activities,
+    case_facts,
+    period_figures,
+    period_reports,
+    sickness_absence,
+    stale_periods,
+)
+from hubs.reporting.domain.activities import Activity
+from hubs.reporting.domain.case_facts import CaseFacts
+from hubs.reporting.domain.periods import Period
+from hubs.reporting.domain.sickness_csv import SicknessReturn
+
+
+class StalePeriod(NamedTuple):
+    """A period to compute again, with the generation of its mark when it was read."""
+
+    period_type: str
+    period: str
+    generation: int
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """A case's facts with the days they span, to pick the cases a period needs."""
+
+    facts: CaseFacts
+    first_day: date
+    last_day: date
+    open_wait: bool
 
 
 class FigureRepository:
-    """Per-period figures of this hub and the versions of the reports sent for them."""
+    """Per-period figures of this hub, the periods to compute again, and the report versions sent."""
 
     def __init__(self, session: Session):
         self._session = session
-
-    def add(self, period_type: str, period: str, figure: str, delta: int) -> None:
-        t = period_figures
-        key = (t.c.period_type == period_type) & (t.c.period == period) & (t.c.figure == figure)
-        done = self._session.execute(update(t).where(key).values(value=t.c.value + delta))
-        if done.rowcount == 0:
-            self._session.execute(insert(t).values(period_type=period_type, period=period, figure=figure, value=delta))
-        self._mark_pending(period_type, period)
-
-    def _mark_pending(self, period_type: str, period: str) -> None:
-        t = period_reports
-        key = (t.c.period_type == period_type) & (t.c.period == period)
-        done = self._session.execute(update(t).where(key).values(pending=True))
-        if done.rowcount == 0:
-            self._session.execute(
-                insert(t).values(period_type=period_type, period=period, report_version=0, pending=True)
-            )
 
     def figures(self, period_type: str, period: str) -> dict[str, int]:
         t = period_figures
@@ -40,6 +55,95 @@ class FigureRepository:
             select(t.c.figure, t.c.value).where(t.c.period_type == period_type, t.c.period == period)
         ).all()
         return {r.figure: r.value for r in rows}
+
+    def all_figures(self) -> dict[Period, dict[str, int]]:
+        """Every period's figures (to compare a rebuild with the original)."""
+        t = period_figures
+        found: dict[Period, dict[str, int]] = {}
+        for r in self._session.execute(select(t.c.period_type, t.c.period, t.c.figure, t.c.value)).all():
+            found.setdefault((r.period_type, r.period), {})[r.figure] = r.value
+        return found
+
+    def replace(self, period_type: str, period: str, figures: dict[str, int]) -> bool:
+        """Store a period's figures; if they changed, its report is due again. True if changed."""
+        if self.figures(period_type, period) == figures:
+            return False
+        t = period_figures
+        self._session.execute(delete(t).where(t.c.period_type == period_type, t.c.period == period))
+        if figures:
+            self._session.execute(
+                insert(t),
+                [{"period_type": period_type, "period": period, "figure": k, "value": v} for k, v in figures.items()],
+            )
+        self.mark_pending([(period_type, period)])
+        return True
+
+    def mark_pending(self, periods: Iterable[Period]) -> None:
+        """A new version of these periods' reports is due."""
+        t = period_reports
+        rows = [
+            {"period_type": pt, "period": p, "report_version": 0, "pending": True, "final": False}
+            for pt, p in sorted(set(periods))
+        ]
+        if rows:
+            self._session.execute(
+                self._upsert(t).on_conflict_do_update(
+                    index_elements=[t.c.period_type, t.c.period], set_={"pending": True}
+                ),
+                rows,
+            )
+
+    def _upsert(self, table):
+        # INSERT ... ON CONFLICT, which PostgreSQL and SQLite both have: safe between replicas.
+        dialect = self._session.get_bind().dialect.name
+        return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+    def mark_stale(self, periods: Iterable[Period]) -> None:
+        """These periods' figures must be computed again (one statement, safe between replicas)."""
+        t = stale_periods
+        rows = [{"period_type": pt, "period": p, "generation": 1} for pt, p in sorted(set(periods))]
+        if not rows:
+            return
+        self._session.execute(
+            self._upsert(t).on_conflict_do_update(
+                index_elements=[t.c.period_type, t.c.period], set_={"generation": t.c.generation + 1}
+            ),
+            rows,
+        )
+
+    def stale(self, limit: int = 200) -> list[StalePeriod]:
+        """Periods to compute again, locked against other replicas (which skip them)."""
+        t = stale_periods
+        rows = self._session.execute(
+            select(t).order_by(t.c.period_type, t.c.period).limit(limit).with_for_update(skip_locked=True)
+        ).all()
+        return [StalePeriod(r.period_type, r.period, r.generation) for r in rows]
+
+    def fresh(self, computed: Iterable[StalePeriod]) -> None:
+        """Clear the periods computed, unless they were marked again since they were read."""
+        t = stale_periods
+        for s in computed:
+            self._session.execute(
+                delete(t).where(
+                    t.c.period_type == s.period_type, t.c.period == s.period, t.c.generation == s.generation
+                )
+            )
+
+    def final_periods(self) -> set[Period]:
+        """Periods whose version made after the period ended has been sent."""
+        t = period_reports
+        rows = self._session.execute(select(t.c.period_type, t.c.period).where(t.c.final.is_(True))).all()
+        return {(r.period_type, r.period) for r in rows}
+
+    def report_state(self, period_type: str, period: str) -> dict[str, Any]:
+        """The last version sent for a period, and whether it was final (version 0: none yet)."""
+        t = period_reports
+        row = self._session.execute(
+            select(t.c.report_version, t.c.final).where(t.c.period_type == period_type, t.c.period == period)
+        ).first()
+        return (
+            {"report_version": row.report_version, "final": row.final} if row else {"report_version": 0, "final": False}
+        )
 
     def pending_reports(self, limit: int = 100) -> list[tuple[str, str, int]]:
         """(period type, period, last version sent) of reports whose figures changed."""
@@ -53,50 +157,106 @@ class FigureRepository:
         ).all()
         return [(r.period_type, r.period, r.report_version) for r in rows]
 
-    def report_sent(self, period_type: str, period: str, version: int) -> None:
+    def report_sent(self, period_type: str, period: str, version: int, final: bool = False) -> None:
         t = period_reports
         self._session.execute(
             update(t)
             .where(t.c.period_type == period_type, t.c.period == period)
-            .values(report_version=version, pending=False)
+            .values(report_version=version, pending=False, final=t.c.final | final)
         )
 
 
-class NationalReportRepository:
-    """The newest report of every hub for every period (national mode)."""
+class CaseFactsRepository:
+    """Per-case facts, keyed by the pseudonymous case id; they never leave the hub."""
 
     def __init__(self, session: Session):
         self._session = session
 
-    def keep_if_newer(self, report: dict[str, Any]) -> bool:
-        t = national_reports
-        key = (
-            (t.c.hub_id == report["hub_id"])
-            & (t.c.period_type == report["period_type"])
-            & (t.c.period == report["period"])
-        )
-        values = {
-            "region": report["region"],
-            "report_version": report["report_version"],
-            "figures": report["figures"],
-            "received_at": datetime.now(UTC),
-        }
-        current = self._session.execute(select(t.c.report_version).where(key)).scalar_one_or_none()
-        if current is None:
-            self._session.execute(
-                insert(t).values(
-                    hub_id=report["hub_id"], period_type=report["period_type"], period=report["period"], **values
-                )
-            )
-            return True
-        if report["report_version"] <= current:
-            return False  # an older or repeated version: the newest one wins
-        self._session.execute(update(t).where(key).values(**values))
-        return True
+    def get(self, case_id: str) -> CaseFacts | None:
+        t = case_facts
+        return self._session.execute(select(t.c.facts).where(t.c.case_id == case_id)).scalar_one_or_none()
 
-    def for_period(self, period_type: str, period: str) -> list[dict[str, Any]]:
-        t = national_reports
+    def put(self, case_id: str, facts: CaseFacts, first_day: date, last_day: date, open_wait: bool) -> None:
+        t = case_facts
+        values = {"facts": facts, "first_day": first_day, "last_day": last_day, "open_wait": open_wait}
+        done = self._session.execute(update(t).where(t.c.case_id == case_id).values(**values))
+        if done.rowcount == 0:
+            self._session.execute(insert(t).values(case_id=case_id, **values))
+
+    def all(self) -> list[StoredCase]:
+        t = case_facts
         rows = self._session.execute(
-            select(t).where(t.c.period_type == period_type, t.c.period == period).order_by(t.c.region, t.c.hub_id)
+            select(t.c.facts, t.c.first_day, t.c.last_day, t.c.open_wait).order_by(t.c.case_id)
         ).all()
-        return [dict(r._mapping) for r in rows]
+        return [StoredCase(r.facts, r.first_day, r.last_day, r.open_wait) for r in rows]
+
+    def all_facts(self) -> dict[str, CaseFacts]:
+        t = case_facts
+        return {r.case_id: r.facts for r in self._session.execute(select(t.c.case_id, t.c.facts)).all()}
+
+    def earliest_day(self) -> date | None:
+        return self._session.execute(select(func.min(case_facts.c.first_day))).scalar_one_or_none()
+
+
+class ActivityRepository:
+    """Outreach, training, supervision, hub staff, feedback and imported sickness absence."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        t = activities
+        return self._session.execute(select(t.c.record).where(t.c.activity_key == key)).scalar_one_or_none()
+
+    def put(self, activity: Activity) -> None:
+        t = activities
+        values = {"kind": activity.kind, "day": activity.day, "record": activity.record}
+        done = self._session.execute(update(t).where(t.c.activity_key == activity.key).values(**values))
+        if done.rowcount == 0:
+            self._session.execute(insert(t).values(activity_key=activity.key, **values))
+
+    def all(self) -> list[Activity]:
+        t = activities
+        rows = self._session.execute(select(t).order_by(t.c.activity_key)).all()
+        return [Activity(r.activity_key, r.kind, r.day, r.record) for r in rows]
+
+    def earliest_day(self) -> date | None:
+        return self._session.execute(select(func.min(activities.c.day))).scalar_one_or_none()
+
+
+class SicknessAbsenceRepository:
+    """Employers' returns as uploaded: the newest upload for an employer and month wins."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def keep(self, returns: Iterable[SicknessReturn], import_id: str, imported_at: datetime) -> None:
+        t = sickness_absence
+        for r in returns:
+            key = (t.c.employer == r.employer) & (t.c.month == r.month)
+            values = {
+                "days_lost_mental_health": r.days_lost_mental_health,
+                "days_lost_all_causes": r.days_lost_all_causes,
+                "import_id": import_id,
+                "imported_at": imported_at,
+            }
+            done = self._session.execute(update(t).where(key).values(**values))
+            if done.rowcount == 0:
+                self._session.execute(insert(t).values(employer=r.employer, month=r.month, **values))
+
+    def month_totals(self, months: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Per month: employers included, mental-health days, and all-cause days if every employer gave them."""
+        t = sickness_absence
+        rows = self._session.execute(
+            select(t.c.month, t.c.days_lost_mental_health, t.c.days_lost_all_causes).where(t.c.month.in_(set(months)))
+        ).all()
+        totals: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            month = totals.setdefault(r.month, {"employer_count": 0, "mental_health": 0.0, "all_causes": 0.0})
+            month["employer_count"] += 1
+            month["mental_health"] += r.days_lost_mental_health
+            if month["all_causes"] is not None and r.days_lost_all_causes is not None:
+                month["all_causes"] += r.days_lost_all_causes
+            else:
+                month["all_causes"] = None
+        return totals

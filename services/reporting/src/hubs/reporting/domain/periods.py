@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 PERIOD_TYPES = ("week", "month", "quarter", "financial-year")
+Period = tuple[str, str]  # (period type, period name)
 
 
 def financial_year(day: date) -> str:
@@ -24,3 +26,54 @@ def periods_of(day: date) -> dict[str, str]:
         "quarter": f"{financial_year(day)}-Q{quarter}",
         "financial-year": financial_year(day),
     }
+
+
+def _month_end(year: int, month: int) -> date:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def period_bounds(period_type: str, period: str) -> tuple[date, date]:
+    """The first and last day (inclusive) of a period; ValueError for a malformed name."""
+    if period_type == "week" and (m := re.fullmatch(r"(\d{4})-W(\d{2})", period)):
+        first = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        return first, first + timedelta(days=6)
+    if period_type == "month" and (m := re.fullmatch(r"(\d{4})-(\d{2})", period)):
+        year, month = int(m[1]), int(m[2])
+        return date(year, month, 1), _month_end(year, month)
+    if period_type == "quarter" and (m := re.fullmatch(r"(\d{4})-\d{2}-Q([1-4])", period)):
+        year, quarter = int(m[1]), int(m[2])
+        first_month = 4 + 3 * (quarter - 1)
+        year, first_month = (year + 1, first_month - 12) if first_month > 12 else (year, first_month)
+        last_month = first_month + 2
+        return date(year, first_month, 1), _month_end(year, last_month)
+    if period_type == "financial-year" and (m := re.fullmatch(r"(\d{4})-\d{2}", period)):
+        year = int(m[1])
+        return date(year, 4, 1), date(year + 1, 3, 31)
+    raise ValueError(f"not a {period_type} period: {period!r}")
+
+
+def is_period(period_type: str, period: str) -> bool:
+    """True when `period` is a well-formed name of a period of that type."""
+    try:
+        first, _ = period_bounds(period_type, period)
+    except ValueError:
+        return False
+    return periods_of(first)[period_type] == period
+
+
+def periods_overlapping(first: date, last: date, types: tuple[str, ...] = PERIOD_TYPES) -> set[Period]:
+    """Every period of the given types that shares at least one day with [first, last]."""
+    found: set[Period] = set()
+    for period_type in types:
+        day = first
+        while day <= last:
+            period = periods_of(day)[period_type]
+            found.add((period_type, period))
+            day = period_bounds(period_type, period)[1] + timedelta(days=1)
+    return found
+
+
+def has_ended(period_type: str, period: str, today: date) -> bool:
+    """True once the last day of the period is over."""
+    return period_bounds(period_type, period)[1] < today

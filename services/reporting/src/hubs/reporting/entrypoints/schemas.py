@@ -2,19 +2,28 @@
 
 from datetime import UTC, datetime
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hubs.reporting.domain.periods import PERIOD_TYPES, periods_of
+from hubs.reporting.domain.case_facts import LOCAL_TIME
+from hubs.reporting.domain.periods import PERIOD_TYPES, is_period, periods_of
+
+COUNT_OR_SUPPRESSED = {"description": 'a count or statistic, or "*" where it is suppressed'}
 
 
 class PeriodQuerySchema(Schema):
     period_type = fields.String(load_default="month", validate=validate.OneOf(PERIOD_TYPES))
     period = fields.String(load_default=None, validate=validate.Length(min=4, max=20))
 
+    @validates_schema
+    def _period_of_its_type(self, data, **kwargs):
+        if data.get("period") and not is_period(data.get("period_type", "month"), data["period"]):
+            raise ValidationError("not a period of that type (e.g. 2026-W05, 2026-01, 2025-26-Q4, 2025-26)", "period")
+
 
 def resolve_period(query: dict) -> tuple[str, str]:
     """The period asked for, or the current one of the type asked for."""
-    period = query["period"] or periods_of(datetime.now(UTC).date())[query["period_type"]]
+    today = datetime.now(UTC).astimezone(LOCAL_TIME).date()
+    period = query["period"] or periods_of(today)[query["period_type"]]
     return query["period_type"], period
 
 
@@ -23,13 +32,23 @@ class HubDatasetSchema(Schema):
     period_type = fields.String()
     period = fields.String()
     figures = fields.Dict(keys=fields.String(), values=fields.Integer())
+    report_version = fields.Integer(metadata={"description": "the last version sent to the national team; 0: none"})
+    final = fields.Boolean(metadata={"description": "that version was made after the period ended"})
+
+
+class HubReportPreviewSchema(Schema):
+    hub_id = fields.String()
+    period_type = fields.String()
+    period = fields.String()
+    figures = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
 
 
 class HubReportSchema(Schema):
     hub_id = fields.String()
     region = fields.String()
     report_version = fields.Integer()
-    figures = fields.Dict(keys=fields.String(), values=fields.Raw(metadata={"description": 'a count, or "*"'}))
+    final = fields.Boolean(allow_none=True, metadata={"description": "made after the period ended"})
+    figures = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
     received_at = fields.AwareDateTime()
 
 
@@ -37,3 +56,70 @@ class NationalDatasetSchema(Schema):
     period_type = fields.String()
     period = fields.String()
     hubs = fields.List(fields.Nested(HubReportSchema))
+
+
+class AreaTotalsSchema(Schema):
+    region = fields.String(metadata={"description": "a region, or england"})
+    hubs = fields.Integer(metadata={"description": "hubs whose reports are included"})
+    figures = fields.Dict(keys=fields.String(), values=fields.Integer())
+    hubs_suppressed = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": 'per figure, hubs that published "*" for it (not included in the total)'},
+    )
+
+
+class ComparisonSchema(Schema):
+    period_type = fields.String()
+    period = fields.String()
+    regions = fields.List(fields.Nested(AreaTotalsSchema))
+    england = fields.Nested(AreaTotalsSchema)
+
+
+class TrendQuerySchema(Schema):
+    figure = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    period_type = fields.String(load_default="month", validate=validate.OneOf(PERIOD_TYPES))
+    first = fields.String(required=True, validate=validate.Length(min=4, max=20))
+    last = fields.String(required=True, validate=validate.Length(min=4, max=20))
+
+    @validates_schema
+    def _periods_of_its_type(self, data, **kwargs):
+        errors = {}
+        for name in ("first", "last"):
+            if name in data and not is_period(data.get("period_type", "month"), data[name]):
+                errors[name] = ["not a period of that type (e.g. 2026-W05, 2026-01, 2025-26-Q4, 2025-26)"]
+        if errors:
+            raise ValidationError(errors)
+        if data["first"] > data["last"]:
+            raise ValidationError("must not come after last", "first")
+
+
+class TrendPointSchema(Schema):
+    period = fields.String()
+    england = fields.Raw(metadata=COUNT_OR_SUPPRESSED)
+    regions = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
+    hubs = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
+
+
+class TrendSchema(Schema):
+    figure = fields.String()
+    period_type = fields.String()
+    series = fields.List(fields.Nested(TrendPointSchema))
+
+
+class RejectedLineSchema(Schema):
+    line = fields.Integer(metadata={"description": "line number in the file, the header being line 1"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class MonthTotalSchema(Schema):
+    month = fields.String()
+    employer_count = fields.Integer()
+    days_lost_mental_health = fields.Float()
+
+
+class SicknessImportSchema(Schema):
+    import_id = fields.UUID()
+    accepted = fields.Integer(metadata={"description": "lines imported"})
+    rejected = fields.List(fields.Nested(RejectedLineSchema))
+    months = fields.List(fields.Nested(MonthTotalSchema), metadata={"description": "the months' new totals"})

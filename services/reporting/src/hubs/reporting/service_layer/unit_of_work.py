@@ -2,14 +2,26 @@
 
 from sqlalchemy.orm import Session
 
-from hubs.reporting.adapters.repository import FigureRepository, NationalReportRepository
+from hubs.reporting.adapters.national_repository import NationalReportRepository
+from hubs.reporting.adapters.repository import (
+    ActivityRepository,
+    CaseFactsRepository,
+    FigureRepository,
+    SicknessAbsenceRepository,
+)
 from hubs.runtime.unit_of_work import UnitOfWork
 
 
 class ReportingUnitOfWork(UnitOfWork):
     figures: FigureRepository
+    cases: CaseFactsRepository
+    activities: ActivityRepository
+    sickness: SicknessAbsenceRepository
     national: NationalReportRepository
 
     def _open(self, session: Session) -> None:
         self.figures = FigureRepository(session)
+        self.cases = CaseFactsRepository(session)
+        self.activities = ActivityRepository(session)
+        self.sickness = SicknessAbsenceRepository(session)
         self.national = NationalReportRepository(session)

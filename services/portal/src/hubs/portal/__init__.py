@@ -1,0 +1,1 @@
+"""The wellbeing hubs portal: the web front end for people."""

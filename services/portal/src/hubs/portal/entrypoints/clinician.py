@@ -1,0 +1,219 @@
+"""The clinician's workspace: the queue, and one case from first contact to closure."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from hubs.contracts import codes
+from hubs.portal.domain.measures import MEASURES, answers_from_form, score
+from hubs.portal.entrypoints.web import call, person, requires_role
+
+bp = Blueprint("clinician", __name__)
+CASE_ROLES = ("clinician", "hub-lead")
+# The hub's rule: every rapid assessment takes the PHQ-9 and the GAD-7.
+ALWAYS_TAKEN = ("phq9", "gad7")
+# Reasons the referral service records itself (withdrawal, transfer), not a closure a clinician chooses.
+CLOSED_ELSEWHERE = ("withdrawn", "transferred-to-another-hub")
+PURPOSES = [
+    ("first-contact", "First contact"),
+    ("assessment", "Assessment"),
+    ("care-coordination", "Care co-ordination"),
+    ("safeguarding", "Safeguarding"),
+]
+
+
+def _options(enum: type) -> list[tuple[str, str]]:
+    return [(c.value, c.value.replace("-", " ").capitalize()) for c in enum]
+
+
+@bp.get("/queue")
+@requires_role(*CASE_ROLES)
+def queue():
+    """Referrals awaiting first contact: urgent first, then by time left before breach."""
+    waiting = call("referral", "GET", "/v1/queue")
+    follow_ups = call("assessment", "GET", "/v1/follow-ups")
+    entries = waiting.data if waiting.ok and isinstance(waiting.data, list) else []
+    return render_template(
+        "queue.html",
+        waiting=waiting,
+        entries=entries,
+        breaching_today=sum(1 for e in entries if e.get("breaches_today")),
+        follow_ups=follow_ups,
+    )
+
+
+def _referral_id(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        abort(404)
+
+
+@bp.get("/cases/<referral_id>")
+@requires_role(*CASE_ROLES)
+def case(referral_id: str):
+    """One case; the person's details are opened only with a purpose, which is audited."""
+    referral_id = _referral_id(referral_id)
+    purpose = request.args.get("purpose")
+    if purpose not in dict(PURPOSES):
+        return render_template("case_purpose.html", referral_id=referral_id, purposes=PURPOSES)
+    detail = call("referral", "GET", f"/v1/referrals/{referral_id}", params={"purpose": purpose})
+    context: dict[str, Any] = {"referral_id": referral_id, "purpose": purpose, "detail": detail}
+    if detail.ok:
+        case_id = detail.data["case_id"]
+        context |= {
+            "assessment": call("assessment", "GET", f"/v1/cases/{case_id}/assessment"),
+            "follow_ups": call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups"),
+            "care": call("care", "GET", f"/v1/cases/{case_id}"),
+        }
+    # No such referral (or another hub's): the page says so, with the same 404 the service gave.
+    return render_template("case.html", **context, **_form_choices()), 404 if detail.status == 404 else 200
+
+
+def _form_choices() -> dict[str, Any]:
+    return {
+        "measures": MEASURES,
+        "channels": _options(codes.ContactChannel),
+        "contact_outcomes": _options(codes.ContactOutcome),
+        "closure_reasons": [o for o in _options(codes.ClosureReason) if o[0] not in CLOSED_ELSEWHERE],
+        "decisions": _options(codes.OutcomeDecision),
+        "service_types": _options(codes.ServiceType),
+        "work_situations": _options(codes.WorkSituation),
+        "disciplines": _options(codes.Discipline),
+        "risk_levels": _options(codes.RiskLevel),
+        "scores": {},
+        "values": {},
+        "errors": {},
+    }
+
+
+def _back(referral_id: str) -> Any:
+    purpose = request.form.get("purpose") or "first-contact"
+    return redirect(url_for("clinician.case", referral_id=referral_id, purpose=purpose), 303)
+
+
+@bp.post("/cases/<referral_id>/contact-attempts")
+@requires_role(*CASE_ROLES)
+def contact_attempt(referral_id: str):
+    """Record a contact attempt; the first that reaches the person is first contact."""
+    referral_id = _referral_id(referral_id)
+    body = {"channel": request.form.get("channel"), "outcome": request.form.get("outcome")}
+    answer = call("referral", "POST", f"/v1/referrals/{referral_id}/contact-attempts", json=body)
+    if answer.ok:
+        first = answer.data.get("first_contact")
+        flash("First contact recorded" if first else "Contact attempt recorded", "success")
+    else:
+        flash(f"The contact attempt was not recorded: {answer.message}", "error")
+    return _back(referral_id)
+
+
+@bp.post("/cases/<referral_id>/assessment")
+@requires_role(*CASE_ROLES)
+def assessment(referral_id: str):
+    """Check the scores, or complete and sign off the rapid assessment."""
+    referral_id = _referral_id(referral_id)
+    form = request.form
+    answers = {m.key: answers_from_form(m, form) for m in MEASURES}
+    scores = {m.key: score(m, answers[m.key]) for m in MEASURES}
+    errors: dict[str, str] = {}
+    for m in MEASURES:
+        if m.key in ALWAYS_TAKEN and not scores[m.key].complete:
+            errors[m.key] = f"Answer all {len(m.items)} questions of the {m.name}: it is taken at every assessment"
+        elif 0 < scores[m.key].answered < len(m.items):
+            errors[m.key] = f"Answer all {len(m.items)} questions of the {m.name}, or none of them"
+    if form.get("work_situation") not in dict(_options(codes.WorkSituation)):
+        errors["work_situation"] = "Select the person's work situation"
+    decisions = [d for d in form.getlist("decisions") if d in dict(_options(codes.OutcomeDecision))]
+    if not decisions:
+        errors["decisions"] = "Select at least one outcome"
+    for decision, field, words in (
+        ("signpost", "signpost_to", "signposting"),
+        ("refer-on", "refer_on_to", "referring on"),
+    ):
+        if (decision in decisions) != bool(form.getlist(field)):
+            errors[field] = f"Select the services for {words}, and the outcome '{decision.replace('-', ' ')}', together"
+    if not form.get("reasons", "").strip():
+        errors["reasons"] = "Enter the reasons for the outcome"
+    if form.get("action") == "check":
+        # Checking the scores is not yet submitting: no messages about the rest of the form.
+        return _case_again(referral_id, scores, {})
+    if errors:
+        return _case_again(referral_id, scores, errors)
+    who = person()
+    body = {
+        "practitioners": [{"practitioner_id": who.subject[:64], "discipline": form.get("discipline") or "other"}],
+        "measures": {m.key: answers[m.key] for m in MEASURES if scores[m.key].complete},
+        "risk": {
+            "level": form.get("risk_level") or "low",
+            "risk_to_self": form.get("risk_to_self") == "yes",
+            "risk_to_others": form.get("risk_to_others") == "yes",
+        },
+        "work_situation": {"situation": form["work_situation"]},
+        "outcome": {
+            "decisions": decisions,
+            "reasons": form["reasons"].strip()[:2000],
+            "refer_on_to": [s for s in form.getlist("refer_on_to") if s in dict(_options(codes.ServiceType))],
+            "signpost_to": [s for s in form.getlist("signpost_to") if s in dict(_options(codes.ServiceType))],
+        },
+    }
+    case_id = str(uuid.UUID(form.get("case_id", "")))
+    answer = call("assessment", "POST", f"/v1/cases/{case_id}/assessment", json=body)
+    if not answer.ok:
+        return _case_again(referral_id, scores, {"assessment": f"The assessment was not saved: {answer.message}"})
+    flash("Assessment completed and signed off", "success")
+    return _back(referral_id)
+
+
+def _case_again(referral_id: str, scores: dict, errors: dict[str, str]):
+    purpose = request.form.get("purpose") or "assessment"
+    detail = call("referral", "GET", f"/v1/referrals/{referral_id}", params={"purpose": purpose})
+    if not detail.ok:
+        abort(detail.status if detail.status in (403, 404) else 503)
+    case_id = detail.data["case_id"]
+    choices = _form_choices() | {"scores": scores, "values": request.form, "errors": errors}
+    return render_template(
+        "case.html",
+        referral_id=referral_id,
+        purpose=purpose,
+        detail=detail,
+        assessment=call("assessment", "GET", f"/v1/cases/{case_id}/assessment"),
+        follow_ups=call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups"),
+        care=call("care", "GET", f"/v1/cases/{case_id}"),
+        **choices,
+    ), (400 if errors else 200)
+
+
+@bp.post("/cases/<referral_id>/onward-referrals")
+@requires_role(*CASE_ROLES)
+def onward_referral(referral_id: str):
+    """Refer the person on to a type of service; their wait starts today."""
+    referral_id = _referral_id(referral_id)
+    service_type = request.form.get("service_type", "")
+    if service_type not in dict(_options(codes.ServiceType)):
+        flash("Select the type of service to refer the person on to", "error")
+        return _back(referral_id)
+    try:
+        case_id = str(uuid.UUID(request.form.get("case_id", "")))
+    except ValueError:
+        abort(400)
+    body = {"case_id": case_id, "service_type": service_type, "made_on": date.today().isoformat()}
+    answer = call("care", "POST", "/v1/onward-referrals", json=body)
+    flash("Onward referral made" if answer.ok else f"The onward referral was not made: {answer.message}",
+          "success" if answer.ok else "error")  # fmt: skip
+    return _back(referral_id)
+
+
+@bp.post("/cases/<referral_id>/closure")
+@requires_role(*CASE_ROLES)
+def closure(referral_id: str):
+    """Close the referral with a reason."""
+    referral_id = _referral_id(referral_id)
+    answer = call("referral", "POST", f"/v1/referrals/{referral_id}/closure",
+                  json={"reason": request.form.get("reason")})  # fmt: skip
+    flash("Referral closed" if answer.ok else f"The referral was not closed: {answer.message}",
+          "success" if answer.ok else "error")  # fmt: skip
+    return _back(referral_id)

@@ -1,0 +1,106 @@
+"""The hub lead's forms for recording what the hub did: a directory entry, a campaign, an
+outreach event, a training or supervision session. Each field says how it is asked and sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from hubs.contracts import codes
+
+
+def _options(enum: type) -> tuple[tuple[str, str], ...]:
+    return tuple((c.value, c.value.replace("-", " ").capitalize()) for c in enum)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question: `kind` is text, long-text, date, number, choice or yes-no."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = True
+    options: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class RecordForm:
+    """A form that records one thing through a service's POST endpoint."""
+
+    title: str
+    service: str
+    path: str
+    fields: tuple[Field, ...]
+
+
+FORMS = {
+    "directory": RecordForm("Add a service to the directory", "care", "/v1/directory", (
+        Field("name", "Name of the service"),
+        Field("service_type", "Type of service", "choice", options=_options(codes.ServiceType)),
+        Field("target_wait_days", "Target wait, in days", "number", hint="From referral to the start of treatment"),
+        Field("how_to_refer", "How to refer", "long-text"),
+        Field("contact", "Contact details", required=False),
+    )),
+    "campaigns": RecordForm("Launch a campaign", "outreach", "/v1/campaigns", (
+        Field("name", "Name of the campaign"),
+        Field("starts_on", "Starts on", "date"),
+        Field("ends_on", "Ends on", "date", required=False),
+    )),
+    "outreach-events": RecordForm("Record or plan an outreach event", "outreach", "/v1/outreach-events", (
+        Field("kind", "Kind of event", "choice", options=_options(codes.OutreachEventType)),
+        Field("held_on", "Held on (or planned for)", "date"),
+        Field("attendance", "How many came", "number", required=False, hint="Leave empty to plan the event"),
+        Field("delivery_mode", "How it was delivered", "choice", required=False, options=_options(codes.DeliveryMode)),
+    )),
+    "training": RecordForm("Record a training session", "outreach", "/v1/training-sessions", (
+        Field("delivered_on", "Delivered on", "date"),
+        Field("audience", "Audience", "choice", options=_options(codes.TrainingAudience)),
+        Field("topic", "Topic", "choice", options=_options(codes.TrainingTopic)),
+        Field("attendance", "How many came", "number"),
+        Field("duration_minutes", "Length, in minutes", "number"),
+        Field("delivery_mode", "How it was delivered", "choice", options=_options(codes.DeliveryMode)),
+    )),
+    "supervision": RecordForm("Record a supervision session", "outreach", "/v1/supervision-sessions", (
+        Field("held_on", "Held on", "date"),
+        Field("supervision_type", "Type of supervision", "choice", options=_options(codes.SupervisionType)),
+        Field("attendees", "Hub staff supervised", "number", hint="Not counting the supervisor"),
+        Field("duration_minutes", "Length, in minutes", "number"),
+        Field("wellbeing_discussed", "Was wellbeing and the impact of the work discussed?", "yes-no"),
+    )),
+}  # fmt: skip
+
+
+def read(form: RecordForm, submitted: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The request body of a submitted form, and what to change (by field) if it cannot be sent."""
+    body: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f in form.fields:
+        raw = (submitted.get(f.name) or "").strip()
+        if not raw:
+            if f.required:
+                verb = "Select" if f.kind in ("choice", "yes-no") else "Enter"
+                errors[f.name] = f"{verb} an answer for '{f.label}'"
+            continue
+        if f.kind == "number":
+            if not raw.isdigit():
+                errors[f.name] = f"{f.label} must be a whole number, like 12"
+                continue
+            body[f.name] = int(raw)
+        elif f.kind == "date":
+            try:
+                body[f.name] = date.fromisoformat(raw).isoformat()
+            except ValueError:
+                errors[f.name] = f"{f.label} must be a real date, like 2026-11-26"
+        elif f.kind == "choice":
+            if raw not in dict(f.options):
+                errors[f.name] = f"Select {f.label[:1].lower()}{f.label[1:]}"
+                continue
+            body[f.name] = raw
+        elif f.kind == "yes-no":
+            body[f.name] = raw == "yes"
+        else:
+            body[f.name] = raw[:2000]
+    return body, errors

@@ -1,0 +1,94 @@
+"""Domain events of a referral (past tense); each names the contract it is published under."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from hubs.contracts import codes
+
+
+@dataclass
+class _Event:
+    event_type = ""
+
+    def to_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ReferralTriaged(_Event):
+    referral_id: uuid.UUID
+    triaged_at: datetime
+    decision: codes.TriageDecision
+    urgency: codes.Urgency
+    first_contact_due_by: datetime | None
+
+    event_type = "ReferralTriaged"
+
+
+@dataclass
+class ContactAttempted(_Event):
+    contact_attempt_id: uuid.UUID
+    referral_id: uuid.UUID
+    attempted_at: datetime
+    attempt_number: int
+    channel: codes.ContactChannel
+    outcome: codes.ContactOutcome
+
+    event_type = "ContactAttempted"
+
+
+@dataclass
+class FirstContactMade(_Event):
+    referral_id: uuid.UUID
+    contact_attempt_id: uuid.UUID
+    referral_received_at: datetime
+    contacted_at: datetime
+    channel: codes.ContactChannel
+
+    event_type = "FirstContactMade"
+
+
+@dataclass
+class ReferralTransferredOut(_Event):
+    transfer_id: uuid.UUID
+    referral_id: uuid.UUID
+    to_hub_id: str
+    transferred_at: datetime
+    reason: codes.TransferReason
+    consent_recorded_at: datetime
+    sealing_key_id: str
+    sealed_personal_details: str
+
+    event_type = "ReferralTransferredOut"
+
+
+@dataclass
+class ReferralTransferredIn(_Event):
+    transfer_id: uuid.UUID
+    from_hub_id: str
+    referral_id: uuid.UUID
+    received_at: datetime
+
+    event_type = "ReferralTransferredIn"
+
+
+@dataclass
+class ReferralWithdrawn(_Event):
+    referral_id: uuid.UUID
+    withdrawn_at: datetime
+    reason: codes.WithdrawalReason
+
+    event_type = "ReferralWithdrawn"
+
+
+@dataclass
+class ReferralClosed(_Event):
+    referral_id: uuid.UUID
+    closed_at: datetime
+    reason: codes.ClosureReason
+
+    event_type = "ReferralClosed"

@@ -1,0 +1,48 @@
+"""What the referral handlers need besides a unit of work, built once from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import holidays
+
+from hubs.referral.adapters.personal_data import PersonalDataVault
+from hubs.referral.adapters.transfer_seal import TransferKeys
+from hubs.referral.domain.working_days import FirstContactStandard, WorkingCalendar
+from hubs.runtime.settings import Settings
+
+DEFAULT_RETENTION_DAYS = 8 * 365  # adult health records are commonly kept 8 years after closure
+
+
+def bank_holidays_of_england_and_wales() -> holidays.HolidayBase:
+    """Bank holidays of England and Wales (the `holidays` package, England subdivision)."""
+    return holidays.country_holidays("GB", subdiv="ENG")
+
+
+@dataclass
+class ReferralContext:
+    """Keys, calendar, service standard and retention of this hub's referral service."""
+
+    hub_id: str
+    vault: PersonalDataVault
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    standard: FirstContactStandard = field(default_factory=FirstContactStandard)
+    transfer_keys: TransferKeys | None = None
+    retention: timedelta = timedelta(days=DEFAULT_RETENTION_DAYS)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReferralContext:
+        """HUBS_PERSONAL_DATA_KEYS, HUBS_PERSON_INDEX_KEY, HUBS_FIRST_CONTACT_STANDARD,
+        HUBS_RETENTION_DAYS, HUBS_TRANSFER_PRIVATE_KEY_FILE and HUBS_NEIGHBOUR_HUBS."""
+        extra = settings.extra
+        return cls(
+            hub_id=settings.hub_id,
+            vault=PersonalDataVault.from_setting(
+                extra.get("HUBS_PERSONAL_DATA_KEYS"), extra.get("HUBS_PERSON_INDEX_KEY")
+            ),
+            calendar=WorkingCalendar(bank_holidays=bank_holidays_of_england_and_wales()),
+            standard=FirstContactStandard.parse(extra.get("HUBS_FIRST_CONTACT_STANDARD")),
+            transfer_keys=TransferKeys.from_settings(settings.hub_id, extra),
+            retention=timedelta(days=int(extra.get("HUBS_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)),
+        )

@@ -1,0 +1,132 @@
+"""Fakes of the referral service's own ports (repository, outbox, unit of work) for unit tests."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from hubs.referral.domain.model import OPEN_STATUSES, Referral
+
+
+class FakeReferrals:
+    def __init__(self):
+        self.rows: dict[uuid.UUID, Referral] = {}
+        self.sealed: dict[uuid.UUID, tuple[bytes | None, bytes | None]] = {}
+        self.keys: dict[str, uuid.UUID] = {}
+        self.links: list[tuple[uuid.UUID, Any, datetime]] = []
+        self.transfers: list[dict] = []
+        self.audits: list[dict] = []
+        self.concerns: list[dict] = []
+        self.facts: dict[uuid.UUID, dict] = {}
+        self.stored = []  # (referral, sealed personal, sealed consent) as added
+
+    def add(self, referral, sealed_personal, sealed_consent, person_keys=None):
+        self.stored.append((referral, sealed_personal, sealed_consent))
+        self.rows[referral.referral_id] = copy.deepcopy(referral)
+        self.rows[referral.referral_id].events = []
+        self.sealed[referral.referral_id] = (sealed_personal, sealed_consent)
+        for key in person_keys or []:
+            self.keys[key] = referral.referral_id
+
+    def get(self, referral_id, for_update=False):
+        found = self.rows.get(referral_id)
+        return copy.deepcopy(found) if found else None
+
+    def save(self, referral, **facts):
+        stored = copy.deepcopy(referral)
+        stored.events = []
+        self.rows[referral.referral_id] = stored
+        self.facts.setdefault(referral.referral_id, {}).update(facts)
+
+    def open_referral_of(self, person_keys):
+        for key in person_keys:
+            found = self.rows.get(self.keys.get(key))
+            if found and found.status in OPEN_STATUSES:
+                return copy.deepcopy(found)
+        return None
+
+    def link(self, referral_id, source, received_at):
+        self.links.append((referral_id, source, received_at))
+        return uuid.uuid4()
+
+    def linked(self, referral_id):
+        return [{"source": s.value, "received_at": at} for r, s, at in self.links if r == referral_id]
+
+    def awaiting_first_contact(self):
+        return [copy.deepcopy(r) for r in self.rows.values() if r.status == "awaiting-first-contact"]
+
+    def sealed_personal(self, referral_id):
+        return self.sealed.get(referral_id, (None, None))
+
+    def record_transfer(self, **values):
+        self.transfers.append(values)
+
+    def transfer_known(self, transfer_id):
+        return any(t["transfer_id"] == transfer_id for t in self.transfers)
+
+    def audit(self, **values):
+        self.audits.append({**values, "at": datetime.now(UTC)})
+
+    def audit_records(self, **filters):
+        return list(self.audits)
+
+    def add_concern(self, referral_id, raised_by, sealed):
+        concern_id = uuid.uuid4()
+        self.concerns.append(
+            {"concern_id": concern_id, "referral_id": referral_id, "raised_by": raised_by, "sealed": sealed,
+             "raised_at": datetime.now(UTC)}
+        )  # fmt: skip
+        return concern_id
+
+    def concerns_of(self, referral_id):
+        return [c for c in self.concerns if c["referral_id"] == referral_id]
+
+    def closed_before(self, cutoff):
+        return [r.referral_id for r in self.rows.values() if r.closed_at and r.closed_at < cutoff and not r.erased_at]
+
+    def erase_personal_data(self, referral_id, at):
+        self.sealed[referral_id] = (None, None)
+        self.keys = {k: v for k, v in self.keys.items() if v != referral_id}
+        self.rows[referral_id].erased_at = at
+
+
+class FakeOutbox:
+    def __init__(self):
+        self.events: list[tuple[str, dict, Any]] = []
+
+    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False):
+        # Validate like the real outbox does, against the published contract.
+        from hubs.contracts import new_envelope
+
+        new_envelope(event_type, data, hub_id="hub-a", producer="referral@hub-a", case_id=case_id)
+        self.events.append((event_type, data, case_id))
+
+    def types(self) -> list[str]:
+        return [e[0] for e in self.events]
+
+
+class FakeUnitOfWork:
+    def __init__(self, referrals: FakeReferrals | None = None):
+        self.referrals = referrals or FakeReferrals()
+        self.outbox = FakeOutbox()
+        self.committed = False
+        self._pending: list = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+    def commit(self):
+        self.committed = True
+
+
+@pytest.fixture
+def new_uow() -> type[FakeUnitOfWork]:
+    """Make fake units of work: `uow = new_uow()`."""
+    return FakeUnitOfWork

@@ -1,0 +1,16 @@
+"""Prometheus metrics of the reporting service: period types and outcomes as labels, never ids."""
+
+from prometheus_client import Counter, Gauge
+
+PERIODS_COMPUTED = Counter(
+    "hubs_reporting_periods_computed_total", "Periods whose figures were computed again from the facts", ["period_type"]
+)
+STALE_PERIODS = Gauge("hubs_reporting_stale_periods", "Periods waiting to be computed again")
+REPORTS_QUEUED = Counter(
+    "hubs_reporting_reports_queued_total",
+    "Report versions written to the outbox for the national topic",
+    ["period_type", "final"],
+)
+SICKNESS_LINES = Counter(
+    "hubs_reporting_sickness_absence_lines_total", "Lines of sickness absence uploads", ["outcome"]
+)

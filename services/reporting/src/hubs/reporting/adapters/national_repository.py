@@ -1,0 +1,63 @@
+"""Storing every hub's newest report for every period (national mode)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from hubs.reporting.adapters.orm import national_reports
+
+
+class NationalReportRepository:
+    """The newest report of every hub for every period."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def keep_if_newer(self, report: dict[str, Any]) -> bool:
+        """Keep a report unless the same or a newer version is already kept. True if kept."""
+        t = national_reports
+        key = (
+            (t.c.hub_id == report["hub_id"])
+            & (t.c.period_type == report["period_type"])
+            & (t.c.period == report["period"])
+        )
+        values = {
+            "region": report["region"],
+            "report_version": report["report_version"],
+            "figures": report["figures"],
+            "final": report.get("final"),
+            "received_at": datetime.now(UTC),
+        }
+        current = self._session.execute(select(t.c.report_version).where(key)).scalar_one_or_none()
+        if current is None:
+            self._session.execute(
+                insert(t).values(
+                    hub_id=report["hub_id"], period_type=report["period_type"], period=report["period"], **values
+                )
+            )
+            return True
+        if report["report_version"] <= current:
+            return False  # an older or repeated version: the newest one wins
+        self._session.execute(update(t).where(key).values(**values))
+        return True
+
+    def for_period(self, period_type: str, period: str) -> list[dict[str, Any]]:
+        t = national_reports
+        rows = self._session.execute(
+            select(t).where(t.c.period_type == period_type, t.c.period == period).order_by(t.c.region, t.c.hub_id)
+        ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def for_periods(self, period_type: str, first: str, last: str) -> list[dict[str, Any]]:
+        """Reports of every period from `first` to `last` (period names sort in time order)."""
+        t = national_reports
+        rows = self._session.execute(
+            select(t)
+            .where(t.c.period_type == period_type, t.c.period >= first, t.c.period <= last)
+            .order_by(t.c.period, t.c.region, t.c.hub_id)
+        ).all()
+        return [dict(r._mapping) for r in rows]

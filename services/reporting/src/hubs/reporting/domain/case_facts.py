@@ -1,0 +1,204 @@
+"""Per-case facts, kept inside the hub and keyed by the pseudonymous case id.
+
+Each event about a case is folded into a plain JSON document of that case. Records are
+keyed by their own ids (assessment, follow-up, onward referral...) and "first" facts keep
+the earliest value, so the result does not depend on the order in which events from
+different topics arrive, nor on a redelivery: the figures rebuilt from a replay are the same."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+CaseFacts = dict[str, Any]
+# Days are counted in England's local time: a referral at 00:30 on 1 April (BST) belongs to
+# the new financial year although it is still 31 March in UTC.
+LOCAL_TIME = ZoneInfo("Europe/London")
+
+CASE_EVENTS = (
+    "ReferralReceived",
+    "ReferralTriaged",
+    "FirstContactMade",
+    "ReferralTransferredIn",
+    "ReferralTransferredOut",
+    "ReferralWithdrawn",
+    "ReferralClosed",
+    "AssessmentCompleted",
+    "FollowUpMeasured",
+    "RiskEscalated",
+    "Signposted",
+    "OnwardReferralMade",
+    "OnwardReferralAccepted",
+    "OnwardReferralDeclined",
+    "TreatmentStarted",
+    "TreatmentEnded",
+    "WaitEscalated",
+    "MonitoringStarted",
+    "MonitoringEnded",
+    "FollowUpDue",
+    "EpisodeClosed",
+)
+
+DEMOGRAPHIC_FIELDS = {
+    "ethnicity": "ethnic_category",
+    "sexual_orientation": "sexual_orientation",
+    "gender_identity": "gender_identity",
+    "trans_status": "gender_same_as_at_birth",
+    "age_band": "age_band",
+    "staff_group": "staff_group",
+}
+
+
+def json_ready(value: Any) -> Any:
+    """The JSON form of a value loaded by a contract schema."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()  # one offset, so that strings sort as times
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: json_ready(v) for k, v in value.items()}
+    return value
+
+
+def _earliest(current: str | None, candidate: str) -> str:
+    # ISO strings of one kind (all UTC datetimes, or all dates) sort as the times they name.
+    return candidate if current is None or candidate < current else current
+
+
+def _scores(measures: Mapping[str, Any]) -> dict[str, int | None]:
+    """PHQ-9 and GAD-7 totals: the two measures clinical outcomes are defined on."""
+    return {name: (measures.get(name) or {}).get("total") for name in ("phq9", "gad7")}
+
+
+def _record(facts: CaseFacts, collection: str, record_id: Any) -> dict[str, Any]:
+    return facts.setdefault(collection, {}).setdefault(str(record_id), {})
+
+
+def _keep_earliest(facts: CaseFacts, name: str, value: str) -> None:
+    facts[name] = _earliest(facts.get(name), value)
+
+
+def apply_case_event(facts: CaseFacts, event: Mapping[str, Any]) -> CaseFacts:
+    """The case's facts with one more event folded in (a new dict; `facts` is not changed)."""
+    facts = json_ready(dict(facts))
+    data = {k: json_ready(v) for k, v in event["data"].items()}
+    kind = event["event_type"]
+    if kind == "ReferralReceived":
+        referral = {
+            "received_at": data["received_at"],
+            "source": data["source"],
+            "urgency": data["urgency"],
+            **{dimension: data.get(field) for dimension, field in DEMOGRAPHIC_FIELDS.items()},
+        }
+        if "referral" not in facts or referral["received_at"] < facts["referral"]["received_at"]:
+            facts["referral"] = referral
+    elif kind == "ReferralTriaged":
+        if data["triaged_at"] < (facts.get("triage") or {}).get("triaged_at", ""):
+            return facts  # an older triage arriving late: the newest one stands
+        facts["triage"] = {
+            "triaged_at": data["triaged_at"],
+            "urgency": data["urgency"],
+            "decision": data["decision"],
+            "first_contact_due_by": data.get("first_contact_due_by"),
+        }
+    elif kind == "FirstContactMade":
+        current = facts.get("first_contact")
+        if current is None or data["contacted_at"] < current["contacted_at"]:
+            facts["first_contact"] = {
+                "referral_received_at": data["referral_received_at"],
+                "contacted_at": data["contacted_at"],
+            }
+    elif kind == "ReferralTransferredIn":
+        _keep_earliest(facts, "transferred_in_at", data["received_at"])
+    elif kind == "ReferralTransferredOut":
+        _keep_earliest(facts, "transferred_out_at", data["transferred_at"])
+    elif kind == "ReferralWithdrawn":
+        _keep_earliest(facts, "withdrawn_at", data["withdrawn_at"])
+    elif kind == "ReferralClosed":
+        _keep_earliest(facts, "referral_closed_at", data["closed_at"])
+    elif kind == "AssessmentCompleted":
+        _record(facts, "assessments", data["assessment_id"]).update(
+            completed_at=data["completed_at"],
+            outcomes=sorted(data["outcome_decisions"]),
+            multidisciplinary=data["multidisciplinary"],
+            **_scores(data["measures"]),
+        )
+    elif kind == "FollowUpMeasured":
+        _record(facts, "follow_ups", data["follow_up_id"]).update(
+            assessment_id=data["assessment_id"], measured_at=data["measured_at"], **_scores(data["measures"])
+        )
+    elif kind == "RiskEscalated":
+        _record(facts, "risk_escalations", data["risk_escalation_id"]).update(escalated_at=data["escalated_at"])
+    elif kind == "Signposted":
+        _record(facts, "signposted", data["signposting_id"]).update(
+            on=data["signposted_on"], service_types=sorted(data["service_types"])
+        )
+    elif kind == "OnwardReferralMade":
+        _record(facts, "onward", data["onward_referral_id"]).update(
+            made_on=data["made_on"], service_type=data["service_type"]
+        )
+    elif kind == "OnwardReferralAccepted":
+        _record(facts, "onward", data["onward_referral_id"]).update(accepted_on=data["accepted_on"])
+    elif kind == "OnwardReferralDeclined":
+        _record(facts, "onward", data["onward_referral_id"]).update(declined_on=data["declined_on"])
+    elif kind == "TreatmentStarted":
+        onward = _record(facts, "onward", data["onward_referral_id"])
+        onward["started_on"] = _earliest(onward.get("started_on"), data["started_on"])
+        onward.setdefault("service_type", data["service_type"])
+    elif kind == "TreatmentEnded":
+        _record(facts, "onward", data["onward_referral_id"]).update(ended_on=data["ended_on"])
+    elif kind == "WaitEscalated":
+        onward = _record(facts, "onward", data["onward_referral_id"])
+        onward["escalated_on"] = sorted(set(onward.get("escalated_on", [])) | {data["escalated_on"]})
+    elif kind == "MonitoringStarted":
+        _record(facts, "monitoring", data["monitoring_plan_id"]).update(started_on=data["started_on"])
+    elif kind == "MonitoringEnded":
+        _record(facts, "monitoring", data["monitoring_plan_id"]).update(ended_on=data["ended_on"])
+    elif kind == "FollowUpDue":
+        _record(facts, "follow_ups_due", data["follow_up_id"]).update(due_on=data["due_on"])
+    elif kind == "EpisodeClosed":
+        current = facts.get("episode_closed")
+        if current is None or data["closed_at"] < current["closed_at"]:
+            facts["episode_closed"] = {"closed_at": data["closed_at"], "reason": data["reason"]}
+    return facts
+
+
+def as_day(value: str) -> date:
+    """The local day of an ISO date or datetime string."""
+    if len(value) <= 10:
+        return date.fromisoformat(value)
+    return datetime.fromisoformat(value).astimezone(LOCAL_TIME).date()
+
+
+def case_days(facts: CaseFacts) -> list[date]:
+    """Every day on which something happened to the case: the periods its figures touch."""
+    days: list[str] = []
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and (key.endswith(("_at", "_on")) or key == "on"):
+            days.append(value)
+
+    walk(facts)
+    return sorted({as_day(d) for d in days})
+
+
+def has_open_state(facts: CaseFacts) -> bool:
+    """True when the case was ever referred on or monitored: a wait, a treatment or monitoring
+    may count in periods after the case's last event."""
+    return bool(facts.get("onward") or facts.get("monitoring"))

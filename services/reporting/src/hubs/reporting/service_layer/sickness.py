@@ -1,0 +1,61 @@
+"""Importing employers' sickness absence returns (data item 14)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from hubs.reporting.adapters.metrics import SICKNESS_LINES
+from hubs.reporting.domain.case_facts import LOCAL_TIME
+from hubs.reporting.domain.sickness_csv import Rejection, parse_returns
+
+
+@dataclass
+class ImportResult:
+    """What an upload did: lines kept, lines rejected with reasons, the months' new totals."""
+
+    import_id: uuid.UUID
+    accepted: int
+    rejected: list[Rejection]
+    months: list[dict[str, Any]] = field(default_factory=list)
+
+
+def import_sickness_absence(text: str, uow, now: datetime) -> ImportResult:
+    """Keep the good lines of a CSV upload and publish the new monthly totals as events.
+
+    Raises CsvRefused when the file cannot be read at all; nothing is kept then."""
+    accepted, rejected = parse_returns(text, now.astimezone(LOCAL_TIME).date())
+    import_id = uuid.uuid4()
+    result = ImportResult(import_id, len(accepted), rejected)
+    SICKNESS_LINES.labels("accepted").inc(len(accepted))
+    SICKNESS_LINES.labels("rejected").inc(len(rejected))
+    if not accepted:
+        return result
+    with uow:
+        uow.sickness.keep(accepted, str(import_id), now)
+        totals = uow.sickness.month_totals({r.month for r in accepted})
+        for month, total in sorted(totals.items()):
+            uow.outbox.add(
+                "SicknessAbsenceImported",
+                {
+                    "import_id": import_id,
+                    "imported_at": now,
+                    "period_type": "month",
+                    "period": month,
+                    "employer_count": total["employer_count"],
+                    "days_lost_mental_health": total["mental_health"],
+                    "days_lost_all_causes": total["all_causes"],
+                },
+                aggregate_id=f"month:{month}",
+            )
+            result.months.append(
+                {
+                    "month": month,
+                    "employer_count": total["employer_count"],
+                    "days_lost_mental_health": total["mental_health"],
+                }
+            )
+        uow.commit()
+    return result

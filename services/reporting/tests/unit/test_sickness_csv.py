@@ -1,0 +1,61 @@
+"""Sickness absence returns: checked line by line, good lines kept, bad lines reported."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hubs.reporting.domain.sickness_csv import CsvRefused, parse_returns
+from hubs.reporting.service_layer.sickness import import_sickness_absence
+
+TODAY = date(2026, 11, 26)
+
+
+def test_good_lines_are_kept_and_each_bad_line_is_reported_with_why():
+    text = (
+        "Employer,Month,Mental_Health_Days_Lost,All_Causes_Days_Lost\n"
+        "North Trust,2026-10,120.5,400\n"
+        ",2026-10,3,\n"
+        "South Trust,2026/10,3,\n"
+        "East Trust,2026-10,-1,\n"
+        "West Trust,2027-01,3,\n"
+        "North Trust,2026-10,7,\n"
+        "Care Home Ltd,2026-09,12,5\n"
+        "\n"
+        "GP Practice,2026-09,0\n"
+    )
+    accepted, rejected = parse_returns(text, TODAY)
+    assert [(r.employer, r.month, r.days_lost_mental_health) for r in accepted] == [
+        ("North Trust", "2026-10", 120.5),
+        ("GP Practice", "2026-09", 0.0),
+    ]
+    reasons = {r.line: r.errors for r in rejected}
+    assert set(reasons) == {3, 4, 5, 6, 7, 8}
+    assert "employer" in reasons[3]
+    assert "month" in reasons[4]
+    assert "mental_health_days_lost" in reasons[5]
+    assert reasons[6]["month"] == ["must not be in the future"]
+    assert "repeats line 2" in reasons[7]["employer"][0]
+    assert "all_causes_days_lost" in reasons[8]
+
+
+def test_a_file_without_the_columns_is_refused_as_a_whole():
+    with pytest.raises(CsvRefused) as refused:
+        parse_returns("employer,days\nNorth Trust,3\n", TODAY)
+    assert "month" in refused.value.errors["header"][0]
+
+
+def test_an_import_publishes_each_months_new_total(hub):
+    text = "employer,month,mental_health_days_lost\nNorth Trust,2026-10,10\nSouth Trust,2026-10,5.5\n"
+    result = import_sickness_absence(text, hub.uow, datetime(2026, 11, 2, 9, tzinfo=UTC))
+    assert result.accepted == 2
+    events = [e for e in hub.uow.outbox.events if e["envelope"]["event_type"] == "SicknessAbsenceImported"]
+    assert len(events) == 1 and not events[0]["national"]
+    data = events[0]["envelope"]["data"]
+    assert (data["period"], data["employer_count"], data["days_lost_mental_health"]) == ("2026-10", 2, 15.5)
+    assert events[0]["key"] == "month:2026-10"
+    again = import_sickness_absence(
+        "employer,month,mental_health_days_lost\nNorth Trust,2026-10,4\n", hub.uow, datetime(2026, 11, 3, tzinfo=UTC)
+    )
+    assert again.months == [{"month": "2026-10", "employer_count": 2, "days_lost_mental_health": 9.5}]

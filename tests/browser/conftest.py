@@ -1,0 +1,179 @@
+"""Browser tests of the portal: headless Chromium (Debian's package) driven by Playwright,
+against the portal and the hub's services served over HTTP on real Kafka and PostgreSQL.
+
+Every page a test visits is checked with axe-core (no serious or critical violations) and
+photographed into the screenshot folder (HUBS_BROWSER_SCREENSHOTS, default var/screenshots)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from werkzeug.serving import make_server
+
+from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
+from hubs.care_coordination.bootstrap import DEFINITION as CARE
+from hubs.outreach.bootstrap import DEFINITION as OUTREACH
+from hubs.portal.bootstrap import create_app
+from hubs.portal.settings import PortalSettings
+from hubs.referral.bootstrap import DEFINITION as REFERRAL
+from hubs.reporting.bootstrap import DEFINITION as REPORTING
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("HUBS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = ROOT / "services/portal/node_modules/axe-core/axe.min.js"
+SCREENSHOTS = Path(os.environ.get("HUBS_BROWSER_SCREENSHOTS") or ROOT / "var/screenshots")
+
+
+class _Served:
+    """A WSGI app served over HTTP on a free local port, in a thread."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@dataclass
+class Hub:
+    """A test hub behind the portal: the portal's URL and the services it calls."""
+
+    portal: str
+    hub_id: str
+    served: list[_Served] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> Path:
+    """Debian's chromium; the tests fail (never skip) without it."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash infra/tools/install-browser.sh` (Debian chromium).")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `bash services/portal/build-assets.sh` (npm ci of the portal's assets).")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable: Path):
+    """One headless Chromium for the test run."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium_executable), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies) and page."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    opened = context.new_page()
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def hub(run_service, hub_id: str) -> Iterator[Hub]:
+    """The hub's services (workers and relays where the journey needs them) and the portal, over HTTP."""
+    referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}).start_relay()
+    assessment = run_service(ASSESSMENT).start_worker().start_relay()
+    care = run_service(CARE).start_worker()
+    outreach = run_service(OUTREACH).start_relay()
+    reporting = run_service(REPORTING).start_worker().start_relay()
+    national = run_service(REPORTING, reporting_mode="national", schema_suffix="national_").start_worker()
+    served = {
+        name: _Served(service.app)
+        for name, service in (("referral", referral), ("assessment", assessment), ("care", care),
+                              ("outreach", outreach), ("reporting", reporting), ("national", national))
+    }  # fmt: skip
+    settings = PortalSettings(
+        hub_id=hub_id,
+        hub_name="Test",
+        secret_key="browser-tests-only-" + hub_id,
+        service_urls={name: s.url for name, s in served.items()},
+        dev_sign_in=True,
+        secure_cookies=False,
+    )
+    portal = _Served(create_app(settings))
+    running = Hub(portal.url, hub_id, [*served.values(), portal])
+    try:
+        yield running
+    finally:
+        for server in running.served:
+            server.close()
+
+
+def check_page(page, name: str) -> None:
+    """axe-core finds no serious or critical violation on the page; its screenshot is kept."""
+    page.evaluate(AXE.read_text())  # run through the DevTools protocol, so the page's CSP allows it
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert violations == [], f"accessibility violations on {name} ({page.url}): {violations}"
+
+
+def eventually(check: Callable[[], object], timeout: float = 30.0, interval: float = 0.5):
+    """The first truthy result of `check` within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
+        time.sleep(interval)
+
+
+def sign_in(page, portal: str, role_label: str) -> None:
+    """Sign in with the development sign-in as a role ('Clinician', 'Hub lead', 'National analyst')."""
+    page.goto(f"{portal}/sign-in")
+    page.get_by_label(role_label, exact=True).check()
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+class BrowserSteps:
+    """The helpers a browser test uses, handed over as the `steps` fixture."""
+
+    check_page = staticmethod(check_page)
+    eventually = staticmethod(eventually)
+    sign_in = staticmethod(sign_in)
+    sign_out = staticmethod(sign_out)
+
+
+@pytest.fixture
+def steps() -> type[BrowserSteps]:
+    """check_page, eventually, sign_in and sign_out."""
+    return BrowserSteps
