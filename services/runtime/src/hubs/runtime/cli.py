@@ -23,8 +23,8 @@ from hubs.runtime.settings import Settings
 log = logging.getLogger(__name__)
 
 
-class _Gunicorn(BaseApplication):
-    """gunicorn serving the Flask app; it handles SIGTERM by finishing requests in flight."""
+class GunicornServer(BaseApplication):
+    """gunicorn serving a Flask app; it handles SIGTERM by finishing requests in flight."""
 
     def __init__(self, app, options: dict):
         self._app = app
@@ -61,16 +61,21 @@ def run_migrate(definition: ServiceDefinition, settings: Settings) -> None:
 def run_api(definition: ServiceDefinition, settings: Settings) -> None:
     wiring = definition.bootstrap(settings)
     app = definition.create_app(wiring)
+    serve(app, settings.api_bind, settings.api_threads)
+
+
+def serve(app, bind: str, threads: int) -> None:
+    """Serve `app` the one way every API of the project is served: one gthread worker."""
     options = {
-        "bind": settings.api_bind,
+        "bind": bind,
         "workers": 1,
         "worker_class": "gthread",
-        "threads": settings.api_threads,
+        "threads": threads,
         "graceful_timeout": 20,
         "accesslog": None,
         "loglevel": "warning",
     }
-    _Gunicorn(app, options).run()
+    GunicornServer(app, options).run()
 
 
 def run_worker(definition: ServiceDefinition, settings: Settings) -> None:

@@ -6,27 +6,10 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from gunicorn.app.base import BaseApplication
-
 from hubs.portal.bootstrap import create_app
 from hubs.portal.settings import PortalSettings
+from hubs.runtime.cli import serve
 from hubs.runtime.logging import configure_logging
-
-
-class _Gunicorn(BaseApplication):
-    """gunicorn serving the portal; it finishes requests in flight on SIGTERM."""
-
-    def __init__(self, app, options: dict):
-        self._app = app
-        self._options = options
-        super().__init__()
-
-    def load_config(self):
-        for key, value in self._options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        return self._app
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,14 +22,5 @@ def main(argv: list[str] | None = None) -> None:
     if args.bind:
         settings = replace(settings, api_bind=args.bind)
     configure_logging("portal", settings.hub_id, settings.log_level)
-    # One worker: signed-in sessions live in the process (several threads share them).
-    options = {
-        "bind": settings.api_bind,
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": settings.api_threads,
-        "graceful_timeout": 20,
-        "accesslog": None,
-        "loglevel": "warning",
-    }
-    _Gunicorn(create_app(settings), options).run()
+    # One worker (as every API here): signed-in sessions live in the process, shared by its threads.
+    serve(create_app(settings), settings.api_bind, settings.api_threads)
