@@ -152,15 +152,16 @@ class TcpProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            if not self.open.is_set():
-                client.close()
-                continue
-            try:
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                client.close()
-                continue
+            # Decide and register under the lock, so that no connection slips past a cut.
             with self._lock:
+                if not self.open.is_set():
+                    client.close()
+                    continue
+                try:
+                    upstream = socket.create_connection(self.target)
+                except OSError:
+                    client.close()
+                    continue
                 self._sockets += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
@@ -177,11 +178,12 @@ class TcpProxy:
                     s.close()
 
     def cut(self) -> None:
-        self.open.clear()
         with self._lock:
+            self.open.clear()
             for s in self._sockets:
                 with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
+                    s.shutdown(socket.SHUT_RDWR)  # wakes the pipe threads blocked in recv
+                with contextlib.suppress(OSError):
                     s.close()
             self._sockets.clear()
 

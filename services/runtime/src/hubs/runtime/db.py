@@ -12,6 +12,8 @@ from sqlalchemy.orm import sessionmaker
 from hubs.runtime.settings import Settings
 
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+IDLE_IN_TRANSACTION_MS = 20_000  # no transaction of ours waits on its client this long
+LOCK_TIMEOUT_MS = 15_000  # a lock held longer is a stuck peer: fail, and the caller retries
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -24,12 +26,22 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args: dict[str, object] = {"connect_timeout": 5}
+    # A network partition leaves half-open connections: keepalives let the client notice, and the
+    # server ends a transaction left idle (its locks would otherwise block every other replica).
+    options = [f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}", f"-c lock_timeout={LOCK_TIMEOUT_MS}"]
+    connect_args: dict[str, object] = {
+        "connect_timeout": 5,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
     schema = settings.database_schema
     if schema:
         if not _SCHEMA.match(schema):
             raise ValueError(f"invalid schema name {schema!r}")
-        connect_args["options"] = f"-csearch_path={schema}"
+        options.append(f"-c search_path={schema}")
+    connect_args["options"] = " ".join(options)
     return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
