@@ -8,12 +8,13 @@ PACKAGES := contracts services/runtime services/referral services/assessment \
 PORTAL_ASSETS := services/portal/src/hubs/portal/static/nhsuk/nhsuk-frontend.min.css
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run stop logs test test-unit lint format infra deploy-tools clean
+.PHONY: help install run stop logs test test-unit bench lint format infra deploy-tools clean
 
 help:
 	@echo "make run        start a demo hub and the national reporting service (make stop, make logs)"
 	@echo "make test       lint and the whole suite against real Kafka and PostgreSQL"
 	@echo "make test-unit  unit and contract tests only (no broker, no database)"
+	@echo "make bench      benchmarks against real Kafka and PostgreSQL (var/bench/results.json)"
 
 $(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +62,10 @@ test: infra lint deploy-tools
 test-unit: install
 	$(BIN)/python -m pytest -m "not integration and not e2e and not reliability" \
 		tests/contract services/*/tests/unit
+
+# Figures beside the raw limits of the same machine, measured in the same run (docs/performance.md)
+bench: infra
+	$(BIN)/python -m tests.perf.bench
 
 clean:
 	rm -rf $(VENV) var contracts/node_modules .tools services/portal/node_modules \

@@ -1,4 +1,5 @@
-"""`hubs-loadgen feed`: posts synthetic activity to a running hub at a steady pace."""
+"""`hubs-loadgen feed` posts synthetic activity to a running hub at a steady pace; `hubs-loadgen events`
+writes synthetic event envelopes as JSON lines."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import argparse
 import json
 import logging
 import signal
+import sys
 import threading
 import urllib.error
 import urllib.request
-from datetime import date
+from datetime import date, timedelta
 
-from hubs.loadgen.population import Population
+from hubs.loadgen.population import Pathways, Population, england, period_reports
 from hubs.runtime import dev_issuer
 
 log = logging.getLogger("hubs.loadgen")
@@ -56,6 +58,22 @@ def feed(args: argparse.Namespace) -> None:
         stop.wait(args.interval)
 
 
+def events(args: argparse.Namespace) -> None:
+    """Write a hub's year of synthetic events (or England's year of period reports) as JSON lines."""
+    hubs = england(args.seed)
+    if args.reports:
+        figures = args.figures.split(",")
+        produced = period_reports(hubs, args.financial_year, figures, seed=args.seed)
+    else:
+        by_id = {h.hub_id: h for h in hubs}
+        if args.hub not in by_id:
+            raise SystemExit(f"unknown hub {args.hub!r}; one of: {', '.join(by_id)}")
+        first_day = date.fromisoformat(args.first_day) if args.first_day else date.today() - timedelta(days=args.days)
+        produced = Pathways(by_id[args.hub], args.seed).year(first_day, days=args.days)
+    for envelope in produced:
+        sys.stdout.write(json.dumps(envelope, separators=(",", ":")) + "\n")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(prog="hubs-loadgen")
@@ -68,5 +86,13 @@ def main() -> None:
     f.add_argument("--interval", type=float, default=1.0, help="seconds between referrals")
     f.add_argument("--count", type=int, default=0, help="stop after this many referrals (0: run until stopped)")
     f.add_argument("--seed", type=int, default=2020)
+    e = sub.add_parser("events", help="write synthetic event envelopes as JSON lines (no hub needed)")
+    e.add_argument("--hub", default="london-1", help="one of the 42 synthetic hubs, e.g. london-1")
+    e.add_argument("--days", type=int, default=365)
+    e.add_argument("--first-day", default="", help="ISO date (default: --days ago)")
+    e.add_argument("--reports", action="store_true", help="a financial year of every hub's period reports instead")
+    e.add_argument("--financial-year", type=int, default=date.today().year - 1, help="its first calendar year")
+    e.add_argument("--figures", default="referrals_received,self_referrals", help="figure names of the reports")
+    e.add_argument("--seed", type=int, default=2020)
     args = parser.parse_args()
-    feed(args)
+    {"feed": feed, "events": events}[args.command](args)

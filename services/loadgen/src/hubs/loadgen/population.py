@@ -1,4 +1,8 @@
-"""A seeded synthetic population of staff referrals: realistic mixes, no real people."""
+"""A seeded synthetic population of staff referrals: realistic mixes, no real people.
+
+`Population` draws request bodies for a running hub's APIs (`hubs-loadgen feed`);
+`Pathways` draws contract-valid event envelopes of whole pathways, case by case, and
+`period_reports` a year of HubPeriodReport messages of every hub, for benchmarks and replays."""
 
 from __future__ import annotations
 
@@ -7,18 +11,9 @@ from datetime import date
 from typing import Any
 
 from hubs.contracts import codes
+from hubs.loadgen.england import HUBS_PER_REGION, STAFF_GROUP_WEIGHTS, Hub, england
+from hubs.loadgen.pathways import Pathways, period_reports
 
-# Rough mixes of who comes forward; a demo, not a statistic.
-STAFF_GROUP_WEIGHTS = {
-    codes.StaffGroup.NURSING_AND_MIDWIFERY: 30,
-    codes.StaffGroup.MEDICAL_AND_DENTAL: 10,
-    codes.StaffGroup.ALLIED_HEALTH_PROFESSIONAL: 10,
-    codes.StaffGroup.SUPPORT_TO_CLINICAL: 15,
-    codes.StaffGroup.ADMINISTRATIVE_AND_ESTATES: 10,
-    codes.StaffGroup.AMBULANCE: 8,
-    codes.StaffGroup.SOCIAL_CARE: 12,
-    codes.StaffGroup.PRIMARY_CARE: 5,
-}
 FIRST_NAMES = ["Alex", "Sam", "Jo", "Priya", "Kwame", "Mei", "Tomasz", "Aisha", "Rhys", "Niamh"]
 LAST_NAMES = ["Example", "Sample", "Testperson", "Demo", "Placeholder"]
 
@@ -66,3 +61,6 @@ class Population:
             "staff_groups": [self._pick(STAFF_GROUP_WEIGHTS).value],
             "at_risk_groups": [r.choice(list(codes.AtRiskFactor)).value],
         }
+
+
+__all__ = ["HUBS_PER_REGION", "STAFF_GROUP_WEIGHTS", "Hub", "Pathways", "Population", "england", "period_reports"]

@@ -1,0 +1,216 @@
+"""`make bench`: how fast a hub is, beside the raw limits of what it runs on, measured in the
+same run on this machine. Starts its own Kafka and PostgreSQL on 127.0.0.1, stops all it starts,
+prints a table and writes JSON (default var/bench/results.json).
+
+    python -m tests.perf.bench [--out var/bench/results.json] [--quick] [--only intake,relay,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from hubs.contracts.topics import hub_topic, national_topic
+from hubs.loadgen.population import Pathways, england, period_reports
+from tests.perf import intake, kafka_bench
+from tests.perf.infra import REPO, Bench
+
+SECTIONS = ("intake", "relay", "consumers", "kafka-tools", "end-to-end", "national")
+
+
+def _ratio(value: float, baseline: float) -> float | None:
+    return round(value / baseline, 3) if baseline else None
+
+
+def one_hub_year(hub) -> list[dict]:
+    """A year of one hub's events up to yesterday."""
+    return list(Pathways(hub, seed=2020).year(date.today() - timedelta(days=365)))
+
+
+def run(args: argparse.Namespace) -> dict:
+    workdir = Path(args.workdir)
+    shutil.rmtree(workdir, ignore_errors=True)
+    bench = Bench(workdir)
+    only = set(args.only.split(",")) if args.only else set(SECTIONS)
+    results: dict = {
+        "started_at": datetime.now(UTC).isoformat(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    }
+    hubs = england()
+    hub = max(hubs, key=lambda h: h.referrals_per_year) if not args.quick else hubs[1]
+    started = time.monotonic()
+    try:
+        bench.start()
+        results["infra_seconds"] = round(time.monotonic() - started, 1)
+        if "intake" in only:
+            r = intake.intake(bench, concurrency=16, seconds=5 if args.quick else 20)
+            r["ratio"] = _ratio(r["referral"]["per_second"], r["hello"]["per_second"])
+            results["intake"] = r
+            _progress("intake", r)
+        events = one_hub_year(hub)
+        results["population"] = {"hub": hub.hub_id, "referrals": hub.referrals_per_year, "events": len(events)}
+        if only & {"relay", "consumers", "kafka-tools"}:
+            raw = kafka_bench.raw_producer(bench, events, "bench.raw-producer")
+            settings = kafka_bench.settings_for(bench, "referral", "bench-relay", "referral_relay")
+            from hubs.referral.bootstrap import DEFINITION as REFERRAL
+
+            bench.migrate("referral", bench.env("bench-relay", "referral_relay"))
+            relayed = kafka_bench.relay(bench, REFERRAL, settings, events)
+            results["relay"] = {"relay": relayed, "raw_producer": raw}
+            results["relay"]["ratio"] = _ratio(relayed["per_second"], raw["per_second"])
+            _progress("relay", results["relay"])
+        if "kafka-tools" in only:
+            r = kafka_bench.kafka_tools(bench, results["relay"]["raw_producer"]["mean_message_bytes"])
+            results["kafka_tools"] = r
+            _progress("kafka-tools", r)
+        if "consumers" in only:
+            results["consumers"] = consumers(bench, hub, events)
+            _progress("consumers", results["consumers"])
+        if "national" in only:
+            results["national"] = national(bench, hubs, quick=args.quick)
+            _progress("national", results["national"])
+        if "end-to-end" in only:
+            r = intake.end_to_end(bench, rate=50, seconds=10 if args.quick else 30)
+            results["end_to_end"] = r
+            _progress("end-to-end", r)
+    finally:
+        bench.close()
+    results["seconds"] = round(time.monotonic() - started, 1)
+    return results
+
+
+def consumers(bench, hub, events: list[dict]) -> dict:
+    """Reporting rebuilding a hub's figures from a year of its events, beside a raw consumer."""
+    from hubs.reporting.bootstrap import DEFINITION as REPORTING
+    from hubs.reporting.service_layer.handlers import hub_event_handlers
+
+    topics = sorted({hub_topic(hub.hub_id, s) for s in ("referral", "assessment", "care", "outreach", "reporting")})
+    kafka_bench.ensure_topics(bench.kafka, topics)
+    # The relay benchmark put these very events on the hub's topics.
+    raw = kafka_bench.raw_consumer(bench, topics, len(events))
+    handled = set(hub_event_handlers(lambda: datetime.now(UTC)))
+    expected = sum(e["event_type"] in handled for e in events)
+    env = bench.env(hub.hub_id, "reporting_rebuild")
+    bench.migrate("reporting", env)
+    settings = kafka_bench.settings_for(bench, "reporting", hub.hub_id, "reporting_rebuild")
+    reporting = kafka_bench.run_consumers_until(REPORTING, settings, expected, kafka_bench.stale_periods_left)
+    return {
+        "reporting": reporting,
+        "raw_consumer": raw,
+        "ratio": _ratio(reporting["per_second"], raw["per_second"]),
+        "rebuild_hub_year_seconds": reporting["total_seconds"],
+    }
+
+
+def national(bench, hubs, quick: bool) -> dict:
+    """National reporting rebuilding England's figures from a year of reports of every hub."""
+    from hubs.reporting.bootstrap import DEFINITION as REPORTING
+    from hubs.reporting.domain.catalogue import COUNTS
+
+    last_year = date.today().year - (2 if date.today().month < 4 else 1)
+    reports = list(period_reports(hubs[:6] if quick else hubs, last_year, list(COUNTS), versions=4))
+    size = sum(len(kafka_bench.encoded(r)) for r in reports) / len(reports)
+    kafka_bench.publish(bench, reports, lambda _: national_topic(), lambda r: r["hub_id"])
+    env = bench.env("national", "reporting_national", HUBS_REPORTING_MODE="national")
+    bench.migrate("reporting", env)
+    settings = kafka_bench.settings_for(
+        bench, "reporting", "national", "reporting_national", HUBS_REPORTING_MODE="national"
+    )
+    r = kafka_bench.run_consumers_until(REPORTING, settings, len(reports))
+    return r | {"hubs": len(hubs[:6] if quick else hubs), "reports": len(reports), "mean_report_bytes": round(size)}
+
+
+def _progress(name: str, value: dict) -> None:
+    # The machine is shared: the load average beside each figure says how much it was.
+    value["load_average_1m"] = round(os.getloadavg()[0], 2)
+    print(f"[bench] {name}: {json.dumps(value)}", file=sys.stderr, flush=True)
+
+
+def table(results: dict) -> str:
+    """The figures side by side with their baselines."""
+    rows = [("measure", "platform", "baseline", "ratio")]
+    if i := results.get("intake"):
+        ref, hello = i["referral"], i["hello"]
+        rows.append(
+            (f"intake, {ref['concurrency']} connections (req/s)", ref["per_second"], hello["per_second"], i["ratio"])
+        )
+        rows.append(
+            (
+                "intake p50 / p99 (ms)",
+                f"{ref['p50_ms']} / {ref['p99_ms']}",
+                f"{hello['p50_ms']} / {hello['p99_ms']}",
+                "",
+            )
+        )
+        cpu = (
+            "intake server CPU per request (ms)",
+            ref["server_cpu_ms_per_request"],
+            hello["server_cpu_ms_per_request"],
+        )
+        rows.append((*cpu, _ratio(hello["server_cpu_ms_per_request"] or 0, ref["server_cpu_ms_per_request"] or 0)))
+    if r := results.get("relay"):
+        rows.append(
+            ("relay, acks=all (events/s)", r["relay"]["per_second"], r["raw_producer"]["per_second"], r["ratio"])
+        )
+    if c := results.get("consumers"):
+        rows.append(
+            ("reporting consumer (events/s)", c["reporting"]["per_second"], c["raw_consumer"]["per_second"], c["ratio"])
+        )
+    if k := results.get("kafka_tools"):
+        if r := results.get("relay"):
+            rows.append(
+                (
+                    "raw producer vs Kafka's own (msg/s)",
+                    r["raw_producer"]["per_second"],
+                    k["producer_per_second"],
+                    _ratio(r["raw_producer"]["per_second"], k["producer_per_second"]),
+                )
+            )
+        if c := results.get("consumers"):
+            rows.append(
+                (
+                    "raw consumer vs Kafka's own (msg/s)",
+                    c["raw_consumer"]["per_second"],
+                    k["consumer_per_second"],
+                    _ratio(c["raw_consumer"]["per_second"], k["consumer_per_second"]),
+                )
+            )
+    if e := results.get("end_to_end"):
+        rows.append((f"end to end at {e['rate']}/s, p50 / p99 (ms)", f"{e['p50_ms']} / {e['p99_ms']}", "", ""))
+    if c := results.get("consumers"):
+        rows.append(
+            (f"rebuild one hub's year, {c['reporting']['events']} events (s)", c["rebuild_hub_year_seconds"], "", "")
+        )
+    if n := results.get("national"):
+        rows.append(
+            (f"rebuild national year, {n['reports']} reports of {n['hubs']} hubs (s)", n["total_seconds"], "", "")
+        )
+        rows.append(("  national reports applied (reports/s)", n["per_second"], "", ""))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    return "\n".join("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)) for row in rows)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=str(REPO / "var/bench/results.json"))
+    parser.add_argument("--workdir", default=str(REPO / "var/bench/run"))
+    parser.add_argument("--quick", action="store_true", help="short runs, a smaller hub and six hubs nationally")
+    parser.add_argument("--only", default="", help=f"comma-separated sections of {','.join(SECTIONS)}")
+    args = parser.parse_args()
+    results = run(args)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nresults: {out}")
+
+
+if __name__ == "__main__":
+    main()

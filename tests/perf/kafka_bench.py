@@ -1,0 +1,214 @@
+"""Kafka-side measurements: the broker's own tools, raw kafka-python producer and consumer,
+the outbox relay, and reporting's consumers (one hub's year, England's year of reports)."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from kafka import KafkaConsumer
+from sqlalchemy import insert, text
+
+from hubs.contracts.registry import spec_for
+from hubs.contracts.topics import hub_topic
+from hubs.runtime.cli import build_relay, start_worker
+from hubs.runtime.kafka import ensure_topics, make_producer
+from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.service import ServiceDefinition
+from hubs.runtime.settings import Settings
+
+TOOLS_RECORDS = 300_000
+MAX_WAIT_SECONDS = 240  # a consumer that has not caught up by then is reported as such
+
+
+def settings_for(bench, service: str, hub_id: str, schema: str, **extra: str) -> Settings:
+    """In-process settings of a service, on the bench's broker and database."""
+    env = bench.env(hub_id, schema, **extra)
+    return Settings(
+        service=service,
+        hub_id=hub_id,
+        database_url=bench.database_url,
+        database_schema=schema,
+        kafka_bootstrap_servers=bench.kafka,
+        national_kafka_bootstrap_servers=bench.kafka,
+        reporting_mode=extra.get("HUBS_REPORTING_MODE", "hub"),
+        log_level="WARNING",
+        extra={k: v for k, v in env.items() if k.startswith("HUBS_")},
+    )
+
+
+def encoded(envelope: dict) -> bytes:
+    """An envelope as the relay encodes it."""
+    return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
+
+
+def raw_producer(bench, envelopes: list[dict], topic: str) -> dict:
+    """kafka-python alone: the same messages and producer settings as the relay (acks=all)."""
+    ensure_topics(bench.kafka, [topic])
+    producer = make_producer(bench.kafka, "bench-raw-producer")
+    messages = [(str(e["case_id"] or e["event_id"]).encode(), encoded(e)) for e in envelopes]
+    producer.send(topic, key=b"warm-up", value=b"{}").get(timeout=30)
+    start = time.perf_counter()
+    futures = [producer.send(topic, key=k, value=v) for k, v in messages]
+    producer.flush()
+    for f in futures:
+        f.get(timeout=60)
+    elapsed = time.perf_counter() - start
+    producer.close()
+    size = sum(len(v) for _, v in messages) / len(messages)
+    return {"events": len(messages), "seconds": round(elapsed, 2), "per_second": round(len(messages) / elapsed)} | {
+        "mean_message_bytes": round(size)
+    }
+
+
+def relay(bench, definition: ServiceDefinition, settings: Settings, envelopes: list[dict]) -> dict:
+    """The outbox relay publishing `envelopes`, written to the outbox beforehand, to their hub topics."""
+    wiring = definition.bootstrap(settings)
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "event_id": uuid.UUID(e["event_id"]),
+            "aggregate_type": spec_for(e["event_type"]).service,
+            "aggregate_id": str(e["case_id"] or e["event_id"]),
+            "event_type": e["event_type"],
+            "topic": hub_topic(e["hub_id"], spec_for(e["event_type"]).service),
+            "payload": e,
+            "occurred_at": now,
+        }
+        for e in envelopes
+    ]
+    with wiring.engine.begin() as conn:
+        conn.execute(insert(wiring.outbox_table), rows)
+    ensure_topics(bench.kafka, sorted({r["topic"] for r in rows}))
+    relay, producers = build_relay(definition, settings, wiring)
+    start = time.perf_counter()
+    published = 0
+    while n := relay.publish_batch():
+        published += n
+    elapsed = time.perf_counter() - start
+    for producer in producers.values():
+        producer.close(timeout=10)
+    wiring.engine.dispose()
+    return {"events": published, "seconds": round(elapsed, 2), "per_second": round(published / elapsed)}
+
+
+def raw_consumer(bench, topics: list[str], expected: int) -> dict:
+    """kafka-python alone reading `topics` from the start, with the services' consumer settings."""
+    consumer = KafkaConsumer(
+        *topics,
+        bootstrap_servers=bench.kafka,
+        group_id=f"bench-raw-{uuid.uuid4().hex[:8]}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=500,
+        isolation_level="read_committed",
+    )
+    count, start, first = 0, time.perf_counter(), None
+    deadline = start + MAX_WAIT_SECONDS
+    while count < expected and time.perf_counter() < deadline:
+        batch = consumer.poll(timeout_ms=500)
+        for records in batch.values():
+            if records and first is None:
+                first = time.perf_counter()  # from the first record: group join is not throughput
+            count += len(records)
+        if batch:
+            consumer.commit()
+    elapsed = time.perf_counter() - (first or start)
+    consumer.close()
+    return {"events": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed)}
+
+
+def kafka_tools(bench, message_bytes: int) -> dict:
+    """Kafka's own ProducerPerformance and ConsumerPerformance against the same broker."""
+    topic = "bench.kafka-tools"
+    ensure_topics(bench.kafka, [topic])
+    out = bench.kafka_tool(
+        "org.apache.kafka.tools.ProducerPerformance",
+        "--topic", topic, "--num-records", str(TOOLS_RECORDS), "--record-size", str(message_bytes),
+        "--throughput", "-1", "--producer-props", f"bootstrap.servers={bench.kafka}", "acks=all", "linger.ms=5",
+    )  # fmt: skip
+    last = [line for line in out.splitlines() if "records sent" in line][-1]
+    produced = float(re.search(r"([\d.]+) records/sec", last).group(1))
+    p99 = re.search(r"([\d.]+) ms 99th", last)
+    out = bench.kafka_tool(
+        "org.apache.kafka.tools.ConsumerPerformance",
+        "--bootstrap-server", bench.kafka, "--topic", topic, "--messages", str(TOOLS_RECORDS),
+        "--timeout", "60000",
+    )  # fmt: skip
+    lines = [line for line in out.splitlines() if line.strip() and line[0].isdigit()]
+    fields = [f.strip() for f in lines[-1].split(",")]
+    # start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms,
+    # fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec: the fetch rate leaves out joining the group.
+    consumed = float(fields[9]) if len(fields) > 9 else float(fields[5])
+    return {
+        "records": TOOLS_RECORDS,
+        "record_bytes": message_bytes,
+        "producer_per_second": round(produced),
+        "producer_p99_ms": float(p99.group(1)) if p99 else None,
+        "consumer_per_second": round(consumed),
+    }
+
+
+def _count(engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(sql)).scalar_one())
+
+
+def run_consumers_until(
+    definition: ServiceDefinition, settings: Settings, expected: int, done: Callable[[object], bool] | None = None
+) -> dict:
+    """Start the service's worker in this process, time it until `expected` events are processed
+    (and `done(engine)` holds), then stop it. Rates count from the first processed event."""
+    wiring = definition.bootstrap(settings)
+    stop = StopSignal()
+    start = time.perf_counter()
+    threads = start_worker(definition, settings, stop, wiring)
+    first = consumed_at = None
+    processed = 0
+    deadline = start + MAX_WAIT_SECONDS
+    try:
+        while time.perf_counter() < deadline:
+            processed = _count(wiring.engine, "select count(*) from processed_events")
+            now = time.perf_counter()
+            if processed and first is None:
+                first = now
+            if processed >= expected and consumed_at is None:
+                consumed_at = now
+            if consumed_at is not None and (done is None or done(wiring.engine)):
+                break
+            time.sleep(0.2)
+        finished = time.perf_counter()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+        wiring.engine.dispose()
+    steady = (consumed_at or finished) - (first or start)
+    return {
+        "events": processed,
+        "expected": expected,
+        "caught_up": consumed_at is not None,
+        "consume_seconds": round(steady, 2),
+        "per_second": round(processed / steady) if steady > 0 else 0,
+        "total_seconds": round(finished - start, 2),
+        "total_per_second": round(processed / (finished - start)),
+    }
+
+
+def stale_periods_left(engine) -> bool:
+    """True once the hub's figures are all computed: no stale period is left."""
+    return _count(engine, "select count(*) from stale_periods") == 0
+
+
+def publish(bench, envelopes: list[dict], topic_of: Callable[[dict], str], key_of: Callable[[dict], str]) -> None:
+    """Put `envelopes` on their topics, as the hubs' relays would have."""
+    ensure_topics(bench.kafka, sorted({topic_of(e) for e in envelopes}))
+    producer = make_producer(bench.kafka, "bench-seed")
+    for e in envelopes:
+        producer.send(topic_of(e), key=key_of(e).encode(), value=encoded(e))
+    producer.flush()
+    producer.close()

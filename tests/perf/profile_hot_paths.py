@@ -1,0 +1,166 @@
+"""Where the time goes: cProfile of reporting's consumer applying a hub's events, and of the
+self-referral handler, on this run's own Kafka and PostgreSQL. Prints the top functions.
+
+    python -m tests.perf.profile_hot_paths consumer|intake [--events N] [--batched]
+    python -m tests.perf.profile_hot_paths compare [--events N] [--variants single,batched,batched+diff]
+    python -m tests.perf.profile_hot_paths workers   # the referral API with 1 and 2 gunicorn workers
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import shutil
+import time
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import create_engine, text
+
+from hubs.contracts.topics import hub_topic
+from hubs.loadgen.population import Pathways, england
+from hubs.runtime.kafka import make_consumer, make_producer
+from hubs.runtime.lifecycle import StopSignal
+from tests.perf import kafka_bench
+from tests.perf.infra import REPO, Bench
+
+
+def profile_consumer(bench: Bench, events: int, batched: bool = False) -> None:
+    """Apply `events` of a hub's year through the real EventConsumer, in this thread, profiled."""
+    from hubs.reporting.bootstrap import DEFINITION as REPORTING
+    from hubs.runtime.consumer import EventConsumer
+
+    hub = england()[1]
+    envelopes = list(Pathways(hub).year(date.today() - timedelta(days=365)))[:events]
+    kafka_bench.publish(
+        bench, envelopes, lambda e: Pathways(hub).topic(e), lambda e: str(e["case_id"] or e["event_id"])
+    )
+    bench.migrate("reporting", bench.env(hub.hub_id, "reporting_profile"))
+    settings = kafka_bench.settings_for(bench, "reporting", hub.hub_id, "reporting_profile")
+    wiring = REPORTING.bootstrap(settings)
+    spec = REPORTING.consumers(wiring)[0]
+    topics = [hub_topic(hub.hub_id, s) for s in ("referral", "assessment", "care", "outreach", "reporting")]
+    consumer = make_consumer(bench.kafka, "profile", "profile")
+    consumer.subscribe(topics)
+    batches = []
+    count = 0
+    deadline = time.monotonic() + 60
+    while count < len(envelopes) and time.monotonic() < deadline:
+        batch = consumer.poll(timeout_ms=500)
+        if batch:
+            batches.append(batch)
+            count += sum(len(r) for r in batch.values())
+    dlq = make_producer(bench.kafka, "profile-dlq")
+    from tests.perf.batched import BatchedEventConsumer
+
+    ec = (BatchedEventConsumer if batched else EventConsumer)(
+        name=spec.name, service="reporting", topics=topics, handlers=spec.handlers,
+        uow_factory=wiring.uow_factory, consumer=consumer, dlq_producer=dlq, after_batch=spec.after_batch,
+    )  # fmt: skip
+    stop = StopSignal()
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for batch in batches:
+        ec.process_batch(batch, stop)
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    print(f"{count} events in {elapsed:.1f} s: {count / elapsed:.0f}/s (profiled)")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    consumer.close()
+    dlq.close()
+
+
+def profile_intake(bench: Bench, referrals: int) -> None:
+    """The self-referral endpoint through Flask's test client, in this thread, profiled."""
+    from hubs.loadgen.population import Population
+    from hubs.referral.bootstrap import DEFINITION as REFERRAL
+
+    env = bench.env("profile-intake", "referral_profile", HUBS_SELF_REFERRAL_RATE_LIMIT="1000000/minute;burst=1000000")
+    bench.migrate("referral", env)
+    settings = kafka_bench.settings_for(
+        bench, "referral", "profile-intake", "referral_profile",
+        HUBS_SELF_REFERRAL_RATE_LIMIT="1000000/minute;burst=1000000", HUBS_PERSONAL_DATA_KEYS=bench.fernet_key,
+    )  # fmt: skip
+    client = REFERRAL.create_app(REFERRAL.bootstrap(settings)).test_client()
+    population = Population(99)
+    bodies = [population.self_referral() for _ in range(referrals)]
+    client.post("/v1/self-referrals", json=bodies[0])
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for body in bodies[1:]:
+        assert client.post("/v1/self-referrals", json=body).status_code == 201
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    print(
+        f"{referrals - 1} self-referrals in {elapsed:.1f} s: {(referrals - 1) / elapsed:.0f}/s (one thread, profiled)"
+    )
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+
+def compare_consumers(bench: Bench, events: int, variants: str) -> None:
+    """Reporting's consumer as it is, and the batched prototype, on the same events; same figures?"""
+    from hubs.reporting.bootstrap import DEFINITION as REPORTING
+    from hubs.reporting.service_layer.handlers import hub_event_handlers
+    from tests.perf.batched import consume_until
+
+    hub = max(england(), key=lambda h: h.referrals_per_year)  # the busiest hub, as in the benchmark
+    envelopes = list(Pathways(hub).year(date.today() - timedelta(days=365)))[:events]
+    kafka_bench.publish(
+        bench, envelopes, lambda e: Pathways(hub).topic(e), lambda e: str(e["case_id"] or e["event_id"])
+    )
+    handled = set(hub_event_handlers(lambda: datetime.now(UTC)))
+    expected = sum(e["event_type"] in handled for e in envelopes)
+    figures = {}
+    from hubs.reporting.adapters.repository import FigureRepository
+    from tests.perf.batched import replace_changed_figures
+
+    original_replace = FigureRepository.replace
+    for variant in variants.split(","):
+        batched = variant.startswith("batched")
+        FigureRepository.replace = replace_changed_figures if variant.endswith("+diff") else original_replace
+        schema = "reporting_" + variant.replace("+", "_")
+        bench.migrate("reporting", bench.env(hub.hub_id, schema))
+        settings = kafka_bench.settings_for(bench, "reporting", hub.hub_id, schema)
+        result = consume_until(REPORTING, settings, expected, batched)
+        print(variant, result, flush=True)
+        engine = create_engine(bench.database_url, connect_args={"options": f"-csearch_path={schema}"})
+        with engine.connect() as conn:
+            rows = conn.execute(text("select period_type, period, figure, value from period_figures")).all()
+            figures[variant] = sorted(tuple(r) for r in rows)
+        engine.dispose()
+    FigureRepository.replace = original_replace
+    first = next(iter(figures.values()))
+    print("same figures in every variant:", all(f == first for f in figures.values()), len(first), "rows")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="profile_hot_paths")
+    parser.add_argument("what", choices=["consumer", "intake", "compare", "workers"])
+    parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--variants", default="single,batched,batched+diff", help="for compare")
+    parser.add_argument("--batched", action="store_true", help="profile the batched consumer prototype")
+    args = parser.parse_args()
+    workdir = REPO / "var/bench/profile"
+    shutil.rmtree(workdir, ignore_errors=True)
+    bench = Bench(workdir)
+    try:
+        bench.start()
+        print(f"started at {datetime.now(UTC).isoformat()}")
+        if args.what == "consumer":
+            profile_consumer(bench, args.events, args.batched)
+        elif args.what == "workers":
+            from tests.perf.intake import intake
+
+            print(intake(bench, concurrency=16, seconds=20, workers=2))
+        elif args.what == "compare":
+            compare_consumers(bench, args.events, args.variants)
+        else:
+            profile_intake(bench, min(args.events, 1500))
+    finally:
+        bench.close()
+
+
+if __name__ == "__main__":
+    main()
