@@ -59,6 +59,8 @@ def test_every_attempt_is_recorded_and_the_first_success_fixes_first_contact(ctx
     assert uow.outbox.types()[2:] == ["ContactAttempted", "ContactAttempted", "FirstContactMade"]
     attempted = [e[1] for e in uow.outbox.events if e[0] == "ContactAttempted"]
     assert [a["attempt_number"] for a in attempted] == [1, 2]
+    [first_contact] = [e[1] for e in uow.outbox.events if e[0] == "FirstContactMade"]
+    assert first_contact["working_hours"] == 10.0  # reporting counts the same working time
 
 
 def test_a_later_success_does_not_move_first_contact(ctx, new_uow):

@@ -67,6 +67,24 @@ def test_bank_holidays_are_not_working_time(make_hub):
     assert holiday_hub.figures(*OCT)["time_to_first_contact.working.median_minutes"] == 60
 
 
+def test_working_time_counted_by_the_referral_service_is_used_when_the_event_carries_it(hub):
+    # Friday 17:00 BST to Monday 10:00 BST is 1 working hour by the default calendar; the referral
+    # service's own count (here 2.5 hours) is the one that stands.
+    hub.send(
+        "FirstContactMade",
+        {
+            "referral_id": str(uuid.uuid4()),
+            "contact_attempt_id": str(uuid.uuid4()),
+            "referral_received_at": "2026-10-02T16:00:00+00:00",
+            "contacted_at": "2026-10-05T09:00:00+00:00",
+            "channel": "phone",
+            "working_hours": 2.5,
+        },
+        case_id=str(uuid.uuid4()),
+    )
+    assert hub.figures(*OCT)["time_to_first_contact.working.median_minutes"] == 150
+
+
 def test_staff_assessed_counts_each_case_once_with_outcome_decisions(hub, case):
     c = case().referred("2026-10-01T09:00:00+00:00").assessed("2026-10-03T09:00:00+00:00", outcomes=["signpost"])
     c.assessment_id = str(uuid.uuid4())

@@ -65,6 +65,15 @@ class FirstContactMade(Schema):
     referral_received_at = fields.AwareDateTime(required=True)
     contacted_at = fields.AwareDateTime(required=True)
     channel = code(codes.ContactChannel)
+    working_hours = fields.Float(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0),
+        metadata={
+            "description": "working hours from referral to contact as the referral service counts them "
+            "(weekdays 09:00-17:00, England and Wales bank holidays excluded); reporting uses it when present"
+        },
+    )
 
     @validates_schema
     def _contact_follows_referral(self, data, **kwargs):

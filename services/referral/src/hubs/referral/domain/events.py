@@ -48,6 +48,7 @@ class FirstContactMade(_Event):
     referral_received_at: datetime
     contacted_at: datetime
     channel: codes.ContactChannel
+    working_hours: float | None = None  # filled in by the service layer, which knows the hub's calendar
 
     event_type = "FirstContactMade"
 

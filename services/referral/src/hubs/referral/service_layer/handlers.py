@@ -8,7 +8,7 @@ from typing import Any
 
 from hubs.contracts import codes
 from hubs.referral.adapters import metrics
-from hubs.referral.domain import commands
+from hubs.referral.domain import commands, events
 from hubs.referral.domain.model import ContactAttempt, ContactBeforeReferral, Referral, ReferralNotOpen
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.runtime.auth import Principal
@@ -109,6 +109,9 @@ def record_contact_attempt(cmd: commands.RecordContactAttempt, uow, ctx: Referra
                     referral.received_at, referral.first_contacted_at
                 ),
             }
+            for event in referral.events:
+                if isinstance(event, events.FirstContactMade):
+                    event.working_hours = facts["working_hours_to_first_contact"]
         uow.referrals.save(referral, **facts)
         emit_all(uow.outbox, referral.events, case_id=referral.case_id)
         uow.commit()

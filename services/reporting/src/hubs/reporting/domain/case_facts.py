@@ -117,6 +117,7 @@ def apply_case_event(facts: CaseFacts, event: Mapping[str, Any]) -> CaseFacts:
             facts["first_contact"] = {
                 "referral_received_at": data["referral_received_at"],
                 "contacted_at": data["contacted_at"],
+                "working_hours": data.get("working_hours"),
             }
     elif kind == "ReferralTransferredIn":
         _keep_earliest(facts, "transferred_in_at", data["received_at"])
