@@ -129,7 +129,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
     },
     ("reporting", "national"): {
         ("GET", "/v1/national/dataset"): only(NATIONAL, national=True),
-        ("GET", "/v1/national/comparison"): only(NATIONAL, national=True),
+        ("GET", "/v1/national/comparison"): only(NATIONAL, HUB_LEAD, national=True),
         ("GET", "/v1/national/trend"): only(NATIONAL, national=True),
     },
 }

@@ -182,7 +182,9 @@ def test_national_mode_keeps_the_newest_version_and_compares_regions_and_england
     assert trend["series"][0]["england"] is None
     assert trend["series"][1]["hubs"] == {"hub-a": 20, "hub-b": "*", "hub-c": 15}
     assert trend["series"][1]["regions"] == {"london": 20, "midlands": 15}
-    assert national.client.get("/v1/national/comparison", headers=tokens("hub-lead")).status_code == 403
+    # Hub leads see regions and England beside their own figures; hub-level detail stays national.
+    assert national.client.get("/v1/national/comparison", headers=tokens("hub-lead")).status_code == 200
+    assert national.client.get("/v1/national/dataset", headers=tokens("hub-lead")).status_code == 403
 
 
 def test_the_api_of_each_mode_is_documented(run_service):

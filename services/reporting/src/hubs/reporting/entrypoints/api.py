@@ -122,7 +122,9 @@ class NationalDataset(MethodView):
 class NationalComparison(MethodView):
     @national_blp.arguments(PeriodQuerySchema, location="query")
     @national_blp.response(200, ComparisonSchema)
-    @requires(Role.NATIONAL_ANALYST, national=True)
+    # Hub leads of every hub see their region and England beside their own figures: these are
+    # the published, suppressed aggregates, nothing more.
+    @requires(Role.NATIONAL_ANALYST, Role.HUB_LEAD, national=True)
     def get(self, query: dict):
         """Every region's totals and England's for a period, from what the hubs published."""
         period_type, period = resolve_period(query)
