@@ -31,9 +31,10 @@ def make_engine(settings: Settings) -> Engine:
     options = [f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}", f"-c lock_timeout={LOCK_TIMEOUT_MS}"]
     connect_args: dict[str, object] = {
         "connect_timeout": 5,
+        # A silent peer is declared dead after about 25 seconds (10 idle + 3 probes 5 apart).
         "keepalives": 1,
-        "keepalives_idle": 30,
-        "keepalives_interval": 10,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
         "keepalives_count": 3,
     }
     schema = settings.database_schema
