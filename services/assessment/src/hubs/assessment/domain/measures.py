@@ -125,8 +125,8 @@ class Pcl5:
 
 
 @dataclass(frozen=True)
-class PcPtsd5:
-    """PC-PTSD-5: total 0-5 of yes answers; positive at the hub's cut-off (3 or 4)."""
+class _ScreenWithCutOff:
+    """A screen scored as the sum of its items, positive at a cut-off the hub chooses."""
 
     items: tuple[int, ...]
     cut_off: int
@@ -141,6 +141,11 @@ class PcPtsd5:
 
     def to_data(self) -> dict:
         return {"total": self.total, "cut_off": self.cut_off, "positive": self.positive}
+
+
+@dataclass(frozen=True)
+class PcPtsd5(_ScreenWithCutOff):
+    """PC-PTSD-5: total 0-5 of yes answers; positive at the hub's cut-off (3 or 4)."""
 
 
 @dataclass(frozen=True)
@@ -164,22 +169,8 @@ class Wsas:
 
 
 @dataclass(frozen=True)
-class AuditC:
+class AuditC(_ScreenWithCutOff):
     """AUDIT-C: total 0-12; positive at the hub's cut-off (5, or 4 in some services)."""
-
-    items: tuple[int, ...]
-    cut_off: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.items)
-
-    @property
-    def positive(self) -> bool:
-        return self.total >= self.cut_off
-
-    def to_data(self) -> dict:
-        return {"total": self.total, "cut_off": self.cut_off, "positive": self.positive}
 
 
 @dataclass(frozen=True)
