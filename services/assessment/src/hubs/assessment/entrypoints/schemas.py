@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from hubs.contracts import codes
 from hubs.contracts.topics import HUB_ID_PATTERN
+from hubs.runtime.schema_fields import JsonBoolean
 
 STAFF_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{1,64}$", error="a pseudonymous staff id: letters, digits, . _ : -")
 
@@ -33,7 +34,7 @@ class AssessmentSchema(Schema):
 
 class WsasResponsesSchema(Schema):
     items = fields.List(fields.Raw(), required=True, metadata={"description": "5 items, each 0-8"})
-    retired_or_not_working = fields.Boolean(
+    retired_or_not_working = JsonBoolean(
         load_default=False, metadata={"description": "retired or not working for other reasons: item 1 not scored"}
     )
 
@@ -56,18 +57,18 @@ class PractitionerSchema(Schema):
 
 class RiskJudgementSchema(Schema):
     level = _code(codes.RiskLevel, load_default=codes.RiskLevel.LOW)
-    risk_to_self = fields.Boolean(load_default=False)
-    risk_to_others = fields.Boolean(load_default=False)
+    risk_to_self = JsonBoolean(load_default=False)
+    risk_to_others = JsonBoolean(load_default=False)
     route = _code(codes.EscalationRoute, load_default=None, metadata={"description": "where a raised risk went"})
 
 
 class WorkSituationSchema(Schema):
     situation = _code(codes.WorkSituation, required=True)
-    off_sick_for_mental_health = fields.Boolean(load_default=None, allow_none=True)
+    off_sick_for_mental_health = JsonBoolean(load_default=None, allow_none=True)
 
 
 class OccupationalHealthConsentSchema(Schema):
-    given = fields.Boolean(required=True)
+    given = JsonBoolean(required=True)
     recorded_at = fields.AwareDateTime(load_default=None, metadata={"description": "default: now"})
 
 

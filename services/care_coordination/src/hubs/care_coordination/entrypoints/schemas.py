@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from hubs.care_coordination.domain.directory import Competency
 from hubs.contracts import codes
+from hubs.runtime.schema_fields import JsonBoolean
 
 
 def _code(enum, **kwargs) -> fields.Enum:
@@ -136,7 +137,7 @@ class DirectoryServiceSchema(Schema):
     languages = fields.List(
         fields.String(validate=validate.Regexp(r"^[a-z]{2,3}$", error="an ISO 639 language code")), load_default=list
     )
-    active = fields.Boolean(load_default=True)
+    active = JsonBoolean(load_default=True)
     contact = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 

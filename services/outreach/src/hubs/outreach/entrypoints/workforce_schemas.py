@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from hubs.contracts import codes
 from hubs.outreach.entrypoints.schemas import COMMENT, score
+from hubs.runtime.schema_fields import JsonBoolean
 
 
 class SupervisionSchema(Schema):
@@ -16,7 +17,7 @@ class SupervisionSchema(Schema):
         metadata={"description": "hub staff supervised, not counting the supervisor"},
     )
     duration_minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
-    wellbeing_discussed = fields.Boolean(
+    wellbeing_discussed = JsonBoolean(
         load_default=True,
         metadata={"description": "an explicit conversation about wellbeing and the impact of the work"},
     )

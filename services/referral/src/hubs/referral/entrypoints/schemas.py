@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from hubs.contracts import codes
 from hubs.contracts.topics import HUB_ID_PATTERN
+from hubs.runtime.schema_fields import JsonBoolean
 
 PURPOSES = ("first-contact", "assessment", "care-coordination", "safeguarding", "transfer", "erasure-request")
 CONSENT_METHODS = ("verbal", "written", "online-form", "email")
@@ -14,10 +15,10 @@ NO_CONTROL_CHARACTERS = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="Control c
 
 
 class RiskScreenSchema(Schema):
-    thoughts_of_self_harm = fields.Boolean(
+    thoughts_of_self_harm = JsonBoolean(
         required=True, metadata={"description": "Thoughts of harming or ending their life at the moment"}
     )
-    risk_to_others = fields.Boolean(required=True, metadata={"description": "A risk of harm to someone else"})
+    risk_to_others = JsonBoolean(required=True, metadata={"description": "A risk of harm to someone else"})
 
 
 class DemographicsSchema(Schema):
@@ -54,7 +55,7 @@ class PersonSchema(Schema):
 
 
 class SelfReferralSchema(PersonSchema):
-    consent_to_contact = fields.Boolean(
+    consent_to_contact = JsonBoolean(
         required=True,
         validate=validate.Equal(True, error="The hub can only accept a referral you consent to."),
         metadata={"description": "The person agrees to be contacted by the hub"},

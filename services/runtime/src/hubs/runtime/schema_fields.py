@@ -1,0 +1,11 @@
+"""Marshmallow fields with the strictness an API needs."""
+
+from marshmallow import fields
+
+
+class JsonBoolean(fields.Boolean):
+    """A JSON `true` or `false`, nothing else: marshmallow's Boolean also takes 0, 1, "yes"...,
+    and an answer to a risk question must never be guessed from a number."""
+
+    truthy = frozenset({True})
+    falsy = frozenset({False})
