@@ -7,5 +7,8 @@ class JsonBoolean(fields.Boolean):
     """A JSON `true` or `false`, nothing else: marshmallow's Boolean also takes 0, 1, "yes"...,
     and an answer to a risk question must never be guessed from a number."""
 
-    truthy = frozenset({True})
-    falsy = frozenset({False})
+    def _deserialize(self, value, attr, data, **kwargs):
+        # `isinstance(..., bool)`, not set membership: 0 == False and 1 == True in Python.
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
