@@ -145,6 +145,18 @@ def test_a_hub_on_a_shared_cluster_prefixes_its_topics_and_pins_images_by_digest
         )
 
 
+def test_apis_behind_an_ingress_trust_its_forwarded_client_address(rendered):
+    for example, hops in (("kent-and-medway", "1"), ("north-east-and-north-cumbria", "0")):
+        apis = [
+            w
+            for w in workloads(rendered("hub", example))
+            if w["metadata"]["labels"].get("app.kubernetes.io/component") == "api"
+        ]
+        assert apis
+        for workload in apis:
+            assert env_of(containers(workload)[0])["HUBS_TRUSTED_PROXY_HOPS"]["value"] == hops
+
+
 def test_the_national_service_runs_in_national_mode_without_a_relay(rendered):
     manifests = rendered("national", "national")
     deployments = [m["metadata"]["name"] for m in manifests if m["kind"] == "Deployment"]

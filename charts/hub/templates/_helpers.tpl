@@ -115,6 +115,8 @@ app.kubernetes.io/component: {{ .component }}
 {{- if eq .component "api" }}
 - name: HUBS_API_THREADS
   value: {{ $v.apiThreads | quote }}
+- name: HUBS_TRUSTED_PROXY_HOPS
+  value: {{ $v.trustedProxyHops | quote }}
 - name: HUBS_AUTH_ISSUER
   value: {{ $v.auth.issuer | quote }}
 - name: HUBS_AUTH_AUDIENCE
