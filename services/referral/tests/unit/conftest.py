@@ -23,6 +23,8 @@ class FakeReferrals:
         self.concerns: list[dict] = []
         self.facts: dict[uuid.UUID, dict] = {}
         self.stored = []  # (referral, sealed personal, sealed consent) as added
+        self.held: list[list[str]] = []  # person keys held, in order
+        self.looked_up_after_hold: list[bool] = []
 
     def add(self, referral, sealed_personal, sealed_consent, person_keys=None):
         self.stored.append((referral, sealed_personal, sealed_consent))
@@ -42,7 +44,11 @@ class FakeReferrals:
         self.rows[referral.referral_id] = stored
         self.facts.setdefault(referral.referral_id, {}).update(facts)
 
+    def hold_person(self, person_keys):
+        self.held.append(list(person_keys))
+
     def open_referral_of(self, person_keys):
+        self.looked_up_after_hold.append(bool(self.held) and self.held[-1] == list(person_keys))
         for key in person_keys:
             found = self.rows.get(self.keys.get(key))
             if found and found.status in OPEN_STATUSES:

@@ -9,6 +9,7 @@ from cryptography.fernet import Fernet
 
 from hubs.contracts import codes
 from hubs.referral.adapters.personal_data import PersonalDataVault
+from hubs.referral.adapters.repository import person_lock_key
 from hubs.referral.domain import commands
 from hubs.referral.domain.model import Referral, RiskScreen
 from hubs.referral.service_layer import handlers
@@ -93,6 +94,24 @@ def test_a_second_open_referral_of_the_same_person_links_to_the_first(new_uow):
     assert len(uow.referrals.rows) == 1
     assert [(r, s) for r, s, _ in uow.referrals.links] == [(first.referral.referral_id, codes.ReferralSource.GP)]
     assert uow.outbox.types() == ["ReferralReceived", "ReferralTriaged"]
+
+
+def test_the_person_is_held_before_their_open_referral_is_looked_up(new_uow):
+    uow, ctx = new_uow(), context()
+    handlers.receive_referral(command(), uow, ctx, now=NOW)
+    handlers.receive_referral(command(source=codes.ReferralSource.GP), uow, ctx, now=NOW)
+    keys = ctx.vault.person_keys("canary.q7x@example.org", "07700 900123")
+    assert uow.referrals.held == [keys, keys]
+    assert uow.referrals.looked_up_after_hold == [True, True]
+
+
+def test_the_lock_of_a_person_is_a_stable_signed_64_bit_key_of_their_keyed_hash():
+    vault = PersonalDataVault([Fernet.generate_key().decode()])
+    email_key, phone_key = vault.person_keys("a@b.org", "07700 900123")
+    lock = person_lock_key(email_key)
+    assert -(2**63) <= lock < 2**63 and lock == person_lock_key(email_key)
+    assert lock != person_lock_key(phone_key)
+    assert person_lock_key("f" * 64) == -1 and person_lock_key("7" + "f" * 63) == 2**63 - 1
 
 
 def test_a_person_whose_referral_closed_can_be_referred_again(new_uow):

@@ -4,6 +4,7 @@ fitness-to-practise concerns, retention and erasure."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,12 +21,14 @@ from hubs.referral.adapters.transfer_seal import (
     open_sealed,
     seal_for,
 )
+from hubs.referral.bootstrap import DEFINITION
 from hubs.referral.domain import commands
 from hubs.referral.domain.model import RiskScreen
 from hubs.referral.service_layer import handlers, transfers
 from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
 from hubs.runtime.problems import Problem
+from hubs.runtime.settings import Settings
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 CLINICIAN = Principal("clin-1", "hub-a", frozenset({"clinician"}))
@@ -209,3 +212,21 @@ def test_erasure_on_request_removes_personal_data_now(hubs, new_uow):
     found = handlers.read_personal_details(referral.referral_id, uow, a, LEAD, "erasure-request")
     assert found["personal"] is None and found["consent"] is None
     assert uow.referrals.audits[0]["action"] == "erase-personal-data"
+
+
+def test_the_referral_worker_reads_only_referral_topics_and_reacts_to_transfers_alone(tmp_path: Path):
+    # Why a closure elsewhere can never make the referral close or withdraw again: no care event
+    # (EpisodeClosed, OnwardReferralDeclined, MonitoringEnded...) ever reaches a referral handler.
+    settings = replace(
+        Settings.from_env("referral"),
+        database_url=f"sqlite:///{tmp_path}/referral.db",
+        topic_prefix="",
+        extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()},
+    )
+    wiring = DEFINITION.bootstrap(settings)
+    try:
+        specs = DEFINITION.consumers(wiring)
+        assert [set(spec.handlers) for spec in specs] == [{"ReferralTransferredOut"}]
+        assert all(topic.endswith(".referral.events.v1") for spec in specs for topic in spec.topics)
+    finally:
+        wiring.engine.dispose()

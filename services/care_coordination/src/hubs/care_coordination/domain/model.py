@@ -126,6 +126,18 @@ class OnwardReferral:
         self.status, self.ended_on, self.end_reason = "treatment-ended", ended_on, reason
         self._emit("TreatmentEnded", ended_on=ended_on, reason=reason)
 
+    def withdraw(self, on: date) -> bool:
+        """The person withdrew from the hub: a referral still waiting (not yet in treatment) is called
+        off, as declined by the person (OnwardReferralDeclined, person-declined). Treatment already
+        under way is the person's own with that service, so it is left as it stands. True if withdrawn."""
+        if not self.waiting:
+            return False
+        declined_on = max(on, self.made_on)
+        self.status, self.declined_on = "withdrawn", declined_on
+        self.decline_reason = codes.OnwardReferralDeclineReason.PERSON_DECLINED
+        self._emit("OnwardReferralDeclined", declined_on=declined_on, reason=self.decline_reason)
+        return True
+
     @property
     def waiting(self) -> bool:
         return self.status in self.WAITING

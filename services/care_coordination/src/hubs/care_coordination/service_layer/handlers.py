@@ -218,6 +218,17 @@ def close_case(uow, case: Case, reason: codes.ClosureReason, at: datetime) -> No
     emit_all(uow.outbox, case.events, case_id=case.case_id)
 
 
+def close_on_withdrawal(uow, case: Case, at: datetime) -> None:
+    """The referral was withdrawn (inside an open unit of work): onward referrals still waiting are
+    called off, monitoring ends and the episode closes as withdrawn. Nothing emitted here is an
+    event the referral service reacts to, so the withdrawal cannot come back as another closure."""
+    for onward in uow.onward_referrals.for_case(case.case_id):
+        if onward.withdraw(at.date()):
+            uow.onward_referrals.save(onward)
+            emit_all(uow.outbox, onward.events, case_id=case.case_id)
+    close_case(uow, case, codes.ClosureReason.WITHDRAWN, at)
+
+
 def case_record(case_id: uuid.UUID, uow) -> dict[str, Any]:
     """Everything care co-ordination holds on a case."""
     with uow:

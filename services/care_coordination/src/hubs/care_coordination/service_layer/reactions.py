@@ -47,6 +47,15 @@ def on_referral_transferred_out(event: Event, uow) -> None:
         uow.cases.save(case)
 
 
+def on_referral_withdrawn(event: Event, uow) -> None:
+    """The person withdrew (or withdrew consent): close their open episode as withdrawn. An episode
+    already closed, or a case never seen here, is left alone, so a redelivery changes nothing."""
+    case = uow.cases.get(event["case_id"])
+    if case is None or not case.open:
+        return
+    handlers.close_on_withdrawal(uow, case, event["data"]["withdrawn_at"])
+
+
 def on_risk_escalated(event: Event, uow) -> None:
     """A raised risk puts the case on the urgent path."""
     case = _case(event, uow)
@@ -69,6 +78,11 @@ def make_on_assessment_completed(policy: handlers.CarePolicy) -> Callable[[Event
     def on_assessment_completed(event: Event, uow) -> None:
         """Signpost, refer on, start monitoring or close, as the assessment decided."""
         data, case = event["data"], _case(event, uow)
+        if not case.open and case.closure_reason is codes.ClosureReason.WITHDRAWN:
+            # The withdrawal overtook an assessment on its way (another topic): nothing is done for
+            # someone who withdrew, and the event is not a fault.
+            log.info("assessment of a withdrawn case not acted on")
+            return
         if not case.open:
             raise PoisonMessage("an assessment completed for a case whose episode is not open")
         decided = set(data["outcome_decisions"])
@@ -151,6 +165,7 @@ def event_handlers(policy: handlers.CarePolicy) -> dict[str, Callable[[Event, An
     return {
         "ReferralReceived": on_referral_received,
         "ReferralTransferredOut": on_referral_transferred_out,
+        "ReferralWithdrawn": on_referral_withdrawn,
         "AssessmentCompleted": make_on_assessment_completed(policy),
         "RiskEscalated": on_risk_escalated,
     }

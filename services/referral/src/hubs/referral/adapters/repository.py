@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, false, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from hubs.contracts import codes
@@ -133,6 +133,21 @@ class ReferralRepository:
                 )
             )
         self._stored_attempts[referral.referral_id] = len(referral.contact_attempts)
+
+    def hold_person(self, person_keys: list[str]) -> None:
+        """Hold the person until this transaction ends, so that two referrals of them arriving at once
+        (threads, processes or replicas) are taken one after the other: the second finds the first."""
+        if not person_keys:
+            return
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Transaction-level advisory locks, taken in one order (no deadlock), released at commit or
+            # rollback; a 64-bit key from the keyed hash, so the lock itself names no one.
+            for lock_key in sorted({person_lock_key(k) for k in person_keys}):
+                self._session.execute(select(func.pg_advisory_xact_lock(lock_key)))
+            return
+        # SQLite has one writer at a time: a write that changes nothing takes that lock now, before the
+        # lookup, instead of at the insert after it.
+        self._session.execute(update(person_index).where(false()).values(person_key=person_index.c.person_key))
 
     def open_referral_of(self, person_keys: list[str]) -> Referral | None:
         """The person's referral that is still open, if any (oldest first)."""
@@ -269,6 +284,11 @@ class ReferralRepository:
             self._session.execute(delete(table).where(table.c.referral_id == referral_id))
         self._session.execute(update(concerns).where(concerns.c.referral_id == referral_id).values(sealed=None))
         self._session.execute(update(referrals).where(referrals.c.referral_id == referral_id).values(erased_at=at))
+
+
+def person_lock_key(person_key: str) -> int:
+    """A signed 64-bit advisory lock key: the first 8 bytes of the person's keyed hash."""
+    return int.from_bytes(bytes.fromhex(person_key[:16]), "big", signed=True)
 
 
 def _to_referral(row) -> Referral:

@@ -42,6 +42,8 @@ def receive_referral(cmd: commands.ReceiveReferral, uow, ctx: ReferralContext, n
     received_at = _now(now)
     person_keys = ctx.vault.person_keys(cmd.personal.email, cmd.personal.phone)
     with uow:
+        # Held before the lookup: without it two submissions at once both find nothing and make twins.
+        uow.referrals.hold_person(person_keys)
         existing = uow.referrals.open_referral_of(person_keys)
         if existing is not None:
             uow.referrals.link(existing.referral_id, cmd.source, received_at)

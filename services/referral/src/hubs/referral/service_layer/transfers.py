@@ -128,12 +128,10 @@ def receive_transfer(envelope: Mapping[str, Any], uow, ctx: ReferralContext) -> 
     )
     personal = content["personal"]
     consent = {**(content.get("consent") or {}), "transfer": content["transfer_consent"]}
-    uow.referrals.add(
-        referral,
-        ctx.vault.seal(personal),
-        ctx.vault.seal(consent),
-        ctx.vault.person_keys(personal.get("email"), personal.get("phone")),
-    )
+    person_keys = ctx.vault.person_keys(personal.get("email"), personal.get("phone"))
+    # A referral of the same person made here at this moment then links to this one, not beside it.
+    uow.referrals.hold_person(person_keys)
+    uow.referrals.add(referral, ctx.vault.seal(personal), ctx.vault.seal(consent), person_keys)
     uow.referrals.record_transfer(
         transfer_id=data["transfer_id"], referral_id=referral.referral_id, direction="in",
         other_hub_id=envelope["hub_id"], reason=data["reason"].value,
