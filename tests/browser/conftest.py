@@ -128,8 +128,35 @@ def hub(run_service, hub_id: str) -> Iterator[Hub]:
             server.close()
 
 
+@pytest.fixture
+def small_hub(run_service, hub_id: str) -> Iterator[Hub]:
+    """Only the referral and outreach services (APIs, no workers) behind the portal: what the
+    referrer's and the hub team's pages call. The other services' pages say they are not answering."""
+    referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()})
+    outreach = run_service(OUTREACH)
+    served = {"referral": _Served(referral.app), "outreach": _Served(outreach.app)}
+    absent = dict.fromkeys(("assessment", "care", "reporting", "national"), "http://127.0.0.1:9")
+    settings = PortalSettings(
+        hub_id=hub_id,
+        hub_name="Test",
+        secret_key="browser-tests-only-" + hub_id,
+        service_urls={**absent, **{name: s.url for name, s in served.items()}},
+        dev_sign_in=True,
+        secure_cookies=False,
+    )
+    portal = _Served(create_app(settings))
+    running = Hub(portal.url, hub_id, [*served.values(), portal])
+    try:
+        yield running
+    finally:
+        for server in running.served:
+            server.close()
+
+
 def check_page(page, name: str) -> None:
-    """axe-core finds no serious or critical violation on the page; its screenshot is kept."""
+    """axe-core finds no serious or critical violation on the page; its screenshot is kept.
+
+    axe-core runs in the page, so the page's context must allow JavaScript (a context without it waits forever)."""
     page.evaluate(AXE.read_text())  # run through the DevTools protocol, so the page's CSP allows it
     violations = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
@@ -154,7 +181,7 @@ def eventually(check: Callable[[], object], timeout: float = 30.0, interval: flo
 
 
 def sign_in(page, portal: str, role_label: str) -> None:
-    """Sign in with the development sign-in as a role ('Clinician', 'Hub lead', 'National analyst')."""
+    """Sign in with the development sign-in as a role ('Clinician', 'Hub lead', 'Referrer', 'National analyst')."""
     page.goto(f"{portal}/sign-in")
     page.get_by_label(role_label, exact=True).check()
     page.get_by_role("button", name="Sign in").click()

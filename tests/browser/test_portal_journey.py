@@ -126,7 +126,7 @@ def test_a_person_who_refers_themselves_is_contacted_assessed_and_counted(hub, b
     check_page(page, "hub-lead-access-audit")
     page.goto(f"{portal}/lead/")
     check_page(page, "hub-lead")
-    for name in ("directory", "waits", "campaigns", "outreach-events", "training", "staff-feedback"):
+    for name in ("directory", "waits", "campaigns", "outreach-events", "training", "check-ins", "staff-feedback"):
         page.goto(f"{portal}/lead/{name}")
         check_page(page, f"hub-lead-{name}")
 

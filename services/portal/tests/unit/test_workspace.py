@@ -13,10 +13,12 @@ from hubs.portal.adapters.services import Answer, HubServices
 REFERRAL_ID = "5e0955aa-1111-4222-8333-444455556666"
 CASE_ID = "c0ffee00-1111-4222-8333-444455556666"
 STAFF_PAGES = {
-    "clinician": ["/queue", f"/cases/{REFERRAL_ID}?purpose=first-contact"],
+    "clinician": ["/queue", f"/cases/{REFERRAL_ID}?purpose=first-contact", "/refer-someone", "/team",
+                  "/team/supervision", "/team/check-ins", f"/staff-surveys/{CASE_ID}"],
     "hub-lead": ["/lead/", "/lead/dataset", *[f"/lead/{n}" for n in (
-        "directory", "waits", "campaigns", "outreach-events", "training", "supervision", "staff-feedback",
-        "access-audit")]],
+        "directory", "waits", "campaigns", "outreach-events", "training", "supervision", "check-ins",
+        "staff-feedback", "access-audit")]],
+    "referrer": ["/refer-someone"],
     "national-analyst": ["/national/", "/national/trend?figure=first_contacts&first=2026-01&last=2026-03",
                          "/national/definitions"],
 }  # fmt: skip

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from hubs.portal.adapters.oidc import register_identity_provider
 from hubs.portal.adapters.services import HubServices
 from hubs.portal.adapters.sessions import SessionStore
-from hubs.portal.entrypoints import clinician, lead, national, public, signin
+from hubs.portal.entrypoints import clinician, lead, national, public, referrer, signin, workforce
 from hubs.portal.entrypoints.filters import register_filters
 from hubs.portal.entrypoints.web import person
 from hubs.portal.settings import PortalSettings
@@ -55,7 +55,7 @@ def create_app(settings: PortalSettings, services: HubServices | None = None) ->
     CSRFProtect(app)
     register_identity_provider(app, settings)
     register_filters(app)
-    for module in (public, signin, clinician, lead, national):
+    for module in (public, signin, clinician, lead, national, referrer, workforce):
         app.register_blueprint(module.bp)
 
     @app.context_processor

@@ -34,6 +34,8 @@ class Person:
             return "lead.home"
         if self.has("national-analyst"):
             return "national.comparison"
+        if self.has("referrer"):
+            return "referrer.form"
         return "public.start"
 
     @property

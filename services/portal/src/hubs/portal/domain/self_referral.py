@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from hubs.contracts import codes
+from hubs.portal.domain.forms import errors_for_form
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9 +()-]{6,20}$")
@@ -127,14 +128,8 @@ def request_body(form: SelfReferralForm) -> dict[str, Any]:
 
 
 def field_errors(problem_errors: dict[str, Any]) -> dict[str, str]:
-    """The service's field messages (by location, then field) as the form's errors."""
-    found: dict[str, str] = {}
-    for fields in problem_errors.values():
-        if not isinstance(fields, dict):
-            continue
-        for name, messages in fields.items():
-            key = "thoughts_of_self_harm" if name == "risk_screen" else name
-            key = "consent" if key == "consent_to_contact" else key
-            text = messages[0] if isinstance(messages, list) and messages else str(messages)
-            found[key] = f"Check this answer: {text}"
-    return found
+    """The service's field messages (however it nests them) as the form's errors."""
+    questions = (*FIELD_ORDER, "preferred_contact", "employer", "job_role", "staff_group", "employment_type",
+                 "at_risk_factors", "heard_of_hub_via")  # fmt: skip
+    aliases = {"risk_screen": "thoughts_of_self_harm", "consent_to_contact": "consent"}
+    return errors_for_form(problem_errors, questions, aliases, prefix="Check this answer: ")

@@ -59,7 +59,9 @@ def cell(value: Any, key: str = "") -> str:
         return code(value)
     if isinstance(value, dict):
         return ", ".join(f"{code(k)}: {v}" for k, v in value.items()) or "None"
-    if key.endswith(("type", "kind", "status", "mode", "audience", "topic", "urgency", "purpose", "action", "roles")):
+    if key.endswith(
+        ("type", "kind", "format", "status", "mode", "audience", "topic", "urgency", "purpose", "action", "roles")
+    ):
         return code(value)
     return str(value)
 

@@ -3,12 +3,13 @@ and the hub's data set for any period with the national figures beside it."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from hubs.portal.domain.figures import HEADLINE, figure
-from hubs.portal.domain.self_referral import field_errors
+from hubs.portal.domain.forms import errors_for_form
 from hubs.portal.entrypoints import lead_forms
 from hubs.portal.entrypoints.web import call, requires_role
 
@@ -65,6 +66,11 @@ LISTINGS = {
         (("held_on", "Held on"), ("supervision_type", "Type"), ("attendees", "Attendees"),
          ("duration_minutes", "Minutes"), ("wellbeing_discussed", "Wellbeing discussed")),
     ),
+    "check-ins": Listing(
+        "Check-ins", "Wellbeing check-ins of the hub's own staff, as a team or one to one.",
+        "outreach", "/v1/check-ins",
+        (("held_on", "Held on"), ("format", "Kind"), ("attendees", "Staff who took part")),
+    ),
     "staff-feedback": Listing(
         "Staff feedback", "Anonymous surveys of the hub's staff; scores are withheld until enough staff answer.",
         "outreach", "/v1/staff-surveys",
@@ -96,15 +102,18 @@ def listing(name: str, values: dict | None = None, errors: dict | None = None, s
         abort(404)
     answer = call(found.service, "GET", found.path)
     rows = answer.data if answer.ok and isinstance(answer.data, list) else []
+    record = lead_forms.FORMS.get(name)
     return render_template(
         "lead_listing.html",
         listing=found,
         answer=answer,
         rows=rows,
         name=name,
-        record=lead_forms.FORMS.get(name),
+        record=record,
         values=values or {},
         errors=errors or {},
+        ordered_errors=lead_forms.ordered(record, errors or {}) if record else [],
+        surveys=name == "staff-feedback",
     ), status
 
 
@@ -121,10 +130,20 @@ def record(name: str):
         if answer.ok:
             flash(f"{form.title}: done", "success")
             return redirect(url_for("lead.listing", name=name), 303)
-        errors = {k.split(".")[-1]: v for k, v in field_errors(answer.errors).items()} or {
+        errors = errors_for_form(answer.errors, [f.name for f in form.fields]) or {
             form.fields[0].name: f"Not recorded: {answer.message}"
         }
     return listing(name, values=request.form, errors=errors, status=400)
+
+
+@bp.post("/staff-feedback/<uuid:survey_id>/close")
+@requires_role("hub-lead")
+def close_survey(survey_id: uuid.UUID):
+    """Close a staff survey: its answers are released, shuffled, for the hub's figures."""
+    answer = call("outreach", "POST", f"/v1/staff-surveys/{survey_id}/close")
+    flash("Staff survey closed" if answer.ok else f"The survey was not closed: {answer.message}",
+          "success" if answer.ok else "error")  # fmt: skip
+    return redirect(url_for("lead.listing", name="staff-feedback"), 303)
 
 
 @bp.get("/dataset")

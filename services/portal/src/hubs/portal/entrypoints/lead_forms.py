@@ -1,5 +1,5 @@
-"""The hub lead's forms for recording what the hub did: a directory entry, a campaign, an
-outreach event, a training or supervision session. Each field says how it is asked and sent."""
+"""The forms for recording what the hub did: a directory entry, a campaign, an outreach event, a
+training or supervision session, a staff check-in, a staff survey. Each field says how it is asked and sent."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from hubs.contracts import codes
+from hubs.portal.domain.forms import in_order
 
 
 def _options(enum: type) -> tuple[tuple[str, str], ...]:
@@ -70,6 +71,16 @@ FORMS = {
         Field("duration_minutes", "Length, in minutes", "number"),
         Field("wellbeing_discussed", "Was wellbeing and the impact of the work discussed?", "yes-no"),
     )),
+    "check-ins": RecordForm("Record a wellbeing check-in", "outreach", "/v1/check-ins", (
+        Field("held_on", "Held on", "date"),
+        Field("format", "Kind of check-in", "choice", options=_options(codes.CheckInFormat)),
+        Field("attendees", "Hub staff who took part", "number", hint="A one-to-one check-in has 1"),
+    )),
+    "staff-feedback": RecordForm("Open a staff survey", "outreach", "/v1/staff-surveys", (
+        Field("title", "Title of the survey", hint="Staff see it only as a staff survey; keep names out of it"),
+        Field("opens_on", "Opens on", "date"),
+        Field("closes_on", "Closes on", "date", hint="For example 2026-12-10. Answers are released when it closes"),
+    )),
 }  # fmt: skip
 
 
@@ -104,3 +115,8 @@ def read(form: RecordForm, submitted: Any) -> tuple[dict[str, Any], dict[str, st
         else:
             body[f.name] = raw[:2000]
     return body, errors
+
+
+def ordered(form: RecordForm, errors: dict[str, str]) -> list[tuple[str, str]]:
+    """Errors in the order of the form's questions, for the error summary."""
+    return in_order(errors, [f.name for f in form.fields])

@@ -13,7 +13,7 @@ from hubs.portal.entrypoints.web import person, sessions, settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("signin", __name__)
-DEV_ROLES = ("clinician", "hub-lead", "national-analyst")
+DEV_ROLES = ("clinician", "hub-lead", "referrer", "national-analyst")
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -1,0 +1,70 @@
+"""Referring someone else to the hub, with their consent: for referrers (line managers,
+Occupational Health, HR, GPs) and for the hub's clinicians and leads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from hubs.portal.domain import third_party_referral as referral
+from hubs.portal.domain.self_referral import CONTACT_WAYS, EMPLOYMENT_TYPES, STAFF_GROUPS
+from hubs.portal.entrypoints.web import call, person, requires_role
+
+bp = Blueprint("referrer", __name__)
+# The referral service accepts referrals from others from these roles.
+REFERRING_ROLES = ("referrer", "clinician", "hub-lead")
+NOT_SENT = "The hub could not receive this referral just now. Nothing has been sent. Please try again in a few minutes."
+
+
+def _render_form(form: referral.ThirdPartyReferralForm, status: int = 200, notice: str | None = None):
+    return render_template(
+        "refer_someone.html",
+        form=form,
+        sources=referral.SOURCES,
+        consent_methods=referral.CONSENT_METHODS,
+        staff_groups=STAFF_GROUPS,
+        employment_types=EMPLOYMENT_TYPES,
+        contact_ways=CONTACT_WAYS,
+        notice=notice,
+    ), status
+
+
+@bp.get("/refer-someone")
+@requires_role(*REFERRING_ROLES)
+def form():
+    """The form for referring someone else, with the signed-in person as the referrer."""
+    who = person()
+    return _render_form(referral.blank(who.display_name if who else ""))
+
+
+@bp.post("/refer-someone")
+@requires_role(*REFERRING_ROLES)
+def submit():
+    """Check the answers; send the referral; show the confirmation, or the form with what to change."""
+    now = datetime.now(UTC)
+    checked = referral.read_form(request.form, now.astimezone(referral.LONDON).date())
+    if checked.errors:
+        return _render_form(checked, 400)
+    answer = call("referral", "POST", "/v1/referrals", json=referral.request_body(checked, now))
+    if answer.status in (400, 422) and answer.errors:
+        checked.errors = referral.field_errors(answer.errors) or {"name": f"Check the answers: {answer.message}"}
+        return _render_form(checked, 400)
+    if not answer.ok:
+        notice = NOT_SENT if answer.status >= 500 else f"The referral was not sent: {answer.message}"
+        return _render_form(checked, 503 if answer.status >= 500 else answer.status, notice)
+    # Only what the referrer needs to quote: the reference and the urgency. Never whether the
+    # person was already known to the hub (the service's `linked`), which is theirs to tell.
+    session["referral_confirmation"] = {"reference": answer.data.get("reference"),
+                                        "urgency": answer.data.get("urgency")}  # fmt: skip
+    return redirect(url_for("referrer.confirmation"), 303)
+
+
+@bp.get("/refer-someone/confirmation")
+@requires_role(*REFERRING_ROLES)
+def confirmation():
+    """The reference to quote and what happens next, shown once."""
+    confirmed = session.pop("referral_confirmation", None)
+    if not confirmed:
+        return redirect(url_for("referrer.form"))
+    return render_template("refer_someone_confirmation.html", confirmed=confirmed)
