@@ -53,21 +53,18 @@ def _load(url: str, bodies: str, concurrency: int, seconds: float, rate: float =
     return json.loads(out)
 
 
-def intake(bench, concurrency: int, seconds: float, workers: int = 0) -> dict:
-    """Self-referrals per second and latency, and a hello-world app's, at the same concurrency
-    (with `workers`, the referral API with that many gunicorn workers instead: a prototype)."""
+def intake(bench, concurrency: int, seconds: float, workers: int = 2) -> dict:
+    """Self-referrals per second and latency, and a hello-world app's, at the same concurrency,
+    both served by gunicorn with `workers` gthread workers (HUBS_API_WORKERS) of HUBS_API_THREADS."""
     bodies = _bodies(bench)
     env = bench.env("bench-intake", "referral_intake", HUBS_SELF_REFERRAL_RATE_LIMIT=UNLIMITED)
+    env["HUBS_API_WORKERS"] = str(workers)
     bench.migrate("referral", env)
     results = {}
     servers = [
-        ("hello", [sys.executable, "-m", "tests.perf.hello"], "/hello"),
+        ("hello", [sys.executable, "-m", "tests.perf.workers"], "/hello"),
         ("referral", [str(BIN / "hubs-referral"), "api"], "/v1/self-referrals"),
     ]
-    if workers:
-        prototype = [sys.executable, "-m", "tests.perf.workers", "--workers", str(workers)]
-        servers = [("referral", [str(BIN / "hubs-referral"), "api"], "/v1/self-referrals")]
-        servers.append((f"referral_{workers}_workers", prototype, "/v1/self-referrals"))
     for name, cmd, path in servers:
         bind = f"127.0.0.1:{free_port()}"
         process = bench.api(
@@ -83,7 +80,11 @@ def intake(bench, concurrency: int, seconds: float, workers: int = 0) -> dict:
         result.pop("accepted_at")
         # CPU per request is what a machine of any speed, shared or not, divides its cores by.
         per_request = round(cpu / result["requests_ok"] * 1000, 3) if result["requests_ok"] else None
-        results[name] = result | {"concurrency": concurrency, "server_cpu_seconds": round(cpu, 2)}
+        results[name] = result | {
+            "concurrency": concurrency,
+            "api_workers": workers,
+            "server_cpu_seconds": round(cpu, 2),
+        }
         results[name]["server_cpu_ms_per_request"] = per_request
     return results
 

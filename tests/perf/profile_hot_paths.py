@@ -1,8 +1,8 @@
 """Where the time goes: cProfile of reporting's consumer applying a hub's events, and of the
 self-referral handler, on this run's own Kafka and PostgreSQL. Prints the top functions.
 
-    python -m tests.perf.profile_hot_paths consumer|intake [--events N] [--batched]
-    python -m tests.perf.profile_hot_paths compare [--events N] [--variants single,batched,batched+diff]
+    python -m tests.perf.profile_hot_paths consumer|intake [--events N] [--one-by-one]
+    python -m tests.perf.profile_hot_paths compare [--events N]   # one transaction per event, or per batch
     python -m tests.perf.profile_hot_paths workers   # the referral API with 1 and 2 gunicorn workers
 """
 
@@ -13,6 +13,7 @@ import cProfile
 import pstats
 import shutil
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import create_engine, text
@@ -25,7 +26,7 @@ from tests.perf import kafka_bench
 from tests.perf.infra import REPO, Bench
 
 
-def profile_consumer(bench: Bench, events: int, batched: bool = False) -> None:
+def profile_consumer(bench: Bench, events: int, one_by_one: bool = False) -> None:
     """Apply `events` of a hub's year through the real EventConsumer, in this thread, profiled."""
     from hubs.reporting.bootstrap import DEFINITION as REPORTING
     from hubs.runtime.consumer import EventConsumer
@@ -51,11 +52,10 @@ def profile_consumer(bench: Bench, events: int, batched: bool = False) -> None:
             batches.append(batch)
             count += sum(len(r) for r in batch.values())
     dlq = make_producer(bench.kafka, "profile-dlq")
-    from tests.perf.batched import BatchedEventConsumer
-
-    ec = (BatchedEventConsumer if batched else EventConsumer)(
+    ec = EventConsumer(
         name=spec.name, service="reporting", topics=topics, handlers=spec.handlers,
         uow_factory=wiring.uow_factory, consumer=consumer, dlq_producer=dlq, after_batch=spec.after_batch,
+        prepare_batch=spec.prepare_batch, batch_transactions=not one_by_one,
     )  # fmt: skip
     stop = StopSignal()
     profiler = cProfile.Profile()
@@ -99,11 +99,11 @@ def profile_intake(bench: Bench, referrals: int) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
 
 
-def compare_consumers(bench: Bench, events: int, variants: str) -> None:
-    """Reporting's consumer as it is, and the batched prototype, on the same events; same figures?"""
+def compare_consumers(bench: Bench, events: int) -> None:
+    """Reporting's consumer applying each event in its own transaction, then a poll's batch in
+    one, on the same events: how fast, and are the figures the same?"""
     from hubs.reporting.bootstrap import DEFINITION as REPORTING
     from hubs.reporting.service_layer.handlers import hub_event_handlers
-    from tests.perf.batched import consume_until
 
     hub = max(england(), key=lambda h: h.referrals_per_year)  # the busiest hub, as in the benchmark
     envelopes = list(Pathways(hub).year(date.today() - timedelta(days=365)))[:events]
@@ -113,24 +113,19 @@ def compare_consumers(bench: Bench, events: int, variants: str) -> None:
     handled = set(hub_event_handlers(lambda: datetime.now(UTC)))
     expected = sum(e["event_type"] in handled for e in envelopes)
     figures = {}
-    from hubs.reporting.adapters.repository import FigureRepository
-    from tests.perf.batched import replace_changed_figures
-
-    original_replace = FigureRepository.replace
-    for variant in variants.split(","):
-        batched = variant.startswith("batched")
-        FigureRepository.replace = replace_changed_figures if variant.endswith("+diff") else original_replace
-        schema = "reporting_" + variant.replace("+", "_")
+    for variant in ("one-by-one", "batched"):
+        schema = "reporting_" + variant.replace("-", "_")
         bench.migrate("reporting", bench.env(hub.hub_id, schema))
-        settings = kafka_bench.settings_for(bench, "reporting", hub.hub_id, schema)
-        result = consume_until(REPORTING, settings, expected, batched)
+        # A generation of its own: a consumer group of its own, reading from the earliest offset.
+        settings = kafka_bench.settings_for(bench, "reporting", hub.hub_id, schema, HUBS_REPORTING_GENERATION=variant)
+        settings = replace(settings, consumer_batch_transactions=variant == "batched")
+        result = kafka_bench.run_consumers_until(REPORTING, settings, expected, kafka_bench.stale_periods_left)
         print(variant, result, flush=True)
         engine = create_engine(bench.database_url, connect_args={"options": f"-csearch_path={schema}"})
         with engine.connect() as conn:
             rows = conn.execute(text("select period_type, period, figure, value from period_figures")).all()
             figures[variant] = sorted(tuple(r) for r in rows)
         engine.dispose()
-    FigureRepository.replace = original_replace
     first = next(iter(figures.values()))
     print("same figures in every variant:", all(f == first for f in figures.values()), len(first), "rows")
 
@@ -139,8 +134,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="profile_hot_paths")
     parser.add_argument("what", choices=["consumer", "intake", "compare", "workers"])
     parser.add_argument("--events", type=int, default=3000)
-    parser.add_argument("--variants", default="single,batched,batched+diff", help="for compare")
-    parser.add_argument("--batched", action="store_true", help="profile the batched consumer prototype")
+    parser.add_argument("--one-by-one", action="store_true", help="one transaction per event, as on failures")
     args = parser.parse_args()
     workdir = REPO / "var/bench/profile"
     shutil.rmtree(workdir, ignore_errors=True)
@@ -149,13 +143,13 @@ def main() -> None:
         bench.start()
         print(f"started at {datetime.now(UTC).isoformat()}")
         if args.what == "consumer":
-            profile_consumer(bench, args.events, args.batched)
+            profile_consumer(bench, args.events, args.one_by_one)
         elif args.what == "workers":
             from tests.perf.intake import intake
 
             print(intake(bench, concurrency=16, seconds=20, workers=2))
         elif args.what == "compare":
-            compare_consumers(bench, args.events, args.variants)
+            compare_consumers(bench, args.events)
         else:
             profile_intake(bench, min(args.events, 1500))
     finally:

@@ -1,6 +1,7 @@
 """A worker or relay that kills itself with SIGKILL at the worst moment, for fault tests.
 
-    python crash.py worker <service> <n>   SIGKILL right after the n-th database commit,
+    python crash.py worker <service> <n>   SIGKILL right after the database commit that
+                                           applied the n-th event,
                                            before the Kafka offsets are committed
     python crash.py relay <service> <n>    SIGKILL right after Kafka acknowledged the n-th
                                            event, before the outbox rows are marked sent
@@ -31,18 +32,16 @@ def die() -> None:
 
 def crash_worker(definition, settings: Settings, after: int) -> None:
     applied = 0
-    apply = EventConsumer._apply
 
-    def apply_then_maybe_die(self, envelope, handler) -> None:
-        # _apply returns once the event's effect and its id are committed to the database;
-        # the offsets are committed later, at the end of the batch: die in between.
+    def die_after(self, events: int) -> None:
+        # Called once the events' effects and ids are committed to the database; the offsets
+        # are committed later, at the end of the batch: die in between.
         nonlocal applied
-        apply(self, envelope, handler)
-        applied += 1
+        applied += events
         if applied >= after:
             die()
 
-    EventConsumer._apply = apply_then_maybe_die
+    EventConsumer._committed = die_after
     stop = StopSignal()
     for thread in start_worker(definition, settings, stop):
         thread.join()

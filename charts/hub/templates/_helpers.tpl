@@ -115,6 +115,13 @@ app.kubernetes.io/component: {{ .component }}
 {{- if eq .component "api" }}
 - name: HUBS_API_THREADS
   value: {{ $v.apiThreads | quote }}
+- name: HUBS_API_WORKERS
+  value: {{ $v.apiWorkers | quote }}
+{{- if gt (int $v.apiWorkers) 1 }}
+{{- /* Several workers add up their metrics through files here, in the in-memory /tmp. */}}
+- name: PROMETHEUS_MULTIPROC_DIR
+  value: /tmp/prometheus-metrics
+{{- end }}
 - name: HUBS_TRUSTED_PROXY_HOPS
   value: {{ $v.trustedProxyHops | quote }}
 - name: HUBS_AUTH_ISSUER

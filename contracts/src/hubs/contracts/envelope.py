@@ -83,7 +83,7 @@ def new_envelope(
     if not spec.about_case and case_id is not None:
         # Feedback and workforce events are anonymous: a case_id would link them to a person.
         raise ContractError(f"{event_type} is not about a case and must not carry a case_id")
-    schema = spec.schema()
+    schema = spec.validator
     try:
         # Load the JSON form first so plain strings and enum members are both accepted,
         # then dump: what goes on the wire is the schema's canonical form.
@@ -126,7 +126,7 @@ def parse_envelope(message: Mapping[str, Any]) -> dict[str, Any]:
         raise ContractError(f"{spec.event_type} must not carry a case_id")
     try:
         # Unknown fields are kept out, not refused: newer minor producers may add optional fields.
-        envelope["data"] = spec.schema().load(envelope["data"], unknown="exclude")
+        envelope["data"] = spec.validator.load(envelope["data"], unknown="exclude")
     except ValidationError as exc:
         raise ContractError(f"{spec.event_type} v{spec.version} data is invalid", exc.messages_dict) from exc
     return envelope

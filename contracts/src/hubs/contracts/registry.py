@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from marshmallow import Schema
 
@@ -27,6 +28,11 @@ class EventSpec:
     key: str = CASE_KEY
     # True for what leaves the hub on the national topic instead of the service's hub topic.
     national: bool = False
+
+    @cached_property
+    def validator(self) -> Schema:
+        """One instance of the schema, kept: building one costs more than most loads it does."""
+        return self.schema()
 
     @property
     def key_fields(self) -> tuple[str, ...]:

@@ -76,8 +76,14 @@ class FakeCases:
     def put(self, case_id, facts, first_day, last_day, open_wait):
         self.stored[case_id] = (json.loads(json.dumps(facts)), first_day, last_day, open_wait)
 
+    def load(self, case_ids):
+        pass
+
     def all(self):
         return [StoredCase(*self.stored[k]) for k in sorted(self.stored)]
+
+    def overlapping(self, first, last):
+        return [c for c in self.all() if c.first_day <= last and (c.last_day >= first or c.open_wait)]
 
     def all_facts(self):
         return {k: v[0] for k, v in self.stored.items()}

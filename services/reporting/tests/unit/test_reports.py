@@ -10,7 +10,10 @@ from datetime import date
 from hubs.contracts import new_envelope
 from hubs.reporting.domain.catalogue import is_count
 from hubs.reporting.domain.dataset import DatasetRules
-from hubs.reporting.service_layer.handlers import publish_due_reports, refresh_figures
+from hubs.reporting.service_layer import handlers
+from hubs.reporting.service_layer.handlers import ReportCycle, publish_due_reports, refresh_figures
+
+from .conftest import Case
 
 OCT = ("month", "2026-10")
 
@@ -168,3 +171,40 @@ def test_a_referral_arriving_late_updates_the_demographics_of_every_later_period
     november = hub.figures("month", "2026-11")
     assert november["receiving_intervention.ethnicity.H"] == 1
     assert november["receiving_intervention.ethnicity.not-recorded"] == 0
+
+
+def test_while_events_pour_in_figures_wait_twice_as_long_as_they_took_and_always_follow_when_idle(
+    make_hub, monkeypatch
+):
+    hub = make_hub(date(2026, 10, 10))
+    clock = {"now": 100.0}
+    computing = ReportCycle(lambda: hub.uow, DatasetRules(), hub.now, close_every=0, monotonic=lambda: clock["now"])
+    cycles = []
+
+    def three_seconds_of_computing(*args, **kwargs):
+        cycles.append(clock["now"])
+        clock["now"] += 3.0
+        return 0
+
+    monkeypatch.setattr(handlers, "refresh_figures", three_seconds_of_computing)
+    computing.after_batch()  # the first batch: computed at once (100 to 103)
+    clock["now"] += 5.9  # 108.9: not yet twice three seconds after the end
+    computing.after_batch()
+    assert len(cycles) == 1
+    clock["now"] += 0.1  # 109: six seconds after the end
+    computing.after_batch()
+    assert len(cycles) == 2
+    computing()  # idle: always computed
+    assert len(cycles) == 3
+
+
+def test_figures_computed_late_are_the_same_as_figures_computed_after_every_event(make_hub):
+    every_time, at_the_end = make_hub(date(2026, 10, 10)), make_hub(date(2026, 10, 10))
+    for hub, compute_each_time in ((every_time, True), (at_the_end, False)):
+        for day in range(1, 9):
+            c = Case(hub).referred(f"2026-10-0{day}T09:00:00+00:00", source="self" if day % 2 else "gp")
+            c.contacted(f"2026-10-0{day}T09:00:00+00:00", f"2026-10-0{day}T15:00:00+00:00")
+            if compute_each_time:
+                hub.cycle()
+    assert every_time.figures("month", "2026-10") == at_the_end.figures("month", "2026-10")
+    assert every_time.figures("month", "2026-10")["referrals_received"] == 8

@@ -11,7 +11,12 @@ from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.adapters import orm
 from hubs.reporting.domain.dataset import DatasetRules
 from hubs.reporting.entrypoints.api import hub_blp, national_blp
-from hubs.reporting.service_layer.handlers import NATIONAL_EVENT_HANDLERS, ReportCycle, hub_event_handlers
+from hubs.reporting.service_layer.handlers import (
+    NATIONAL_EVENT_HANDLERS,
+    ReportCycle,
+    hub_event_handlers,
+    load_cases_of,
+)
 from hubs.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
@@ -85,7 +90,16 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     )
     topics = [hub_topic(s.hub_id, service, prefix=s.topic_prefix) for service in HUB_TOPICS_COUNTED]
     handlers = hub_event_handlers(clock)
-    return [ConsumerSpec(consumer_name(s, "hub-events"), topics, handlers, after_batch=cycle, on_idle=cycle)]
+    return [
+        ConsumerSpec(
+            consumer_name(s, "hub-events"),
+            topics,
+            handlers,
+            after_batch=cycle.after_batch,
+            on_idle=cycle,
+            prepare_batch=load_cases_of,
+        )
+    ]
 
 
 def produced_topics(settings: Settings) -> list[str]:

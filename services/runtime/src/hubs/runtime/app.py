@@ -10,12 +10,12 @@ from collections.abc import Callable
 
 from flask import Flask, Response, g, request
 from flask_smorest import Api
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hubs.runtime.auth import verifier_from_settings
 from hubs.runtime.logging import correlation_id, request_id
-from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
 from hubs.runtime.problems import document_problem_responses, problem_response, register_problem_handlers
 from hubs.runtime.settings import Settings
 
@@ -90,7 +90,7 @@ def create_app(
 
     @app.get("/metrics")
     def metrics():
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+        return Response(exposition(), mimetype=CONTENT_TYPE_LATEST)
 
     return app, api
 

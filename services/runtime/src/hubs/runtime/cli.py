@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
+import sys
+import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 from prometheus_client import start_http_server
 
@@ -15,7 +21,9 @@ from hubs.runtime.consumer import EventConsumer
 from hubs.runtime.kafka import ensure_topics, make_consumer, make_producer
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.logging import configure_logging
+from hubs.runtime.metrics import MULTIPROCESS, MULTIPROCESS_DIR_VARIABLE, start_multiprocess_metrics, worker_exited
 from hubs.runtime.migrations import upgrade
+from hubs.runtime.ratelimit import SHARED_BUCKETS, create_shared_buckets
 from hubs.runtime.relay import OutboxRelay
 from hubs.runtime.service import ServiceDefinition, Wiring
 from hubs.runtime.settings import Settings
@@ -24,9 +32,13 @@ log = logging.getLogger(__name__)
 
 
 class GunicornServer(BaseApplication):
-    """gunicorn serving a Flask app; it handles SIGTERM by finishing requests in flight."""
+    """gunicorn serving a Flask app; it handles SIGTERM by finishing requests in flight.
 
-    def __init__(self, app, options: dict):
+    `app` is the app itself or a function that builds it. gunicorn loads the app in each worker
+    after the fork (no preload), so a built app has its own engine, pool and clients per worker:
+    nothing opened before the fork is shared between processes."""
+
+    def __init__(self, app: Flask | Callable[[], Flask], options: dict):
         self._app = app
         self._options = options
         super().__init__()
@@ -36,7 +48,7 @@ class GunicornServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        return self._app
+        return self._app if isinstance(self._app, Flask) else self._app()
 
 
 def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
@@ -58,22 +70,60 @@ def run_migrate(definition: ServiceDefinition, settings: Settings) -> None:
     log.info("database migrated")
 
 
+# Set (to the directory) when this command made the metrics directory itself and removes it at exit.
+_OWN_METRICS_DIR = "_HUBS_API_OWN_METRICS_DIR"
+
+
 def run_api(definition: ServiceDefinition, settings: Settings) -> None:
-    wiring = definition.bootstrap(settings)
-    app = definition.create_app(wiring)
-    serve(app, settings.api_bind, settings.api_threads)
+    """Serve the service's API with HUBS_API_WORKERS workers, each bootstrapping it after the fork."""
+    if settings.api_workers > 1 and not MULTIPROCESS:
+        _restart_with_metrics_dir()
+    start_multiprocess_metrics()
+    # Several workers take rate-limit tokens from one set of buckets (see hubs.runtime.ratelimit).
+    shared = tempfile.mkdtemp(prefix="hubs-api-") if settings.api_workers > 1 else None
+    buckets = os.path.join(shared, "rate-limits.sqlite3") if shared else None
+    if buckets:
+        create_shared_buckets(buckets)
+
+    def build() -> Flask:
+        app = definition.create_app(definition.bootstrap(settings))
+        if buckets:
+            app.extensions[SHARED_BUCKETS] = buckets
+        return app
+
+    server_pid = os.getpid()
+    try:
+        serve(build, settings.api_bind, settings.api_threads, settings.api_workers)
+    finally:
+        # gunicorn's workers leave through here too: only the server removes what it made.
+        if os.getpid() == server_pid:
+            own = os.environ.get(_OWN_METRICS_DIR)
+            for made in (shared, own if own and own == os.environ.get(MULTIPROCESS_DIR_VARIABLE) else None):
+                if made:
+                    shutil.rmtree(made, ignore_errors=True)
 
 
-def serve(app, bind: str, threads: int) -> None:
-    """Serve `app` the one way every API of the project is served: one gthread worker."""
+def _restart_with_metrics_dir() -> None:
+    """Run this same command again with a fresh metrics directory: prometheus_client picks its
+    multiprocess mode when it is imported, which has happened by now."""
+    directory = tempfile.mkdtemp(prefix="hubs-api-metrics-")
+    log.info("api workers share metrics through a directory", extra={"directory": directory})
+    env = {**os.environ, MULTIPROCESS_DIR_VARIABLE: directory, _OWN_METRICS_DIR: directory}
+    os.execve(sys.executable, sys.orig_argv, env)  # noqa: S606 - this very command, again
+
+
+def serve(app: Flask | Callable[[], Flask], bind: str, threads: int, workers: int = 1) -> None:
+    """Serve `app` the one way every API of the project is served: `workers` gthread workers."""
     options = {
         "bind": bind,
-        "workers": 1,
+        "workers": workers,
         "worker_class": "gthread",
         "threads": threads,
         "graceful_timeout": 20,
         "accesslog": None,
         "loglevel": "warning",
+        # A worker that ended (or was replaced) keeps its counts but no longer its live gauges.
+        "child_exit": lambda _server, worker: worker_exited(worker.pid),
     }
     GunicornServer(app, options).run()
 
@@ -116,6 +166,8 @@ def start_worker(
             retry_max_seconds=settings.consumer_retry_max_seconds,
             after_batch=spec.after_batch,
             on_idle=spec.on_idle,
+            prepare_batch=spec.prepare_batch,
+            batch_transactions=settings.consumer_batch_transactions,
         )
 
         def consume(consumer: EventConsumer = consumer, producer=dlq_producer) -> None:

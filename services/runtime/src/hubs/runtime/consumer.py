@@ -1,7 +1,11 @@
-"""The idempotent consumer: each event is applied in one database transaction together
-with its `event_id`; offsets are committed by hand only after that transaction committed.
-Transient failures are retried with back-off; a message that can never be processed goes
-to `<topic>.dlq` with headers saying where it came from and why, and the consumer moves on."""
+"""The idempotent consumer: events are applied in a database transaction together with
+their `event_id`s; offsets are committed by hand only after that transaction committed.
+
+A poll's batch is applied in one transaction (one look-up of the ids already applied, one
+insert of the new ones, one commit). If anything in it fails, the batch is rolled back and
+applied again one event per transaction: transient failures are retried with back-off, and
+a message that can never be processed goes to `<topic>.dlq` with headers saying where it
+came from and why, and the consumer moves on."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import logging
 import random
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +41,9 @@ from hubs.runtime.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Mapping[str, Any], UnitOfWork], None]
+# Called with a batch's envelopes and the open unit of work before they are applied, so a
+# service can load in one query what the batch's handlers will read one by one.
+BatchPreparer = Callable[[list[Mapping[str, Any]], UnitOfWork], None]
 
 
 class PoisonMessage(Exception):
@@ -65,6 +73,8 @@ class EventConsumer:
     retry_max_seconds: float = 10.0
     after_batch: Callable[[], None] | None = None
     on_idle: Callable[[], None] | None = None
+    prepare_batch: BatchPreparer | None = None
+    batch_transactions: bool = True
     sleep: Callable[[float], None] = time.sleep
     _lag_checked: float = field(default=0.0, init=False)
 
@@ -90,6 +100,63 @@ class EventConsumer:
         self.consumer.close(autocommit=False)
 
     def process_batch(self, batch: Mapping[TopicPartition, list[ConsumerRecord]], stop: StopSignal) -> None:
+        records = [record for records in batch.values() for record in records]
+        if not (self.batch_transactions and len(records) > 1 and self._apply_together(records)):
+            offsets = self._apply_one_by_one(batch, stop)
+        else:
+            offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "", -1) for tp, rs in batch.items() if rs}
+        if self.after_batch is not None:
+            self._safely(self.after_batch)
+        if offsets:
+            self.consumer.commit(offsets)
+
+    def _apply_together(self, records: list[ConsumerRecord]) -> bool:
+        """Apply the whole batch in one transaction; False (and nothing applied) if any of it fails."""
+        try:
+            envelopes = [parse_envelope(_decode(record.value)) for record in records]
+            counts = Counter[str]()
+            with self.uow_factory() as uow:
+                seen = uow.processed.seen_any(self.name, [e["event_id"] for e in envelopes])
+                wanted = [e for e in envelopes if e["event_type"] in self.handlers]
+                if self.prepare_batch is not None:
+                    self.prepare_batch([e for e in wanted if e["event_id"] not in seen], uow)
+                applied = []
+                for envelope, record in zip(envelopes, records, strict=True):
+                    handler = self.handlers.get(envelope["event_type"])
+                    if handler is None:
+                        continue
+                    if envelope["event_id"] in seen:
+                        counts["duplicates"] += 1
+                        continue
+                    token = correlation_id.set(envelope.get("correlation_id"))
+                    try:
+                        handler(envelope, uow)
+                    finally:
+                        correlation_id.reset(token)
+                    seen.add(envelope["event_id"])
+                    applied.append(envelope["event_id"])
+                    counts[record.topic] += 1
+                uow.processed.add_all(self.name, applied)
+                uow.commit()
+        except Exception as exc:
+            # Poison, a failing handler or the database: the one-by-one path retries what is
+            # transient and dead-letters what never applies, event by event.
+            log.info(
+                "batch not applied together, applying one by one",
+                extra={"consumer": self.name, "error_type": type(exc).__name__, "events": len(records)},
+            )
+            return False
+        self._committed(len(applied))
+        for topic, count in counts.items():
+            if topic == "duplicates":
+                CONSUMER_DUPLICATES.labels(self.service, self.name).inc(count)
+            else:
+                CONSUMER_PROCESSED.labels(self.service, self.name, topic).inc(count)
+        return True
+
+    def _apply_one_by_one(
+        self, batch: Mapping[TopicPartition, list[ConsumerRecord]], stop: StopSignal
+    ) -> dict[TopicPartition, OffsetAndMetadata]:
         offsets: dict[TopicPartition, OffsetAndMetadata] = {}
         for tp, records in batch.items():
             for record in records:
@@ -98,10 +165,10 @@ class EventConsumer:
                     # rest of its partition are left uncommitted and will be redelivered.
                     break
                 offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
-        if self.after_batch is not None:
-            self._safely(self.after_batch)
-        if offsets:
-            self.consumer.commit(offsets)
+        return offsets
+
+    def _committed(self, events: int) -> None:
+        """Called after each database commit of applied events (fault tests stop the process here)."""
 
     def _process(self, record: ConsumerRecord, stop: StopSignal) -> bool:
         """Apply one record (or dead-letter it). False only if stopping mid-retry."""
@@ -155,6 +222,7 @@ class EventConsumer:
                 handler(envelope, uow)
                 uow.processed.add(self.name, event_id)
                 uow.commit()
+            self._committed(1)
         finally:
             correlation_id.reset(token)
 

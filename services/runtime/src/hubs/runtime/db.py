@@ -29,6 +29,10 @@ def make_engine(settings: Settings) -> Engine:
     # A network partition leaves half-open connections: keepalives let the client notice, and the
     # server ends a transaction left idle (its locks would otherwise block every other replica).
     options = [f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}", f"-c lock_timeout={LOCK_TIMEOUT_MS}"]
+    # psycopg prepares a statement run often; PostgreSQL may then keep one generic plan for it,
+    # chosen while a table was still small. For a growing table such as processed_events that
+    # plan is a sequential scan, slower with every row. Plan each execution for its values.
+    options.append("-c plan_cache_mode=force_custom_plan")
     connect_args: dict[str, object] = {
         "connect_timeout": 5,
         # A silent peer is declared dead after about 25 seconds (10 idle + 3 probes 5 apart).

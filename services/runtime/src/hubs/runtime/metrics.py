@@ -1,7 +1,20 @@
 """Prometheus metrics shared by every service. Labels carry codes and names of things,
-never personal data or ids of people or cases."""
+never personal data or ids of people or cases.
 
-from prometheus_client import Counter, Gauge, Histogram
+An API with several gunicorn workers keeps its metrics in prometheus_client's multiprocess mode:
+each worker writes its values to files under PROMETHEUS_MULTIPROC_DIR and /metrics adds them up.
+prometheus_client chooses the mode when it is imported, from that variable alone, so this module
+follows the same rule; without the variable everything stays in the process as before."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+
+MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+MULTIPROCESS = MULTIPROCESS_DIR_VARIABLE in os.environ
 
 HTTP_REQUESTS = Counter(
     "hubs_http_requests_total", "HTTP requests answered", ["service", "method", "endpoint", "status"]
@@ -13,7 +26,10 @@ HTTP_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5),
 )
 OUTBOX_BACKLOG = Gauge(
-    "hubs_outbox_backlog", "Events written to the outbox and not yet acknowledged by Kafka", ["service"]
+    "hubs_outbox_backlog",
+    "Events written to the outbox and not yet acknowledged by Kafka",
+    ["service"],
+    multiprocess_mode="livemax",  # every relay process counts the same table: show it once
 )
 OUTBOX_PUBLISHED = Counter(
     "hubs_outbox_published_total", "Events the relay published and Kafka acknowledged", ["service"]
@@ -36,5 +52,33 @@ CONSUMER_DEAD_LETTERED = Counter(
     "hubs_consumer_dead_lettered_total", "Messages sent to the dead-letter topic", ["service", "consumer", "topic"]
 )
 CONSUMER_LAG = Gauge(
-    "hubs_consumer_lag", "Messages behind the end of the partition", ["service", "consumer", "topic", "partition"]
+    "hubs_consumer_lag",
+    "Messages behind the end of the partition",
+    ["service", "consumer", "topic", "partition"],
+    multiprocess_mode="livemax",  # a partition's lag as its live reader last saw it
 )
+
+
+def exposition() -> bytes:
+    """What /metrics answers: this process's metrics, or in multiprocess mode every live and
+    past worker's, added up (counters and histograms sum; gauges follow their multiprocess_mode)."""
+    if not MULTIPROCESS:
+        return generate_latest()
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return generate_latest(registry)
+
+
+def start_multiprocess_metrics() -> None:
+    """Empty the metrics directory when an API starts, so that no earlier run's counts are added."""
+    if MULTIPROCESS:
+        directory = Path(os.environ[MULTIPROCESS_DIR_VARIABLE])
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink(missing_ok=True)
+
+
+def worker_exited(pid: int) -> None:
+    """Forget an ended worker's live gauges; its counters stay counted (a restart loses nothing)."""
+    if MULTIPROCESS:
+        multiprocess.mark_process_dead(pid)

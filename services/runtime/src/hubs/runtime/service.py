@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import Engine, Table
 
-from hubs.runtime.consumer import Handler
+from hubs.runtime.consumer import BatchPreparer, Handler
 from hubs.runtime.db import make_engine, make_session_factory, ping
 from hubs.runtime.settings import Settings
 from hubs.runtime.unit_of_work import UnitOfWork
@@ -27,6 +27,8 @@ class ConsumerSpec:
     after_batch: Callable[[], None] | None = None
     # Called about once a second while idle, e.g. to publish reports that are due.
     on_idle: Callable[[], None] | None = None
+    # Loads what a batch's handlers will read, in one query (see EventConsumer).
+    prepare_batch: BatchPreparer | None = None
 
 
 @dataclass

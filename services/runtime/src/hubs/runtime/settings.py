@@ -12,6 +12,13 @@ def _env(name: str, default: str) -> str:
     return default if value is None or value == "" else value
 
 
+def _positive_int(name: str, default: str) -> int:
+    text = _env(name, default)
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one process of one service of one hub."""
@@ -29,10 +36,14 @@ class Settings:
     log_level: str = "INFO"
     api_bind: str = "127.0.0.1:8000"
     api_threads: int = 8
+    # gunicorn worker processes of the API, each with `api_threads` threads and its own app.
+    api_workers: int = 1
     metrics_port: int = 0
     consumer_max_attempts: int = 5
     consumer_retry_base_seconds: float = 0.2
     consumer_retry_max_seconds: float = 10.0
+    # A poll's events in one transaction (falling back to one per event on any failure).
+    consumer_batch_transactions: bool = True
     relay_batch_size: int = 500
     relay_idle_seconds: float = 0.1
     report_interval_seconds: float = 1.0
@@ -57,10 +68,12 @@ class Settings:
             log_level=_env("HUBS_LOG_LEVEL", "INFO"),
             api_bind=_env("HUBS_API_BIND", "127.0.0.1:8000"),
             api_threads=int(_env("HUBS_API_THREADS", "8")),
+            api_workers=_positive_int("HUBS_API_WORKERS", "1"),
             metrics_port=int(_env("HUBS_METRICS_PORT", "0")),
             consumer_max_attempts=int(_env("HUBS_CONSUMER_MAX_ATTEMPTS", "5")),
             consumer_retry_base_seconds=float(_env("HUBS_CONSUMER_RETRY_BASE_SECONDS", "0.2")),
             consumer_retry_max_seconds=float(_env("HUBS_CONSUMER_RETRY_MAX_SECONDS", "10")),
+            consumer_batch_transactions=_env("HUBS_CONSUMER_BATCH_TRANSACTIONS", "true").lower() != "false",
             relay_batch_size=int(_env("HUBS_RELAY_BATCH_SIZE", "500")),
             relay_idle_seconds=float(_env("HUBS_RELAY_IDLE_SECONDS", "0.1")),
             report_interval_seconds=float(_env("HUBS_REPORT_INTERVAL_SECONDS", "1.0")),

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, Uuid, any_, bindparam, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubs.contracts import new_envelope, spec_for
@@ -84,10 +85,28 @@ class ProcessedEvents:
         )
         return self._session.execute(query).first() is not None
 
+    def seen_any(self, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of `event_ids` this consumer has already applied (one query)."""
+        if not event_ids:
+            return set()
+        t = self._table
+        if self._session.get_bind().dialect.name == "postgresql":
+            # One array parameter: the same statement whatever the batch size, planned once.
+            wanted = t.c.event_id == any_(bindparam("event_ids", list(set(event_ids)), type_=ARRAY(Uuid())))
+        else:
+            wanted = t.c.event_id.in_(set(event_ids))
+        return set(self._session.execute(select(t.c.event_id).where(t.c.consumer == consumer, wanted)).scalars())
+
     def add(self, consumer: str, event_id: uuid.UUID) -> None:
-        self._session.execute(
-            insert(self._table).values(consumer=consumer, event_id=event_id, processed_at=datetime.now(UTC))
-        )
+        self.add_all(consumer, [event_id])
+
+    def add_all(self, consumer: str, event_ids: list[uuid.UUID]) -> None:
+        """Record events as applied by this consumer (one statement)."""
+        if not event_ids:
+            return
+        now = datetime.now(UTC)
+        rows = [{"consumer": consumer, "event_id": e, "processed_at": now} for e in event_ids]
+        self._session.execute(insert(self._table), rows)
 
 
 class UnitOfWork:

@@ -25,6 +25,17 @@ from hubs.reporting.domain.periods import Period
 from hubs.reporting.domain.sickness_csv import SicknessReturn
 
 
+def upsert_rows(session: Session, table, rows: list[dict[str, Any]], key: list, update: list[str] | dict) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE for many rows (PostgreSQL and SQLite both have it:
+    safe between replicas). `update`: the columns to take from the new row, or values to set."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    values = {name: statement.excluded[name] for name in update} if isinstance(update, list) else update
+    session.execute(statement.on_conflict_do_update(index_elements=key, set_=values), rows)
+
+
 class StalePeriod(NamedTuple):
     """A period to compute again, with the generation of its mark when it was read."""
 
@@ -48,6 +59,7 @@ class FigureRepository:
 
     def __init__(self, session: Session):
         self._session = session
+        self._to_mark: set[Period] = set()
 
     def figures(self, period_type: str, period: str) -> dict[str, int]:
         t = period_figures
@@ -65,16 +77,24 @@ class FigureRepository:
         return found
 
     def replace(self, period_type: str, period: str, figures: dict[str, int]) -> bool:
-        """Store a period's figures; if they changed, its report is due again. True if changed."""
-        if self.figures(period_type, period) == figures:
+        """Store a period's figures; if they changed, its report is due again. True if changed.
+
+        Only the figures that changed are written: between two computations most do not."""
+        current = self.figures(period_type, period)
+        if current == figures:
             return False
         t = period_figures
-        self._session.execute(delete(t).where(t.c.period_type == period_type, t.c.period == period))
-        if figures:
+        gone = [name for name in current if name not in figures]
+        if gone:
             self._session.execute(
-                insert(t),
-                [{"period_type": period_type, "period": period, "figure": k, "value": v} for k, v in figures.items()],
+                delete(t).where(t.c.period_type == period_type, t.c.period == period, t.c.figure.in_(gone))
             )
+        changed = [
+            {"period_type": period_type, "period": period, "figure": name, "value": value}
+            for name, value in figures.items()
+            if current.get(name) != value
+        ]
+        upsert_rows(self._session, t, changed, [t.c.period_type, t.c.period, t.c.figure], ["value"])
         self.mark_pending([(period_type, period)])
         return True
 
@@ -85,34 +105,26 @@ class FigureRepository:
             {"period_type": pt, "period": p, "report_version": 0, "pending": True, "final": False}
             for pt, p in sorted(set(periods))
         ]
-        if rows:
-            self._session.execute(
-                self._upsert(t).on_conflict_do_update(
-                    index_elements=[t.c.period_type, t.c.period], set_={"pending": True}
-                ),
-                rows,
-            )
-
-    def _upsert(self, table):
-        # INSERT ... ON CONFLICT, which PostgreSQL and SQLite both have: safe between replicas.
-        dialect = self._session.get_bind().dialect.name
-        return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+        upsert_rows(self._session, t, rows, [t.c.period_type, t.c.period], {"pending": True})
 
     def mark_stale(self, periods: Iterable[Period]) -> None:
-        """These periods' figures must be computed again (one statement, safe between replicas)."""
-        t = stale_periods
-        rows = [{"period_type": pt, "period": p, "generation": 1} for pt, p in sorted(set(periods))]
-        if not rows:
+        """These periods' figures must be computed again. The marks of a transaction are
+        written together when it commits (see `flush`): a batch of events touches the same
+        periods again and again."""
+        self._to_mark.update(periods)
+
+    def flush(self) -> None:
+        """Write the marks made so far (one statement, safe between replicas)."""
+        if not self._to_mark:
             return
-        self._session.execute(
-            self._upsert(t).on_conflict_do_update(
-                index_elements=[t.c.period_type, t.c.period], set_={"generation": t.c.generation + 1}
-            ),
-            rows,
-        )
+        t = stale_periods
+        rows = [{"period_type": pt, "period": p, "generation": 1} for pt, p in sorted(self._to_mark)]
+        upsert_rows(self._session, t, rows, [t.c.period_type, t.c.period], {"generation": t.c.generation + 1})
+        self._to_mark.clear()
 
     def stale(self, limit: int = 200) -> list[StalePeriod]:
         """Periods to compute again, locked against other replicas (which skip them)."""
+        self.flush()
         t = stale_periods
         rows = self._session.execute(
             select(t).order_by(t.c.period_type, t.c.period).limit(limit).with_for_update(skip_locked=True)
@@ -167,34 +179,65 @@ class FigureRepository:
 
 
 class CaseFactsRepository:
-    """Per-case facts, keyed by the pseudonymous case id; they never leave the hub."""
+    """Per-case facts, keyed by the pseudonymous case id; they never leave the hub.
+
+    Facts read or written in a transaction are kept until it ends, and what was written is
+    stored when it commits (see `flush`): a batch of events often tells one case several times."""
 
     def __init__(self, session: Session):
         self._session = session
+        self._known: dict[str, CaseFacts | None] = {}
+        self._changed: dict[str, dict[str, Any]] = {}
+
+    def load(self, case_ids: Iterable[str]) -> None:
+        """Read the facts of these cases in one query (those not read yet)."""
+        wanted = {c for c in case_ids if c not in self._known}
+        if not wanted:
+            return
+        t = case_facts
+        found = dict(self._session.execute(select(t.c.case_id, t.c.facts).where(t.c.case_id.in_(wanted))).all())
+        self._known.update({c: found.get(c) for c in wanted})
 
     def get(self, case_id: str) -> CaseFacts | None:
-        t = case_facts
-        return self._session.execute(select(t.c.facts).where(t.c.case_id == case_id)).scalar_one_or_none()
+        self.load([case_id])
+        return self._known[case_id]
 
     def put(self, case_id: str, facts: CaseFacts, first_day: date, last_day: date, open_wait: bool) -> None:
+        self._known[case_id] = facts
+        self._changed[case_id] = {
+            "case_id": case_id, "facts": facts, "first_day": first_day, "last_day": last_day, "open_wait": open_wait
+        }  # fmt: skip
+
+    def flush(self) -> None:
+        """Store the facts written so far (one statement)."""
+        if not self._changed:
+            return
         t = case_facts
-        values = {"facts": facts, "first_day": first_day, "last_day": last_day, "open_wait": open_wait}
-        done = self._session.execute(update(t).where(t.c.case_id == case_id).values(**values))
-        if done.rowcount == 0:
-            self._session.execute(insert(t).values(case_id=case_id, **values))
+        rows = list(self._changed.values())
+        upsert_rows(self._session, t, rows, [t.c.case_id], ["facts", "first_day", "last_day", "open_wait"])
+        self._changed.clear()
 
     def all(self) -> list[StoredCase]:
+        return self.overlapping(None, None)
+
+    def overlapping(self, first: date | None, last: date | None) -> list[StoredCase]:
+        """Cases with a day in [first, last], or still open by then (None: no bound)."""
+        self.flush()
         t = case_facts
-        rows = self._session.execute(
-            select(t.c.facts, t.c.first_day, t.c.last_day, t.c.open_wait).order_by(t.c.case_id)
-        ).all()
-        return [StoredCase(r.facts, r.first_day, r.last_day, r.open_wait) for r in rows]
+        query = select(t.c.facts, t.c.first_day, t.c.last_day, t.c.open_wait).order_by(t.c.case_id)
+        if last is not None:
+            query = query.where(t.c.first_day <= last)
+        if first is not None:
+            query = query.where((t.c.last_day >= first) | t.c.open_wait.is_(True))
+        return [StoredCase(r.facts, r.first_day, r.last_day, r.open_wait) for r in self._session.execute(query).all()]
 
     def all_facts(self) -> dict[str, CaseFacts]:
+        self.flush()
         t = case_facts
         return {r.case_id: r.facts for r in self._session.execute(select(t.c.case_id, t.c.facts)).all()}
 
     def earliest_day(self) -> date | None:
+        self.flush()
         return self._session.execute(select(func.min(case_facts.c.first_day))).scalar_one_or_none()
 
 

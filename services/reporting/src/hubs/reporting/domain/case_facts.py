@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -70,6 +71,15 @@ def json_ready(value: Any) -> Any:
     return value
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of stored facts (plain JSON values only)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
 def _earliest(current: str | None, candidate: str) -> str:
     # ISO strings of one kind (all UTC datetimes, or all dates) sort as the times they name.
     return candidate if current is None or candidate < current else current
@@ -90,7 +100,7 @@ def _keep_earliest(facts: CaseFacts, name: str, value: str) -> None:
 
 def apply_case_event(facts: CaseFacts, event: Mapping[str, Any]) -> CaseFacts:
     """The case's facts with one more event folded in (a new dict; `facts` is not changed)."""
-    facts = json_ready(dict(facts))
+    facts = _copy(dict(facts))
     data = {k: json_ready(v) for k, v in event["data"].items()}
     kind = event["event_type"]
     if kind == "ReferralReceived":
@@ -174,6 +184,7 @@ def apply_case_event(facts: CaseFacts, event: Mapping[str, Any]) -> CaseFacts:
     return facts
 
 
+@lru_cache(maxsize=65536)
 def as_day(value: str) -> date:
     """The local day of an ISO date or datetime string."""
     if len(value) <= 10:
@@ -196,7 +207,7 @@ def case_days(facts: CaseFacts) -> list[date]:
             days.append(value)
 
     walk(facts)
-    return sorted({as_day(d) for d in days})
+    return sorted({as_day(d) for d in set(days)})
 
 
 def has_open_state(facts: CaseFacts) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 PERIOD_TYPES = ("week", "month", "quarter", "financial-year")
 Period = tuple[str, str]  # (period type, period name)
@@ -64,6 +65,12 @@ def is_period(period_type: str, period: str) -> bool:
 
 def periods_overlapping(first: date, last: date, types: tuple[str, ...] = PERIOD_TYPES) -> set[Period]:
     """Every period of the given types that shares at least one day with [first, last]."""
+    return set(_periods_overlapping(first, last, types))
+
+
+@lru_cache(maxsize=4096)
+def _periods_overlapping(first: date, last: date, types: tuple[str, ...]) -> frozenset[Period]:
+    # Asked again and again with the same days (an open case spans up to today): kept.
     found: set[Period] = set()
     for period_type in types:
         day = first
@@ -71,7 +78,7 @@ def periods_overlapping(first: date, last: date, types: tuple[str, ...] = PERIOD
             period = periods_of(day)[period_type]
             found.add((period_type, period))
             day = period_bounds(period_type, period)[1] + timedelta(days=1)
-    return found
+    return frozenset(found)
 
 
 def has_ended(period_type: str, period: str, today: date) -> bool:

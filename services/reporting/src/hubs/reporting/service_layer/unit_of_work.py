@@ -25,3 +25,9 @@ class ReportingUnitOfWork(UnitOfWork):
         self.activities = ActivityRepository(session)
         self.sickness = SicknessAbsenceRepository(session)
         self.national = NationalReportRepository(session)
+
+    def commit(self) -> None:
+        # Facts and marks of the transaction are written together, just before it commits.
+        self.cases.flush()
+        self.figures.flush()
+        super().commit()
