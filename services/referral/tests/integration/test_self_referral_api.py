@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import Fernet
@@ -94,7 +95,7 @@ def test_a_referrer_refers_with_consent_and_without_consent_nothing_is_stored(re
     as_self = referral.client.post("/v1/referrals", json=third_party(source="self"), headers=tokens("referrer"))
     assert as_self.status_code == 422 and "source" in as_self.get_json()["errors"]
     accepted = referral.client.post("/v1/referrals", json=third_party(), headers=tokens("referrer"))
-    assert accepted.status_code == 201 and accepted.get_json()["linked"] is False
+    assert accepted.status_code == 201 and set(accepted.get_json()) == {"reference", "urgency", "received_at"}
     [entry] = queue_of(referral, tokens)
     assert entry["source"] == "occupational-health"
 
@@ -102,7 +103,7 @@ def test_a_referrer_refers_with_consent_and_without_consent_nothing_is_stored(re
 def test_a_second_open_referral_of_the_same_person_links_to_the_first(referral, tokens):
     referral.client.post("/v1/self-referrals", json=body())
     second = referral.client.post(
-        "/v1/referrals", json=third_party(email=CANARY_EMAIL.upper()), headers=tokens("referrer")
+        "/v1/referrals", json=third_party(email=CANARY_EMAIL.upper()), headers=tokens("clinician")
     )
     assert second.get_json()["linked"] is True
     [entry] = queue_of(referral, tokens)
@@ -271,3 +272,18 @@ def test_after_key_rotation_the_old_key_can_be_retired(run_service, tokens):
     # the person is still recognised with the new key alone
     after.client.post("/v1/self-referrals", json=body())
     assert len(queue_of(after, tokens)) == 1
+
+
+def test_a_referrer_cannot_tell_from_the_answer_that_the_person_was_already_in_touch(referral, tokens):
+    referral.client.post("/v1/self-referrals", json=body())
+    before = datetime.now(UTC)
+    to_someone_known = referral.client.post(
+        "/v1/referrals", json=third_party(email=CANARY_EMAIL), headers=tokens("referrer")
+    ).get_json()
+    to_someone_new = referral.client.post(
+        "/v1/referrals", json=third_party(email="never.referred@example.org"), headers=tokens("referrer")
+    ).get_json()
+    assert set(to_someone_known) == set(to_someone_new) == {"reference", "urgency", "received_at"}
+    # The time given is of this referral, not of the person's earlier one.
+    assert datetime.fromisoformat(to_someone_known["received_at"]) >= before
+    assert to_someone_known["urgency"] == to_someone_new["urgency"]

@@ -21,7 +21,7 @@ from hubs.referral.entrypoints.schemas import (
 )
 from hubs.referral.service_layer import handlers
 from hubs.referral.service_layer.context import ReferralContext
-from hubs.runtime.auth import Role, requires
+from hubs.runtime.auth import Role, current_principal, requires
 from hubs.runtime.ratelimit import rate_limited
 
 CONFIDENTIALITY = (
@@ -99,6 +99,10 @@ class SelfReferrals(MethodView):
         }
 
 
+# Roles that see the hub's cases anyway, and so may be told a referral was linked to an open one.
+CLINICAL_ROLES = frozenset({Role.CLINICIAN.value, Role.HUB_LEAD.value})
+
+
 @blp.route("/referrals")
 class Referrals(MethodView):
     @blp.arguments(ThirdPartyReferralSchema)
@@ -107,13 +111,23 @@ class Referrals(MethodView):
     @requires(Role.REFERRER, Role.CLINICIAN, Role.HUB_LEAD)
     def post(self, body: dict):
         """Refer a member of staff to the hub, with their consent."""
+        now = datetime.now(UTC)
         c = body["consent"]
         consent = commands.Consent(given_by=c["given_by"], given_at=c["given_at"].isoformat(), method=c["method"])
         intake = handlers.receive_referral(
             _command(body, codes.ReferralSource(body["source"].value), consent, body["referrer"]),
             _wiring().uow_factory(),
             _context(),
+            now,
         )
+        if not current_principal().roles & CLINICAL_ROLES:
+            # A referrer (a manager, HR, Occupational Health) must not learn from the answer
+            # whether the person was already in touch with the hub: the same answer either way.
+            return {
+                "reference": reference_of(intake.referral.referral_id),
+                "urgency": RiskScreen(**body["risk_screen"]).urgency,
+                "received_at": now,
+            }
         return {
             "referral_id": intake.referral.referral_id,
             "reference": reference_of(intake.referral.referral_id),

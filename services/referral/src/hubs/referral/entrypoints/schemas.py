@@ -104,6 +104,9 @@ class ReferralAcceptedSchema(Schema):
 
 
 class ThirdPartyAcceptedSchema(Schema):
+    """A referrer is told only the reference, the urgency of this referral and when it was
+    received; clinicians and hub leads also get the referral id and whether it was linked."""
+
     referral_id = fields.UUID(dump_only=True)
     reference = fields.String(dump_only=True)
     urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
