@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from hubs.portal.bootstrap import create_app
 from hubs.portal.settings import PortalSettings
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
+from hubs.runtime.testing import RunningService
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("HUBS_CHROMIUM", "/usr/bin/chromium"))
@@ -97,45 +99,14 @@ def page(browser):
         context.close()
 
 
-@pytest.fixture
-def hub(run_service, hub_id: str) -> Iterator[Hub]:
-    """The hub's services (workers and relays where the journey needs them) and the portal, over HTTP."""
-    referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}).start_relay()
-    assessment = run_service(ASSESSMENT).start_worker().start_relay()
-    care = run_service(CARE).start_worker()
-    outreach = run_service(OUTREACH).start_relay()
-    reporting = run_service(REPORTING).start_worker().start_relay()
-    national = run_service(REPORTING, reporting_mode="national", schema_suffix="national_").start_worker()
-    served = {
-        name: _Served(service.app)
-        for name, service in (("referral", referral), ("assessment", assessment), ("care", care),
-                              ("outreach", outreach), ("reporting", reporting), ("national", national))
-    }  # fmt: skip
-    settings = PortalSettings(
-        hub_id=hub_id,
-        hub_name="Test",
-        secret_key="browser-tests-only-" + hub_id,
-        service_urls={name: s.url for name, s in served.items()},
-        dev_sign_in=True,
-        secure_cookies=False,
+@contextmanager
+def _portal_in_front_of(hub_id: str, services: dict[str, RunningService]) -> Iterator[Hub]:
+    """`services` over HTTP, by the name the portal calls them, and the portal in front of them.
+    A service not given is not answering: nothing listens at its address."""
+    served = {name: _Served(service.app) for name, service in services.items()}
+    absent = dict.fromkeys(
+        ("referral", "assessment", "care", "outreach", "reporting", "national"), "http://127.0.0.1:9"
     )
-    portal = _Served(create_app(settings))
-    running = Hub(portal.url, hub_id, [*served.values(), portal])
-    try:
-        yield running
-    finally:
-        for server in running.served:
-            server.close()
-
-
-@pytest.fixture
-def small_hub(run_service, hub_id: str) -> Iterator[Hub]:
-    """Only the referral and outreach services (APIs, no workers) behind the portal: what the
-    referrer's and the hub team's pages call. The other services' pages say they are not answering."""
-    referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()})
-    outreach = run_service(OUTREACH)
-    served = {"referral": _Served(referral.app), "outreach": _Served(outreach.app)}
-    absent = dict.fromkeys(("assessment", "care", "reporting", "national"), "http://127.0.0.1:9")
     settings = PortalSettings(
         hub_id=hub_id,
         hub_name="Test",
@@ -151,6 +122,35 @@ def small_hub(run_service, hub_id: str) -> Iterator[Hub]:
     finally:
         for server in running.served:
             server.close()
+
+
+@pytest.fixture
+def hub(run_service, hub_id: str) -> Iterator[Hub]:
+    """The hub's services (workers and relays where the journey needs them) and the portal, over HTTP."""
+    services = {
+        "referral": run_service(
+            REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}
+        ).start_relay(),
+        "assessment": run_service(ASSESSMENT).start_worker().start_relay(),
+        "care": run_service(CARE).start_worker(),
+        "outreach": run_service(OUTREACH).start_relay(),
+        "reporting": run_service(REPORTING).start_worker().start_relay(),
+        "national": run_service(REPORTING, reporting_mode="national", schema_suffix="national_").start_worker(),
+    }
+    with _portal_in_front_of(hub_id, services) as running:
+        yield running
+
+
+@pytest.fixture
+def small_hub(run_service, hub_id: str) -> Iterator[Hub]:
+    """Only the referral and outreach services (APIs, no workers) behind the portal: what the
+    referrer's and the hub team's pages call. The other services' pages say they are not answering."""
+    services = {
+        "referral": run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}),
+        "outreach": run_service(OUTREACH),
+    }
+    with _portal_in_front_of(hub_id, services) as running:
+        yield running
 
 
 def check_page(page, name: str) -> None:

@@ -101,11 +101,17 @@ def consumers(bench, hub, events: list[dict]) -> dict:
     bench.migrate("reporting", env)
     settings = kafka_bench.settings_for(bench, "reporting", hub.hub_id, "reporting_rebuild")
     reporting = kafka_bench.run_consumers_until(REPORTING, settings, expected, kafka_bench.stale_periods_left)
+    # Scale out: two worker processes in one group, as two replicas would split the partitions.
+    env = bench.env(hub.hub_id, "reporting_two_workers", HUBS_REPORTING_GENERATION="two-workers")
+    bench.migrate("reporting", env)
+    two = kafka_bench.run_worker_processes_until(bench, "reporting", env, 2, expected, kafka_bench.stale_periods_left)
     return {
         "reporting": reporting,
         "raw_consumer": raw,
         "ratio": _ratio(reporting["per_second"], raw["per_second"]),
         "rebuild_hub_year_seconds": reporting["total_seconds"],
+        "two_workers": two,
+        "two_workers_ratio": _ratio(two["per_second"], raw["per_second"]),
     }
 
 
@@ -160,9 +166,10 @@ def table(results: dict) -> str:
             ("relay, acks=all (events/s)", r["relay"]["per_second"], r["raw_producer"]["per_second"], r["ratio"])
         )
     if c := results.get("consumers"):
-        rows.append(
-            ("reporting consumer (events/s)", c["reporting"]["per_second"], c["raw_consumer"]["per_second"], c["ratio"])
-        )
+        raw = c["raw_consumer"]["per_second"]
+        rows.append(("reporting consumer (events/s)", c["reporting"]["per_second"], raw, c["ratio"]))
+        two = c["two_workers"]["per_second"]
+        rows.append(("reporting, two worker processes (events/s)", two, raw, c["two_workers_ratio"]))
     if k := results.get("kafka_tools"):
         if r := results.get("relay"):
             rows.append(

@@ -1,5 +1,5 @@
-"""A hello-world Flask app served exactly as a service's API is (gunicorn gthread, one worker):
-the floor under every intake figure."""
+"""A hello-world Flask app served exactly as a service's API is (gunicorn gthread, with
+HUBS_API_WORKERS workers of HUBS_API_THREADS threads): the floor under every intake figure."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.from_env("hello")
     # Served exactly as hubs.runtime.cli.run_api serves a service: only the application differs.
-    serve(create_app(), args.bind, settings.api_threads)
+    serve(create_app, args.bind, settings.api_threads, settings.api_workers)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def intake(bench, concurrency: int, seconds: float, workers: int = 2) -> dict:
     bench.migrate("referral", env)
     results = {}
     servers = [
-        ("hello", [sys.executable, "-m", "tests.perf.workers"], "/hello"),
+        ("hello", [sys.executable, "-m", "tests.perf.hello"], "/hello"),
         ("referral", [str(BIN / "hubs-referral"), "api"], "/v1/self-referrals"),
     ]
     for name, cmd, path in servers:

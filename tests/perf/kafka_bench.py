@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kafka import KafkaConsumer
-from sqlalchemy import insert, text
+from sqlalchemy import create_engine, insert, text
 
 from hubs.contracts.registry import spec_for
 from hubs.contracts.topics import hub_topic
@@ -167,26 +167,49 @@ def run_consumers_until(
     stop = StopSignal()
     start = time.perf_counter()
     threads = start_worker(definition, settings, stop, wiring)
-    first = consumed_at = None
-    processed = 0
-    deadline = start + MAX_WAIT_SECONDS
     try:
-        while time.perf_counter() < deadline:
-            processed = _count(wiring.engine, "select count(*) from processed_events")
-            now = time.perf_counter()
-            if processed and first is None:
-                first = now
-            if processed >= expected and consumed_at is None:
-                consumed_at = now
-            if consumed_at is not None and (done is None or done(wiring.engine)):
-                break
-            time.sleep(0.2)
-        finished = time.perf_counter()
+        return _time_until(wiring.engine, start, expected, done)
     finally:
         stop.set()
         for t in threads:
             t.join(timeout=30)
         wiring.engine.dispose()
+
+
+def run_worker_processes_until(
+    bench, service: str, env: dict[str, str], processes: int, expected: int, done: Callable[[object], bool]
+) -> dict:
+    """The same with `processes` worker processes (`hubs-<service> worker`) in one consumer
+    group, as replicas of a deployment would share a topic's partitions."""
+    from tests.perf.infra import BIN
+
+    engine = create_engine(bench.database_url, connect_args={"options": f"-csearch_path={env['DATABASE_SCHEMA']}"})
+    start = time.perf_counter()
+    command = [str(BIN / f"hubs-{service}"), "worker"]
+    workers = [bench.spawn(command, env, f"{service}-worker-{n}") for n in range(processes)]
+    try:
+        return _time_until(engine, start, expected, done) | {"processes": processes}
+    finally:
+        for worker in workers:
+            bench.stop(worker)
+        engine.dispose()
+
+
+def _time_until(engine, start: float, expected: int, done: Callable[[object], bool] | None) -> dict:
+    first = consumed_at = None
+    processed = 0
+    deadline = start + MAX_WAIT_SECONDS
+    while time.perf_counter() < deadline:
+        processed = _count(engine, "select count(*) from processed_events")
+        now = time.perf_counter()
+        if processed and first is None:
+            first = now
+        if processed >= expected and consumed_at is None:
+            consumed_at = now
+        if consumed_at is not None and (done is None or done(engine)):
+            break
+        time.sleep(0.2)
+    finished = time.perf_counter()
     steady = (consumed_at or finished) - (first or start)
     return {
         "events": processed,

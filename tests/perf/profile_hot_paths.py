@@ -147,7 +147,8 @@ def main() -> None:
         elif args.what == "workers":
             from tests.perf.intake import intake
 
-            print(intake(bench, concurrency=16, seconds=20, workers=2))
+            for workers in (1, 2):
+                print(workers, intake(bench, concurrency=16, seconds=20, workers=workers))
         elif args.what == "compare":
             compare_consumers(bench, args.events)
         else:

@@ -36,6 +36,26 @@ def test_an_empty_self_referral_lists_every_problem_in_the_error_summary(client,
     assert services.calls == []
 
 
+def test_an_impossible_date_of_birth_is_refused_and_its_error_leads_into_the_day_box(client, services):
+    page = client.post("/self-referral", data={**GOOD, "dob-day": "31", "dob-month": "2", "dob-year": "1990"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert 'href="#date_of_birth">Date of birth must be a real date in the past' in text
+    assert 'id="date_of_birth" name="dob-day"' in text
+    assert 'autocomplete="bday-day"' in text
+    assert services.calls == []
+
+
+def test_the_date_of_birth_is_sent_as_a_date_and_an_unknown_choice_is_left_out(client, services):
+    services.answers[("referral", "POST", "/v1/self-referrals")] = ACCEPTED
+    data = {**GOOD, "dob-day": "15", "dob-month": "3", "dob-year": "1984", "preferred_contact": "carrier-pigeon"}
+    assert client.post("/self-referral", data=data).status_code == 303
+    sent = services.calls_to("referral", "POST", "/v1/self-referrals")[0]["json"]
+    assert sent["date_of_birth"] == "1984-03-15"
+    assert sent["preferred_contact"] is None
+    assert sent["staff_group"] == "nursing-and-midwifery"
+
+
 def test_a_self_referral_is_sent_with_its_answers_and_shows_the_reference(client, services):
     services.answers[("referral", "POST", "/v1/self-referrals")] = ACCEPTED
     response = client.post("/self-referral", data=GOOD)

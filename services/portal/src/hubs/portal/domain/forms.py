@@ -4,8 +4,9 @@ errors listed in the order of the questions, and dates typed as day, month and y
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 # Where a service says a message came from (webargs' locations), not part of a field's name.
 LOCATIONS = ("json", "query", "form", "path", "_schema")
@@ -64,3 +65,18 @@ def typed_date(day: str, month: str, year: str) -> date:
     if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
         raise ValueError("not a date")
     return date(int(year), int(month), int(day))
+
+
+@dataclass
+class Answers:
+    """A submitted form: the answers, kept to show again, and what to change, by question.
+    A form's own kind names its questions in `order`, the order they are asked."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    order: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def ordered_errors(self) -> list[tuple[str, str]]:
+        """Errors in the order of the questions, for the error summary."""
+        return in_order(self.errors, self.order)

@@ -3,30 +3,22 @@ referral service, and the messages a person sees when an answer needs changing."
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from hubs.contracts import codes
-from hubs.portal.domain.forms import errors_for_form
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE = re.compile(r"^[0-9 +()-]{6,20}$")
-
-
-def _options(enum: type, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    labels = labels or {}
-    return [(c.value, labels.get(c.value, c.value.replace("-", " ").capitalize())) for c in enum]
-
-
-STAFF_GROUPS = _options(
-    codes.StaffGroup,
-    {"allied-health-professional": "Allied health professional", "support-to-clinical": "Support to clinical staff"},
+from hubs.portal.domain.forms import Answers, errors_for_form
+from hubs.portal.domain.referred_person import (
+    EMAIL,
+    PHONE,
+    check_date_of_birth,
+    check_risk_questions,
+    drop_unknown_choices,
+    options,
+    person_body,
 )
-EMPLOYMENT_TYPES = _options(codes.EmploymentType)
-CONTACT_WAYS = _options(codes.ContactChannel, {"text-message": "Text message", "in-person": "In person"})
-AT_RISK_FACTORS = _options(
+
+AT_RISK_FACTORS = options(
     codes.AtRiskFactor,
     {
         "bereaved-by-covid": "I have been bereaved by COVID-19",
@@ -47,17 +39,10 @@ AT_RISK_FACTORS = _options(
 FIELD_ORDER = ("name", "email", "phone", "date_of_birth", "thoughts_of_self_harm", "risk_to_others", "consent")
 
 
-@dataclass
-class SelfReferralForm:
-    """A submitted form, its answers kept to show again, and its errors by field."""
+class SelfReferralForm(Answers):
+    """A submitted self-referral, its answers kept to show again, and its errors by field."""
 
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ordered_errors(self) -> list[tuple[str, str]]:
-        """Errors in the order of the questions, for the error summary."""
-        return sorted(self.errors.items(), key=lambda kv: FIELD_ORDER.index(kv[0]) if kv[0] in FIELD_ORDER else 99)
+    order = FIELD_ORDER
 
 
 def read_form(form: Any) -> SelfReferralForm:
@@ -79,50 +64,26 @@ def read_form(form: Any) -> SelfReferralForm:
         errors["phone"] = "Enter a telephone number, like 01632 960 001 or 07700 900 982"
     if not v["email"] and not v["phone"] and "email" not in errors and "phone" not in errors:
         errors["phone"] = "Enter a telephone number or an email address so that the hub can contact you"
-    if any(v[k] for k in ("dob-day", "dob-month", "dob-year")):
-        try:
-            born = date(int(v["dob-year"]), int(v["dob-month"]), int(v["dob-day"]))
-            if not date(1900, 1, 1) < born < date.today():
-                raise ValueError
-            v["date_of_birth"] = born
-        except ValueError:
-            errors["date_of_birth"] = "Date of birth must be a real date in the past, like 15 3 1984"
-    for question, text in (
-        ("thoughts_of_self_harm", "Select yes if you are having thoughts of harming or ending your life"),
-        ("risk_to_others", "Select yes if you are worried you might harm someone else"),
-    ):
-        if v[question] not in ("yes", "no"):
-            errors[question] = text
+    check_date_of_birth(v, errors, date.today(), "Date of birth must be a real date in the past, like 15 3 1984")
+    check_risk_questions(
+        v,
+        errors,
+        self_harm="Select yes if you are having thoughts of harming or ending your life",
+        others="Select yes if you are worried you might harm someone else",
+    )
     if v["consent"] != "yes":
         errors["consent"] = "Confirm that the hub may contact you"
-    for key, options in (
-        ("preferred_contact", CONTACT_WAYS), ("staff_group", STAFF_GROUPS), ("employment_type", EMPLOYMENT_TYPES),
-    ):  # fmt: skip
-        if v[key] and v[key] not in dict(options):
-            v[key] = ""
+    drop_unknown_choices(v)
     return SelfReferralForm(v, errors)
 
 
 def request_body(form: SelfReferralForm) -> dict[str, Any]:
     """The referral service's self-referral request for a checked form."""
     v = form.values
-    born = v.get("date_of_birth")
     return {
-        "name": v["name"],
-        "email": v["email"] or None,
-        "phone": v["phone"] or None,
-        "date_of_birth": born.isoformat() if born else None,
-        "preferred_contact": v["preferred_contact"] or None,
-        "employer": v["employer"] or None,
-        "job_role": v["job_role"] or None,
-        "staff_group": v["staff_group"] or None,
-        "employment_type": v["employment_type"] or None,
+        **person_body(v),
         "at_risk_factors": v["at_risk_factors"],
         "heard_of_hub_via": v["heard_of_hub_via"][:64] or None,
-        "risk_screen": {
-            "thoughts_of_self_harm": v["thoughts_of_self_harm"] == "yes",
-            "risk_to_others": v["risk_to_others"] == "yes",
-        },
         "consent_to_contact": True,
     }
 

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from hubs.portal.domain.forms import errors_for_form, in_order
+from hubs.portal.domain.forms import Answers, errors_for_form
 
 SCALE = tuple((str(n), str(n)) for n in range(1, 6))
 SCALE_HINT = "1 means not at all, 5 means completely"
@@ -37,17 +37,10 @@ COMMENT_LIMIT = 2000
 QUESTIONS = (*(s.name for s in STATEMENTS), "comment")
 
 
-@dataclass
-class SurveyAnswers:
+class SurveyAnswers(Answers):
     """Answers as given, kept to show again, with what to change by question."""
 
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ordered_errors(self) -> list[tuple[str, str]]:
-        """Errors in the order of the questions, for the error summary."""
-        return in_order(self.errors, QUESTIONS)
+    order = QUESTIONS
 
 
 def read_form(form: Any) -> SurveyAnswers:

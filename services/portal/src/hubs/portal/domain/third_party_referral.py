@@ -4,13 +4,19 @@ answer needs changing. No consent from the person, no referral."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hubs.portal.domain.forms import errors_for_form, in_order, typed_date
-from hubs.portal.domain.self_referral import CONTACT_WAYS, EMAIL, EMPLOYMENT_TYPES, PHONE, STAFF_GROUPS
+from hubs.portal.domain.forms import Answers, errors_for_form, typed_date
+from hubs.portal.domain.referred_person import (
+    EMAIL,
+    PHONE,
+    check_date_of_birth,
+    check_risk_questions,
+    drop_unknown_choices,
+    person_body,
+)
 
 LONDON = ZoneInfo("Europe/London")
 # Who refers: the referral service's sources, but never `self` (that is the public form) and
@@ -56,17 +62,10 @@ TYPED = (
 )  # fmt: skip
 
 
-@dataclass
-class ThirdPartyReferralForm:
-    """A submitted form: the answers, kept to show again, and what to change, by question."""
+class ThirdPartyReferralForm(Answers):
+    """A submitted referral of someone else: the answers, kept to show again, and what to change, by question."""
 
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ordered_errors(self) -> list[tuple[str, str]]:
-        """Errors in the order of the questions, for the error summary."""
-        return in_order(self.errors, FIELD_ORDER)
+    order = FIELD_ORDER
 
 
 def blank(referrer_name: str = "") -> ThirdPartyReferralForm:
@@ -88,20 +87,13 @@ def read_form(form: Any, today: date) -> ThirdPartyReferralForm:
     elif len(v["name"]) > 200:
         errors["name"] = "Their name must be 200 characters or fewer"
     _contact(v, errors, "phone", "email", required=True)
-    if any(v[f"dob-{p}"] for p in ("day", "month", "year")):
-        try:
-            born = typed_date(v["dob-day"], v["dob-month"], v["dob-year"])
-            if not date(1900, 1, 1) < born < today:
-                raise ValueError("not in the past")
-            v["date_of_birth"] = born
-        except ValueError:
-            errors["date_of_birth"] = "Their date of birth must be a real date in the past, like 15 3 1984"
-    for question, text in (
-        ("thoughts_of_self_harm", "Select yes if the person may be having thoughts of harming or ending their life"),
-        ("risk_to_others", "Select yes if you are worried the person might harm someone else"),
-    ):
-        if v[question] not in ("yes", "no"):
-            errors[question] = text
+    check_date_of_birth(v, errors, today, "Their date of birth must be a real date in the past, like 15 3 1984")
+    check_risk_questions(
+        v,
+        errors,
+        self_harm="Select yes if the person may be having thoughts of harming or ending their life",
+        others="Select yes if you are worried the person might harm someone else",
+    )
     if v["consent"] != "yes":
         errors["consent"] = "Confirm that the person has agreed to be referred to the hub"
     if v["consent_method"] not in dict(CONSENT_METHODS):
@@ -113,11 +105,7 @@ def read_form(form: Any, today: date) -> ThirdPartyReferralForm:
         v["consent_date"] = agreed
     except ValueError:
         errors["consent_date"] = "The date they agreed must be a real date, today or before, like 26 11 2026"
-    for key, options in (
-        ("preferred_contact", CONTACT_WAYS), ("staff_group", STAFF_GROUPS), ("employment_type", EMPLOYMENT_TYPES),
-    ):  # fmt: skip
-        if v[key] and v[key] not in dict(options):
-            v[key] = ""
+    drop_unknown_choices(v)
     return ThirdPartyReferralForm(v, errors)
 
 
@@ -141,7 +129,6 @@ def consent_given_at(agreed: date, now: datetime) -> datetime:
 def request_body(form: ThirdPartyReferralForm, now: datetime) -> dict[str, Any]:
     """The referral service's third-party referral request for a checked form."""
     v = form.values
-    born = v.get("date_of_birth")
     return {
         "source": v["source"],
         "referrer": {
@@ -150,19 +137,7 @@ def request_body(form: ThirdPartyReferralForm, now: datetime) -> dict[str, Any]:
             "email": v["referrer_email"] or None,
             "phone": v["referrer_phone"] or None,
         },
-        "name": v["name"],
-        "email": v["email"] or None,
-        "phone": v["phone"] or None,
-        "date_of_birth": born.isoformat() if born else None,
-        "preferred_contact": v["preferred_contact"] or None,
-        "employer": v["employer"] or None,
-        "job_role": v["job_role"] or None,
-        "staff_group": v["staff_group"] or None,
-        "employment_type": v["employment_type"] or None,
-        "risk_screen": {
-            "thoughts_of_self_harm": v["thoughts_of_self_harm"] == "yes",
-            "risk_to_others": v["risk_to_others"] == "yes",
-        },
+        **person_body(v),
         # The person gives consent; the referrer records how and when.
         "consent": {
             "given_by": "the person referred",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from hubs.portal.domain import self_referral
+from hubs.portal.domain import referred_person, self_referral
 from hubs.portal.entrypoints.web import services
 from hubs.runtime.ratelimit import rate_limited
 
@@ -22,9 +22,9 @@ def _render_form(form: self_referral.SelfReferralForm, status: int = 200, notice
         "self_referral.html",
         form=form,
         confidentiality=CONFIDENTIALITY,
-        staff_groups=self_referral.STAFF_GROUPS,
-        employment_types=self_referral.EMPLOYMENT_TYPES,
-        contact_ways=self_referral.CONTACT_WAYS,
+        staff_groups=referred_person.STAFF_GROUPS,
+        employment_types=referred_person.EMPLOYMENT_TYPES,
+        contact_ways=referred_person.CONTACT_WAYS,
         at_risk_factors=self_referral.AT_RISK_FACTORS,
         notice=notice,
     ), status

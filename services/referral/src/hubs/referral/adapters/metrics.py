@@ -20,6 +20,7 @@ FIRST_CONTACT_AT_RISK = Gauge(
     "hubs_first_contact_at_risk",
     "Referrals still awaiting first contact that will breach the standard by the end of today",
     ["service", "urgency"],
+    multiprocess_mode="livemax",  # every API worker computes the same count: show it once
 )
 SERVICE = "referral"
 PERSONAL_DATA_READS = Counter("hubs_referral_personal_data_reads_total", "Audited reads of personal data", ["purpose"])
@@ -30,4 +31,5 @@ WAITING_FOR_FIRST_CONTACT = Gauge(
     "hubs_referral_waiting_for_first_contact",
     "Referrals awaiting first contact, by urgency and state (on-time, due-today, breached)",
     ["urgency", "state"],
+    multiprocess_mode="livemax",
 )

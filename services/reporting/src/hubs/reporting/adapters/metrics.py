@@ -5,7 +5,10 @@ from prometheus_client import Counter, Gauge
 PERIODS_COMPUTED = Counter(
     "hubs_reporting_periods_computed_total", "Periods whose figures were computed again from the facts", ["period_type"]
 )
-STALE_PERIODS = Gauge("hubs_reporting_stale_periods", "Periods waiting to be computed again")
+# With several API workers every process has the gauge: show the live maximum, not one per pid.
+STALE_PERIODS = Gauge(
+    "hubs_reporting_stale_periods", "Periods waiting to be computed again", multiprocess_mode="livemax"
+)
 REPORTS_QUEUED = Counter(
     "hubs_reporting_reports_queued_total",
     "Report versions written to the outbox for the national topic",
