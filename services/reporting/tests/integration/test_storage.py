@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -40,13 +39,14 @@ def test_an_event_during_a_computation_leaves_its_period_stale_in_postgresql(run
     uow_factory = run_service(DEFINITION).wiring.uow_factory
     mark(uow_factory, OCTOBER, NOVEMBER)
     with uow_factory() as computing:
-        read = computing.figures.stale()  # locks the rows: another replica would skip them
-        event = threading.Thread(target=mark, args=(uow_factory, OCTOBER))  # waits for the lock
+        read = computing.figures.stale()  # claims the periods: another replica skips them
+        assert still_stale(uow_factory) == []
+        event = threading.Thread(target=mark, args=(uow_factory, OCTOBER))
         event.start()
-        time.sleep(0.5)
+        event.join(timeout=5)
+        assert not event.is_alive()  # marking a period being computed does not wait for it
         computing.figures.fresh(read)
         computing.commit()
-    event.join(timeout=30)
     assert still_stale(uow_factory) == [OCTOBER]
 
 

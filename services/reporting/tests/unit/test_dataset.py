@@ -294,3 +294,12 @@ def test_first_contacts_are_measured_against_the_deadline_set_at_triage(hub, cas
     assert figures["time_to_first_contact.due_by_known"] == 2
     assert figures["time_to_first_contact.met_due_by"] == 1
     assert figures["time_to_first_contact.met_due_by_percent"] == 50
+
+
+def test_treatment_with_no_end_known_counts_until_the_episode_closed_and_not_after(hub, case):
+    c = case().referred_on("2026-08-01").treatment_started("2026-08-10").closed("2026-09-15T10:00:00+00:00")
+    assert hub.figures("month", "2026-09")["staff_receiving_intervention"] == 1
+    assert hub.figures("month", "2026-10")["staff_receiving_intervention"] == 0
+    assert hub.figures("month", "2026-10")["receiving_intervention.ethnicity.not-recorded"] == 0
+    c.treatment_ended("2026-09-30")  # told later: it ended after the closure, still before October
+    assert hub.figures("month", "2026-10")["staff_receiving_intervention"] == 0

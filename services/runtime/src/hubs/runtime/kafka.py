@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
+from kafka.coordinator.assignors.range import RangePartitionAssignor
+from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.errors import TopicAlreadyExistsError
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,9 @@ def make_consumer(bootstrap_servers: str, group_id: str, client_id: str, max_pol
         session_timeout_ms=10_000,
         heartbeat_interval_ms=3_000,
         isolation_level="read_committed",
+        # A worker reads several topics of 3 partitions: round robin spreads all of them evenly
+        # across replicas (range would give the first replica the most of every topic).
+        partition_assignment_strategy=(RoundRobinPartitionAssignor, RangePartitionAssignor),
     )
 
 

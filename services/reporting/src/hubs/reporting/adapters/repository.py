@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,16 @@ def upsert_rows(session: Session, table, rows: list[dict[str, Any]], key: list, 
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     values = {name: statement.excluded[name] for name in update} if isinstance(update, list) else update
     session.execute(statement.on_conflict_do_update(index_elements=key, set_=values), rows)
+
+
+# The first `limit` stale periods that no other transaction has claimed. The key names the
+# schema too: hubs sharing a database (or a test run) never skip each other's periods.
+_CLAIM_STALE = text(
+    "SELECT period_type, period, generation FROM ("
+    " SELECT period_type, period, generation FROM stale_periods ORDER BY period_type, period LIMIT :limit"
+    ") AS candidates"
+    " WHERE pg_try_advisory_xact_lock(hashtextextended(current_schema() || ':' || period_type || ':' || period, 0))"
+)
 
 
 class StalePeriod(NamedTuple):
@@ -123,12 +133,18 @@ class FigureRepository:
         self._to_mark.clear()
 
     def stale(self, limit: int = 200) -> list[StalePeriod]:
-        """Periods to compute again, locked against other replicas (which skip them)."""
+        """Periods to compute again, claimed until the transaction ends (other replicas skip them).
+
+        The claim is an advisory lock, not a row lock: a consumer marking a claimed period again
+        does not wait for the computation (which may take seconds); its mark raises the
+        generation, so `fresh` leaves the period stale and it is computed once more."""
         self.flush()
         t = stale_periods
-        rows = self._session.execute(
-            select(t).order_by(t.c.period_type, t.c.period).limit(limit).with_for_update(skip_locked=True)
-        ).all()
+        if self._session.get_bind().dialect.name != "postgresql":
+            # SQLite (a laptop demo) has one writer at a time: nothing to claim against.
+            rows = self._session.execute(select(t).order_by(t.c.period_type, t.c.period).limit(limit)).all()
+        else:
+            rows = self._session.execute(_CLAIM_STALE, {"limit": limit}).all()
         return [StalePeriod(r.period_type, r.period, r.generation) for r in rows]
 
     def fresh(self, computed: Iterable[StalePeriod]) -> None:

@@ -75,14 +75,22 @@ def _count_demographics(figures: Counter, stage: str, case: CaseFacts) -> None:
         figures[f"{stage}.{dimension}.{code}"] += 1
 
 
-def _closed_by(case: CaseFacts, p: _Period) -> bool:
-    ends = [
+def _closures(case: CaseFacts) -> list[str | None]:
+    return [
         case.get("withdrawn_at"),
         case.get("referral_closed_at"),
         case.get("transferred_out_at"),
         (case.get("episode_closed") or {}).get("closed_at"),
     ]
-    return any(p.by_end(e) for e in ends)
+
+
+def _closed_by(case: CaseFacts, p: _Period) -> bool:
+    return any(p.by_end(e) for e in _closures(case))
+
+
+def _closed_before(case: CaseFacts, p: _Period) -> bool:
+    """True when the hub's part in the case ended before the period began."""
+    return any(e is not None and as_day(e) < p.first for e in _closures(case))
 
 
 def _referral(figures: Counter, case: CaseFacts, p: _Period) -> None:
@@ -174,7 +182,10 @@ def _care(figures: Counter, waits: dict[str, list[int]], case: CaseFacts, p: _Pe
             figures[f"treatment_started.{o.get('service_type')}"] += 1
             if o.get("made_on"):
                 waits["treatment"].append((as_day(o["started_on"]) - as_day(o["made_on"])).days)
-        if p.by_end(o.get("started_on")) and not (o.get("ended_on") and as_day(o["ended_on"]) < p.first):
+        # A treatment with no end known is counted until the hub's part in the case ended: after
+        # that the hub no longer knows, and would otherwise count the person for ever.
+        ended_before = o.get("ended_on") and as_day(o["ended_on"]) < p.first
+        if p.by_end(o.get("started_on")) and not ended_before and not _closed_before(case, p):
             receiving = True
         still_waiting = not any(p.by_end(o.get(e)) for e in ("started_on", "declined_on", "ended_on"))
         if p.by_end(o.get("made_on")) and still_waiting and not closed:
