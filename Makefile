@@ -51,6 +51,7 @@ logs:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	shellcheck -x infra/lib/common.sh infra/kafka/kafka.sh infra/postgres/postgres.sh infra/run/run.sh infra/tools/*.sh
 
 format: install
 	$(BIN)/ruff check --fix .

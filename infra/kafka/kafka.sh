@@ -20,21 +20,16 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+# shellcheck disable=SC2034 # read by usage() in common.sh
+USAGE_END='^# KAFKA_JVM_OPTS'
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$SCRIPT_DIR/../lib/common.sh"
 POM="$SCRIPT_DIR/pom.xml"
 LIB_DIR="${KAFKA_LIB_DIR:-$SCRIPT_DIR/lib}"
 TOOLS_LOG4J="$SCRIPT_DIR/tools-log4j2.properties"
 STAMP_FILE=".fetched"          # inside LIB_DIR: kafka version + pom checksum
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
-
-log() { printf 'kafka.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-usage() {
-  sed -n '/^# Usage:/,/^# KAFKA_JVM_OPTS/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
 
 java_bin() {
   local j
@@ -98,18 +93,7 @@ CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
 DIR="${KAFKA_DATA_DIR:-$REPO_ROOT/var/kafka}"
 
 parse_args() {
-  while [[ $# -gt 0 ]]; do
-    case "$1" in
-      --port) PORT="${2:?--port needs a value}"; shift 2 ;;
-      --port=*) PORT="${1#*=}"; shift ;;
-      --controller-port) CPORT="${2:?--controller-port needs a value}"; shift 2 ;;
-      --controller-port=*) CPORT="${1#*=}"; shift ;;
-      --dir) DIR="${2:?--dir needs a value}"; shift 2 ;;
-      --dir=*) DIR="${1#*=}"; shift ;;
-      -h|--help) usage ;;
-      *) die "unknown argument: $1" ;;
-    esac
-  done
+  parse_flags port=PORT controller-port=CPORT dir=DIR -- "$@"
   [[ "$PORT" =~ ^[0-9]+$ && "$CPORT" =~ ^[0-9]+$ ]] || die "ports must be numbers"
   [[ "$PORT" != "$CPORT" ]] || die "--port and --controller-port must differ"
   # Absolute: it ends up in configs and in the pid check. Only start creates it.
@@ -125,8 +109,6 @@ proc_alive() {
   local c
   c="$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" && [[ -n "$c" ]]
 }
-
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # Prints the pid if the broker for $DIR is alive. Checks the command line too,
 # so a stale pid file whose pid was reused by another process is ignored.
@@ -277,13 +259,11 @@ show_logs() {
 cmd_start() {
   parse_args "$@"
   mkdir -p "$DIR"
-  exec 9>"$DIR/.start.lock"
-  flock -w 300 9 || die "timed out waiting for another start on $DIR"  # no racing starts
+  hold_start_lock "$DIR/.start.lock"
   local pid
   if pid="$(running_pid)"; then
     local p; p="$(props_port)"
-    log "already running for $DIR (pid $pid, port ${p:-?})"
-    [[ -z "$p" || "$p" == "$PORT" ]] || log "warning: requested port $PORT but it runs on $p"
+    say_already_running "pid $pid, port ${p:-?}" "$p"
     echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:${p:-$PORT}"
     return 0
   fi
@@ -296,7 +276,7 @@ cmd_start() {
   write_configs
   format_storage
 
-  local t0; t0="$(date +%s%N)"
+  local t0; t0="$(now_ns)"
   : >"$DIR/logs/probe.err"
   # Small heap: tests and CI share a 2-core box with Postgres and the apps.
   local heap="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
@@ -333,7 +313,7 @@ cmd_start() {
       show_logs
       tail -n 5 "$DIR/logs/probe.err" >&2 || true
       log "broker not ready after ${START_TIMEOUT}s; stopping it"
-      cmd_stop_inner
+      end_broker TERM
       exit 1
     fi
     if port_open "$PORT" && probe_ready; then
@@ -341,20 +321,22 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  log "started (pid $pid, ${PORT}/${CPORT}, dir $DIR) in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+  log "started (pid $pid, ${PORT}/${CPORT}, dir $DIR) in $(ms_since "$t0") ms"
   echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$PORT"
 }
 
-cmd_stop_inner() {
-  local pid
+# Ends the broker with SIGTERM (SIGKILL if it has not exited STOP_TIMEOUT later)
+# or, given KILL, at once with SIGKILL; returns when its ports are closed.
+end_broker() {
+  local signal="${1:-TERM}" pid
   if ! pid="$(running_pid)"; then
     rm -f "$PID_FILE"
     log "not running ($DIR)"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
+  kill "-$signal" "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + STOP_TIMEOUT))
-  while proc_alive "$pid"; do
+  while [[ "$signal" == TERM ]] && proc_alive "$pid"; do
     if ((SECONDS >= deadline)); then
       log "no exit ${STOP_TIMEOUT}s after SIGTERM; sending SIGKILL to $pid"
       kill -KILL "$pid" 2>/dev/null || true
@@ -365,25 +347,16 @@ cmd_stop_inner() {
   while proc_alive "$pid"; do sleep 0.1; done
   wait_ports_closed
   rm -f "$PID_FILE"
-  log "stopped (pid $pid)"
-}
-
-cmd_stop() { parse_args "$@"; cmd_stop_inner; }
-
-cmd_kill() {
-  parse_args "$@"
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    log "not running ($DIR)"
-    return 0
+  if [[ "$signal" == KILL ]]; then
+    log "killed (pid $pid, SIGKILL); data kept in $DIR/data"
+  else
+    log "stopped (pid $pid)"
   fi
-  kill -KILL "$pid" 2>/dev/null || true
-  while proc_alive "$pid"; do sleep 0.1; done
-  wait_ports_closed
-  rm -f "$PID_FILE"
-  log "killed (pid $pid, SIGKILL); data kept in $DIR/data"
 }
+
+cmd_stop() { parse_args "$@"; end_broker TERM; }
+
+cmd_kill() { parse_args "$@"; end_broker KILL; }
 
 cmd_status() {
   parse_args "$@"
@@ -407,18 +380,4 @@ cmd_run_class() {
     -Dlog4j2.configurationFile="$TOOLS_LOG4J" -cp "$LIB_DIR/*" "$@"
 }
 
-main() {
-  local cmd="${1:-}"
-  [[ $# -gt 0 ]] && shift
-  case "$cmd" in
-    fetch) cmd_fetch ;;
-    start) cmd_start "$@" ;;
-    stop) cmd_stop "$@" ;;
-    kill) cmd_kill "$@" ;;
-    status) cmd_status "$@" ;;
-    run-class) cmd_run_class "$@" ;;
-    *) usage ;;
-  esac
-}
-
-main "$@"
+dispatch "fetch start stop kill status run-class" "$@"

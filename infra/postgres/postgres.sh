@@ -27,19 +27,14 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+# shellcheck disable=SC2034 # read by usage() in common.sh
+USAGE_END='^# Everything else'
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$SCRIPT_DIR/../lib/common.sh"
 PG_USER_OS="hubspg"
 DB_NAME="hubs"
 START_TIMEOUT="${POSTGRES_START_TIMEOUT:-60}"
 FALLBACK_ROOT="/var/tmp/hubs-postgres"
-
-log() { printf 'postgres.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-usage() {
-  sed -n '/^# Usage:/,/^# Everything else/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
 
 find_bindir() {
   local d
@@ -87,16 +82,7 @@ PORT="${POSTGRES_PORT:-55432}"
 DIR="${POSTGRES_DIR:-$REPO_ROOT/var/postgres}"
 
 parse_args() {
-  while [[ $# -gt 0 ]]; do
-    case "$1" in
-      --port) PORT="${2:?--port needs a value}"; shift 2 ;;
-      --port=*) PORT="${1#*=}"; shift ;;
-      --dir) DIR="${2:?--dir needs a value}"; shift 2 ;;
-      --dir=*) DIR="${1#*=}"; shift ;;
-      -h|--help) usage ;;
-      *) die "unknown argument: $1" ;;
-    esac
-  done
+  parse_flags port=PORT dir=DIR -- "$@"
   [[ "$PORT" =~ ^[0-9]+$ ]] || die "--port must be a number"
   DIR="$(realpath -m -- "$DIR")"
   [[ "$DIR" != *"'"* && "$DIR" != *'"'* ]] || die "--dir must not contain quotes"
@@ -138,8 +124,6 @@ resolve_cluster_dir() {
 }
 
 # ---- helpers ----------------------------------------------------------------
-port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-
 is_running() { [[ -f "$PGDATA/PG_VERSION" ]] && as_owner "$BINDIR/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
 running_port() { sed -n 4p "$PGDATA/postmaster.pid" 2>/dev/null; }
@@ -192,17 +176,15 @@ ensure_db() {
 cmd_start() {
   PREPARE=1
   parse_args "$@"
-  exec 9>"$DIR/.lock"
-  flock -w 300 9 || die "timed out waiting for another start on $DIR"
+  hold_start_lock "$DIR/.lock"
   if is_running; then
     local p; p="$(running_port)"
-    log "already running for $DIR (port ${p:-?})"
-    [[ -z "$p" || "$p" == "$PORT" ]] || log "warning: requested port $PORT but it runs on $p"
+    say_already_running "port ${p:-?}" "$p"
     url "${p:-$PORT}"
     return 0
   fi
   port_open "$PORT" && die "port $PORT is already in use"
-  local t0; t0="$(date +%s%N)"
+  local t0; t0="$(now_ns)"
   init_cluster
   local sock; sock="$(socket_dir)"
   [[ -n "$sock" ]] || log "data dir path too long for a Unix socket; TCP only"
@@ -216,7 +198,7 @@ cmd_start() {
     sleep 0.2
   done
   ensure_db "$PORT"
-  log "started (port $PORT, data $PGDATA) in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+  log "started (port $PORT, data $PGDATA) in $(ms_since "$t0") ms"
   url "$PORT"
 }
 
@@ -255,16 +237,4 @@ cmd_destroy() {
   log "destroyed cluster for $DIR"
 }
 
-main() {
-  local cmd="${1:-}"
-  [[ $# -gt 0 ]] && shift
-  case "$cmd" in
-    start) cmd_start "$@" ;;
-    stop) cmd_stop "$@" ;;
-    status) cmd_status "$@" ;;
-    destroy) cmd_destroy "$@" ;;
-    *) usage ;;
-  esac
-}
-
-main "$@"
+dispatch "start stop status destroy" "$@"

@@ -6,6 +6,7 @@
 #   postgresql  -> initdb/pg_ctl/psql for infra/postgres/postgres.sh
 #   prometheus  -> promtool, to check alerting/recording rules
 #   maven       -> fetching the Kafka jars (infra/kafka/pom.xml)
+#   ShellCheck  -> lint of the infra shell scripts (package shellcheck; make lint)
 #   openjdk-17-jre-headless, only when no java is on PATH (Kafka 4.x needs 17+)
 #
 # Usage: infra/tools/install-system.sh        (as root, or with passwordless sudo)
@@ -17,7 +18,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 log() { printf 'install-system.sh: %s\n' "$*"; }
 die() { printf 'install-system.sh: error: %s\n' "$*" >&2; exit 1; }
 
-WANTED=(postgresql prometheus maven)
+WANTED=(postgresql prometheus maven shellcheck)
 command -v java >/dev/null 2>&1 || WANTED+=(openjdk-17-jre-headless)
 
 installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == installed ]]; }

@@ -7,16 +7,14 @@ photographed into the screenshot folder (HUBS_BROWSER_SCREENSHOTS, default var/s
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from werkzeug.serving import make_server
 
 from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
 from hubs.care_coordination.bootstrap import DEFINITION as CARE
@@ -25,7 +23,7 @@ from hubs.portal.bootstrap import create_app
 from hubs.portal.settings import PortalSettings
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
-from hubs.runtime.testing import RunningService
+from hubs.runtime.testing import RunningService, serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("HUBS_CHROMIUM", "/usr/bin/chromium"))
@@ -42,26 +40,12 @@ AXE = ROOT / "services/portal/node_modules/axe-core/axe.min.js"
 SCREENSHOTS = Path(os.environ.get("HUBS_BROWSER_SCREENSHOTS") or ROOT / "var/screenshots")
 
 
-class _Served:
-    """A WSGI app served over HTTP on a free local port, in a thread."""
-
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-
-
 @dataclass
 class Hub:
-    """A test hub behind the portal: the portal's URL and the services it calls."""
+    """A test hub behind the portal: the portal's URL and its hub id."""
 
     portal: str
     hub_id: str
-    served: list[_Served] = field(default_factory=list)
 
 
 @pytest.fixture(scope="session")
@@ -103,25 +87,21 @@ def page(browser):
 def _portal_in_front_of(hub_id: str, services: dict[str, RunningService]) -> Iterator[Hub]:
     """`services` over HTTP, by the name the portal calls them, and the portal in front of them.
     A service not given is not answering: nothing listens at its address."""
-    served = {name: _Served(service.app) for name, service in services.items()}
-    absent = dict.fromkeys(
-        ("referral", "assessment", "care", "outreach", "reporting", "national"), "http://127.0.0.1:9"
-    )
-    settings = PortalSettings(
-        hub_id=hub_id,
-        hub_name="Test",
-        secret_key="browser-tests-only-" + hub_id,
-        service_urls={**absent, **{name: s.url for name, s in served.items()}},
-        dev_sign_in=True,
-        secure_cookies=False,
-    )
-    portal = _Served(create_app(settings))
-    running = Hub(portal.url, hub_id, [*served.values(), portal])
-    try:
-        yield running
-    finally:
-        for server in running.served:
-            server.close()
+    with ExitStack() as servers:
+        served = {name: servers.enter_context(serve_in_thread(service.app)) for name, service in services.items()}
+        absent = dict.fromkeys(
+            ("referral", "assessment", "care", "outreach", "reporting", "national"), "http://127.0.0.1:9"
+        )
+        settings = PortalSettings(
+            hub_id=hub_id,
+            hub_name="Test",
+            secret_key="browser-tests-only-" + hub_id,
+            service_urls={**absent, **served},
+            dev_sign_in=True,
+            secure_cookies=False,
+        )
+        portal = servers.enter_context(serve_in_thread(create_app(settings)))
+        yield Hub(portal, hub_id)
 
 
 @pytest.fixture

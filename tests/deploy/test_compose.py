@@ -42,7 +42,8 @@ def test_every_service_has_migrate_api_worker_and_relay_in_start_order():
         }
         for process in ("api", "worker", "relay"):
             service = services[f"{name}-{process}"]
-            assert service["build"]["dockerfile"] == f"services/{folder}/Dockerfile"
+            assert service["build"]["dockerfile"] == "services/Dockerfile"
+            assert service["build"]["args"] == {"SERVICE": folder}
             assert service["command"] == [process]
             assert service["depends_on"] == {f"{name}-migrate": {"condition": "service_completed_successfully"}}
             assert "healthcheck" in service

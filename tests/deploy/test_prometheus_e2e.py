@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
 import yaml
 from cryptography.fernet import Fernet
 from deploy_checks import ROOT, system_tool
-from werkzeug.serving import make_server
 
 from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
-from hubs.runtime.testing import free_port
+from hubs.runtime.testing import free_port, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -44,19 +43,13 @@ def eventually(check: Callable[[], object], timeout: float = 60.0, interval: flo
 
 @pytest.fixture
 def serve() -> Iterator[Callable]:
-    """Serve a Flask app over real HTTP on a loopback port, as gunicorn would."""
-    servers = []
+    """Serve a Flask app over real HTTP on a loopback port until the test ends; gives the port."""
+    with ExitStack() as servers:
 
-    def start(app) -> int:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return server.server_port
+        def start(app) -> int:
+            return urllib.parse.urlsplit(servers.enter_context(serve_in_thread(app))).port
 
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+        yield start
 
 
 @pytest.fixture

@@ -54,7 +54,9 @@ def profile_consumer(bench: Bench, events: int, one_by_one: bool = False) -> Non
     dlq = make_producer(bench.kafka, "profile-dlq")
     ec = EventConsumer(
         name=spec.name, service="reporting", topics=topics, handlers=spec.handlers,
-        uow_factory=wiring.uow_factory, consumer=consumer, dlq_producer=dlq, after_batch=spec.after_batch,
+        uow_factory=wiring.uow_factory, consumer=consumer, dlq_producer=dlq,
+        # Every record is fetched already: tell the cycle a backlog is being worked off, as in a rebuild.
+        after_batch=lambda caught_up: spec.after_batch(False),
         prepare_batch=spec.prepare_batch, batch_transactions=not one_by_one,
     )  # fmt: skip
     stop = StopSignal()

@@ -119,6 +119,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
         ("GET", "/v1/staff-surveys"): only(HUB_LEAD),
         ("POST", "/v1/staff-surveys"): only(HUB_LEAD),
         ("GET", "/v1/staff-surveys/<uuid:survey_id>"): only(HUB_LEAD),
+        ("GET", "/v1/staff-surveys/<uuid:survey_id>/questions"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/staff-surveys/<uuid:survey_id>/responses"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/staff-surveys/<uuid:survey_id>/close"): only(HUB_LEAD),
     },

@@ -28,6 +28,7 @@ CANARIES = {
     "heard": "canary leaflet",
     "referrer": "Canary Referrer Xq81",
     "concern": "Canary concern Xq81",
+    "reason": "Canary reason Xq81: worried after the night shift",
 }
 NEEDLES = ("xq81", "quokka", "981234", "canary")
 
@@ -68,6 +69,19 @@ def test_canary_personal_values_never_leak(run_service, hub_id, tokens, caplog, 
                 "phone": None,
                 "source": "line-manager",
                 "referrer": {"name": CANARIES["referrer"]},
+                "reason": CANARIES["reason"],
+                "consent": {"given_by": CANARIES["name"], "given_at": "2026-11-26T09:00:00+00:00", "method": "verbal"},
+            },
+        )
+        # a second referral of the self-referred person links to theirs, its reason kept sealed with the link
+        client.post(
+            "/v1/referrals",
+            headers=tokens("referrer"),
+            json={
+                **person,
+                "source": "gp",
+                "referrer": {"name": CANARIES["referrer"]},
+                "reason": CANARIES["reason"],
                 "consent": {"given_by": CANARIES["name"], "given_at": "2026-11-26T09:00:00+00:00", "method": "verbal"},
             },
         )

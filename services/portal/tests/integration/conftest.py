@@ -4,33 +4,18 @@ real PostgreSQL (as the portal reaches them in a hub), with the development sign
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from hubs.outreach.bootstrap import DEFINITION as OUTREACH
 from hubs.portal.bootstrap import create_app
 from hubs.portal.settings import PortalSettings
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
-from hubs.runtime.testing import RunningService
-
-
-class _Served:
-    """A WSGI app served over HTTP on a free local port, in a thread."""
-
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
+from hubs.runtime.testing import RunningService, serve_in_thread
 
 
 @dataclass
@@ -47,33 +32,29 @@ def hub(run_service, hub_id: str) -> Iterator[PortalHub]:
     """Referral and outreach over HTTP; `hub.portal(role, csrf=False)` is a portal client signed in as `role`."""
     referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()})
     outreach = run_service(OUTREACH)
-    served = {"referral": _Served(referral.app), "outreach": _Served(outreach.app)}
-    # The other services are not needed by these pages: nothing listens there.
-    urls = dict.fromkeys(("assessment", "care", "reporting", "national"), "http://127.0.0.1:9")
-    settings = PortalSettings(
-        hub_id=hub_id,
-        hub_name="Test",
-        secret_key="portal-integration-tests-" + hub_id,
-        service_urls={**urls, **{name: s.url for name, s in served.items()}},
-        timeout_seconds=10,
-        dev_sign_in=True,
-        secure_cookies=False,
-    )
+    with serve_in_thread(referral.app) as referral_url, serve_in_thread(outreach.app) as outreach_url:
+        # The other services are not needed by these pages: nothing listens there.
+        urls = dict.fromkeys(("assessment", "care", "reporting", "national"), "http://127.0.0.1:9")
+        settings = PortalSettings(
+            hub_id=hub_id,
+            hub_name="Test",
+            secret_key="portal-integration-tests-" + hub_id,
+            service_urls={**urls, "referral": referral_url, "outreach": outreach_url},
+            timeout_seconds=10,
+            dev_sign_in=True,
+            secure_cookies=False,
+        )
 
-    def portal(role: str | None = None, csrf: bool = False) -> FlaskClient:
-        app = create_app(settings)
-        app.config["WTF_CSRF_ENABLED"] = csrf
-        client = app.test_client()
-        if role:
-            token = form_token(client.get("/sign-in").get_data(as_text=True)) if csrf else ""
-            assert client.post("/sign-in/dev", data={"role": role, "csrf_token": token}).status_code == 302
-        return client
+        def portal(role: str | None = None, csrf: bool = False) -> FlaskClient:
+            app = create_app(settings)
+            app.config["WTF_CSRF_ENABLED"] = csrf
+            client = app.test_client()
+            if role:
+                token = form_token(client.get("/sign-in").get_data(as_text=True)) if csrf else ""
+                assert client.post("/sign-in/dev", data={"role": role, "csrf_token": token}).status_code == 302
+            return client
 
-    try:
         yield PortalHub(referral, outreach, portal)
-    finally:
-        for server in served.values():
-            server.close()
 
 
 def form_token(page: str) -> str:

@@ -99,3 +99,30 @@ def test_a_referrer_has_no_part_in_the_hubs_team(hub):
     referrer = hub.portal("referrer")
     for path in ("/team", "/team/check-ins", "/lead/staff-feedback", f"/staff-surveys/{uuid.uuid4()}"):
         assert referrer.get(path).status_code == 403, path
+
+
+def test_a_clinician_sees_the_surveys_title_and_that_it_is_open_before_the_questions(hub):
+    link = open_survey(hub)
+    page = hub.portal("clinician").get(link).get_data(as_text=True)
+    assert "<h1>Winter check</h1>" in page
+    assert f"Open now, until {(TODAY + timedelta(7)).strftime('%-d %b %Y')}." in page
+    assert page.index('id="survey-state"') < page.index('name="wellbeing"')
+
+
+def test_a_survey_not_open_yet_or_closed_is_a_plain_message_without_the_form(hub):
+    link = open_survey(hub)
+    lead = hub.portal("hub-lead")
+    later = {"title": "Spring check", "opens_on": (TODAY + timedelta(3)).isoformat(),
+             "closes_on": (TODAY + timedelta(10)).isoformat()}  # fmt: skip
+    assert lead.post("/lead/staff-feedback", data=later).status_code == 303
+    page = lead.get("/lead/staff-feedback").get_data(as_text=True)
+    [spring] = [li for li in re.findall(r'href="(/staff-surveys/[0-9a-f-]{36})"', page) if li != link]
+    clinician = hub.portal("clinician")
+    not_yet = clinician.get(spring).get_data(as_text=True)
+    assert "<h1>Spring check</h1>" in not_yet and "This survey opens on" in not_yet
+    assert 'name="wellbeing"' not in not_yet
+    lead.post(f"/lead/staff-feedback/{link.rsplit('/', 1)[1]}/close")
+    closed = clinician.get(link)
+    assert closed.status_code == 200
+    assert "This survey has closed." in closed.get_data(as_text=True)
+    assert 'name="wellbeing"' not in closed.get_data(as_text=True)

@@ -10,6 +10,9 @@ from hubs.portal.adapters.services import Answer
 SURVEY_ID = "0b5e55ed-1111-4222-8333-444455556666"
 SURVEY = f"/staff-surveys/{SURVEY_ID}"
 RESPONSES = ("outreach", "POST", f"/v1/staff-surveys/{SURVEY_ID}/responses")
+QUESTIONS = ("outreach", "GET", f"/v1/staff-surveys/{SURVEY_ID}/questions")
+OPEN_SURVEY = Answer(200, {"survey_id": SURVEY_ID, "title": "Winter check", "opens_on": "2026-11-20",
+                           "closes_on": "2026-12-04", "state": "open", "questions": []})  # fmt: skip
 
 
 def summary_links(page: str) -> list[str]:
@@ -17,7 +20,8 @@ def summary_links(page: str) -> list[str]:
     return re.findall(r'href="#([\w-]+)"', page[start : page.index("</ul>", start)])
 
 
-def test_the_survey_says_answers_are_anonymous_before_the_first_question(signed_in):
+def test_the_survey_says_answers_are_anonymous_before_the_first_question(signed_in, services):
+    services.answers[QUESTIONS] = OPEN_SURVEY
     page = signed_in("clinician").get(SURVEY).get_data(as_text=True)
     assert "Your answers are anonymous" in page
     assert "stored without your name or any link to you" in page
@@ -39,6 +43,7 @@ def test_survey_answers_are_sent_with_nothing_about_who_gave_them(signed_in, ser
 
 
 def test_a_survey_without_a_wellbeing_score_is_not_sent(signed_in, services):
+    services.answers[QUESTIONS] = OPEN_SURVEY
     response = signed_in("hub-lead").post(SURVEY, data={"feel_supported": "3", "comment": "x" * 2001})
     page = response.get_data(as_text=True)
     assert response.status_code == 400

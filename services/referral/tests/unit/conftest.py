@@ -17,7 +17,7 @@ class FakeReferrals:
         self.rows: dict[uuid.UUID, Referral] = {}
         self.sealed: dict[uuid.UUID, tuple[bytes | None, bytes | None]] = {}
         self.keys: dict[str, uuid.UUID] = {}
-        self.links: list[tuple[uuid.UUID, Any, datetime]] = []
+        self.links: list[tuple[uuid.UUID, Any, datetime, bytes | None]] = []
         self.transfers: list[dict] = []
         self.audits: list[dict] = []
         self.concerns: list[dict] = []
@@ -55,12 +55,13 @@ class FakeReferrals:
                 return copy.deepcopy(found)
         return None
 
-    def link(self, referral_id, source, received_at):
-        self.links.append((referral_id, source, received_at))
+    def link(self, referral_id, source, received_at, sealed=None):
+        self.links.append((referral_id, source, received_at, sealed))
         return uuid.uuid4()
 
     def linked(self, referral_id):
-        return [{"source": s.value, "received_at": at} for r, s, at in self.links if r == referral_id]
+        return [{"source": s.value, "received_at": at, "sealed": sealed} for r, s, at, sealed in self.links
+                if r == referral_id]  # fmt: skip
 
     def awaiting_first_contact(self):
         return [copy.deepcopy(r) for r in self.rows.values() if r.status == "awaiting-first-contact"]
@@ -96,6 +97,7 @@ class FakeReferrals:
 
     def erase_personal_data(self, referral_id, at):
         self.sealed[referral_id] = (None, None)
+        self.links = [(r, s, at, None if r == referral_id else sealed) for r, s, at, sealed in self.links]
         self.keys = {k: v for k, v in self.keys.items() if v != referral_id}
         self.rows[referral_id].erased_at = at
 

@@ -92,7 +92,7 @@ def test_a_second_open_referral_of_the_same_person_links_to_the_first(new_uow):
     )
     assert second.linked and second.referral.referral_id == first.referral.referral_id
     assert len(uow.referrals.rows) == 1
-    assert [(r, s) for r, s, _ in uow.referrals.links] == [(first.referral.referral_id, codes.ReferralSource.GP)]
+    assert [(r, s) for r, s, _, _ in uow.referrals.links] == [(first.referral.referral_id, codes.ReferralSource.GP)]
     assert uow.outbox.types() == ["ReferralReceived", "ReferralTriaged"]
 
 

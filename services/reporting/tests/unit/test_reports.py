@@ -173,7 +173,7 @@ def test_a_referral_arriving_late_updates_the_demographics_of_every_later_period
     assert november["receiving_intervention.ethnicity.not-recorded"] == 0
 
 
-def test_while_events_pour_in_figures_wait_twice_as_long_as_they_took_and_always_follow_when_idle(
+def test_while_a_backlog_is_worked_off_figures_wait_twice_as_long_as_they_took_and_follow_once_caught_up(
     make_hub, monkeypatch
 ):
     hub = make_hub(date(2026, 10, 10))
@@ -187,15 +187,17 @@ def test_while_events_pour_in_figures_wait_twice_as_long_as_they_took_and_always
         return 0
 
     monkeypatch.setattr(handlers, "refresh_figures", three_seconds_of_computing)
-    computing.after_batch()  # the first batch: computed at once (100 to 103)
+    computing.after_batch(caught_up=False)  # the first batch of a backlog: computed at once (100 to 103)
     clock["now"] += 5.9  # 108.9: not yet twice three seconds after the end
-    computing.after_batch()
+    computing.after_batch(caught_up=False)
     assert len(cycles) == 1
     clock["now"] += 0.1  # 109: six seconds after the end
-    computing.after_batch()
-    assert len(cycles) == 2
-    computing()  # idle: always computed
+    computing.after_batch(caught_up=False)
+    assert len(cycles) == 2  # 109 to 112
+    computing.after_batch(caught_up=True)  # the backlog is done: computed at once
     assert len(cycles) == 3
+    computing()  # idle: always computed
+    assert len(cycles) == 4
 
 
 def test_figures_computed_late_are_the_same_as_figures_computed_after_every_event(make_hub):

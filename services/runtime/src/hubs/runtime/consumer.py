@@ -71,7 +71,8 @@ class EventConsumer:
     max_attempts: int = 5
     retry_base_seconds: float = 0.2
     retry_max_seconds: float = 10.0
-    after_batch: Callable[[], None] | None = None
+    # Called after each batch with whether the consumer has reached the end of every partition.
+    after_batch: Callable[[bool], None] | None = None
     on_idle: Callable[[], None] | None = None
     prepare_batch: BatchPreparer | None = None
     batch_transactions: bool = True
@@ -106,7 +107,7 @@ class EventConsumer:
         else:
             offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "", -1) for tp, rs in batch.items() if rs}
         if self.after_batch is not None:
-            self._safely(self.after_batch)
+            self._safely(lambda: self.after_batch(self._caught_up()))
         if offsets:
             self.consumer.commit(offsets)
 
@@ -259,6 +260,14 @@ class EventConsumer:
             hook()
         except Exception as exc:
             log.warning("consumer hook failed", extra={"consumer": self.name, "error_type": type(exc).__name__})
+
+    def _caught_up(self) -> bool:
+        """True when nothing more is waiting on the partitions (as of the last fetch)."""
+        for tp in self.consumer.assignment():
+            highwater = self.consumer.highwater(tp)
+            if highwater is None or self.consumer.position(tp) < highwater:
+                return False
+        return True
 
     def _report_lag(self) -> None:
         now = time.monotonic()

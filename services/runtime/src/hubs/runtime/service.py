@@ -24,7 +24,8 @@ class ConsumerSpec:
     name: str
     topics: list[str]
     handlers: Mapping[str, Handler]
-    after_batch: Callable[[], None] | None = None
+    # Called after each batch with whether the consumer has caught up with its partitions.
+    after_batch: Callable[[bool], None] | None = None
     # Called about once a second while idle, e.g. to publish reports that are due.
     on_idle: Callable[[], None] | None = None
     # Loads what a batch's handlers will read, in one query (see EventConsumer).

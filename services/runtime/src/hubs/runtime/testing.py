@@ -16,11 +16,13 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from hubs.runtime import dev_issuer
 from hubs.runtime.cli import build_relay, start_worker
@@ -59,9 +61,26 @@ class Infra:
 
 
 def free_port() -> int:
+    """A loopback port nothing listens on at the moment of asking."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def serve_in_thread(app: Callable) -> Iterator[str]:
+    """Serve a WSGI app over real HTTP (werkzeug's threaded server) on a free loopback port, in a thread;
+    yields its base URL (`http://127.0.0.1:PORT`). On leaving, the server stops, its socket is
+    closed and its thread has ended."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"http-{server.server_port}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def _script_value(output: str, name: str) -> str:

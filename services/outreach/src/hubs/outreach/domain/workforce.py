@@ -18,6 +18,16 @@ from hubs.contracts import codes
 from hubs.outreach.domain.refusals import Refused
 
 OPEN, CLOSED = "open", "closed"
+NOT_YET_OPEN = "not-yet-open"
+
+# The statements every staff survey asks the hub's staff to score, 1 (not at all) to 5 (completely):
+# (name, statement, whether it must be scored); a free-text comment may follow.
+STATEMENTS = (
+    ("wellbeing", "My wellbeing at work is good", True),
+    ("workload_manageable", "My workload is manageable", False),
+    ("feel_supported", "I feel supported by the team", False),
+    ("supervision_helpful", "Supervision helps me", False),
+)
 
 
 @dataclass
@@ -179,6 +189,12 @@ class StaffSurvey:
         if closes_on < opens_on:
             raise Refused("A survey cannot close before it opens.", "closes_on")
         return cls(uuid.uuid4(), title.strip(), opens_on, closes_on, OPEN, secrets.token_bytes(32))
+
+    def state_on(self, today: date) -> str:
+        """What a member of staff finds on `today`: open to answers, not open yet, or closed."""
+        if self.status != OPEN:
+            return CLOSED
+        return NOT_YET_OPEN if today < self.opens_on else OPEN
 
     def participation_token(self, subject: str) -> str:
         """A one-way token saying "this person has answered", never stored with the answers."""

@@ -1,13 +1,15 @@
 """HTTP API for the hub's own workforce: supervision, wellbeing check-ins and anonymous staff
 feedback surveys.
 
-Clinicians may record the supervision sessions and check-ins they take part in, and answer
-surveys; listing them, and opening and closing surveys, is for hub leads. A survey answer is
+Clinicians may record the supervision sessions and check-ins they take part in, read a survey's
+title, dates, state and statements, and answer it; listing them, a survey's answers and scores,
+and opening and closing surveys, is for hub leads. A survey answer is
 stored without the caller's identity: the response says only that it was received."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -16,6 +18,7 @@ from hubs.outreach.domain.workforce import Answers
 from hubs.outreach.entrypoints.api import refusals, setting, uow
 from hubs.outreach.entrypoints.workforce_schemas import (
     CheckInSchema,
+    StaffSurveyQuestionsSchema,
     StaffSurveySchema,
     SupervisionSchema,
     SurveyAnswersSchema,
@@ -91,6 +94,16 @@ class StaffSurveyDetail(MethodView):
         """One survey's scores and comments, in no particular order."""
         with refusals():
             return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))
+
+
+@workforce_blp.route("/staff-surveys/<uuid:survey_id>/questions")
+class StaffSurveyQuestions(MethodView):
+    @workforce_blp.response(200, StaffSurveyQuestionsSchema)
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self, survey_id: uuid.UUID):
+        """What a member of staff sees before answering: title, dates, whether it is open, and the statements."""
+        with refusals():
+            return views.staff_survey_questions(uow(), survey_id, datetime.now(UTC).date())
 
 
 @workforce_blp.route("/staff-surveys/<uuid:survey_id>/responses")

@@ -46,6 +46,27 @@ class StaffSurveySchema(Schema):
     comments = fields.List(fields.String(), dump_only=True)
 
 
+class SurveyQuestionSchema(Schema):
+    name = fields.String(dump_only=True, metadata={"description": "the answer's field name"})
+    statement = fields.String(dump_only=True, metadata={"description": "scored 1 (not at all) to 5 (completely)"})
+    required = fields.Boolean(dump_only=True)
+
+
+class StaffSurveyQuestionsSchema(Schema):
+    """A survey as the hub's staff see it before answering: no answers, counts or scores."""
+
+    survey_id = fields.UUID(dump_only=True)
+    title = fields.String(dump_only=True)
+    opens_on = fields.Date(dump_only=True)
+    closes_on = fields.Date(dump_only=True)
+    state = fields.String(
+        dump_only=True,
+        validate=validate.OneOf(("open", "not-yet-open", "closed")),
+        metadata={"description": "open (answers taken), not-yet-open or closed"},
+    )
+    questions = fields.List(fields.Nested(SurveyQuestionSchema), dump_only=True)
+
+
 class SurveyAnswersSchema(Schema):
     wellbeing = score("my wellbeing at work is good", required=True)
     workload_manageable = score("my workload is manageable")

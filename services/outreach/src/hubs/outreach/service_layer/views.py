@@ -1,4 +1,5 @@
-"""What the hub lead reads: summaries computed here from the service's own records."""
+"""What the hub lead reads: summaries computed here from the service's own records; and what a
+member of the hub's staff reads of a survey before answering it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hubs.outreach.domain.summaries import (
     survey_summary,
     training_feedback_summary,
 )
+from hubs.outreach.domain.workforce import STATEMENTS
 
 
 def _event_view(event: OutreachEvent, feedback: list, referrals: int) -> dict:
@@ -175,3 +177,19 @@ def staff_surveys(uow, minimum: int) -> list[dict]:
     with uow:
         ids = [s.survey_id for s in uow.surveys.all()]
     return [staff_survey(uow, survey_id, minimum) for survey_id in ids]
+
+
+def staff_survey_questions(uow, survey_id: uuid.UUID, today: date) -> dict:
+    """A survey as its respondents see it: title, dates, state and statements; never answers or scores."""
+    with uow:
+        survey = uow.surveys.get(survey_id)
+        if survey is None:
+            raise NotFound("staff survey")
+    return {
+        "survey_id": survey.survey_id,
+        "title": survey.title,
+        "opens_on": survey.opens_on,
+        "closes_on": survey.closes_on,
+        "state": survey.state_on(today),
+        "questions": [{"name": n, "statement": text, "required": required} for n, text, required in STATEMENTS],
+    }

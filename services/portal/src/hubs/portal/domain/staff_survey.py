@@ -9,6 +9,8 @@ from typing import Any
 from hubs.portal.domain.forms import Answers, errors_for_form
 
 SCALE = tuple((str(n), str(n)) for n in range(1, 6))
+# A survey's state as the outreach service gives it; answers are taken only while it is open.
+OPEN, NOT_YET_OPEN, CLOSED = "open", "not-yet-open", "closed"
 SCALE_HINT = "1 means not at all, 5 means completely"
 
 

@@ -39,8 +39,10 @@ CONSENT_METHODS = [
 FIELD_ORDER = (
     "source", "referrer_name", "referrer_organisation", "referrer_phone", "referrer_email",
     "name", "phone", "email", "preferred_contact", "date_of_birth", "employer", "job_role", "staff_group",
-    "employment_type", "thoughts_of_self_harm", "risk_to_others", "consent", "consent_method", "consent_date",
+    "employment_type", "reason", "thoughts_of_self_harm", "risk_to_others", "consent", "consent_method", "consent_date",
 )  # fmt: skip
+# The referral service takes a reason for referral of at most this many characters.
+REASON_LIMIT = 2000
 # The referral service's field paths, by the question that asks them.
 ALIASES = {
     "referrer.name": "referrer_name",
@@ -57,7 +59,7 @@ ALIASES = {
 TYPED = (
     "source", "referrer_name", "referrer_organisation", "referrer_phone", "referrer_email", "name", "phone", "email",
     "preferred_contact", "dob-day", "dob-month", "dob-year", "employer", "job_role", "staff_group", "employment_type",
-    "thoughts_of_self_harm", "risk_to_others", "consent", "consent_method", "consent-day", "consent-month",
+    "reason", "thoughts_of_self_harm", "risk_to_others", "consent", "consent_method", "consent-day", "consent-month",
     "consent-year",
 )  # fmt: skip
 
@@ -88,6 +90,10 @@ def read_form(form: Any, today: date) -> ThirdPartyReferralForm:
         errors["name"] = "Their name must be 200 characters or fewer"
     _contact(v, errors, "phone", "email", required=True)
     check_date_of_birth(v, errors, today, "Their date of birth must be a real date in the past, like 15 3 1984")
+    # Browsers send a new line as two characters; the hub counts it as one.
+    v["reason"] = v["reason"].replace("\r\n", "\n")
+    if len(v["reason"]) > REASON_LIMIT:
+        errors["reason"] = f"The reason for referral must be {REASON_LIMIT:,} characters or fewer"
     check_risk_questions(
         v,
         errors,
@@ -138,6 +144,7 @@ def request_body(form: ThirdPartyReferralForm, now: datetime) -> dict[str, Any]:
             "phone": v["referrer_phone"] or None,
         },
         **person_body(v),
+        "reason": v["reason"] or None,
         # The person gives consent; the referrer records how and when.
         "consent": {
             "given_by": "the person referred",

@@ -70,9 +70,23 @@ def record(name: str):
 def _survey_page(
     survey_id: uuid.UUID, answers: staff_survey.SurveyAnswers, status: int = 200, refusal: str = "", form: bool = True
 ):
+    # The survey's title and state first: a survey that is not open shows no questions.
+    found = call("outreach", "GET", f"/v1/staff-surveys/{survey_id}/questions")
+    survey = found.data if found.ok and isinstance(found.data, dict) else None
+    if survey is None:
+        form = False
+        if status in (200, 400):
+            # No such survey (or another hub's) is the service's own 404; one that is down, a message.
+            status = found.status if found.status in (403, 404) else 200
+    elif survey.get("state") != staff_survey.OPEN:
+        form = False
+        if status == 400:
+            status = 409  # nothing on the form to change: the survey takes no answers now
     return render_template(
         "staff_survey.html",
         survey_id=survey_id,
+        survey=survey,
+        survey_answer=found,
         answers=answers,
         statements=staff_survey.STATEMENTS,
         scale=staff_survey.SCALE,

@@ -77,6 +77,8 @@ linked_referrals = Table(
     Column("referral_id", Uuid, ForeignKey("referrals.referral_id"), nullable=False, index=True),
     Column("source", String(40), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    # 0003: the second referrer's account (consent, referrer, reason), sealed like personal details
+    Column("sealed", LargeBinary),
 )
 
 contact_attempts = Table(

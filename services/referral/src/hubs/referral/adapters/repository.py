@@ -162,12 +162,14 @@ class ReferralRepository:
         ).first()
         return _to_referral(row) if row else None
 
-    def link(self, referral_id: uuid.UUID, source: codes.ReferralSource, received_at: datetime) -> uuid.UUID:
-        """Record a second referral of the same person against the first."""
+    def link(
+        self, referral_id: uuid.UUID, source: codes.ReferralSource, received_at: datetime, sealed: bytes | None = None
+    ) -> uuid.UUID:
+        """Record a second referral of the same person against the first, with its sealed account."""
         link_id = uuid.uuid4()
         self._session.execute(
             insert(linked_referrals).values(
-                link_id=link_id, referral_id=referral_id, source=source.value, received_at=received_at
+                link_id=link_id, referral_id=referral_id, source=source.value, received_at=received_at, sealed=sealed
             )
         )
         return link_id
@@ -178,7 +180,7 @@ class ReferralRepository:
             .where(linked_referrals.c.referral_id == referral_id)
             .order_by(linked_referrals.c.received_at)
         ).all()
-        return [{"source": r.source, "received_at": _aware(r.received_at)} for r in rows]
+        return [{"source": r.source, "received_at": _aware(r.received_at), "sealed": r.sealed} for r in rows]
 
     def awaiting_first_contact(self) -> list[Referral]:
         rows = self._session.execute(
@@ -271,7 +273,11 @@ class ReferralRepository:
     def reseal_all(self, reseal) -> int:
         """Pass every sealed value through `reseal` (key rotation); the number of values re-sealed."""
         done = 0
-        for table, key in ((personal_details, "referral_id"), (consents, "referral_id"), (concerns, "concern_id")):
+        sealed_tables = (
+            (personal_details, "referral_id"), (consents, "referral_id"), (concerns, "concern_id"),
+            (linked_referrals, "link_id"),
+        )  # fmt: skip
+        for table, key in sealed_tables:
             rows = self._session.execute(select(table.c[key], table.c.sealed).where(table.c.sealed.is_not(None))).all()
             for row_key, sealed in rows:
                 self._session.execute(update(table).where(table.c[key] == row_key).values(sealed=reseal(sealed)))
@@ -283,6 +289,10 @@ class ReferralRepository:
         for table in (personal_details, consents, person_index):
             self._session.execute(delete(table).where(table.c.referral_id == referral_id))
         self._session.execute(update(concerns).where(concerns.c.referral_id == referral_id).values(sealed=None))
+        # Who referred again, and why, goes too; that and when someone referred again stays, as a count.
+        self._session.execute(
+            update(linked_referrals).where(linked_referrals.c.referral_id == referral_id).values(sealed=None)
+        )
         self._session.execute(update(referrals).where(referrals.c.referral_id == referral_id).values(erased_at=at))
 
 

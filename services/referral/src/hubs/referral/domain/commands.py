@@ -41,6 +41,7 @@ class ReceiveReferral:
     consent: Consent
     source: codes.ReferralSource = codes.ReferralSource.SELF
     referrer: dict | None = None  # who referred (a referrer's name, organisation, contact): sealed
+    reason: str | None = None  # why they referred, in the referrer's words: sealed, like the referrer
     staff_group: codes.StaffGroup | None = None
     employment_type: codes.EmploymentType | None = None
     at_risk_factors: list[codes.AtRiskFactor] = field(default_factory=list)

@@ -46,7 +46,13 @@ def reference_of(referral_id: Any) -> str:
     return str(referral_id).split("-")[0].upper()
 
 
-def _command(body: dict, source: codes.ReferralSource, consent: commands.Consent, referrer: dict | None):
+def _command(
+    body: dict,
+    source: codes.ReferralSource,
+    consent: commands.Consent,
+    referrer: dict | None,
+    reason: str | None = None,
+):
     return commands.ReceiveReferral(
         personal=commands.PersonalDetails(
             name=body["name"],
@@ -61,12 +67,18 @@ def _command(body: dict, source: codes.ReferralSource, consent: commands.Consent
         consent=consent,
         source=source,
         referrer=referrer,
+        reason=reason,
         staff_group=body["staff_group"],
         employment_type=body["employment_type"],
         at_risk_factors=body["at_risk_factors"],
         demographics=Demographics(**body["demographics"]),
         heard_of_hub_via=body["heard_of_hub_via"],
     )
+
+
+def _reason(body: dict) -> str | None:
+    """The referrer's reason for referral, trimmed; blank is no reason."""
+    return (body["reason"] or "").strip() or None
 
 
 @blp.route("/self-referrals")
@@ -115,7 +127,7 @@ class Referrals(MethodView):
         c = body["consent"]
         consent = commands.Consent(given_by=c["given_by"], given_at=c["given_at"].isoformat(), method=c["method"])
         intake = handlers.receive_referral(
-            _command(body, codes.ReferralSource(body["source"].value), consent, body["referrer"]),
+            _command(body, codes.ReferralSource(body["source"].value), consent, body["referrer"], _reason(body)),
             _wiring().uow_factory(),
             _context(),
             now,

@@ -77,8 +77,9 @@ class ReferralDetail(MethodView):
             "contact_attempts": [vars(a) for a in referral.contact_attempts],
             "personal": found["personal"],
             "consent": found["consent"],
+            "reason": found["reason"],
             "linked_referrals": [
-                {"source": link["source"], "received_at": link["received_at"].isoformat()}
+                {"source": link["source"], "received_at": link["received_at"].isoformat(), "reason": link["reason"]}
                 for link in found["linked_referrals"]
             ],
         }

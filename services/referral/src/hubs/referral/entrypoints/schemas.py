@@ -12,6 +12,11 @@ PURPOSES = ("first-contact", "assessment", "care-coordination", "safeguarding", 
 CONSENT_METHODS = ("verbal", "written", "online-form", "email")
 PHONE = validate.Regexp(r"^[0-9 +()-]{6,20}$", error="Not a phone number.")
 NO_CONTROL_CHARACTERS = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="Control characters are not allowed.")
+# Free text written by a person may run over several lines, but carries no other control characters.
+NO_CONTROL_CHARACTERS_BUT_LINES = validate.Regexp(
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", error="Control characters other than new lines are not allowed."
+)
+REASON_MAX = 2000
 
 
 class RiskScreenSchema(Schema):
@@ -88,6 +93,21 @@ ThirdPartySource = StrEnum(
 class ThirdPartyReferralSchema(PersonSchema):
     source = fields.Enum(ThirdPartySource, by_value=True, required=True)
     referrer = fields.Nested(ReferrerSchema, required=True, load_only=True)
+    reason = fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        validate=[
+            validate.Length(
+                max=REASON_MAX, error=f"The reason for referral must be {REASON_MAX:,} characters or fewer."
+            ),
+            NO_CONTROL_CHARACTERS_BUT_LINES,
+        ],
+        metadata={
+            "description": "The reason for referral: what the referrer is worried about. Sealed with the personal "
+            "details, shown only on the audited read, never in events, logs or metrics."
+        },
+    )
     consent = fields.Nested(
         ConsentSchema,
         required=True,
@@ -211,6 +231,11 @@ class ReferralDetailSchema(QueueEntrySchema):
     contact_attempts = fields.List(fields.Nested(AttemptSchema), dump_only=True)
     personal = fields.Dict(dump_only=True, allow_none=True, metadata={"description": "null once erased"})
     consent = fields.Dict(dump_only=True, allow_none=True)
+    reason = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the referrer's reason for referral; null once erased"},
+    )
     linked_referrals = fields.List(fields.Dict(), dump_only=True)
 
 

@@ -46,7 +46,10 @@ def receive_referral(cmd: commands.ReceiveReferral, uow, ctx: ReferralContext, n
         uow.referrals.hold_person(person_keys)
         existing = uow.referrals.open_referral_of(person_keys)
         if existing is not None:
-            uow.referrals.link(existing.referral_id, cmd.source, received_at)
+            # The second referrer's account (and their reason) is kept, sealed, against the first referral.
+            uow.referrals.link(
+                existing.referral_id, cmd.source, received_at, ctx.vault.seal(_account(cmd, received_at))
+            )
             if cmd.risk_screen.urgency is codes.Urgency.URGENT and existing.escalate(
                 ctx.calendar, ctx.standard, received_at
             ):
@@ -66,12 +69,22 @@ def receive_referral(cmd: commands.ReceiveReferral, uow, ctx: ReferralContext, n
             heard_of_hub_via=cmd.heard_of_hub_via,
         )
         referral.triage(ctx.calendar, ctx.standard, received_at)
-        consent = {**asdict(cmd.consent), "recorded_at": received_at.isoformat(), "referrer": cmd.referrer}
-        uow.referrals.add(referral, ctx.vault.seal(asdict(cmd.personal)), ctx.vault.seal(consent), person_keys)
+        sealed_account = ctx.vault.seal(_account(cmd, received_at))
+        uow.referrals.add(referral, ctx.vault.seal(asdict(cmd.personal)), sealed_account, person_keys)
         emit_all(uow.outbox, referral.events, case_id=referral.case_id)
         uow.commit()
     metrics.REFERRALS_RECEIVED.labels(referral.source.value, referral.urgency.value).inc()
     return Intake(referral, linked=False)
+
+
+def _account(cmd: commands.ReceiveReferral, received_at: datetime) -> dict[str, Any]:
+    """How the referral came, sealed as one: the person's consent, who referred them and why."""
+    return {
+        **asdict(cmd.consent),
+        "recorded_at": received_at.isoformat(),
+        "referrer": cmd.referrer,
+        "reason": cmd.reason,
+    }
 
 
 @dataclass
@@ -187,11 +200,21 @@ def read_personal_details(referral_id, uow, ctx: ReferralContext, actor: Princip
         linked = uow.referrals.linked(referral_id)
         uow.commit()
     metrics.PERSONAL_DATA_READS.labels(purpose).inc()
+    consent = ctx.vault.open(sealed_consent) if sealed_consent else None
     return {
         "referral": referral,
         "personal": ctx.vault.open(sealed_personal) if sealed_personal else None,
-        "consent": ctx.vault.open(sealed_consent) if sealed_consent else None,
-        "linked_referrals": linked,
+        "consent": consent,
+        # Kept with the consent (sealed, erased and re-sealed with it), shown apart from it.
+        "reason": consent.pop("reason", None) if consent else None,
+        "linked_referrals": [
+            {
+                "source": link["source"],
+                "received_at": link["received_at"],
+                "reason": ctx.vault.open(link["sealed"]).get("reason") if link.get("sealed") else None,
+            }
+            for link in linked
+        ],
     }
 
 

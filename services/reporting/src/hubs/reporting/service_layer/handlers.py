@@ -139,11 +139,11 @@ class ReportCycle:
     """What the hub's consumer does after each batch and when idle: compute the stale
     periods, close ended periods (at most every `close_every` seconds), send due reports.
 
-    After a batch the cycle may wait: while events keep coming, computing figures takes at
-    most about a third of the worker's time (it waits twice as long as the last cycle took),
-    so a hub rebuilding a year of events folds them in at full speed and computes its
-    figures every few seconds, while a hub taking a few events a second computes after
-    every batch. When the consumer is idle the cycle always runs."""
+    Once the consumer has caught up with its partitions, and when it is idle, the cycle runs
+    after every batch: figures follow events as soon as they can. While a backlog is worked
+    off (a rebuild, or a burst) it waits twice as long as the last cycle took, so computing
+    figures takes at most about a third of the worker's time and events are folded in at
+    nearly full speed."""
 
     def __init__(
         self,
@@ -165,9 +165,9 @@ class ReportCycle:
         self._pause_ratio = pause_ratio
         self._due_at = 0.0
 
-    def after_batch(self) -> None:
-        """Run the cycle unless the last one ended too recently for its cost."""
-        if self._monotonic() >= self._due_at:
+    def after_batch(self, caught_up: bool = True) -> None:
+        """Run the cycle, unless events are waiting and the last cycle ended too recently for its cost."""
+        if caught_up or self._monotonic() >= self._due_at:
             self()
 
     def __call__(self) -> None:
