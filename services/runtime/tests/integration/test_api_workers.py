@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -106,7 +107,9 @@ def start_api(make_settings, tmp_path):
             "HUBS_LOG_LEVEL": "WARNING",
             **env,
         }
-        command = [shutil.which("hubs-referral") or "hubs-referral", "api", "--bind", bind]
+        # The virtualenv's command, whether or not the virtualenv is on PATH (CI runs its python).
+        command = [shutil.which("hubs-referral") or str(Path(sys.executable).with_name("hubs-referral")), "api"]
+        command += ["--bind", bind]
         with tmp_path.joinpath(f"api-{len(started)}.log").open("w") as log:
             process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=log)
         started.append(process)
