@@ -7,8 +7,7 @@ photographed into the screenshot folder (HUBS_BROWSER_SCREENSHOTS, default var/s
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from hubs.portal.bootstrap import create_app
 from hubs.portal.settings import PortalSettings
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
-from hubs.runtime.testing import RunningService, serve_in_thread
+from hubs.runtime.testing import RunningService, eventually, serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("HUBS_CHROMIUM", "/usr/bin/chromium"))
@@ -146,18 +145,6 @@ def check_page(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert violations == [], f"accessibility violations on {name} ({page.url}): {violations}"
-
-
-def eventually(check: Callable[[], object], timeout: float = 30.0, interval: float = 0.5):
-    """The first truthy result of `check` within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(interval)
 
 
 def sign_in(page, portal: str, role_label: str) -> None:

@@ -18,7 +18,7 @@ from deploy_checks import ROOT, system_tool
 
 from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
-from hubs.runtime.testing import free_port, serve_in_thread
+from hubs.runtime.testing import eventually, free_port, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
@@ -27,18 +27,6 @@ SELF_REFERRAL = {
     "risk_screen": {"thoughts_of_self_harm": False, "risk_to_others": False},
     "consent_to_contact": True,
 }
-
-
-def eventually(check: Callable[[], object], timeout: float = 60.0, interval: float = 0.5):
-    """The first truthy result of `check` within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(interval)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
 from hubs.care_coordination.bootstrap import DEFINITION as CARE
 from hubs.contracts.topics import hub_topic
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -50,18 +50,6 @@ ASSESSMENT_RECORD = {
         "refer_on_to": ["talking-therapies"],
     },
 }
-
-
-def eventually(check: Callable[[], object], timeout: float = 45.0, interval: float = 0.25):
-    """The first truthy result of `check` within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(interval)
 
 
 def case_events(bootstrap_servers: str, topics: list[str], case_id: str, until: str) -> list[dict]:

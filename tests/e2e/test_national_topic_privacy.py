@@ -8,7 +8,6 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -19,24 +18,13 @@ from hubs.contracts.events.reporting import HubPeriodReport
 from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
 from hubs.reporting.domain.catalogue import GROUPS, STATISTICS, is_count
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.e2e
 
 SUPPRESSED = "*"
 CANARY_EMPLOYER = "Canary Employer Q7X Trust"
 REPORT_FIELDS = set(HubPeriodReport._declared_fields)
-
-
-def eventually(check: Callable[[], object], timeout: float = 60.0, interval: float = 0.3):
-    """The first truthy result of `check` within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(interval)
 
 
 def _band(bands, total: int) -> str:

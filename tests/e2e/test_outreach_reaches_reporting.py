@@ -4,8 +4,6 @@ events arrive on its topic with the right content, and the hub's reporting figur
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 
 import pytest
 from cryptography.fernet import Fernet
@@ -16,24 +14,13 @@ from hubs.contracts.topics import hub_topic
 from hubs.outreach.bootstrap import DEFINITION as OUTREACH
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.e2e
 
 HELD_ON = "2026-10-14"
 MONTH = "2026-10"
 STAFF = ["canary-staff-e2e-1", "canary-staff-e2e-2"]
-
-
-def eventually(check: Callable[[], object], timeout: float = 45.0, interval: float = 0.2):
-    """The first truthy result of `check` within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(interval)
 
 
 def created(answer) -> dict:

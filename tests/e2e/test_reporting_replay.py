@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 import random
-import time
 import uuid
-from collections.abc import Callable
+from functools import partial
 
 import pytest
 from kafka import KafkaProducer
@@ -17,22 +16,14 @@ from kafka import KafkaProducer
 from hubs.contracts import message_headers, message_key, new_envelope
 from hubs.contracts.topics import hub_topic
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
+from hubs.runtime.testing import eventually as _eventually
 
 pytestmark = pytest.mark.e2e
 
 FAST_CLOSE = {"HUBS_PERIOD_CLOSE_CHECK_SECONDS": "0.5"}
 
 
-def eventually(check: Callable[[], object], timeout: float = 90.0, interval: float = 0.3):
-    """The first truthy result of `check` within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {str(result)[:300]!r}")
-        time.sleep(interval)
+eventually = partial(_eventually, timeout=90.0)
 
 
 def story(hub_id: str, n: int, rng: random.Random) -> tuple[list[tuple[str, dict]], list[tuple[str, dict]]]:

@@ -3,8 +3,6 @@ the national data set, passing every service of the hub on the way."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,6 +14,7 @@ from hubs.outreach.bootstrap import DEFINITION as OUTREACH
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
 from hubs.reporting.domain.periods import periods_of
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -29,18 +28,6 @@ SELF_REFERRAL = {
     "risk_screen": {"thoughts_of_self_harm": False, "risk_to_others": False},
     "consent_to_contact": True,
 }
-
-
-def eventually(check: Callable[[], object], timeout: float = 30.0, interval: float = 0.2):
-    """The first truthy result of `check` within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(interval)
 
 
 def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_id, tokens):

@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,17 +23,6 @@ from hubs.runtime.settings import Settings
 from hubs.runtime.testing import free_port
 
 HERE = Path(__file__).parent
-
-
-def eventually(check: Callable[[], object], timeout: float = 60.0, interval: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(interval)
 
 
 def read_topic(bootstrap: str, topic: str, idle_ms: int = 1500) -> list:

@@ -22,8 +22,9 @@ from hubs.runtime.consumer import EventConsumer
 from hubs.runtime.kafka import make_consumer, make_producer
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.metrics import CONSUMER_DUPLICATES
+from hubs.runtime.testing import eventually
 
-from .conftest import TcpProxy, event_ids, eventually, read_topic, rows, run_crashing
+from .conftest import TcpProxy, event_ids, read_topic, rows, run_crashing
 
 pytestmark = pytest.mark.reliability
 

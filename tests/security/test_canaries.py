@@ -16,6 +16,7 @@ from sqlalchemy import text
 from hubs.contracts.topics import hub_topic
 from hubs.referral.adapters.transfer_seal import generate_key_pair
 from hubs.referral.bootstrap import DEFINITION
+from hubs.runtime.testing import database_dump
 
 pytestmark = pytest.mark.integration
 
@@ -107,15 +108,8 @@ def test_canary_personal_values_never_leak(run_service, hub_id, tokens, caplog, 
     assert not _clean(" ".join(f"{r.getMessage()} {vars(r)}" for r in caplog.records)), "logs"
     assert not _clean(generate_latest(REGISTRY).decode()), "metrics"
 
+    dump = database_dump(referral.wiring.engine)
     with referral.wiring.engine.connect() as conn:
-        tables = [
-            r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))
-        ]
-        dump = " ".join(
-            str(row)
-            for table in tables
-            for row in conn.execute(text(f'SELECT * FROM "{table}"'))  # noqa: S608 - names from the catalogue
-        )
         published = conn.execute(text("SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL")).scalar()
     assert not _clean(dump), "raw database"
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -21,6 +20,7 @@ from hubs.contracts import message_headers, message_key
 from hubs.contracts.topics import hub_topic
 from hubs.referral.adapters.orm import outbox as referral_outbox
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -32,16 +32,6 @@ SELF_REFERRAL = {
     "risk_screen": {"thoughts_of_self_harm": False, "risk_to_others": False},
     "consent_to_contact": True,
 }
-
-
-def eventually(check: Callable[[], object], timeout: float = 45.0):
-    """The first truthy result of `check` within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(0.2)
-    return result
 
 
 def on_topic(bootstrap: str, topic: str, case_id: str) -> list[dict]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,19 +17,11 @@ from hubs.outreach.bootstrap import DEFINITION
 from hubs.runtime.db import make_engine
 from hubs.runtime.kafka import make_producer
 from hubs.runtime.migrations import upgrade
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.integration
 
 TODAY = date.today()
-
-
-def eventually(check: Callable[[], object], timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: {result!r}")
-        time.sleep(0.2)
-    return result
 
 
 @pytest.fixture

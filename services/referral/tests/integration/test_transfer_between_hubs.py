@@ -4,7 +4,6 @@ case with its original referral date; nothing readable crosses on the way."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -15,19 +14,11 @@ from sqlalchemy import text
 from hubs.contracts.topics import hub_topic
 from hubs.referral.adapters.transfer_seal import generate_key_pair
 from hubs.referral.bootstrap import DEFINITION
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.integration
 
 CANARY_EMAIL = "canary.transfer.w4m@example.org"
-
-
-def eventually(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.2)
 
 
 def test_a_transferred_referral_reaches_the_neighbour_sealed_and_keeps_its_date(

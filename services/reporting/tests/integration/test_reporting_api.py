@@ -4,9 +4,7 @@ hub's topics become the hub's figures; sickness absence uploads; national compar
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable
 
 import pytest
 from kafka import KafkaProducer
@@ -14,19 +12,9 @@ from kafka import KafkaProducer
 from hubs.contracts import message_headers, message_key, new_envelope
 from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.bootstrap import DEFINITION
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.integration
-
-
-def eventually(check: Callable[[], object], timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
-        time.sleep(0.2)
 
 
 @pytest.fixture

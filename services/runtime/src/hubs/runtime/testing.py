@@ -14,14 +14,17 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from hubs.runtime import dev_issuer
@@ -30,6 +33,8 @@ from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.migrations import upgrade
 from hubs.runtime.service import ServiceDefinition, Wiring
 from hubs.runtime.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -264,3 +269,30 @@ def run_service(make_settings) -> Iterator[Callable[..., RunningService]]:
     yield start
     for service in reversed(running):
         service.close()
+
+
+def eventually(check: Callable[[], T], timeout: float = 60.0, interval: float = 0.2) -> T:
+    """The first truthy result of `check` within `timeout` seconds (asynchronous effects: a
+    worker, a relay, a scrape); AssertionError with the last result after that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout}s: last result {result!r}")
+        time.sleep(interval)
+
+
+def database_dump(engine) -> str:
+    """Every row of every table in the engine's schema, as text: what someone reading the raw
+    database would see (privacy tests look for personal data in it)."""
+    with engine.connect() as conn:
+        tables = [
+            r[0] for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))
+        ]
+        return " ".join(
+            str(row)
+            for table in tables
+            for row in conn.execute(text(f'SELECT * FROM "{table}"'))  # noqa: S608 - names from the catalogue
+        )
