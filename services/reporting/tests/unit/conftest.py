@@ -55,6 +55,14 @@ class FakeFigures:
             if self.stale_marks.get((pt, p)) == generation:
                 del self.stale_marks[(pt, p)]
 
+    def any_report_sent(self):
+        return bool(self.reports)
+
+    def carry_on_from(self, versions):
+        for key, version in versions.items():
+            report = self.reports.setdefault(key, {"version": 0, "pending": False, "final": False})
+            report["version"] = max(report["version"], version)
+
     def final_periods(self):
         return {k for k, r in self.reports.items() if r["final"]}
 

@@ -7,6 +7,8 @@ import random
 import uuid
 from datetime import date
 
+import pytest
+
 from hubs.contracts import new_envelope
 from hubs.reporting.domain.catalogue import is_count
 from hubs.reporting.domain.dataset import DatasetRules
@@ -210,3 +212,30 @@ def test_figures_computed_late_are_the_same_as_figures_computed_after_every_even
                 hub.cycle()
     assert every_time.figures("month", "2026-10") == at_the_end.figures("month", "2026-10")
     assert every_time.figures("month", "2026-10")["referrals_received"] == 8
+
+
+def test_a_rebuilt_instance_learns_the_versions_already_published_before_it_computes_anything(make_hub, case):
+    hub = make_hub(date(2026, 10, 10))
+    Case(hub).referred("2026-10-05T09:00:00+00:00")
+    attempts = []
+
+    def published() -> dict:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ConnectionError("the national cluster is not reachable yet")
+        return {OCT: 7}
+
+    cycle = ReportCycle(
+        lambda: hub.uow,
+        DatasetRules(),
+        hub.now,
+        close_every=0,
+        before_first=lambda: handlers.carry_on_versions(lambda: hub.uow, published),
+    )
+    with pytest.raises(ConnectionError):
+        cycle()
+    assert hub.reports() == []  # nothing sent while the versions are unknown
+    cycle()
+    cycle()
+    assert len(attempts) == 2  # read once it worked, not again
+    assert [r["report_version"] for r in reports_for(hub, *OCT)] == [8]

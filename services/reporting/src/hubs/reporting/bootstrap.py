@@ -4,16 +4,19 @@ import time."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import partial
 
 from flask import Flask
 
 from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.adapters import orm
+from hubs.reporting.adapters.published_reports import published_versions
 from hubs.reporting.domain.dataset import DatasetRules
 from hubs.reporting.entrypoints.api import hub_blp, national_blp
 from hubs.reporting.service_layer.handlers import (
     NATIONAL_EVENT_HANDLERS,
     ReportCycle,
+    carry_on_versions,
     hub_event_handlers,
     load_cases_of,
 )
@@ -81,12 +84,20 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     def clock() -> datetime:
         return wiring.extras["clock"]()  # type: ignore[operator]
 
+    carry_on = None
+    if s.extra.get("HUBS_REPORTING_GENERATION"):
+        # A rebuild: read back what the hub already published before sending anything.
+        published = partial(
+            published_versions, s.national_kafka_bootstrap_servers, national_topic(s.topic_prefix), s.hub_id
+        )
+        carry_on = partial(carry_on_versions, wiring.uow_factory, published)
     cycle = ReportCycle(
         wiring.uow_factory,
         wiring.extras["rules"],  # type: ignore[arg-type]
         clock,
         close_every=float(s.extra.get("HUBS_PERIOD_CLOSE_CHECK_SECONDS", "60")),
         version_floor=int(s.extra.get("HUBS_REPORT_VERSION_FLOOR", "1")),
+        before_first=carry_on,
     )
     topics = [hub_topic(s.hub_id, service, prefix=s.topic_prefix) for service in HUB_TOPICS_COUNTED]
     handlers = hub_event_handlers(clock)

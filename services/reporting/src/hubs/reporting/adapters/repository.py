@@ -25,13 +25,18 @@ from hubs.reporting.domain.periods import Period
 from hubs.reporting.domain.sickness_csv import SicknessReturn
 
 
+def insert_for(session: Session, table):
+    """An INSERT with ON CONFLICT clauses, in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 def upsert_rows(session: Session, table, rows: list[dict[str, Any]], key: list, update: list[str] | dict) -> None:
     """INSERT ... ON CONFLICT DO UPDATE for many rows (PostgreSQL and SQLite both have it:
     safe between replicas). `update`: the columns to take from the new row, or values to set."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = insert_for(session, table)
     values = {name: statement.excluded[name] for name in update} if isinstance(update, list) else update
     session.execute(statement.on_conflict_do_update(index_elements=key, set_=values), rows)
 
@@ -156,6 +161,29 @@ class FigureRepository:
                     t.c.period_type == s.period_type, t.c.period == s.period, t.c.generation == s.generation
                 )
             )
+
+    def any_report_sent(self) -> bool:
+        """True once this instance has a report version of any period."""
+        return self._session.execute(select(period_reports.c.period).limit(1)).first() is not None
+
+    def carry_on_from(self, versions: dict[Period, int]) -> None:
+        """Versions sent before (by an instance this one rebuilds): the next of each is higher."""
+        t = period_reports
+        rows = [
+            {"period_type": pt, "period": p, "report_version": v, "pending": False, "final": False}
+            for (pt, p), v in sorted(versions.items())
+        ]
+        if not rows:
+            return
+        statement = insert_for(self._session, t)
+        greatest = func.greatest if self._session.get_bind().dialect.name == "postgresql" else func.max
+        newer = greatest(t.c.report_version, statement.excluded.report_version)
+        self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[t.c.period_type, t.c.period], set_={"report_version": newer}
+            ),
+            rows,
+        )
 
     def final_periods(self) -> set[Period]:
         """Periods whose version made after the period ended has been sent."""

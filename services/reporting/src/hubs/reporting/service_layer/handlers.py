@@ -154,6 +154,7 @@ class ReportCycle:
         monotonic: Callable[[], float] = time.monotonic,
         version_floor: int = 1,
         pause_ratio: float = 2.0,
+        before_first: Callable[[], None] | None = None,
     ):
         self._uow_factory = uow_factory
         self._rules = rules
@@ -164,6 +165,9 @@ class ReportCycle:
         self._version_floor = version_floor
         self._pause_ratio = pause_ratio
         self._due_at = 0.0
+        # Done once before anything is computed or sent (until it succeeds): a rebuilt instance
+        # learns the report versions already published.
+        self._before_first = before_first
 
     def after_batch(self, caught_up: bool = True) -> None:
         """Run the cycle, unless events are waiting and the last cycle ended too recently for its cost."""
@@ -171,6 +175,9 @@ class ReportCycle:
             self()
 
     def __call__(self) -> None:
+        if self._before_first is not None:
+            self._before_first()
+            self._before_first = None
         started = self._monotonic()
         today = self._clock().astimezone(LOCAL_TIME).date()
         if self._closed_at is None or started - self._closed_at >= self._close_every:
@@ -181,6 +188,16 @@ class ReportCycle:
         publish_due_reports(self._uow_factory, today, self._version_floor)
         ended = self._monotonic()
         self._due_at = ended + self._pause_ratio * (ended - started)
+
+
+def carry_on_versions(uow_factory: Callable[[], Any], published: Callable[[], dict]) -> None:
+    """A rebuilt instance (fresh schema) continues every period's report versions above those
+    already published, so that the national service takes its reports as the newest."""
+    with uow_factory() as uow:
+        if uow.figures.any_report_sent():
+            return  # not a fresh start: the versions are known
+        uow.figures.carry_on_from(published())
+        uow.commit()
 
 
 def load_cases_of(envelopes: list[Mapping[str, Any]], uow) -> None:

@@ -1,0 +1,46 @@
+"""What this hub has already published: its reports on the national topic, read back when a
+rebuilt instance starts, so that its report versions carry on above them."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from kafka import KafkaConsumer, TopicPartition
+
+from hubs.contracts import ContractError, parse_envelope
+from hubs.reporting.domain.periods import Period
+
+
+def published_versions(bootstrap_servers: str, topic: str, hub_id: str, timeout: float = 300.0) -> dict[Period, int]:
+    """The highest version of every period's report this hub has on `topic`, read from the
+    earliest offset to the end (no consumer group: nothing is committed)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            return {}
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        prefix = f"{hub_id}:".encode()  # the key of a report: hub_id:period_type:period
+        found: dict[Period, int] = {}
+        deadline = time.monotonic() + timeout
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the national topic was not read to its end within {timeout}s")
+            for records in consumer.poll(timeout_ms=500).values():
+                for record in records:
+                    if record.key is None or not record.key.startswith(prefix):
+                        continue
+                    try:
+                        report = parse_envelope(json.loads(record.value))["data"]
+                    except (ContractError, ValueError):
+                        continue  # not ours to judge here: the national service dead-letters it
+                    if report["hub_id"] != hub_id:
+                        continue
+                    period = (report["period_type"], report["period"])
+                    found[period] = max(found.get(period, 0), report["report_version"])
+        return found
+    finally:
+        consumer.close(autocommit=False)
