@@ -23,10 +23,10 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from hubs.contracts import ContractError, parse_envelope
 from hubs.contracts.topics import dlq_topic
+from hubs.runtime.db import is_transient
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.logging import correlation_id
 from hubs.runtime.metrics import (
@@ -48,13 +48,6 @@ BatchPreparer = Callable[[list[Mapping[str, Any]], UnitOfWork], None]
 
 class PoisonMessage(Exception):
     """Raised by a handler for an event it can never apply (the message goes to the DLQ)."""
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Failures that go away by themselves: the database is unreachable or restarting."""
-    if isinstance(exc, OperationalError):
-        return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 @dataclass

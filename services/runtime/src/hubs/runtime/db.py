@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from hubs.runtime.settings import Settings
@@ -14,6 +15,14 @@ from hubs.runtime.settings import Settings
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 IDLE_IN_TRANSACTION_MS = 20_000  # no transaction of ours waits on its client this long
 LOCK_TIMEOUT_MS = 15_000  # a lock held longer is a stuck peer: fail, and the caller retries
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Failures that go away by themselves: the database is unreachable or restarting, or a lock
+    was not granted in time (a stuck peer)."""
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -7,11 +7,15 @@ from typing import Any
 
 from flask import Flask, Response, json, request
 from flask_smorest import Api
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+
+from hubs.runtime.db import is_transient
 
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://wellbeing-hubs.nhs.example/problems/"
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class Problem(Exception):
@@ -73,6 +77,20 @@ def register_problem_handlers(app: Flask) -> None:
         headers = dict(exc.get_headers()) if exc.code in (405, 429) else {}
         headers.pop("Content-Type", None)
         return problem_response(exc.code or 500, title, detail, errors, headers=headers)
+
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError):
+        if not is_transient(exc):
+            return _unexpected(exc)
+        # The transaction was rolled back: nothing was stored, and the same request may be sent again.
+        log.warning("database unavailable", extra={"error_type": type(exc.orig).__name__})
+        return problem_response(
+            503,
+            "Service Unavailable",
+            "The hub's database is busy or unreachable, and nothing was saved. Please try again shortly.",
+            slug="database-unavailable",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
