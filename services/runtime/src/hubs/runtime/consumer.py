@@ -15,7 +15,8 @@ import random
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,11 +123,8 @@ class EventConsumer:
                     if envelope["event_id"] in seen:
                         counts["duplicates"] += 1
                         continue
-                    token = correlation_id.set(envelope.get("correlation_id"))
-                    try:
+                    with _correlated(envelope):
                         handler(envelope, uow)
-                    finally:
-                        correlation_id.reset(token)
                     seen.add(envelope["event_id"])
                     applied.append(envelope["event_id"])
                     counts[record.topic] += 1
@@ -207,18 +205,14 @@ class EventConsumer:
 
     def _apply(self, envelope: Mapping[str, Any], handler: Handler) -> None:
         event_id: uuid.UUID = envelope["event_id"]
-        token = correlation_id.set(envelope.get("correlation_id"))
-        try:
-            with self.uow_factory() as uow:
-                if uow.processed.seen(self.name, event_id):
-                    CONSUMER_DUPLICATES.labels(self.service, self.name).inc()
-                    return
-                handler(envelope, uow)
-                uow.processed.add(self.name, event_id)
-                uow.commit()
-            self._committed(1)
-        finally:
-            correlation_id.reset(token)
+        with _correlated(envelope), self.uow_factory() as uow:
+            if uow.processed.seen(self.name, event_id):
+                CONSUMER_DUPLICATES.labels(self.service, self.name).inc()
+                return
+            handler(envelope, uow)
+            uow.processed.add(self.name, event_id)
+            uow.commit()
+        self._committed(1)
 
     def _dead_letter(self, record: ConsumerRecord, exc: BaseException, attempts: int, event_id: str | None) -> None:
         topic = dlq_topic(record.topic)
@@ -256,23 +250,34 @@ class EventConsumer:
 
     def _caught_up(self) -> bool:
         """True when nothing more is waiting on the partitions (as of the last fetch)."""
-        for tp in self.consumer.assignment():
-            highwater = self.consumer.highwater(tp)
-            if highwater is None or self.consumer.position(tp) < highwater:
-                return False
-        return True
+        return all(lag == 0 for lag in self._lags().values())
 
     def _report_lag(self) -> None:
         now = time.monotonic()
         if now - self._lag_checked < 5:
             return
         self._lag_checked = now
+        for tp, lag in self._lags().items():
+            if lag is not None:
+                CONSUMER_LAG.labels(self.service, self.name, tp.topic, str(tp.partition)).set(lag)
+
+    def _lags(self) -> dict[TopicPartition, int | None]:
+        """Messages waiting on each assigned partition (None: its end is not known yet)."""
+        lags: dict[TopicPartition, int | None] = {}
         for tp in self.consumer.assignment():
             highwater = self.consumer.highwater(tp)
-            if highwater is None:
-                continue
-            lag = max(highwater - self.consumer.position(tp), 0)
-            CONSUMER_LAG.labels(self.service, self.name, tp.topic, str(tp.partition)).set(lag)
+            lags[tp] = None if highwater is None else max(highwater - self.consumer.position(tp), 0)
+        return lags
+
+
+@contextmanager
+def _correlated(envelope: Mapping[str, Any]) -> Iterator[None]:
+    """Logs written while an event is applied carry its correlation id."""
+    token = correlation_id.set(envelope.get("correlation_id"))
+    try:
+        yield
+    finally:
+        correlation_id.reset(token)
 
 
 def _decode(value: bytes | None) -> dict[str, Any]:
