@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from hubs.reporting.domain.periods import financial_year, periods_of
+import pytest
+
+from hubs.reporting.domain.periods import financial_year, is_period, period_bounds, periods_of
 
 
 def test_financial_year_starts_in_april():
@@ -51,3 +53,25 @@ def test_periods_overlapping_a_span_are_every_period_it_touches():
     assert {p for t, p in found if t == "month"} == {"2026-03", "2026-04"}
     assert {p for t, p in found if t == "financial-year"} == {"2025-26", "2026-27"}
     assert {p for t, p in found if t == "quarter"} == {"2025-26-Q4", "2026-27-Q1"}
+
+
+@pytest.mark.parametrize("day", [date(5, 1, 1), date(999, 12, 31), date(9999, 1, 1), date(9999, 12, 31)])
+def test_a_day_outside_the_years_periods_can_name_is_refused_not_misnamed(day):
+    with pytest.raises(ValueError, match="no reporting period"):
+        periods_of(day)
+
+
+@pytest.mark.parametrize(
+    ("period_type", "period"),
+    [("week", "9999-W52"), ("month", "9999-12"), ("financial-year", "9999-00"), ("quarter", "9998-99-Q4"),
+     ("month", "0005-01"), ("week", "0999-W01")],
+)  # fmt: skip
+def test_a_period_name_outside_the_years_this_code_can_compute_is_a_value_error(period_type, period):
+    with pytest.raises(ValueError):
+        period_bounds(period_type, period)
+    assert not is_period(period_type, period)
+
+
+def test_the_earliest_and_latest_computable_days_have_four_digit_period_names():
+    assert periods_of(date(1000, 1, 1))["month"] == "1000-01"
+    assert periods_of(date(9998, 12, 31))["financial-year"] == "9998-99"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
@@ -14,6 +15,8 @@ from kafka.errors import TopicAlreadyExistsError
 log = logging.getLogger(__name__)
 
 DEFAULT_PARTITIONS = 3
+# How long `ensure_topics` waits for every partition of its topics to have a leader.
+TOPICS_READY_SECONDS = 60.0
 
 
 def make_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
@@ -41,6 +44,9 @@ def make_consumer(bootstrap_servers: str, group_id: str, client_id: str, max_pol
         auto_offset_reset="earliest",
         max_poll_records=max_poll_records,
         max_poll_interval_ms=600_000,
+        # Metadata is refreshed at least this often, so a partition the group's assignment missed
+        # (a topic created a moment before) is found within seconds, not kafka-python's 5 minutes.
+        metadata_max_age_ms=15_000,
         session_timeout_ms=10_000,
         heartbeat_interval_ms=3_000,
         isolation_level="read_committed",
@@ -50,8 +56,18 @@ def make_consumer(bootstrap_servers: str, group_id: str, client_id: str, max_pol
     )
 
 
-def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partitions: int = DEFAULT_PARTITIONS) -> None:
-    """Create topics that do not exist yet; existing ones are left as they are."""
+def ensure_topics(
+    bootstrap_servers: str,
+    topics: Iterable[str],
+    partitions: int = DEFAULT_PARTITIONS,
+    ready_seconds: float = TOPICS_READY_SECONDS,
+) -> None:
+    """Create topics that do not exist yet (existing ones are left as they are), and return
+    only once every partition of every one of them has a leader in the broker's metadata.
+
+    A consumer group assigned while a topic is still missing from the metadata leaves that
+    topic's partitions unassigned until a later rebalance: on a busy machine, its events
+    would wait. Subscribing after this returns avoids that race."""
     wanted = sorted(set(topics))
     if not wanted:
         return
@@ -65,5 +81,23 @@ def ensure_topics(bootstrap_servers: str, topics: Iterable[str], partitions: int
                 log.info("topic created", extra={"topic": topic})
             except TopicAlreadyExistsError:
                 pass
+        _wait_until_led(admin, wanted, ready_seconds)
     finally:
         admin.close()
+
+
+def _wait_until_led(admin: KafkaAdminClient, topics: list[str], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    waiting = topics
+    while True:
+        described = admin.describe_topics(waiting)
+        waiting = sorted(
+            t["name"]
+            for t in described
+            if t["error_code"] != 0 or not t["partitions"] or any(p["leader_id"] < 0 for p in t["partitions"])
+        )
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"topics without a leader after {seconds:.0f}s: {', '.join(waiting)}")
+        time.sleep(0.1)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
+
+# The hubs opened ahead of winter 2020/21: no hub holds a record of a day before this.
+DEFAULT_RECORDS_START = date(2020, 10, 1)
 
 
 def _env(name: str, default: str) -> str:
@@ -17,6 +21,14 @@ def _positive_int(name: str, default: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise ValueError(f"{name} must be a whole number of at least 1, not {text!r}")
     return int(text)
+
+
+def _date(name: str, default: date) -> date:
+    text = os.environ.get(name) or default.isoformat()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a date, YYYY-MM-DD, not {text!r}") from None
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,8 @@ class Settings:
     relay_batch_size: int = 500
     relay_idle_seconds: float = 0.1
     report_interval_seconds: float = 1.0
+    # The first day a record of this hub may carry: earlier dates are refused at the door.
+    records_start: date = DEFAULT_RECORDS_START
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -77,6 +91,7 @@ class Settings:
             relay_batch_size=int(_env("HUBS_RELAY_BATCH_SIZE", "500")),
             relay_idle_seconds=float(_env("HUBS_RELAY_IDLE_SECONDS", "0.1")),
             report_interval_seconds=float(_env("HUBS_REPORT_INTERVAL_SECONDS", "1.0")),
+            records_start=_date("HUBS_RECORDS_START", DEFAULT_RECORDS_START),
             extra={k: v for k, v in os.environ.items() if k.startswith("HUBS_")},
         )
         return replace(settings, **overrides) if overrides else settings

@@ -9,16 +9,31 @@ from functools import lru_cache
 
 PERIOD_TYPES = ("week", "month", "quarter", "financial-year")
 Period = tuple[str, str]  # (period type, period name)
+# Period names carry four-digit years, and a financial year ends in the year after it starts.
+FIRST_DAY = date(1000, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+
+
+def is_reportable(day: date) -> bool:
+    """True when `day` lies in periods this code can name and compute."""
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def financial_year(day: date) -> str:
     """'2026-27' for any day from 1 April 2026 to 31 March 2027."""
+    _check_reportable(day)
     start = day.year if day.month >= 4 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
 
 
+def _check_reportable(day: date) -> None:
+    if not is_reportable(day):
+        raise ValueError(f"no reporting period holds {day.isoformat()}: years run from 1000 to 9998")
+
+
 def periods_of(day: date) -> dict[str, str]:
-    """The period of every type that contains `day`."""
+    """The period of every type that contains `day`; ValueError outside the years periods can name."""
+    _check_reportable(day)
     iso_year, iso_week, _ = day.isocalendar()
     quarter = ((day.month - 4) % 12) // 3 + 1  # Q1 is April to June
     return {
@@ -35,7 +50,18 @@ def _month_end(year: int, month: int) -> date:
 
 
 def period_bounds(period_type: str, period: str) -> tuple[date, date]:
-    """The first and last day (inclusive) of a period; ValueError for a malformed name."""
+    """The first and last day (inclusive) of a period; ValueError for a malformed name or one
+    outside the years periods can name."""
+    try:
+        first, last = _bounds(period_type, period)
+    except OverflowError:
+        raise ValueError(f"not a {period_type} period this code can compute: {period!r}") from None
+    if not (is_reportable(first) and is_reportable(last)):
+        raise ValueError(f"not a {period_type} period this code can compute: {period!r}")
+    return first, last
+
+
+def _bounds(period_type: str, period: str) -> tuple[date, date]:
     if period_type == "week" and (m := re.fullmatch(r"(\d{4})-W(\d{2})", period)):
         first = date.fromisocalendar(int(m[1]), int(m[2]), 1)
         return first, first + timedelta(days=6)

@@ -1,0 +1,64 @@
+"""Topics a worker reads exist, with a leader for every partition, before it joins its group."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from kafka import KafkaAdminClient
+
+from hubs.runtime.kafka import DEFAULT_PARTITIONS, ensure_topics, make_consumer
+from hubs.runtime.testing import eventually
+
+pytestmark = pytest.mark.integration
+
+
+def test_new_topics_have_a_leader_for_every_partition_when_ensure_topics_returns(infra):
+    topics = [f"test-topics-{uuid.uuid4().hex[:10]}.t{n}" for n in range(12)]
+
+    ensure_topics(infra.kafka_bootstrap_servers, topics)
+
+    admin = KafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
+    try:
+        described = {t["name"]: t for t in admin.describe_topics(topics)}
+    finally:
+        admin.close()
+    assert {name: described[name]["error_code"] for name in topics} == dict.fromkeys(topics, 0)
+    led = {name: sorted(p["partition_index"] for p in described[name]["partitions"] if p["leader_id"] >= 0)
+           for name in topics}  # fmt: skip
+    assert led == {name: list(range(DEFAULT_PARTITIONS)) for name in topics}
+
+
+def test_a_group_joined_right_after_ensure_topics_is_assigned_every_partition(infra):
+    prefix = f"test-topics-{uuid.uuid4().hex[:10]}"
+    topics = [f"{prefix}.t{n}" for n in range(8)]
+    ensure_topics(infra.kafka_bootstrap_servers, topics)
+    consumer = make_consumer(infra.kafka_bootstrap_servers, f"{prefix}.group", f"{prefix}-client")
+    try:
+        consumer.subscribe(topics)
+
+        def assigned():
+            consumer.poll(timeout_ms=200)
+            return consumer.assignment() or None
+
+        # The first assignment already holds every partition: none waits for a later rebalance.
+        assignment = eventually(assigned, timeout=30)
+        assert {(tp.topic, tp.partition) for tp in assignment} == {
+            (t, p) for t in topics for p in range(DEFAULT_PARTITIONS)
+        }
+    finally:
+        consumer.close(autocommit=False)
+
+
+def test_ensure_topics_leaves_existing_topics_as_they_are(infra):
+    topic = f"test-topics-{uuid.uuid4().hex[:10]}.existing"
+    ensure_topics(infra.kafka_bootstrap_servers, [topic], partitions=1)
+
+    ensure_topics(infra.kafka_bootstrap_servers, [topic])
+
+    admin = KafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
+    try:
+        (described,) = admin.describe_topics([topic])
+    finally:
+        admin.close()
+    assert len(described["partitions"]) == 1
