@@ -7,6 +7,7 @@ from flask import Flask
 from marshmallow import Schema, ValidationError, validates_schema
 
 from hubs.runtime.schema_fields import (
+    DateOfBirth,
     JsonBoolean,
     JsonInteger,
     PlannedDate,
@@ -123,3 +124,18 @@ def test_an_order_rule_names_the_later_field():
     assert messages == {"ended_on": ["The end cannot be before the start."]}
     same_day = {"started_on": TODAY.isoformat(), "ended_on": TODAY.isoformat()}
     assert Record().load(same_day) == {"started_on": TODAY, "ended_on": TODAY}
+
+
+class Person(Schema):
+    date_of_birth = DateOfBirth()
+
+
+@pytest.mark.parametrize("value", ["1899-12-31", "0026-01-05", (TODAY - timedelta(days=365 * 10)).isoformat(), "x"])
+def test_a_date_of_birth_before_1900_or_of_a_child_is_refused(value):
+    with pytest.raises(ValidationError) as error:
+        Person().load({"date_of_birth": value})
+    assert "date_of_birth" in error.value.messages
+
+
+def test_a_date_of_birth_of_working_age_is_taken_even_before_the_hubs_records():
+    assert Person().load({"date_of_birth": "1970-05-01"}) == {"date_of_birth": date(1970, 5, 1)}

@@ -105,6 +105,31 @@ class PlannedDate(_BoundedDate):
         return today() + PLANNING_HORIZON
 
 
+class DateOfBirth(fields.Date):
+    """A member of staff's date of birth: a real day from 1900, at least 16 years ago (the
+    youngest apprentices); YYYY-MM-DD with a four-digit year."""
+
+    default_error_messages = {
+        "invalid": "Not a valid date: use YYYY-MM-DD.",
+        "out_of_range": "Must be a date of birth from {earliest} to {latest} (staff are 16 or over).",
+    }
+    EARLIEST = date(1900, 1, 1)
+    YOUNGEST_AGE_YEARS = 16
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.fullmatch(r"[1-9]\d{3}-\d{2}-\d{2}", value):
+            raise self.make_error("invalid")
+        born = super()._deserialize(value, attr, data, **kwargs)
+        now = today()
+        # 29 February of a leap year is 28 February sixteen years on.
+        latest = now.replace(
+            year=now.year - self.YOUNGEST_AGE_YEARS, day=min(now.day, 28) if now.month == 2 else now.day
+        )
+        if not self.EARLIEST <= born <= latest:
+            raise self.make_error("out_of_range", earliest=self.EARLIEST.isoformat(), latest=latest.isoformat())
+        return born
+
+
 class RecordDateTime(fields.AwareDateTime):
     """The moment something happened, with its time zone: not before the hub's records start,
     not after now (a few minutes' clock skew allowed)."""
