@@ -93,8 +93,19 @@ def test_a_referral_is_assessed_referred_on_treated_followed_up_and_closed_with_
     [queued] = referral.client.get("/v1/queue", headers=clinician).get_json()
     case_id = queued["case_id"]
 
+    # First contact: the hub reaches the person; only then can they be assessed.
+    contact = {"channel": "phone", "outcome": "contacted"}
+    made = referral.client.post(
+        f"/v1/referrals/{queued['referral_id']}/contact-attempts", json=contact, headers=clinician
+    )
+    assert made.status_code == 201, made.get_json()
+
     # Assessment: the referral became an assessment to do; a clinician completes it.
-    eventually(lambda: assessment.client.get("/v1/assessments", headers=clinician).get_json())
+    eventually(
+        lambda: [
+            a for a in assessment.client.get("/v1/assessments", headers=clinician).get_json() if a["first_contact_at"]
+        ]
+    )
     done = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT_RECORD, headers=clinician)
     assert done.status_code == 200, done.get_json()
 
@@ -124,11 +135,14 @@ def test_a_referral_is_assessed_referred_on_treated_followed_up_and_closed_with_
     assert over[0]["case_id"] == case_id and over[0]["escalated_on"] == today[0].isoformat()
 
     # Treatment starts and ends; its end asks the assessment service for follow-up measures.
+    # (Dates are real ones: only the due check's clock was moved on, and no record may be dated
+    # in the future.)
     rid = onward["onward_referral_id"]
+    real_today = datetime.now(UTC).date().isoformat()
     for path, body in (
-        ("acceptance", {"accepted_on": today[0].isoformat()}),
-        ("treatment-start", {"started_on": today[0].isoformat()}),
-        ("treatment-end", {"ended_on": (today[0] + timedelta(days=70)).isoformat(), "reason": "completed"}),
+        ("acceptance", {"accepted_on": real_today}),
+        ("treatment-start", {"started_on": real_today}),
+        ("treatment-end", {"ended_on": real_today, "reason": "completed"}),
     ):
         answer = care.client.post(f"/v1/onward-referrals/{rid}/{path}", json=body, headers=clinician)
         assert answer.status_code == 200, answer.get_json()

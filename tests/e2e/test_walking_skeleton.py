@@ -30,10 +30,19 @@ SELF_REFERRAL = {
 }
 
 
+# A rapid assessment that refers the person on to talking therapies.
+REFER_ON = {
+    "practitioners": [{"practitioner_id": "staff-1", "discipline": "psychology"}],
+    "measures": {"phq9": [1, 1, 1, 1, 1, 1, 1, 1, 0], "gad7": [1, 1, 1, 1, 1, 1, 1]},
+    "work_situation": {"situation": "at-work"},
+    "outcome": {"decisions": ["refer-on"], "reasons": "Low mood.", "refer_on_to": ["talking-therapies"]},
+}
+
+
 def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_id, tokens):
     referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}).start_relay()
     assessment = run_service(ASSESSMENT).start_worker().start_relay()
-    care = run_service(CARE).start_worker().start_relay()
+    run_service(CARE).start_worker().start_relay()  # makes the onward referral the assessment decided
     outreach = run_service(OUTREACH).start_relay()
     reporting = run_service(REPORTING).start_worker().start_relay()
     national = run_service(REPORTING, reporting_mode="national", schema_suffix="national_").start_worker()
@@ -51,12 +60,23 @@ def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_i
         lambda: len(assessment.client.get("/v1/assessments", headers=tokens("clinician")).get_json()) == 12 or None
     )
     assert to_do
-    answer = care.client.post(
-        "/v1/onward-referrals",
-        headers=tokens("clinician"),
-        json={"case_id": case_ids[0], "service_type": "talking-therapies", "made_on": date.today().isoformat()},
+    # One person is contacted and assessed, and referred on to talking therapies.
+    [first] = [q for q in referral.client.get("/v1/queue", headers=tokens("clinician")).get_json()
+               if q["case_id"] == case_ids[0]]  # fmt: skip
+    contact = {"channel": "phone", "outcome": "contacted"}
+    answer = referral.client.post(
+        f"/v1/referrals/{first['referral_id']}/contact-attempts", json=contact, headers=tokens("clinician")
     )
     assert answer.status_code == 201, answer.get_json()
+    eventually(
+        lambda: [
+            a
+            for a in assessment.client.get("/v1/assessments", headers=tokens("clinician")).get_json()
+            if a["case_id"] == case_ids[0] and a["first_contact_at"]
+        ]
+    )
+    answer = assessment.client.post(f"/v1/cases/{case_ids[0]}/assessment", json=REFER_ON, headers=tokens("clinician"))
+    assert answer.status_code == 200, answer.get_json()
     answer = outreach.client.post(
         "/v1/outreach-events",
         headers=tokens("hub-lead"),

@@ -3,16 +3,20 @@ problem JSON, case access, follow-ups and outcomes, and the events in the outbox
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from kafka import KafkaProducer
 from sqlalchemy import select
 
 from hubs.assessment.adapters.orm import outbox
 from hubs.assessment.bootstrap import DEFINITION
 from hubs.assessment.service_layer import handlers
-from hubs.contracts import codes
+from hubs.contracts import codes, message_headers, message_key, new_envelope
+from hubs.contracts.topics import hub_topic
+from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -22,8 +26,8 @@ def assessment(run_service):
     return run_service(DEFINITION, extra={"HUBS_PC_PTSD5_CUT_OFF": "4"})
 
 
-def referred(service, urgency=codes.Urgency.ROUTINE) -> uuid.UUID:
-    """A case as the worker records it on ReferralReceived."""
+def referred(service, urgency=codes.Urgency.ROUTINE, *, contacted=True) -> uuid.UUID:
+    """A case as the worker records it on ReferralReceived (and FirstContactMade, unless not `contacted`)."""
     case_id = uuid.uuid4()
     event = {
         "case_id": case_id,
@@ -32,7 +36,16 @@ def referred(service, urgency=codes.Urgency.ROUTINE) -> uuid.UUID:
     with service.wiring.uow_factory() as uow:
         handlers.on_referral_received(event, uow)
         uow.commit()
+    if contacted:
+        first_contact(service, case_id)
     return case_id
+
+
+def first_contact(service, case_id: uuid.UUID) -> None:
+    """First contact as the worker records it on FirstContactMade."""
+    with service.wiring.uow_factory() as uow:
+        handlers.on_first_contact_made({"case_id": case_id, "data": {"contacted_at": datetime.now(UTC)}}, uow)
+        uow.commit()
 
 
 ASSESSMENT = {
@@ -83,6 +96,52 @@ def test_completed_assessment_is_scored_signed_off_and_announced(assessment, tok
     assert [a["case_id"] for a in completed] == [str(case_id)]
     again = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT, headers=tokens("clinician"))
     assert again.status_code == 409
+
+
+def test_an_assessment_before_first_contact_is_a_conflict_saying_so_and_nothing_is_stored(assessment, tokens):
+    case_id = referred(assessment, contacted=False)
+    refused = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT, headers=tokens("clinician"))
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
+    problem = refused.get_json()
+    assert problem["detail"] == "First contact with the person must be recorded before the assessment."
+    assert list(problem["errors"]) == ["first_contact"]
+    record = assessment.client.get(f"/v1/cases/{case_id}/assessment", headers=tokens("clinician")).get_json()
+    assert record["status"] == "to-do" and record["first_contact_at"] is None
+    assert outbox_events(assessment) == []
+
+    first_contact(assessment, case_id)
+    answer = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT, headers=tokens("clinician"))
+    assert answer.status_code == 200 and answer.get_json()["first_contact_at"]
+
+
+def test_first_contact_made_in_the_referral_service_reaches_the_assessment(run_service, hub_id, tokens):
+    service = run_service(DEFINITION).start_worker()
+    case_id, referral_id, now = uuid.uuid4(), uuid.uuid4(), datetime.now(UTC)
+    received = {"referral_id": referral_id, "received_at": now - timedelta(hours=2), "source": "self",
+                "urgency": "routine"}  # fmt: skip
+    contact = {"referral_id": referral_id, "contact_attempt_id": uuid.uuid4(), "channel": "phone",
+               "referral_received_at": now - timedelta(hours=2), "contacted_at": now - timedelta(hours=1)}  # fmt: skip
+    producer = KafkaProducer(bootstrap_servers=service.settings.kafka_bootstrap_servers, acks="all")
+    try:
+        for event_type, data in (("ReferralReceived", received), ("FirstContactMade", contact)):
+            envelope = new_envelope(event_type, data, hub_id=hub_id, producer="referral@test", case_id=case_id)
+            producer.send(
+                hub_topic(hub_id, "referral", prefix=service.settings.topic_prefix),
+                key=message_key(envelope).encode(),
+                value=json.dumps(envelope).encode(),
+                headers=message_headers(envelope),
+            )
+        producer.flush(timeout=30)
+    finally:
+        producer.close()
+
+    def contacted():
+        answer = service.client.get(f"/v1/cases/{case_id}/assessment", headers=tokens("clinician"))
+        return answer.status_code == 200 and answer.get_json()["first_contact_at"]
+
+    assert datetime.fromisoformat(eventually(contacted)) == now - timedelta(hours=1)
+    answer = service.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT, headers=tokens("clinician"))
+    assert answer.status_code == 200, answer.get_json()
 
 
 def test_wrong_item_counts_are_a_problem_naming_the_measure(assessment, tokens):
@@ -139,3 +198,95 @@ def test_follow_up_due_is_measured_and_the_case_outcomes_follow(assessment, toke
     measured = outbox_events(assessment)[-1]
     assert measured["event_type"] == "FollowUpMeasured" and measured["data"]["outcomes"]["recovery"] is True
     assert assessment.client.get("/v1/follow-ups", headers=tokens("clinician")).get_json() == []
+
+
+@pytest.mark.parametrize("answer", [4, "2", 2.5, 2.0, True, None], ids=["4", "text", "decimal", "2.0", "true", "null"])
+def test_a_wrong_answer_is_a_problem_naming_the_item_as_clinicians_count_it(assessment, tokens, answer):
+    case_id = referred(assessment)
+    phq9 = [2, 2, 2, 2, 2, 2, 2, 2, answer]
+    body = ASSESSMENT | {"measures": ASSESSMENT["measures"] | {"phq9": phq9}}
+    refused = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=body, headers=tokens("clinician"))
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["errors"] == {
+        "measures": {"phq9": {"9": ["PHQ-9 item 9 must be a whole number from 0 to 3"]}}
+    }  # item 9, as on the form: never index 8
+    assert outbox_events(assessment) == []
+
+
+def test_every_wrong_answer_is_named_including_the_wsas_items(assessment, tokens):
+    case_id = referred(assessment)
+    measures = ASSESSMENT["measures"] | {"gad7": ["1", 0, 0, 0, 0, 0, 7.5], "wsas": {"items": [9, 0, 0, 0, 0]}}
+    refused = assessment.client.post(
+        f"/v1/cases/{case_id}/assessment", json=ASSESSMENT | {"measures": measures}, headers=tokens("clinician")
+    )
+    assert refused.status_code == 422
+    errors = refused.get_json()["errors"]["measures"]
+    assert errors["gad7"] == {
+        "1": ["GAD-7 item 1 must be a whole number from 0 to 3"],
+        "7": ["GAD-7 item 7 must be a whole number from 0 to 3"],
+    }
+    assert errors["wsas"] == {"items": {"1": ["WSAS item 1 must be a whole number from 0 to 8"]}}
+
+
+@pytest.mark.parametrize("days", ["14", 14.5, 14.0])
+def test_a_review_interval_is_a_whole_number_of_days(assessment, tokens, days):
+    case_id = referred(assessment)
+    outcome = ASSESSMENT["outcome"] | {"monitoring_review_interval_days": days}
+    refused = assessment.client.post(
+        f"/v1/cases/{case_id}/assessment", json=ASSESSMENT | {"outcome": outcome}, headers=tokens("clinician")
+    )
+    assert refused.status_code == 422
+    assert "monitoring_review_interval_days" in refused.get_json()["errors"]["outcome"]
+
+
+@pytest.mark.parametrize(
+    "recorded_at", ["0026-01-05T10:00:00+00:00", "2019-06-01T10:00:00+00:00", "2036-01-05T10:00:00+00:00", "2026-01-05"]
+)
+def test_consent_is_recorded_at_a_real_moment_of_the_hubs_records(assessment, tokens, recorded_at):
+    case_id = referred(assessment)
+    body = ASSESSMENT | {"occupational_health_consent": {"given": True, "recorded_at": recorded_at}}
+    refused = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=body, headers=tokens("clinician"))
+    assert refused.status_code == 422
+    assert "recorded_at" in refused.get_json()["errors"]["occupational_health_consent"]
+    assert outbox_events(assessment) == []
+
+
+def completed(service, tokens) -> uuid.UUID:
+    case_id = referred(service)
+    answer = service.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT, headers=tokens("clinician"))
+    assert answer.status_code == 200
+    return case_id
+
+
+@pytest.mark.parametrize(
+    "measured_at",
+    [
+        lambda now: (now - timedelta(days=365)).isoformat(),  # a year before its assessment
+        lambda now: (now + timedelta(days=3652)).isoformat(),  # ten years ahead
+        lambda now: "0026-12-01T10:00:00+00:00",  # a typed year
+        lambda now: now.replace(tzinfo=None).isoformat(),  # no time zone
+    ],
+    ids=["a year before its assessment", "ten years ahead", "year 0026", "no time zone"],
+)
+def test_a_follow_up_is_dated_after_its_assessment_and_not_in_the_future(assessment, tokens, measured_at):
+    case_id = completed(assessment, tokens)
+    recovered = {"phq9": [0] * 9, "gad7": [0] * 7}  # would count as reliable recovery
+    body = {"measures": recovered, "measured_at": measured_at(datetime.now(UTC))}
+    refused = assessment.client.post(f"/v1/cases/{case_id}/follow-ups", json=body, headers=tokens("clinician"))
+    assert refused.status_code == 422 and list(refused.get_json()["errors"]) == ["measured_at"]
+    assert assessment.client.get(f"/v1/cases/{case_id}/follow-ups", headers=tokens("clinician")).get_json() == []
+    outcomes = assessment.client.get(f"/v1/cases/{case_id}/outcomes", headers=tokens("hub-lead")).get_json()
+    assert outcomes["outcomes"] is None
+    assert [e["event_type"] for e in outbox_events(assessment)] == ["AssessmentCompleted"]
+
+
+@pytest.mark.parametrize("measured_at", ["0026-12-01T10:00:00+00:00", "2019-12-01T10:00:00+00:00"])
+def test_a_date_outside_the_hubs_records_is_told_apart_from_a_follow_up_before_its_assessment(
+    assessment, tokens, measured_at
+):
+    case_id = completed(assessment, tokens)
+    body = {"measures": {"phq9": [0] * 9, "gad7": [0] * 7}, "measured_at": measured_at}
+    refused = assessment.client.post(f"/v1/cases/{case_id}/follow-ups", json=body, headers=tokens("clinician"))
+    assert refused.status_code == 422
+    [message] = refused.get_json()["errors"]["measured_at"]
+    assert "assessment" not in message  # a typing slip, said as such: "Not a valid datetime", "...hub's records"

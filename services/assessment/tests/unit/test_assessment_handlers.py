@@ -87,13 +87,25 @@ def uow():
 
 
 @pytest.fixture
-def case_id(uow):
+def referred_case(uow):
+    """A case referred two days ago, not yet contacted."""
     event = {
         "case_id": uuid.uuid4(),
         "data": {"urgency": C.Urgency.ROUTINE, "received_at": NOW - timedelta(days=2), "referral_id": uuid.uuid4()},
     }
     handlers.on_referral_received(event, uow)
     return event["case_id"]
+
+
+def first_contact(uow, case_id, contacted_at=NOW - timedelta(days=1)):
+    handlers.on_first_contact_made({"case_id": case_id, "data": {"contacted_at": contacted_at}}, uow)
+
+
+@pytest.fixture
+def case_id(uow, referred_case):
+    """A case referred two days ago and contacted yesterday: ready to assess."""
+    first_contact(uow, referred_case)
+    return referred_case
 
 
 def complete(case_id, *, phq9=(2, 2, 2, 2, 2, 1, 1, 0, 0), gad7=(2, 2, 2, 1, 1, 1, 1), risk=None, **outcome):
@@ -151,7 +163,7 @@ def test_risk_is_never_dropped_silently_a_raised_risk_needs_a_route(uow, case_id
         handlers.complete_assessment(complete(case_id, phq9=(0,) * 8 + (2,)), uow, RULES, now=NOW)
     assert "risk" in refused.value.errors
     with pytest.raises(handlers.Refused):
-        handlers.complete_assessment(complete(case_id, risk=ClinicianRisk(level=C.RiskLevel.HIGH)), uow, RULES)
+        handlers.complete_assessment(complete(case_id, risk=ClinicianRisk(level=C.RiskLevel.HIGH)), uow, RULES, now=NOW)
     assert uow.outbox.events == [] and uow.assessments.for_case(case_id).status == "to-do"
 
 
@@ -206,6 +218,35 @@ def test_off_sick_must_say_whether_for_mental_health(uow, case_id):
     assert "work_situation" in refused.value.errors
 
 
+def test_an_assessment_before_first_contact_is_refused_and_nothing_is_stored(uow, referred_case):
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.complete_assessment(complete(referred_case), uow, RULES, now=NOW)
+    assert refused.value.conflict
+    assert "must be recorded before the assessment" in refused.value.errors["first_contact"][0]
+    assert uow.outbox.events == [] and uow.assessments.for_case(referred_case).status == "to-do"
+
+
+def test_first_contact_lets_the_case_be_assessed_and_the_earliest_contact_counts(uow, referred_case):
+    first_contact(uow, referred_case, NOW - timedelta(hours=3))
+    first_contact(uow, referred_case, NOW - timedelta(hours=20))  # told late, or twice: the earliest stands
+    first_contact(uow, referred_case, NOW - timedelta(hours=1))
+    assert uow.assessments.for_case(referred_case).first_contact_at == NOW - timedelta(hours=20)
+    assert handlers.complete_assessment(complete(referred_case), uow, RULES, now=NOW).status == "completed"
+
+
+def test_an_assessment_cannot_come_before_the_first_contact_it_follows(uow, referred_case):
+    first_contact(uow, referred_case, NOW + timedelta(hours=2))
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.complete_assessment(complete(referred_case), uow, RULES, now=NOW)
+    assert refused.value.conflict and "before first contact" in refused.value.errors["first_contact"][0]
+    assert uow.outbox.events == []
+
+
+def test_first_contact_with_a_case_this_hub_never_received_can_never_be_applied(uow):
+    with pytest.raises(PoisonMessage):
+        first_contact(uow, uuid.uuid4())
+
+
 def test_wrong_item_counts_are_refused_before_anything_is_stored(uow, case_id):
     with pytest.raises(MeasureError):
         handlers.complete_assessment(complete(case_id, phq9=(1, 1)), uow, RULES)
@@ -244,22 +285,46 @@ def test_a_due_follow_up_is_measured_with_the_cases_talking_therapies_outcomes(u
 
 
 def test_a_follow_up_must_take_the_measures_that_are_due(uow, case_id):
-    handlers.complete_assessment(complete(case_id), uow, RULES)
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
     due = {"follow_up_id": uuid.uuid4(), "due_on": date(2027, 1, 1), "measures_due": [C.Measure.PHQ_9, C.Measure.GAD_7],
            "monitoring_plan_id": None}  # fmt: skip
     handlers.on_follow_up_due({"case_id": case_id, "data": due}, uow)
     cmd = commands.RecordFollowUp(case_id, {"phq9": [0] * 9}, follow_up_id=due["follow_up_id"])
     with pytest.raises(handlers.Refused) as refused:
-        handlers.record_follow_up(cmd, uow, RULES)
+        handlers.record_follow_up(cmd, uow, RULES, now=NOW + timedelta(days=30))
     assert "gad-7" in refused.value.errors["measures"][0]
 
 
+@pytest.mark.parametrize(
+    "measured_at",
+    [NOW - timedelta(days=365), NOW - timedelta(minutes=1), NOW + timedelta(days=30) + timedelta(days=3650)],
+    ids=["a year before the assessment", "a minute before the assessment", "ten years ahead"],
+)
+def test_a_follow_up_is_dated_after_its_assessment_and_not_in_the_future(uow, case_id, measured_at):
+    handlers.complete_assessment(complete(case_id, phq9=(2, 2, 2, 2, 2, 2, 2, 2, 0)), uow, RULES, now=NOW)
+    events_before = list(uow.outbox.events)
+    better = {"phq9": [0] * 9, "gad7": [0] * 7}  # would count as reliable recovery
+    cmd = commands.RecordFollowUp(case_id, better, measured_at=measured_at)
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.record_follow_up(cmd, uow, RULES, now=NOW + timedelta(days=30))
+    assert list(refused.value.errors) == ["measured_at"] and not refused.value.conflict
+    assert uow.outbox.events == events_before and uow.follow_ups.for_case(case_id) == []
+    assert handlers.case_outcomes(case_id, uow)[2] is None
+
+
+def test_a_follow_up_measured_now_follows_its_assessment(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    cmd = commands.RecordFollowUp(case_id, {"phq9": [0] * 9, "gad7": [0] * 7})
+    follow_up = handlers.record_follow_up(cmd, uow, RULES, now=NOW + timedelta(days=30))
+    assert follow_up.measured_at == NOW + timedelta(days=30)
+
+
 def test_item9_at_follow_up_escalates_risk_again(uow, case_id):
-    handlers.complete_assessment(complete(case_id), uow, RULES)
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
     cmd = commands.RecordFollowUp(
         case_id, {"phq9": [0] * 8 + [3]}, clinician_risk=ClinicianRisk(route=C.EscalationRoute.CRISIS_TEAM)
     )
-    handlers.record_follow_up(cmd, uow, RULES, now=NOW)
+    handlers.record_follow_up(cmd, uow, RULES, now=NOW + timedelta(days=30))
     assert uow.types()[-2:] == ["RiskEscalated", "FollowUpMeasured"]
 
 

@@ -114,25 +114,30 @@ def test_a_cut_off_the_instruments_do_not_allow_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("responses", "measure", "message"),
+    ("responses", "where", "message"),
     [
-        ({"phq9": [0] * 8}, "phq9", "exactly 9"),
-        ({"gad7": [0] * 8}, "gad7", "exactly 7"),
-        ({"phq9": [0] * 8 + [4]}, "phq9", "item 9 must be a whole number from 0 to 3"),
-        ({"pcl5": [5] + [0] * 19}, "pcl5", "item 1 must be a whole number from 0 to 4"),
-        ({"pc_ptsd5": [0, 0, 2, 0, 0]}, "pc_ptsd5", "item 3"),
-        ({"wsas": {"items": [0, 0, 0, 0, 9]}}, "wsas", "item 5 must be a whole number from 0 to 8"),
-        ({"wsas": [0, 0, 0, 0, 0]}, "wsas", "retired"),
-        ({"audit_c": [0, -1, 0]}, "audit_c", "item 2"),
-        ({"gad7": [0, 0, 0, 0, 0, 0, True]}, "gad7", "item 7"),
-        ({"gad7": "0000000"}, "gad7", "exactly 7"),
-        ({"phq2": [0, 0]}, "phq2", "not a measure"),
+        ({"phq9": [0] * 8}, ("phq9",), "PHQ-9 needs exactly 9"),
+        ({"gad7": [0] * 8}, ("gad7",), "GAD-7 needs exactly 7"),
+        ({"phq9": [0] * 8 + [4]}, ("phq9", "9"), "PHQ-9 item 9 must be a whole number from 0 to 3"),
+        ({"pcl5": [5] + [0] * 19}, ("pcl5", "1"), "PCL-5 item 1 must be a whole number from 0 to 4"),
+        ({"pc_ptsd5": [0, 0, 2, 0, 0]}, ("pc_ptsd5", "3"), "PC-PTSD-5 item 3"),
+        ({"wsas": {"items": [0, 0, 0, 0, 9]}}, ("wsas", "items", "5"), "WSAS item 5 must be a whole number"),
+        ({"wsas": [0, 0, 0, 0, 0]}, ("wsas",), "retired"),
+        ({"audit_c": [0, -1, 0]}, ("audit_c", "2"), "AUDIT-C item 2"),
+        ({"gad7": [0, 0, 0, 0, 0, 0, True]}, ("gad7", "7"), "GAD-7 item 7"),
+        ({"phq9": [0] * 8 + ["1"]}, ("phq9", "9"), "PHQ-9 item 9"),
+        ({"phq9": [0] * 8 + [1.0]}, ("phq9", "9"), "PHQ-9 item 9"),
+        ({"gad7": "0000000"}, ("gad7",), "exactly 7"),
+        ({"phq2": [0, 0]}, ("phq2",), "not a measure"),
     ],
-)
-def test_wrong_item_counts_or_values_are_refused_with_the_measure_named(responses, measure, message):
+)  # fmt: skip
+def test_wrong_item_counts_or_values_are_refused_naming_the_item_as_clinicians_count_it(responses, where, message):
     with pytest.raises(MeasureError) as refused:
         score(responses)
-    assert message in refused.value.errors[measure][0]
+    found = refused.value.errors
+    for key in where:
+        found = found[key]
+    assert message in found[0]
 
 
 def contract_accepts(measures: MeasureSet) -> dict:

@@ -55,7 +55,7 @@ def count(service, table, *where) -> int:
         return conn.execute(select(func.count()).select_from(table).where(*where)).scalar()
 
 
-def test_a_withdrawn_referral_closes_the_care_episode_once_with_no_echo(run_service, tokens):
+def test_a_withdrawn_referral_closes_the_care_episode_once_with_no_echo(run_service, tokens, assess):
     referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()})
     referral.start_worker().start_relay()
     care = run_service(CARE).start_worker().start_relay()
@@ -69,6 +69,7 @@ def test_a_withdrawn_referral_closes_the_care_episode_once_with_no_echo(run_serv
     [queued] = referral.client.get("/v1/queue", headers=clinician).get_json()
     case_id, referral_id = queued["case_id"], queued["referral_id"]
     eventually(lambda: care.client.get(f"/v1/cases/{case_id}", headers=clinician).status_code == 200)
+    assess(care, case_id)  # a case is referred on once assessed
 
     # In care: one onward referral waiting, one accepted, one in treatment; the person monitored.
     onward = {}

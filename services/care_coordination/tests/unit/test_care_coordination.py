@@ -46,6 +46,14 @@ def completed(case_id, *decisions, **data) -> dict:
     }
 
 
+def assessed(uow, **demographics) -> uuid.UUID:
+    """A case assessed on COMPLETED_AT, what the assessment itself set off left aside."""
+    case_id = received(uow, **demographics)
+    ON_ASSESSMENT(completed(case_id, C.OutcomeDecision.SIGNPOST, signpost_to=[C.ServiceType.SELF_HELP]), uow)
+    uow.outbox.events.clear()
+    return case_id
+
+
 def directory_entry(uow, service_type=C.ServiceType.TALKING_THERAPIES, name="Talking Therapies North", **extra):
     service = DirectoryService.add(
         name=name, service_type=service_type, target_wait_days=extra.pop("target_wait_days", 21),
@@ -104,7 +112,7 @@ def test_risk_escalated_puts_the_case_on_the_urgent_path(uow):
 
 
 def test_an_onward_referral_is_tracked_to_treatment_and_its_end_asks_for_a_follow_up(uow):
-    case_id = received(uow)
+    case_id = assessed(uow)
     referral = handlers.make_onward_referral(case_id, C.ServiceType.TALKING_THERAPIES, date(2026, 11, 2), uow)
     rid = referral.onward_referral_id
     handlers.progress_onward_referral(rid, "accept", uow, accepted_on=date(2026, 11, 4))
@@ -120,7 +128,7 @@ def test_an_onward_referral_is_tracked_to_treatment_and_its_end_asks_for_a_follo
 
 
 def test_steps_out_of_order_are_conflicts(uow):
-    case_id = received(uow)
+    case_id = assessed(uow)
     rid = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow).onward_referral_id
     with pytest.raises(handlers.Refused) as refused:
         handlers.progress_onward_referral(rid, "end_treatment", uow, ended_on=date(2026, 12, 1),
@@ -128,6 +136,95 @@ def test_steps_out_of_order_are_conflicts(uow):
     assert refused.value.conflict
     with pytest.raises(handlers.Refused):
         handlers.progress_onward_referral(rid, "accept", uow, accepted_on=date(2026, 10, 1))  # before it was made
+
+
+def test_a_case_not_yet_assessed_cannot_be_referred_on(uow):
+    case_id = received(uow)
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.make_onward_referral(case_id, C.ServiceType.TALKING_THERAPIES, COMPLETED_AT.date(), uow)
+    assert refused.value.conflict and "case_id" in refused.value.errors
+    assert uow.onward_referrals.all() == [] and uow.outbox.events == []
+
+
+def test_an_onward_referral_cannot_be_dated_before_the_assessment(uow):
+    case_id = assessed(uow)
+    for made_on in (COMPLETED_AT.date() - timedelta(days=1), date(2020, 11, 2)):
+        with pytest.raises(handlers.Refused) as refused:
+            handlers.make_onward_referral(case_id, C.ServiceType.TALKING_THERAPIES, made_on, uow)
+        assert not refused.value.conflict and "made_on" in refused.value.errors
+    assert uow.onward_referrals.all() == [] and uow.outbox.events == []
+    handlers.make_onward_referral(case_id, C.ServiceType.TALKING_THERAPIES, COMPLETED_AT.date(), uow)
+    assert uow.types() == ["OnwardReferralMade"]
+
+
+def test_the_latest_assessment_sets_the_earliest_day_of_an_onward_referral(uow):
+    case_id = assessed(uow)
+    reassessed = completed(case_id, C.OutcomeDecision.SIGNPOST, signpost_to=[C.ServiceType.SELF_HELP])
+    reassessed["data"]["completed_at"] = COMPLETED_AT + timedelta(days=20)
+    ON_ASSESSMENT(reassessed, uow)
+    with pytest.raises(handlers.Refused):
+        handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, COMPLETED_AT.date(), uow)
+    made = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 22), uow)
+    assert made.assessment_id == reassessed["data"]["assessment_id"]
+
+
+def test_a_case_assessed_before_the_day_was_kept_is_checked_against_its_opening(uow):
+    case_id = received(uow)  # opened three days before COMPLETED_AT
+    case = uow.cases.get(case_id)
+    case.assessment_id = uuid.uuid4()
+    uow.cases.save(case)
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 10, 29), uow)
+    assert "made_on" in refused.value.errors
+    handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 10, 30), uow)
+
+
+def test_treatment_cannot_start_be_declined_or_be_expected_before_the_service_accepted(uow):
+    case_id = assessed(uow)
+    rid = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow).onward_referral_id
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.progress_onward_referral(
+            rid, "accept", uow, accepted_on=date(2026, 11, 9), expected_start_on=date(2026, 11, 8)
+        )
+    assert "expected_start_on" in refused.value.errors
+    handlers.progress_onward_referral(rid, "accept", uow, accepted_on=date(2026, 11, 9))
+    for step, field in (("start_treatment", "started_on"), ("decline", "declined_on")):
+        details = {field: date(2026, 11, 5)}
+        if step == "decline":
+            details["reason"] = C.OnwardReferralDeclineReason.PERSON_DECLINED
+        with pytest.raises(handlers.Refused) as refused:
+            handlers.progress_onward_referral(rid, step, uow, **details)
+        assert not refused.value.conflict and field in refused.value.errors
+    assert uow.onward_referrals.get(rid).status == "accepted" and uow.types() == [
+        "OnwardReferralMade", "OnwardReferralAccepted",
+    ]  # fmt: skip
+
+
+def test_treatment_cannot_end_before_it_started(uow):
+    case_id = assessed(uow)
+    rid = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow).onward_referral_id
+    handlers.progress_onward_referral(rid, "start_treatment", uow, started_on=date(2026, 11, 10))
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.progress_onward_referral(rid, "end_treatment", uow, ended_on=date(2026, 11, 9),
+                                          reason=C.TreatmentEndReason.COMPLETED)  # fmt: skip
+    assert "ended_on" in refused.value.errors and uow.onward_referrals.get(rid).status == "in-treatment"
+
+
+def test_monitoring_cannot_be_ended_before_it_started(uow):
+    case_id = received(uow)
+    plan = handlers.start_monitoring(case_id, date(2026, 11, 2), 14, uow)
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.end_monitoring(plan.monitoring_plan_id, date(2026, 11, 1), uow)
+    assert not refused.value.conflict and "ended_on" in refused.value.errors
+    assert uow.monitoring_plans.get(plan.monitoring_plan_id).active and "MonitoringEnded" not in uow.types()
+    ended = handlers.end_monitoring(plan.monitoring_plan_id, date(2026, 11, 2), uow)  # the same day will do
+    assert ended.ended_on == date(2026, 11, 2)
+
+
+def test_a_monitoring_plan_must_end_after_it_starts():
+    with pytest.raises(handlers.Refused) as refused:
+        MonitoringPlan.start(uuid.uuid4(), date(2026, 11, 2), 14, planned_end_on=date(2026, 11, 2))
+    assert "planned_end_on" in refused.value.errors
 
 
 def test_an_unknown_case_or_onward_referral_does_not_exist(uow):
@@ -145,7 +242,7 @@ def test_a_transferred_case_does_not_exist_here_any_more(uow):
 
 
 def test_a_wait_past_target_is_escalated_once_with_the_hubs_contingency(uow):
-    case_id = received(uow)
+    case_id = assessed(uow)
     directory = directory_entry(uow, target_wait_days=14)
     referral = handlers.make_onward_referral(
         case_id, C.ServiceType.TALKING_THERAPIES, date(2026, 11, 2), uow, directory.directory_service_id
@@ -163,7 +260,7 @@ def test_a_wait_past_target_is_escalated_once_with_the_hubs_contingency(uow):
 
 
 def test_treatment_started_in_time_is_never_escalated(uow):
-    case_id = received(uow)
+    case_id = assessed(uow)
     rid = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow).onward_referral_id
     handlers.progress_onward_referral(rid, "start_treatment", uow, started_on=date(2026, 11, 10))
     assert reactions.check_due(uow, date(2027, 6, 1), POLICY)["waits_escalated"] == 0

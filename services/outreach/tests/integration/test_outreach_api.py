@@ -255,3 +255,121 @@ def test_events_recorded_before_codes_existed_get_one_on_upgrade(make_settings):
         assert code.startswith("OUT-") and status == "held"
     finally:
         engine.dispose()
+
+
+LISTS = ("/v1/campaigns", "/v1/outreach-events", "/v1/training-sessions", "/v1/stakeholder-engagements",
+         "/v1/supervision-sessions", "/v1/check-ins", "/v1/staff-surveys")  # fmt: skip
+
+
+def nothing_stored(service, lead) -> bool:
+    return outbox(service) == [] and all(service.client.get(path, headers=lead).get_json() == [] for path in LISTS)
+
+
+def test_an_event_recorded_as_held_cannot_be_in_the_future(outreach, tokens):
+    lead = tokens("hub-lead")
+    for held_on in ("2030-03-14", (TODAY + timedelta(days=2)).isoformat()):
+        answer = outreach.client.post(
+            "/v1/outreach-events", headers=lead, json={"kind": "outreach", "held_on": held_on, "attendance": 40}
+        )
+        assert answer.status_code == 422 and "held_on" in answer.get_json()["errors"], answer.get_json()
+    assert nothing_stored(outreach, lead)
+    next_month = (TODAY + timedelta(days=30)).isoformat()
+    planned = outreach.client.post(
+        "/v1/outreach-events", headers=lead, json={"kind": "outreach", "held_on": next_month}
+    )
+    assert planned.status_code == 201 and planned.get_json()["status"] == "planned"
+    early = outreach.client.post(
+        f"/v1/outreach-events/{planned.get_json()['outreach_event_id']}/held",
+        headers=lead,
+        json={"held_on": next_month, "attendance": 12},
+    )
+    assert early.status_code == 422 and "held_on" in early.get_json()["errors"]
+    assert outbox(outreach) == []
+
+
+def test_a_plan_may_look_ahead_but_not_for_ever(outreach, tokens):
+    lead = tokens("hub-lead")
+    far = (TODAY + timedelta(days=4 * 366)).isoformat()
+    answers = [
+        outreach.client.post("/v1/outreach-events", headers=lead, json={"kind": "outreach", "held_on": far}),
+        outreach.client.post("/v1/campaigns", headers=lead,
+                             json={"name": "Far", "starts_on": far, "target_employers": ["North Trust"]}),
+        outreach.client.post("/v1/staff-surveys", headers=lead,
+                             json={"title": "Far", "opens_on": TODAY.isoformat(), "closes_on": far}),
+    ]  # fmt: skip
+    for answer, field in zip(answers, ("held_on", "starts_on", "closes_on"), strict=True):
+        assert answer.status_code == 422 and field in answer.get_json()["errors"], answer.get_json()
+    assert nothing_stored(outreach, lead)
+
+
+BAD_DAYS = {"0026-10-14": "a typed two-digit year", "2019-06-01": "before the hub's records"}
+
+
+@pytest.mark.parametrize("day", BAD_DAYS, ids=BAD_DAYS.values())
+def test_a_day_outside_the_hubs_records_is_refused_naming_the_field_and_nothing_is_stored(outreach, tokens, day):
+    lead = tokens("hub-lead")
+    posts = [
+        ("/v1/outreach-events", {"kind": "inreach", "held_on": day, "attendance": 23}, "held_on"),
+        ("/v1/campaigns", {"name": "Winter", "starts_on": day, "target_employers": ["North Trust"]}, "starts_on"),
+        ("/v1/training-sessions", {"delivered_on": day, "audience": "line-managers", "topic": "help-seeking",
+                                   "attendance": 15, "duration_minutes": 90, "delivery_mode": "online"},
+         "delivered_on"),
+        ("/v1/stakeholder-engagements", {"stakeholder": "North Trust OH", "stakeholder_type": "occupational-health",
+                                         "held_on": day, "pathways": ["self-referral"], "agreed": "Leaflets"},
+         "held_on"),
+        ("/v1/supervision-sessions", {"held_on": day, "supervision_type": "clinical-group", "attendees": 5,
+                                      "duration_minutes": 60}, "held_on"),
+        ("/v1/check-ins", {"held_on": day, "format": "team", "attendees": 6}, "held_on"),
+        ("/v1/staff-surveys", {"title": "Autumn", "opens_on": day, "closes_on": TODAY.isoformat()}, "opens_on"),
+    ]  # fmt: skip
+    for path, body, field in posts:
+        answer = outreach.client.post(path, json=body, headers=lead)
+        assert answer.status_code == 422, (path, answer.get_json())
+        assert answer.content_type == "application/problem+json" and field in answer.get_json()["errors"], path
+    assert nothing_stored(outreach, lead)
+
+    event = outreach.client.post(
+        "/v1/outreach-events", headers=lead, json={"kind": "inreach", "held_on": TODAY.isoformat(), "attendance": 9}
+    ).get_json()
+    delivered = posts[2][1] | {"delivered_on": TODAY.isoformat()}
+    session = outreach.client.post("/v1/training-sessions", headers=lead, json=delivered).get_json()
+    announced = outbox(outreach)
+    for path in (f"/v1/outreach-events/{event['outreach_event_id']}/feedback",
+                 f"/v1/training-sessions/{session['training_session_id']}/feedback"):  # fmt: skip
+        answer = outreach.client.post(path, json={"given_on": day, "useful": 4}, headers=lead)
+        assert answer.status_code == 422 and "given_on" in answer.get_json()["errors"], path
+    assert outbox(outreach) == announced
+
+
+def test_reach_and_summary_periods_are_days_of_the_hubs_records(outreach, tokens):
+    lead = tokens("hub-lead")
+    for query, field in (("/v1/outreach/not-reached?since=0026-01-01", "since"),
+                         ("/v1/outreach/summary?starts_on=0026-11-01", "starts_on"),
+                         ("/v1/outreach/summary?starts_on=2026-11-01&ends_on=9999-12-31", "ends_on")):  # fmt: skip
+        answer = outreach.client.get(query, headers=lead)
+        assert answer.status_code == 422 and field in answer.get_json()["errors"], (query, answer.get_json())
+
+
+@pytest.mark.parametrize("count", ["23", 23.5, 23.0])
+def test_counts_and_scores_are_whole_numbers(outreach, tokens, count):
+    lead = tokens("hub-lead")
+    posts = [
+        ("/v1/outreach-events", {"kind": "inreach", "held_on": TODAY.isoformat(), "attendance": count}, "attendance"),
+        ("/v1/training-sessions", {"delivered_on": TODAY.isoformat(), "audience": "line-managers",
+                                   "topic": "help-seeking", "attendance": 15, "duration_minutes": count,
+                                   "delivery_mode": "online"}, "duration_minutes"),
+        ("/v1/check-ins", {"held_on": TODAY.isoformat(), "format": "team", "attendees": count}, "attendees"),
+    ]  # fmt: skip
+    for path, body, field in posts:
+        answer = outreach.client.post(path, json=body, headers=lead)
+        assert answer.status_code == 422 and field in answer.get_json()["errors"], (path, answer.get_json())
+    assert nothing_stored(outreach, lead)
+    event = outreach.client.post(
+        "/v1/outreach-events", headers=lead, json={"kind": "inreach", "held_on": TODAY.isoformat(), "attendance": 9}
+    ).get_json()
+    rating = {"23": "4", 23.5: 4.5, 23.0: 4.0}[count]  # the same mistakes within the 1 to 5 scale
+    score = {"given_on": TODAY.isoformat(), "useful": 4, "more_likely_to_seek_help": rating}
+    answer = outreach.client.post(
+        f"/v1/outreach-events/{event['outreach_event_id']}/feedback", json=score, headers=lead
+    )
+    assert answer.status_code == 422 and "more_likely_to_seek_help" in answer.get_json()["errors"]

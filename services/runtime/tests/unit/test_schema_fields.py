@@ -139,3 +139,11 @@ def test_a_date_of_birth_before_1900_or_of_a_child_is_refused(value):
 
 def test_a_date_of_birth_of_working_age_is_taken_even_before_the_hubs_records():
     assert Person().load({"date_of_birth": "1970-05-01"}) == {"date_of_birth": date(1970, 5, 1)}
+
+
+def test_the_future_is_judged_by_the_apps_own_clock_when_it_keeps_one():
+    app = Flask("test")
+    app.extensions["hubs_today"] = lambda: TODAY + timedelta(days=30)
+    with app.app_context():
+        later = TODAY + timedelta(days=20)
+        assert Record().load({"happened_on": later.isoformat()}) == {"happened_on": later}

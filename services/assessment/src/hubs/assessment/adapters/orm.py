@@ -17,7 +17,8 @@ assessments = Table(
     Column("referral_id", Uuid),
     Column("completed_at", DateTime(timezone=True)),
     Column("risk_level", String(16)),
-    # Practitioners, item responses, judgement, work situation, decision and sign-off.
+    # The record: first contact once made (from the referral service), then at completion the
+    # practitioners, item responses, judgement, work situation, decision and sign-off.
     Column("completion", JSON),
 )
 

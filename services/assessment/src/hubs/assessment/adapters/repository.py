@@ -103,8 +103,18 @@ def _row(a: Assessment) -> dict[str, Any]:
         "referral_id": a.referral_id,
         "completed_at": c.completed_at if c else None,
         "risk_level": a.risk.level.value if a.risk else None,
-        "completion": _completion_record(c, a.risk) if c and a.risk else None,
+        "completion": _record(a),
     }
+
+
+def _record(a: Assessment) -> dict[str, Any] | None:
+    """The record kept as JSON: first contact once made, and the completion once signed off."""
+    record: dict[str, Any] = {}
+    if a.first_contact_at is not None:
+        record["first_contact_at"] = _iso(a.first_contact_at)
+    if a.completion is not None and a.risk is not None:
+        record |= _completion_record(a.completion, a.risk)
+    return record or None
 
 
 def _completion_record(c: Completion, risk: Risk) -> dict[str, Any]:
@@ -148,8 +158,10 @@ def _to_assessment(row) -> Assessment:
     assessment = Assessment(
         row.assessment_id, row.case_id, codes.Urgency(row.urgency), _aware(row.referred_at), row.status, row.referral_id
     )
-    record = row.completion
-    if record:
+    record = row.completion or {}
+    if first_contact_at := record.get("first_contact_at"):
+        assessment.first_contact_at = datetime.fromisoformat(first_contact_at)
+    if "practitioners" in record:
         cr, r, w, o = record["clinician_risk"], record["risk"], record["work_situation"], record["outcome"]
         consent_at = record["occupational_health_consent_recorded_at"]
         assessment.completion = Completion(

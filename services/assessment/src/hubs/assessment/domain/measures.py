@@ -31,25 +31,49 @@ PC_PTSD5_CUT_OFFS = (3, 4)
 AUDIT_C_CUT_OFFS = (4, 5)
 
 
-class MeasureError(ValueError):
-    """Item responses that cannot be scored; `errors` maps the measure to what is wrong."""
+# The measures as clinicians name them, for messages a clinician reads.
+MEASURE_NAMES = {
+    "phq9": "PHQ-9",
+    "gad7": "GAD-7",
+    "pcl5": "PCL-5",
+    "pc_ptsd5": "PC-PTSD-5",
+    "wsas": "WSAS",
+    "audit_c": "AUDIT-C",
+}
 
-    def __init__(self, measure: str, message: str):
+
+class MeasureError(ValueError):
+    """Item responses that cannot be scored; `errors` maps the measure to what is wrong, under
+    `where` inside it: an item by its number as clinicians count it (PHQ-9 item 9 is "9")."""
+
+    def __init__(self, measure: str, message: str, *, where: Sequence[str] = ()):
         super().__init__(f"{measure}: {message}")
-        self.errors = {measure: [message]}
+        detail: Any = [message]
+        for key in reversed(where):
+            detail = {key: detail}
+        self.errors = {measure: detail}
+
+
+def count_message(measure: str, count: int) -> str:
+    return f"{MEASURE_NAMES.get(measure, measure)} needs exactly {count} item responses"
+
+
+def item_message(measure: str, number: int, highest: int) -> str:
+    return f"{MEASURE_NAMES.get(measure, measure)} item {number} must be a whole number from 0 to {highest}"
 
 
 def _band(bands: Sequence[tuple[int, Any]], total: int):
     return [band for lowest, band in bands if total >= lowest][-1]
 
 
-def check_items(measure: str, items: object, count: int, highest: int) -> list[int]:
-    """The item responses, if there are `count` whole numbers from 0 to `highest`."""
+def check_items(measure: str, items: object, count: int, highest: int, *, where: Sequence[str] = ()) -> list[int]:
+    """The item responses, if there are `count` whole numbers from 0 to `highest`; otherwise
+    MeasureError naming the first wrong item by its number (from 1, as on the form)."""
     if not isinstance(items, list | tuple) or len(items) != count:
-        raise MeasureError(measure, f"needs exactly {count} item responses")
+        raise MeasureError(measure, count_message(measure, count), where=where)
     for number, value in enumerate(items, start=1):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= highest:
-            raise MeasureError(measure, f"item {number} must be a whole number from 0 to {highest}")
+            raise MeasureError(measure, item_message(measure, number, highest), where=(*where, str(number)))
     return list(items)
 
 
@@ -237,7 +261,8 @@ def score(responses: Mapping[str, Any], rules: ScoringRules = ScoringRules()) ->
         if not isinstance(wsas, Mapping):
             raise MeasureError("wsas", "needs items and whether the person is retired or not working")
         scored["wsas"] = Wsas(
-            tuple(check_items("wsas", wsas.get("items"), 5, 8)), bool(wsas.get("retired_or_not_working", False))
+            tuple(check_items("wsas", wsas.get("items"), 5, 8, where=("items",))),
+            bool(wsas.get("retired_or_not_working", False)),
         )
     if (items := responses.get("audit_c")) is not None:
         scored["audit_c"] = AuditC(tuple(check_items("audit_c", items, 3, 4)), rules.audit_c_cut_off)

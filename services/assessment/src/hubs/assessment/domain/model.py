@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from hubs.assessment.domain import events
 from hubs.assessment.domain.measures import MeasureSet
@@ -12,6 +12,8 @@ from hubs.assessment.domain.outcomes import Outcomes, Totals, outcomes
 from hubs.contracts import codes
 
 RISK_ORDER = (codes.RiskLevel.LOW, codes.RiskLevel.MODERATE, codes.RiskLevel.HIGH)
+# How far another service's clock (or a client's) may run ahead of ours.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class Refused(Exception):
@@ -162,6 +164,7 @@ class Assessment:
     referral_id: uuid.UUID | None = None
     completion: Completion | None = None
     risk: Risk | None = None
+    first_contact_at: datetime | None = None  # when the referral service first reached the person
     events: list = field(default_factory=list, repr=False)
 
     @classmethod
@@ -171,10 +174,26 @@ class Assessment:
         """An assessment the hub has yet to carry out for a newly referred case."""
         return cls(uuid.uuid4(), case_id, urgency, referred_at, referral_id=referral_id)
 
+    def record_first_contact(self, contacted_at: datetime) -> None:
+        """The hub reached the person: the pathway goes on to the assessment. The earliest
+        contact counts, however often (or in whatever order) it is told."""
+        if self.first_contact_at is None or contacted_at < self.first_contact_at:
+            self.first_contact_at = contacted_at
+
     def complete(self, completion: Completion) -> None:
         """Score, judge risk, check the decision, sign off; emits AssessmentCompleted (and RiskEscalated)."""
         if self.status != "to-do":
             raise Refused({"status": [f"the assessment is {self.status}"]}, conflict=True)
+        if self.first_contact_at is None:
+            raise Refused(
+                {"first_contact": ["First contact with the person must be recorded before the assessment."]},
+                conflict=True,
+            )
+        if completion.completed_at + CLOCK_SKEW < self.first_contact_at:
+            contacted = _when(self.first_contact_at)
+            raise Refused(
+                {"first_contact": [f"The assessment cannot come before first contact ({contacted})."]}, conflict=True
+            )
         if not completion.practitioners:
             raise Refused({"practitioners": ["at least one practitioner carries out the assessment"]})
         if completion.measures.phq9 is None or completion.measures.gad7 is None:
@@ -208,12 +227,22 @@ class Assessment:
         measured_at: datetime,
         work_situation: codes.WorkSituation | None,
         judgement: ClinicianRisk,
+        *,
+        now: datetime,
     ) -> None:
         """Take follow-up measures against this assessment; emits FollowUpMeasured (and RiskEscalated)."""
         if self.status != "completed":
             raise Refused({"status": ["follow-up measures come after the assessment"]}, conflict=True)
         if follow_up.measured_at is not None:
             raise Refused({"follow_up_id": ["this follow-up was already measured"]}, conflict=True)
+        # The outcomes compare the assessment with the latest follow-up: one dated before the
+        # assessment, or ahead of today, would report a recovery that never happened.
+        if measured_at > now + CLOCK_SKEW:
+            raise Refused({"measured_at": ["Must not be in the future."]})
+        if measured_at < self.completion.completed_at:
+            raise Refused(
+                {"measured_at": [f"Must be on or after the assessment ({_when(self.completion.completed_at)})."]}
+            )
         missing = [m for m in follow_up.measures_due if m in MeasureSet.FIELDS and m not in measures.taken]
         if missing:
             raise Refused({"measures": [f"due and not taken: {', '.join(missing)}"]})
@@ -231,6 +260,10 @@ class Assessment:
         if first is None or not _has_totals(first) or not _has_totals(latest):
             return None
         return outcomes(Totals(first.phq9.total, first.gad7.total), Totals(latest.phq9.total, latest.gad7.total))
+
+
+def _when(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes")
 
 
 def _has_totals(measures: MeasureSet) -> bool:

@@ -47,7 +47,9 @@ def refusals() -> Iterator[None]:
         raise Problem(422, "Unprocessable Entity", "The measures cannot be scored.", {"measures": exc.errors}) from exc
     except handlers.Refused as exc:
         if exc.conflict:
-            raise Problem(409, "Conflict", str(exc), exc.errors, slug="conflict") from exc
+            # The detail says why in words ("First contact ... must be recorded"); errors name the field.
+            detail = " ".join(message for messages in exc.errors.values() for message in messages)
+            raise Problem(409, "Conflict", detail, exc.errors, slug="conflict") from exc
         raise Problem(422, "Unprocessable Entity", "The hub's rules refuse this.", exc.errors) from exc
 
 

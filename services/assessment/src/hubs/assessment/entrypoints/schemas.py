@@ -1,10 +1,11 @@
 """Request and response schemas of the assessment API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from hubs.assessment.domain.measures import count_message, item_message
 from hubs.contracts import codes
 from hubs.contracts.topics import HUB_ID_PATTERN
-from hubs.runtime.schema_fields import JsonBoolean
+from hubs.runtime.schema_fields import JsonBoolean, JsonInteger, RecordDateTime
 
 STAFF_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{1,64}$", error="a pseudonymous staff id: letters, digits, . _ : -")
 
@@ -13,11 +14,33 @@ def _code(enum, **kwargs) -> fields.Enum:
     return fields.Enum(enum, by_value=True, **kwargs)
 
 
-def _items(count: int, highest: int, description: str) -> fields.List:
-    # The count and range are checked by the scoring code, so that every problem names the item.
-    return fields.List(
-        fields.Raw(), load_default=None, metadata={"description": f"{description}: {count} items, each 0-{highest}"}
-    )
+class ItemResponses(fields.List):
+    """A measure's item responses: `count` JSON integers from 0 to `highest` (never "2" or 2.0).
+    A wrong item is named by its number as clinicians count it, from 1 as on the form:
+    `{"9": ["PHQ-9 item 9 must be ..."]}`, never marshmallow's index 8."""
+
+    def __init__(self, measure: str, count: int, highest: int, description: str, **kwargs):
+        self.measure, self.highest = measure, highest
+        super().__init__(
+            JsonInteger(validate=validate.Range(0, highest)),
+            validate=validate.Length(equal=count, error=count_message(measure, count)),
+            metadata={"description": f"{description}: {count} items, each 0-{highest}"},
+            **kwargs,
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as exc:
+            if not isinstance(exc.messages, dict):
+                raise
+            raise ValidationError(
+                {str(index + 1): [item_message(self.measure, index + 1, self.highest)] for index in exc.messages}
+            ) from exc
+
+
+def _items(measure: str, count: int, highest: int, description: str) -> ItemResponses:
+    return ItemResponses(measure, count, highest, description, load_default=None)
 
 
 class AssessmentQuerySchema(Schema):
@@ -29,11 +52,14 @@ class AssessmentSchema(Schema):
     case_id = fields.UUID(dump_only=True)
     urgency = _code(codes.Urgency, dump_only=True)
     referred_at = fields.AwareDateTime(dump_only=True)
+    first_contact_at = fields.AwareDateTime(
+        dump_only=True, allow_none=True, metadata={"description": "null until first contact: not yet assessable"}
+    )
     status = fields.String(dump_only=True)
 
 
 class WsasResponsesSchema(Schema):
-    items = fields.List(fields.Raw(), required=True, metadata={"description": "5 items, each 0-8"})
+    items = ItemResponses("wsas", 5, 8, "WSAS", required=True)
     retired_or_not_working = JsonBoolean(
         load_default=False, metadata={"description": "retired or not working for other reasons: item 1 not scored"}
     )
@@ -42,12 +68,12 @@ class WsasResponsesSchema(Schema):
 class ResponsesSchema(Schema):
     """Item responses per measure; leave out a measure not taken."""
 
-    phq9 = _items(9, 3, "PHQ-9")
-    gad7 = _items(7, 3, "GAD-7")
-    pcl5 = _items(20, 4, "PCL-5")
-    pc_ptsd5 = _items(5, 1, "PC-PTSD-5 (1 = yes)")
+    phq9 = _items("phq9", 9, 3, "PHQ-9")
+    gad7 = _items("gad7", 7, 3, "GAD-7")
+    pcl5 = _items("pcl5", 20, 4, "PCL-5")
+    pc_ptsd5 = _items("pc_ptsd5", 5, 1, "PC-PTSD-5 (1 = yes)")
     wsas = fields.Nested(WsasResponsesSchema, load_default=None)
-    audit_c = _items(3, 4, "AUDIT-C")
+    audit_c = _items("audit_c", 3, 4, "AUDIT-C")
 
 
 class PractitionerSchema(Schema):
@@ -69,7 +95,7 @@ class WorkSituationSchema(Schema):
 
 class OccupationalHealthConsentSchema(Schema):
     given = JsonBoolean(required=True)
-    recorded_at = fields.AwareDateTime(load_default=None, metadata={"description": "default: now"})
+    recorded_at = RecordDateTime(load_default=None, metadata={"description": "default: now; not in the future"})
 
 
 class OutcomeSchema(Schema):
@@ -82,7 +108,7 @@ class OutcomeSchema(Schema):
     refer_on_to = fields.List(_code(codes.ServiceType), load_default=list)
     signpost_to = fields.List(_code(codes.ServiceType), load_default=list)
     transfer_to_hub_id = fields.String(load_default=None, validate=validate.Regexp(HUB_ID_PATTERN))
-    monitoring_review_interval_days = fields.Integer(load_default=None, validate=validate.Range(1, 365))
+    monitoring_review_interval_days = JsonInteger(load_default=None, validate=validate.Range(1, 365))
 
 
 class CompleteAssessmentSchema(Schema):
@@ -140,7 +166,9 @@ class RiskEscalationSchema(RiskJudgementSchema):
 
 class FollowUpRequestSchema(Schema):
     follow_up_id = fields.UUID(load_default=None, metadata={"description": "the due follow-up this answers"})
-    measured_at = fields.AwareDateTime(load_default=None)
+    measured_at = RecordDateTime(
+        load_default=None, metadata={"description": "default: now; after the assessment, not in the future"}
+    )
     measures = fields.Nested(ResponsesSchema, required=True)
     work_situation = _code(codes.WorkSituation, load_default=None)
     risk = fields.Nested(RiskJudgementSchema, load_default=dict)

@@ -17,6 +17,7 @@ def assessment_record(a: Assessment) -> dict[str, Any]:
         "case_id": a.case_id,
         "urgency": a.urgency,
         "referred_at": a.referred_at,
+        "first_contact_at": a.first_contact_at,
         "status": a.status,
         "referral_id": a.referral_id,
         "risk": asdict(a.risk) if a.risk else None,

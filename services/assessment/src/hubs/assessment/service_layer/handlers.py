@@ -74,8 +74,10 @@ def record_follow_up(cmd: commands.RecordFollowUp, uow, rules: ScoringRules, now
             is_new = False
         else:
             follow_up, is_new = FollowUp(uuid.uuid4(), cmd.case_id, None, ()), True
-        measured_at = cmd.measured_at or _now(now)
-        assessment.record_follow_up(follow_up, measures, measured_at, cmd.work_situation, cmd.clinician_risk)
+        at = _now(now)
+        assessment.record_follow_up(
+            follow_up, measures, cmd.measured_at or at, cmd.work_situation, cmd.clinician_risk, now=at
+        )
         (uow.follow_ups.add if is_new else uow.follow_ups.save)(follow_up)
         uow.assessments.save(assessment)
         emit_all(uow.outbox, assessment.events, case_id=assessment.case_id)
@@ -119,6 +121,15 @@ def on_referral_received(event: Mapping[str, Any], uow) -> None:
     uow.assessments.add(Assessment.to_do(case_id, data["urgency"], data["received_at"], data["referral_id"]))
 
 
+def on_first_contact_made(event: Mapping[str, Any], uow) -> None:
+    """The hub reached the person (the referral service records contact): the case can be assessed."""
+    assessment = uow.assessments.for_case(event["case_id"])
+    if assessment is None:
+        raise PoisonMessage("first contact was made for a case this hub never received")
+    assessment.record_first_contact(event["data"]["contacted_at"])
+    uow.assessments.save(assessment)
+
+
 def on_referral_transferred_out(event: Mapping[str, Any], uow) -> None:
     """The case moved to another hub: from now on it does not exist here."""
     assessment = uow.assessments.for_case(event["case_id"])
@@ -145,7 +156,11 @@ def on_follow_up_due(event: Mapping[str, Any], uow) -> None:
     )
 
 
-EVENT_HANDLERS = {"ReferralReceived": on_referral_received, "ReferralTransferredOut": on_referral_transferred_out}
+EVENT_HANDLERS = {
+    "ReferralReceived": on_referral_received,
+    "FirstContactMade": on_first_contact_made,
+    "ReferralTransferredOut": on_referral_transferred_out,
+}
 CARE_EVENT_HANDLERS = {"FollowUpDue": on_follow_up_due}
 
 __all__ = ["CARE_EVENT_HANDLERS", "EVENT_HANDLERS", "CaseNotFound", "Refused"]

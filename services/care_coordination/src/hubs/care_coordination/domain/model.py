@@ -99,6 +99,8 @@ class OnwardReferral:
         """The service accepted the referral."""
         self._expect("awaiting-response", doing="accept")
         self._not_before_made(accepted_on, "accepted_on")
+        if expected_start_on is not None and expected_start_on < accepted_on:
+            raise Refused({"expected_start_on": ["cannot be before the service accepted the referral"]})
         self.status, self.accepted_on, self.expected_start_on = "accepted", accepted_on, expected_start_on
         self._emit("OnwardReferralAccepted", accepted_on=accepted_on, expected_start_on=expected_start_on)
 
@@ -106,13 +108,19 @@ class OnwardReferral:
         """The service declined the referral: the hub must find another route."""
         self._expect("awaiting-response", "accepted", doing="decline")
         self._not_before_made(declined_on, "declined_on")
+        self._not_before_accepted(declined_on, "declined_on")
         self.status, self.declined_on, self.decline_reason = "declined", declined_on, reason
         self._emit("OnwardReferralDeclined", declined_on=declined_on, reason=reason)
+
+    def _not_before_accepted(self, on: date, name: str) -> None:
+        if self.accepted_on is not None and on < self.accepted_on:
+            raise Refused({name: ["cannot be before the service accepted the referral"]})
 
     def start_treatment(self, started_on: date) -> None:
         """Treatment started: the wait for treatment ends."""
         self._expect("awaiting-response", "accepted", doing="start treatment")
         self._not_before_made(started_on, "started_on")
+        self._not_before_accepted(started_on, "started_on")
         self.status, self.started_on = "in-treatment", started_on
         self.accepted_on = self.accepted_on or started_on
         self._emit("TreatmentStarted", service_type=self.service_type, started_on=started_on)
@@ -232,8 +240,15 @@ class MonitoringPlan:
             self.end(end)
         return asked
 
+    def end_as_recorded(self, ended_on: date) -> None:
+        """A clinician ended monitoring on a day, which cannot be before it started."""
+        if self.active and ended_on < self.started_on:
+            raise Refused({"ended_on": ["cannot be before monitoring started"]})
+        self.end(ended_on)
+
     def end(self, ended_on: date) -> None:
-        """Monitoring ended (MonitoringEnded)."""
+        """Monitoring ended (MonitoringEnded); an end before the start (a closure dated by the
+        clock, say) is taken as the start."""
         if not self.active:
             raise Refused({"status": ["monitoring already ended"]}, conflict=True)
         self.ended_on = max(ended_on, self.started_on)
@@ -297,6 +312,16 @@ class Case:
     def expect_open(self) -> None:
         if not self.open:
             raise Refused({"case": [f"the episode is {self.status}"]}, conflict=True)
+
+    def expect_assessed_by(self, made_on: date, assessed_on: date | None) -> None:
+        """An onward referral follows the assessment: none before it, none without it."""
+        if self.assessment_id is None or assessed_on is None:
+            raise Refused(
+                {"case_id": ["the case has no completed assessment: refer on once it has been assessed"]},
+                conflict=True,
+            )
+        if made_on < assessed_on:
+            raise Refused({"made_on": [f"cannot be before the case was assessed ({assessed_on.isoformat()})"]})
 
     def escalate(self) -> None:
         """A raised risk puts the case on the urgent path; it stays there."""

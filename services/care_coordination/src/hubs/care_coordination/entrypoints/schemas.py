@@ -1,18 +1,18 @@
 """Request and response schemas of the care-coordination API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, validate, validates_schema
 
 from hubs.care_coordination.domain.directory import Competency
 from hubs.contracts import codes
-from hubs.runtime.schema_fields import JsonBoolean
+from hubs.runtime.schema_fields import JsonBoolean, JsonInteger, PlannedDate, RecordDate, not_before
 
 
 def _code(enum, **kwargs) -> fields.Enum:
     return fields.Enum(enum, by_value=True, **kwargs)
 
 
-def _scale(description: str) -> fields.Integer:
-    return fields.Integer(
+def _scale(description: str) -> JsonInteger:
+    return JsonInteger(
         load_default=None, validate=validate.Range(1, 5), metadata={"description": f"{description}: 1 to 5"}
     )
 
@@ -21,7 +21,7 @@ class OnwardReferralSchema(Schema):
     onward_referral_id = fields.UUID(dump_only=True)
     case_id = fields.UUID(required=True)
     service_type = _code(codes.ServiceType, required=True)
-    made_on = fields.Date(required=True)
+    made_on = RecordDate(required=True, metadata={"description": "on or after the case's assessment"})
     directory_service_id = fields.UUID(load_default=None, allow_none=True)
     status = fields.String(dump_only=True)
     urgency = _code(codes.Urgency, dump_only=True, allow_none=True)
@@ -38,21 +38,25 @@ class OnwardReferralSchema(Schema):
 
 
 class AcceptanceSchema(Schema):
-    accepted_on = fields.Date(required=True)
-    expected_start_on = fields.Date(load_default=None)
+    accepted_on = RecordDate(required=True, metadata={"description": "on or after the day it was made"})
+    expected_start_on = PlannedDate(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _starts_after_acceptance(self, data: dict, **_: object) -> None:
+        not_before(data, "expected_start_on", "accepted_on", "Treatment cannot be expected to start before acceptance.")
 
 
 class DeclineSchema(Schema):
-    declined_on = fields.Date(required=True)
+    declined_on = RecordDate(required=True)
     reason = _code(codes.OnwardReferralDeclineReason, required=True)
 
 
 class TreatmentStartSchema(Schema):
-    started_on = fields.Date(required=True)
+    started_on = RecordDate(required=True)
 
 
 class TreatmentEndSchema(Schema):
-    ended_on = fields.Date(required=True)
+    ended_on = RecordDate(required=True)
     reason = _code(codes.TreatmentEndReason, required=True)
 
 
@@ -75,30 +79,30 @@ class WaitSchema(Schema):
 
 
 class LiaisonSchema(Schema):
-    liaised_on = fields.Date(required=True)
+    liaised_on = RecordDate(required=True)
     liaison_id = fields.UUID(dump_only=True)
     consent_recorded_at = fields.AwareDateTime(dump_only=True)
 
 
 class SignpostingSchema(Schema):
     signposting_id = fields.UUID(dump_only=True)
-    signposted_on = fields.Date(required=True)
+    signposted_on = RecordDate(required=True)
     service_types = fields.List(_code(codes.ServiceType), required=True, validate=validate.Length(min=1))
 
 
 class MonitoringPlanSchema(Schema):
     monitoring_plan_id = fields.UUID(dump_only=True)
     case_id = fields.UUID(dump_only=True)
-    started_on = fields.Date(required=True)
-    review_interval_days = fields.Integer(required=True, validate=validate.Range(1, 365))
+    started_on = RecordDate(required=True)
+    review_interval_days = JsonInteger(required=True, validate=validate.Range(1, 365))
     measures = fields.List(_code(codes.Measure), load_default=list)
-    planned_end_on = fields.Date(load_default=None, allow_none=True)
+    planned_end_on = PlannedDate(load_default=None, allow_none=True, metadata={"description": "after the start"})
     next_due_on = fields.Date(dump_only=True)
     ended_on = fields.Date(dump_only=True, allow_none=True)
 
 
 class MonitoringEndSchema(Schema):
-    ended_on = fields.Date(required=True)
+    ended_on = RecordDate(required=True, metadata={"description": "on or after the plan started"})
 
 
 class ClosureSchema(Schema):
@@ -131,7 +135,7 @@ class DirectoryServiceSchema(Schema):
     directory_service_id = fields.UUID(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(1, 200))
     service_type = _code(codes.ServiceType, required=True)
-    target_wait_days = fields.Integer(required=True, validate=validate.Range(1, 365))
+    target_wait_days = JsonInteger(required=True, validate=validate.Range(1, 365))
     how_to_refer = fields.String(required=True, validate=validate.Length(1, 2000))
     competencies = fields.List(_code(Competency), load_default=list)
     languages = fields.List(
@@ -149,7 +153,7 @@ class DirectoryQuerySchema(Schema):
 
 class FeedbackSchema(Schema):
     feedback_id = fields.UUID(dump_only=True)
-    given_on = fields.Date(required=True)
+    given_on = RecordDate(required=True)
     stage = _code(codes.FeedbackStage, required=True)
     overall_experience = _code(codes.FeedbackRating, required=True)
     felt_listened_to = _scale("I felt listened to")

@@ -29,6 +29,29 @@ class CarePolicy:
     monitoring_review_days: int = 28
 
 
+# The case activity that keeps the day an assessment was completed.
+ASSESSMENT = "assessment"
+
+
+def record_assessment(uow, case: Case, assessment_id: uuid.UUID, completed_on: date) -> None:
+    """Keep the day the case was assessed (inside an open unit of work): onward referrals
+    are checked against it."""
+    uow.activities.add(case.case_id, ASSESSMENT, completed_on, {"assessment_id": str(assessment_id)})
+
+
+def assessed_on(uow, case: Case) -> date | None:
+    """The day the case's assessment was completed; None if it has not been assessed."""
+    if case.assessment_id is None:
+        return None
+    days = [
+        a["on_date"]
+        for a in uow.activities.for_case(case.case_id)
+        if a["kind"] == ASSESSMENT and a["detail"].get("assessment_id") == str(case.assessment_id)
+    ]
+    # Assessed before the hub kept the day: it cannot have been before the case opened.
+    return min(days) if days else case.opened_at.date()
+
+
 def _open_case(uow, case_id: uuid.UUID) -> Case:
     case = uow.cases.get(case_id)
     if case is None or case.status == "transferred-out":
@@ -77,9 +100,12 @@ def make_onward_referral(
     uow,
     directory_service_id: uuid.UUID | None = None,
 ) -> OnwardReferral:
-    """Record an onward referral a clinician made and emit OnwardReferralMade."""
+    """Record an onward referral a clinician made and emit OnwardReferralMade; the case must have
+    been assessed, on or before the day the referral was made."""
     with uow:
         case = _open_case(uow, case_id)
+        case.expect_open()
+        case.expect_assessed_by(made_on, assessed_on(uow, case))
         directory_service = None
         if directory_service_id is not None:
             directory_service = uow.directory.get(directory_service_id)
@@ -190,7 +216,7 @@ def end_monitoring(monitoring_plan_id: uuid.UUID, ended_on: date, uow) -> Monito
         if plan is None:
             raise CaseNotFound(str(monitoring_plan_id))
         _open_case(uow, plan.case_id)
-        plan.end(ended_on)
+        plan.end_as_recorded(ended_on)
         uow.monitoring_plans.save(plan)
         emit_all(uow.outbox, plan.events, case_id=plan.case_id)
         uow.commit()

@@ -88,6 +88,7 @@ def make_on_assessment_completed(policy: handlers.CarePolicy) -> Callable[[Event
         decided = set(data["outcome_decisions"])
         completed_on = data["completed_at"].date()
         case.assessment_id = data["assessment_id"]
+        handlers.record_assessment(uow, case, data["assessment_id"], completed_on)
         case.measures_taken = tuple(m for m, name in MEASURE_FIELDS.items() if data["measures"].get(name))
         if data["occupational_health_consent"]:
             case.occupational_health_consent_recorded_at = (

@@ -1,22 +1,22 @@
 """Request and response schemas of the hub workforce API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, validate, validates_schema
 
 from hubs.contracts import codes
 from hubs.outreach.entrypoints.schemas import COMMENT, score
-from hubs.runtime.schema_fields import JsonBoolean
+from hubs.runtime.schema_fields import JsonBoolean, JsonInteger, PlannedDate, RecordDate, not_before
 
 
 class SupervisionSchema(Schema):
     supervision_session_id = fields.UUID(dump_only=True)
-    held_on = fields.Date(required=True)
+    held_on = RecordDate(required=True)
     supervision_type = fields.Enum(codes.SupervisionType, by_value=True, required=True)
-    attendees = fields.Integer(
+    attendees = JsonInteger(
         required=True,
         validate=validate.Range(min=1, max=200),
         metadata={"description": "hub staff supervised, not counting the supervisor"},
     )
-    duration_minutes = fields.Integer(required=True, validate=validate.Range(min=1, max=24 * 60))
+    duration_minutes = JsonInteger(required=True, validate=validate.Range(min=1, max=24 * 60))
     wellbeing_discussed = JsonBoolean(
         load_default=True,
         metadata={"description": "an explicit conversation about wellbeing and the impact of the work"},
@@ -25,16 +25,17 @@ class SupervisionSchema(Schema):
 
 class CheckInSchema(Schema):
     check_in_id = fields.UUID(dump_only=True)
-    held_on = fields.Date(required=True)
+    held_on = RecordDate(required=True)
     format = fields.Enum(codes.CheckInFormat, by_value=True, required=True)
-    attendees = fields.Integer(required=True, validate=validate.Range(min=1, max=200))
+    attendees = JsonInteger(required=True, validate=validate.Range(min=1, max=200))
 
 
 class StaffSurveySchema(Schema):
     survey_id = fields.UUID(dump_only=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    opens_on = fields.Date(required=True)
-    closes_on = fields.Date(required=True)
+    # A survey may be set up ahead of the day it opens.
+    opens_on = PlannedDate(required=True)
+    closes_on = PlannedDate(required=True, metadata={"description": "the last day answers are taken"})
     status = fields.String(dump_only=True)
     released_on = fields.Date(dump_only=True, allow_none=True)
     responses = fields.Integer(dump_only=True)
@@ -44,6 +45,10 @@ class StaffSurveySchema(Schema):
     mean_feel_supported = fields.Float(dump_only=True, allow_none=True)
     mean_supervision_helpful = fields.Float(dump_only=True, allow_none=True)
     comments = fields.List(fields.String(), dump_only=True)
+
+    @validates_schema
+    def _in_order(self, data: dict, **_: object) -> None:
+        not_before(data, "closes_on", "opens_on", "A survey cannot close before it opens.")
 
 
 class SurveyQuestionSchema(Schema):
