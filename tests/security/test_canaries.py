@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,7 @@ def test_canary_personal_values_never_leak(run_service, hub_id, tokens, caplog, 
         client.post(
             f"/v1/referrals/{second['referral_id']}/transfers",
             json={"to_hub_id": f"{hub_id}-b", "reason": "shorter-wait",
-                  "consent": {"recorded_at": "2026-11-26T10:00:00+00:00", "method": "verbal"}},
+                  "consent": {"recorded_at": datetime.now(UTC).isoformat(), "method": "verbal"}},
             headers=tokens("clinician"),
         )  # fmt: skip
         time.sleep(1.0)  # let the relay publish

@@ -4,6 +4,7 @@ case with its original referral date; nothing readable crosses on the way."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,8 @@ def test_a_transferred_referral_reaches_the_neighbour_sealed_and_keeps_its_date(
     transfer = {
         "to_hub_id": neighbour,
         "reason": "confidentiality",
-        "consent": {"recorded_at": "2026-11-26T10:00:00+00:00", "method": "verbal"},
+        # The person agrees to the move after they were referred: now, in this test.
+        "consent": {"recorded_at": datetime.now(UTC).isoformat(), "method": "verbal"},
     }
     url = f"/v1/referrals/{entry['referral_id']}/transfers"
     stranger = hub_a.client.post(url, json={**transfer, "to_hub_id": "not-a-neighbour"}, headers=tokens("clinician"))

@@ -97,9 +97,11 @@ def test_erasure_on_request_removes_the_reason_and_the_linked_reasons(new_uow):
 
 def test_the_reason_is_erased_when_retention_has_passed(new_uow):
     uow, ctx = new_uow(), context()
-    old = handlers.receive_referral(referral_by(), uow, ctx, now=NOW - timedelta(days=4000)).referral
+    old = handlers.receive_referral(referral_by(), uow, ctx, now=NOW - ctx.retention - timedelta(days=1000)).referral
     handlers.close_referral(
-        commands.CloseReferral(old.referral_id, codes.ClosureReason.SIGNPOSTED), uow, now=NOW - timedelta(days=3000)
+        commands.CloseReferral(old.referral_id, codes.ClosureReason.SIGNPOSTED),
+        uow,
+        now=NOW - ctx.retention - timedelta(days=1),
     )
     assert handlers.erase_expired(uow, ctx, now=NOW) == 1
     assert handlers.read_personal_details(old.referral_id, uow, ctx, LEAD, "erasure-request")["reason"] is None

@@ -192,9 +192,11 @@ def test_a_fitness_to_practise_concern_is_sealed_and_its_reading_audited(hubs, n
 def test_personal_data_is_erased_after_retention_and_pseudonymous_facts_stay(hubs, new_uow):
     a, _ = hubs
     uow = new_uow()
-    old = refer(uow, a, at=NOW - timedelta(days=4000))
+    old = refer(uow, a, at=NOW - a.retention - timedelta(days=1000))
     handlers.close_referral(
-        commands.CloseReferral(old.referral_id, codes.ClosureReason.CARE_COMPLETED), uow, now=NOW - timedelta(days=3000)
+        commands.CloseReferral(old.referral_id, codes.ClosureReason.CARE_COMPLETED),
+        uow,
+        now=NOW - a.retention - timedelta(days=1),
     )
     recent = refer(uow, a)
     assert handlers.erase_expired(uow, a, now=NOW) == 1

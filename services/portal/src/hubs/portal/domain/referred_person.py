@@ -1,6 +1,6 @@
 """What both referral forms (referring yourself, referring someone else) ask about the person
-referred: how to reach them, when they were born, their work and the two risk questions; how
-those answers are checked, and how they go to the referral service."""
+referred: how to reach them, when they were born, their work, the two risk questions and the
+optional equality questions; how those answers are checked, and how they go to the referral service."""
 
 from __future__ import annotations
 
@@ -27,8 +27,65 @@ STAFF_GROUPS = options(
 )
 EMPLOYMENT_TYPES = options(codes.EmploymentType)
 CONTACT_WAYS = options(codes.ContactChannel, {"text-message": "Text message", "in-person": "In person"})
+
+# The equality questions: each optional, each with "Prefer not to say" (the code list's "not
+# stated"), so that the hub can tell "asked and not said" from "never asked". "Not known" is
+# for the hub's own records, not an answer a person gives.
+PREFER_NOT_TO_SAY = "Prefer not to say"
+ETHNIC_CATEGORIES = [
+    ("A", "White: English, Welsh, Scottish, Northern Irish or British"),
+    ("B", "White: Irish"),
+    ("C", "White: any other White background"),
+    ("D", "Mixed: White and Black Caribbean"),
+    ("E", "Mixed: White and Black African"),
+    ("F", "Mixed: White and Asian"),
+    ("G", "Mixed: any other mixed or multiple ethnic background"),
+    ("H", "Asian or Asian British: Indian"),
+    ("J", "Asian or Asian British: Pakistani"),
+    ("K", "Asian or Asian British: Bangladeshi"),
+    ("L", "Asian or Asian British: any other Asian background"),
+    ("M", "Black or Black British: Caribbean"),
+    ("N", "Black or Black British: African"),
+    ("P", "Black or Black British: any other Black background"),
+    ("R", "Other ethnic group: Chinese"),
+    ("S", "Other ethnic group: any other ethnic group"),
+    (codes.EthnicCategory.NOT_STATED.value, PREFER_NOT_TO_SAY),
+]
+# The age bands have no "not stated": a person who would rather not say is sent as not answered.
+AGE_NOT_SAID = "prefer-not-to-say"
+AGE_BANDS = [(b.value, b.value.replace("-", " to ").replace("+", " or over")) for b in codes.AgeBand
+             if b is not codes.AgeBand.NOT_KNOWN] + [(AGE_NOT_SAID, PREFER_NOT_TO_SAY)]  # fmt: skip
+GENDER_IDENTITIES = [
+    ("2", "Female (including trans woman)"),
+    ("1", "Male (including trans man)"),
+    ("3", "Non-binary"),
+    ("4", "Another gender identity"),
+    (codes.GenderIdentity.NOT_STATED.value, PREFER_NOT_TO_SAY),
+]
+GENDER_SAME_AS_AT_BIRTH = [("yes", "Yes"), ("no", "No"), ("not-stated", PREFER_NOT_TO_SAY)]
+SEXUAL_ORIENTATIONS = [
+    ("1", "Heterosexual or straight"),
+    ("2", "Gay or lesbian"),
+    ("3", "Bisexual"),
+    ("4", "Another sexual orientation"),
+    ("U", "Not sure"),
+    (codes.SexualOrientation.NOT_STATED.value, PREFER_NOT_TO_SAY),
+]
+DISABILITY = [("yes", "Yes"), ("no", "No"), ("not-stated", PREFER_NOT_TO_SAY)]
+DEMOGRAPHICS = (
+    ("ethnic_category", ETHNIC_CATEGORIES),
+    ("age_band", AGE_BANDS),
+    ("gender_identity", GENDER_IDENTITIES),
+    ("gender_same_as_at_birth", GENDER_SAME_AS_AT_BIRTH),
+    ("sexual_orientation", SEXUAL_ORIENTATIONS),
+    ("disability", DISABILITY),
+)
+DEMOGRAPHIC_QUESTIONS = tuple(name for name, _ in DEMOGRAPHICS)
 # The questions answered by choosing from a list: an answer that is not on it is dropped, not refused.
-CHOICES = (("preferred_contact", CONTACT_WAYS), ("staff_group", STAFF_GROUPS), ("employment_type", EMPLOYMENT_TYPES))
+CHOICES = (
+    ("preferred_contact", CONTACT_WAYS), ("staff_group", STAFF_GROUPS), ("employment_type", EMPLOYMENT_TYPES),
+    *DEMOGRAPHICS,
+)  # fmt: skip
 
 
 def check_date_of_birth(v: dict[str, Any], errors: dict[str, str], today: date, message: str) -> None:
@@ -54,7 +111,7 @@ def check_risk_questions(v: dict[str, Any], errors: dict[str, str], self_harm: s
 def drop_unknown_choices(v: dict[str, Any]) -> None:
     """Forget an answer to a choice question that is not one of its choices."""
     for question, choices in CHOICES:
-        if v[question] and v[question] not in dict(choices):
+        if v.get(question) and v[question] not in dict(choices):
             v[question] = ""
 
 
@@ -75,4 +132,6 @@ def person_body(v: dict[str, Any]) -> dict[str, Any]:
             "thoughts_of_self_harm": v["thoughts_of_self_harm"] == "yes",
             "risk_to_others": v["risk_to_others"] == "yes",
         },
+        # Only the questions answered: one left blank is "not recorded" in the hub's figures.
+        "demographics": {q: v[q] for q in DEMOGRAPHIC_QUESTIONS if v.get(q) and v[q] != AGE_NOT_SAID},
     }

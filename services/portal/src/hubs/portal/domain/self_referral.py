@@ -9,6 +9,7 @@ from typing import Any
 from hubs.contracts import codes
 from hubs.portal.domain.forms import Answers, errors_for_form
 from hubs.portal.domain.referred_person import (
+    DEMOGRAPHIC_QUESTIONS,
     EMAIL,
     PHONE,
     check_date_of_birth,
@@ -36,7 +37,8 @@ AT_RISK_FACTORS = options(
     },
 )
 # The order errors are listed in the error summary: the order of the questions.
-FIELD_ORDER = ("name", "email", "phone", "date_of_birth", "thoughts_of_self_harm", "risk_to_others", "consent")
+FIELD_ORDER = ("name", "email", "phone", "date_of_birth", "thoughts_of_self_harm", "risk_to_others",
+               *DEMOGRAPHIC_QUESTIONS, "consent")  # fmt: skip
 
 
 class SelfReferralForm(Answers):
@@ -50,7 +52,7 @@ def read_form(form: Any) -> SelfReferralForm:
     v: dict[str, Any] = {k: (form.get(k) or "").strip() for k in (
         "name", "email", "phone", "dob-day", "dob-month", "dob-year", "preferred_contact", "employer",
         "job_role", "staff_group", "employment_type", "thoughts_of_self_harm", "risk_to_others", "consent",
-        "heard_of_hub_via",
+        "heard_of_hub_via", *DEMOGRAPHIC_QUESTIONS,
     )}  # fmt: skip
     v["at_risk_factors"] = [f for f in form.getlist("at_risk_factors") if f in dict(AT_RISK_FACTORS)]
     errors: dict[str, str] = {}
@@ -92,5 +94,9 @@ def field_errors(problem_errors: dict[str, Any]) -> dict[str, str]:
     """The service's field messages (however it nests them) as the form's errors."""
     questions = (*FIELD_ORDER, "preferred_contact", "employer", "job_role", "staff_group", "employment_type",
                  "at_risk_factors", "heard_of_hub_via")  # fmt: skip
-    aliases = {"risk_screen": "thoughts_of_self_harm", "consent_to_contact": "consent"}
+    aliases = {
+        "risk_screen": "thoughts_of_self_harm",
+        "consent_to_contact": "consent",
+        "demographics": "ethnic_category",
+    }
     return errors_for_form(problem_errors, questions, aliases, prefix="Check this answer: ")

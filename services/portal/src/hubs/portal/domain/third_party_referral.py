@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from hubs.portal.domain.forms import Answers, errors_for_form, typed_date
 from hubs.portal.domain.referred_person import (
+    DEMOGRAPHIC_QUESTIONS,
     EMAIL,
     PHONE,
     check_date_of_birth,
@@ -39,7 +40,8 @@ CONSENT_METHODS = [
 FIELD_ORDER = (
     "source", "referrer_name", "referrer_organisation", "referrer_phone", "referrer_email",
     "name", "phone", "email", "preferred_contact", "date_of_birth", "employer", "job_role", "staff_group",
-    "employment_type", "reason", "thoughts_of_self_harm", "risk_to_others", "consent", "consent_method", "consent_date",
+    "employment_type", "reason", "thoughts_of_self_harm", "risk_to_others", *DEMOGRAPHIC_QUESTIONS, "consent",
+    "consent_method", "consent_date",
 )  # fmt: skip
 # The referral service takes a reason for referral of at most this many characters.
 REASON_LIMIT = 2000
@@ -51,6 +53,7 @@ ALIASES = {
     "referrer.email": "referrer_email",
     "referrer": "referrer_name",
     "risk_screen": "thoughts_of_self_harm",
+    "demographics": "ethnic_category",
     "consent.given_by": "consent",
     "consent.method": "consent_method",
     "consent.given_at": "consent_date",
@@ -60,7 +63,7 @@ TYPED = (
     "source", "referrer_name", "referrer_organisation", "referrer_phone", "referrer_email", "name", "phone", "email",
     "preferred_contact", "dob-day", "dob-month", "dob-year", "employer", "job_role", "staff_group", "employment_type",
     "reason", "thoughts_of_self_harm", "risk_to_others", "consent", "consent_method", "consent-day", "consent-month",
-    "consent-year",
+    "consent-year", *DEMOGRAPHIC_QUESTIONS,
 )  # fmt: skip
 
 

@@ -26,6 +26,7 @@ def _render_form(form: self_referral.SelfReferralForm, status: int = 200, notice
         employment_types=referred_person.EMPLOYMENT_TYPES,
         contact_ways=referred_person.CONTACT_WAYS,
         at_risk_factors=self_referral.AT_RISK_FACTORS,
+        demographics=dict(referred_person.DEMOGRAPHICS),
         notice=notice,
     ), status
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from hubs.portal.domain import third_party_referral as referral
-from hubs.portal.domain.referred_person import CONTACT_WAYS, EMPLOYMENT_TYPES, STAFF_GROUPS
+from hubs.portal.domain.referred_person import CONTACT_WAYS, DEMOGRAPHICS, EMPLOYMENT_TYPES, STAFF_GROUPS
 from hubs.portal.entrypoints.web import call, person, requires_role
 
 bp = Blueprint("referrer", __name__)
@@ -26,6 +26,7 @@ def _render_form(form: referral.ThirdPartyReferralForm, status: int = 200, notic
         staff_groups=STAFF_GROUPS,
         employment_types=EMPLOYMENT_TYPES,
         contact_ways=CONTACT_WAYS,
+        demographics=dict(DEMOGRAPHICS),
         notice=notice,
     ), status
 

@@ -24,8 +24,26 @@ class ReferralNotOpen(Exception):
     """The referral is withdrawn, closed or transferred: nothing more can happen to it."""
 
 
-class ContactBeforeReferral(ValueError):
-    """A contact attempt cannot come before the referral was received."""
+class OutOfOrder(ValueError):
+    """A date that the pathway's order forbids; `field` names the answer that is wrong."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class ContactBeforeReferral(OutOfOrder):
+    """A contact attempt (and so first contact) cannot come before the referral was received."""
+
+    def __init__(self):
+        super().__init__("attempted_at", "A contact attempt cannot come before the referral was received.")
+
+
+class ConsentBeforeReferral(OutOfOrder):
+    """The person's agreement to a transfer is about this referral, so it cannot be older than it."""
+
+    def __init__(self):
+        super().__init__("consent.recorded_at", "The person's agreement cannot come before the referral was received.")
 
 
 @dataclass(frozen=True)
@@ -210,7 +228,7 @@ class Referral:
         """Record a try at reaching the person; the first success fixes the time to first contact."""
         self._require_open()
         if attempted_at < self.received_at:
-            raise ContactBeforeReferral("a contact attempt cannot come before the referral was received")
+            raise ContactBeforeReferral()
         attempt = ContactAttempt(
             attempt_id or uuid.uuid4(), attempted_at, channel, outcome, len(self.contact_attempts) + 1
         )
@@ -267,6 +285,8 @@ class Referral:
     ) -> None:
         """Hand the referral to another hub, sealed for it alone; this hub closes it as transferred."""
         self._require_open()
+        if consent_recorded_at < self.received_at:
+            raise ConsentBeforeReferral()
         self.events.append(
             events.ReferralTransferredOut(
                 transfer_id, self.referral_id, to_hub_id, at, reason, consent_recorded_at, sealing_key_id, sealed

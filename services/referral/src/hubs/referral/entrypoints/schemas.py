@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from hubs.contracts import codes
 from hubs.contracts.topics import HUB_ID_PATTERN
-from hubs.runtime.schema_fields import JsonBoolean
+from hubs.runtime.schema_fields import DateOfBirth, JsonBoolean, RecordDateTime
 
 PURPOSES = ("first-contact", "assessment", "care-coordination", "safeguarding", "transfer", "erasure-request")
 CONSENT_METHODS = ("verbal", "written", "online-form", "email")
@@ -41,7 +41,7 @@ class PersonSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
     email = fields.Email(load_default=None, validate=validate.Length(max=254), load_only=True)
     phone = fields.String(load_default=None, validate=PHONE, load_only=True)
-    date_of_birth = fields.Date(load_default=None, load_only=True)
+    date_of_birth = DateOfBirth(load_default=None, load_only=True)
     preferred_contact = fields.Enum(codes.ContactChannel, by_value=True, load_default=None, load_only=True)
     employer = fields.String(load_default=None, validate=validate.Length(max=200), load_only=True)
     job_role = fields.String(load_default=None, validate=validate.Length(max=200), load_only=True)
@@ -73,7 +73,7 @@ class ConsentSchema(Schema):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Who gave consent: the person referred (or who recorded their consent)"},
     )
-    given_at = fields.AwareDateTime(required=True)
+    given_at = RecordDateTime(required=True, metadata={"description": "when consent was given: not in the future"})
     method = fields.String(required=True, validate=validate.OneOf(CONSENT_METHODS))
 
 
@@ -156,7 +156,10 @@ class PurposeSchema(Schema):
 
 
 class ContactAttemptSchema(Schema):
-    attempted_at = fields.AwareDateTime(load_default=None, metadata={"description": "default: now"})
+    attempted_at = RecordDateTime(
+        load_default=None,
+        metadata={"description": "default: now; not before the referral was received, not in the future"},
+    )
     channel = fields.Enum(codes.ContactChannel, by_value=True, required=True)
     outcome = fields.Enum(codes.ContactOutcome, by_value=True, required=True)
 
@@ -172,7 +175,10 @@ class ContactAttemptRecordedSchema(Schema):
 
 
 class TransferConsentSchema(Schema):
-    recorded_at = fields.AwareDateTime(required=True)
+    recorded_at = RecordDateTime(
+        required=True,
+        metadata={"description": "when the person agreed: not before the referral was received, not in the future"},
+    )
     method = fields.String(required=True, validate=validate.OneOf(CONSENT_METHODS))
 
 
@@ -257,7 +263,7 @@ class ConcernEntrySchema(Schema):
 class AuditQuerySchema(Schema):
     referral_id = fields.UUID(load_default=None)
     subject = fields.String(load_default=None, validate=[validate.Length(max=200), NO_CONTROL_CHARACTERS])
-    since = fields.AwareDateTime(load_default=None)
+    since = RecordDateTime(load_default=None)
 
 
 class AuditRecordSchema(Schema):

@@ -12,7 +12,12 @@ from hubs.referral.adapters.transfer_seal import TransferKeys
 from hubs.referral.domain.working_days import FirstContactStandard, WorkingCalendar
 from hubs.runtime.settings import Settings
 
-DEFAULT_RETENTION_DAYS = 8 * 365  # adult health records are commonly kept 8 years after closure
+# The Records Management Code of Practice (NHS England, 2021, updated 2023), Appendix II, keeps
+# mental health records 20 years after care ends. A referral closes when the hub's part in it ends,
+# and nothing is recorded on it after that, so closure starts the count. 20 years of calendar
+# run to at most 20 * 365 + 5 days: the 5 leap days make sure no record goes a day early.
+RETENTION_YEARS = 20
+DEFAULT_RETENTION_DAYS = RETENTION_YEARS * 365 + 5
 
 
 def bank_holidays_of_england_and_wales() -> holidays.HolidayBase:

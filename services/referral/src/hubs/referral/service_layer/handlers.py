@@ -9,7 +9,7 @@ from typing import Any
 from hubs.contracts import codes
 from hubs.referral.adapters import metrics
 from hubs.referral.domain import commands, events
-from hubs.referral.domain.model import ContactAttempt, ContactBeforeReferral, Referral, ReferralNotOpen
+from hubs.referral.domain.model import ContactAttempt, OutOfOrder, Referral, ReferralNotOpen
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.runtime.auth import Principal
 from hubs.runtime.problems import Problem
@@ -30,6 +30,15 @@ def not_found() -> Problem:
 
 def not_open(exc: ReferralNotOpen) -> Problem:
     return Problem(409, "Conflict", f"The referral is {exc}; nothing more can be recorded on it.", slug="not-open")
+
+
+def out_of_order(exc: OutOfOrder) -> Problem:
+    """422 naming the answer that breaks the pathway's order, nested as the request nests it."""
+    *outer, name = exc.field.split(".")
+    errors: dict[str, Any] = {name: [str(exc)]}
+    for part in reversed(outer):
+        errors = {part: errors}
+    return Problem(422, "Unprocessable Content", str(exc), errors, slug="validation")
 
 
 def _now(now: datetime | None) -> datetime:
@@ -109,10 +118,8 @@ def record_contact_attempt(cmd: commands.RecordContactAttempt, uow, ctx: Referra
             attempt = referral.record_contact_attempt(cmd.attempted_at, cmd.channel, cmd.outcome)
         except ReferralNotOpen as exc:
             raise not_open(exc) from exc
-        except ContactBeforeReferral as exc:
-            raise Problem(
-                422, "Unprocessable Content", str(exc), {"attempted_at": [str(exc)]}, slug="validation"
-            ) from exc
+        except OutOfOrder as exc:
+            raise out_of_order(exc) from exc
         facts: dict[str, Any] = {}
         first_now = first_before is None and referral.first_contacted_at is not None
         if first_now:

@@ -14,9 +14,9 @@ from hubs.contracts import codes
 from hubs.referral.adapters.repository import DEMOGRAPHIC_CODES
 from hubs.referral.adapters.transfer_seal import CannotOpenTransfer, key_id, open_sealed, seal_for
 from hubs.referral.domain import commands, events
-from hubs.referral.domain.model import Demographics, Referral, ReferralNotOpen, RiskScreen
+from hubs.referral.domain.model import Demographics, OutOfOrder, Referral, ReferralNotOpen, RiskScreen
 from hubs.referral.service_layer.context import ReferralContext
-from hubs.referral.service_layer.handlers import _audit, not_found, not_open
+from hubs.referral.service_layer.handlers import _audit, not_found, not_open, out_of_order
 from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
 from hubs.runtime.problems import Problem
@@ -63,6 +63,8 @@ def transfer_referral(
             )
         except ReferralNotOpen as exc:
             raise not_open(exc) from exc
+        except OutOfOrder as exc:
+            raise out_of_order(exc) from exc
         uow.referrals.save(referral)
         uow.referrals.record_transfer(
             transfer_id=transfer_id, referral_id=referral.referral_id, direction="out", other_hub_id=cmd.to_hub_id,
