@@ -142,6 +142,7 @@ class AgeBand(StrEnum):
     FROM_45_TO_54 = "45-54"
     FROM_55_TO_64 = "55-64"
     OVER_64 = "65+"
+    NOT_STATED = "not-stated"
     NOT_KNOWN = "not-known"
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from hubs.contracts import codes
 from hubs.portal.adapters.services import Answer
-from hubs.portal.domain.referred_person import AGE_NOT_SAID, DEMOGRAPHICS
+from hubs.portal.domain.referred_person import DEMOGRAPHICS
 
 TODAY = date.today()
 SELF = {"name": "Sam Example", "phone": "07700 900 982", "thoughts_of_self_harm": "no", "risk_to_others": "no",
@@ -34,7 +34,7 @@ ANSWERED = {
 }
 NOT_SAID = {
     "ethnic_category": "Z",
-    "age_band": AGE_NOT_SAID,
+    "age_band": "not-stated",
     "gender_identity": "Z",
     "gender_same_as_at_birth": "not-stated",
     "sexual_orientation": "Z",
@@ -92,6 +92,7 @@ def test_prefer_not_to_say_is_sent_as_not_stated_and_an_unanswered_question_is_l
     _, _, sent = form
     assert sent(NOT_SAID)["demographics"] == {
         "ethnic_category": "Z",
+        "age_band": "not-stated",
         "gender_identity": "Z",
         "gender_same_as_at_birth": "not-stated",
         "sexual_orientation": "Z",
@@ -102,7 +103,7 @@ def test_prefer_not_to_say_is_sent_as_not_stated_and_an_unanswered_question_is_l
 
 def test_every_answer_offered_is_a_code_the_referral_service_takes():
     for question, options in DEMOGRAPHICS:
-        offered = {code for code, _ in options} - {AGE_NOT_SAID}
+        offered = {code for code, _ in options}
         assert offered <= {c.value for c in CODE_LISTS[question]}, question
         # "Not known" is the hub's to record, not a person's answer.
         assert not offered & {"99", "9", "X", "not-known"}, question

@@ -51,10 +51,9 @@ ETHNIC_CATEGORIES = [
     ("S", "Other ethnic group: any other ethnic group"),
     (codes.EthnicCategory.NOT_STATED.value, PREFER_NOT_TO_SAY),
 ]
-# The age bands have no "not stated": a person who would rather not say is sent as not answered.
-AGE_NOT_SAID = "prefer-not-to-say"
 AGE_BANDS = [(b.value, b.value.replace("-", " to ").replace("+", " or over")) for b in codes.AgeBand
-             if b is not codes.AgeBand.NOT_KNOWN] + [(AGE_NOT_SAID, PREFER_NOT_TO_SAY)]  # fmt: skip
+             if b not in (codes.AgeBand.NOT_KNOWN, codes.AgeBand.NOT_STATED)] + [
+    (codes.AgeBand.NOT_STATED.value, PREFER_NOT_TO_SAY)]  # fmt: skip
 GENDER_IDENTITIES = [
     ("2", "Female (including trans woman)"),
     ("1", "Male (including trans man)"),
@@ -133,5 +132,5 @@ def person_body(v: dict[str, Any]) -> dict[str, Any]:
             "risk_to_others": v["risk_to_others"] == "yes",
         },
         # Only the questions answered: one left blank is "not recorded" in the hub's figures.
-        "demographics": {q: v[q] for q in DEMOGRAPHIC_QUESTIONS if v.get(q) and v[q] != AGE_NOT_SAID},
+        "demographics": {q: v[q] for q in DEMOGRAPHIC_QUESTIONS if v.get(q)},
     }
