@@ -177,7 +177,9 @@ def test_national_mode_keeps_the_newest_version_and_compares_regions_and_england
 
 def test_the_api_of_each_mode_is_documented(run_service):
     hub_paths = run_service(DEFINITION).client.get("/openapi.json").get_json()["paths"]
-    assert {"/v1/dataset", "/v1/dataset/report", "/v1/sickness-absence"} <= set(hub_paths)
+    assert {"/v1/dataset", "/v1/dataset/report", "/v1/sickness-absence", "/v1/quarantine", "/v1/data-quality"} <= set(
+        hub_paths
+    )
     national = run_service(DEFINITION, reporting_mode="national", schema_suffix="n_")
     national_paths = national.client.get("/openapi.json").get_json()["paths"]
     assert {"/v1/national/dataset", "/v1/national/comparison", "/v1/national/trend"} <= set(national_paths)
@@ -191,3 +193,22 @@ def test_a_sickness_absence_upload_too_large_is_refused(run_service, tokens):
     )
     assert answer.status_code == 413
     assert answer.content_type == "application/problem+json"
+
+
+def test_the_hub_lead_sees_the_gaps_in_a_periods_records(run_service, hub_id, tokens, produce):
+    reporting = run_service(DEFINITION).start_worker()
+    topic = hub_topic(hub_id, "referral", prefix=reporting.settings.topic_prefix)
+    produce(topic, referral(hub_id, "self", "2026-10-05T09:00:00+00:00", ethnic_category="A"))
+    produce(topic, referral(hub_id, "self", "2026-10-06T09:00:00+00:00"))
+
+    def quality():
+        answer = reporting.client.get("/v1/data-quality?period_type=month&period=2026-10", headers=tokens("hub-lead"))
+        body = answer.get_json()
+        return body if body["referrals_received"] == 2 else None
+
+    body = eventually(quality)
+    assert body["referrals_missing_demographics"]["ethnicity"] == 1
+    assert body["referrals_without_outcome"] == 2
+    assert reporting.client.get("/v1/data-quality", headers=tokens("clinician")).status_code == 403
+    bad = reporting.client.get("/v1/data-quality?period_type=month&period=0000-11", headers=tokens("hub-lead"))
+    assert bad.status_code == 422 and "period" in bad.get_json()["errors"]

@@ -135,6 +135,29 @@ class FakeSickness:
         return totals
 
 
+class FakeQuarantine:
+    def __init__(self):
+        self.periods: dict[tuple[str, str], dict] = {}
+        self.events: dict[str, dict] = {}
+
+    def period(self, period_type, period, why, at):
+        row = self.periods.setdefault((period_type, period), {"first_quarantined_at": at, "attempts": 0})
+        row.update(reason=why.reason, detail=why.detail, last_quarantined_at=at, attempts=row["attempts"] + 1)
+
+    def release_periods(self, periods):
+        for key in set(periods):
+            self.periods.pop(key, None)
+
+    def event(self, event_id, event_type, why, at):
+        self.events.setdefault(
+            event_id,
+            {"event_type": event_type, "reason": why.reason, "field": why.field, "detail": why.detail, "at": at},
+        )
+
+    def counts(self):
+        return {"period": len(self.periods), "event": len(self.events)}
+
+
 class FakeOutbox:
     def __init__(self):
         self.events = []
@@ -152,6 +175,7 @@ class FakeUnitOfWork:
         self.cases = FakeCases()
         self.activities = FakeActivities()
         self.sickness = FakeSickness()
+        self.quarantine = FakeQuarantine()
         self.outbox = FakeOutbox()
         self.commits = 0
 

@@ -10,6 +10,7 @@ from hubs.reporting.domain.sickness_csv import CsvRefused, parse_returns
 from hubs.reporting.service_layer.sickness import import_sickness_absence
 
 TODAY = date(2026, 11, 26)
+RECORDS_START = date(2020, 10, 1)
 
 
 def test_good_lines_are_kept_and_each_bad_line_is_reported_with_why():
@@ -25,7 +26,7 @@ def test_good_lines_are_kept_and_each_bad_line_is_reported_with_why():
         "\n"
         "GP Practice,2026-09,0\n"
     )
-    accepted, rejected = parse_returns(text, TODAY)
+    accepted, rejected = parse_returns(text, TODAY, RECORDS_START)
     assert [(r.employer, r.month, r.days_lost_mental_health) for r in accepted] == [
         ("North Trust", "2026-10", 120.5),
         ("GP Practice", "2026-09", 0.0),
@@ -42,7 +43,7 @@ def test_good_lines_are_kept_and_each_bad_line_is_reported_with_why():
 
 def test_a_file_without_the_columns_is_refused_as_a_whole():
     with pytest.raises(CsvRefused) as refused:
-        parse_returns("employer,days\nNorth Trust,3\n", TODAY)
+        parse_returns("employer,days\nNorth Trust,3\n", TODAY, RECORDS_START)
     assert "month" in refused.value.errors["header"][0]
 
 
@@ -59,3 +60,35 @@ def test_an_import_publishes_each_months_new_total(hub):
         "employer,month,mental_health_days_lost\nNorth Trust,2026-10,4\n", hub.uow, datetime(2026, 11, 3, tzinfo=UTC)
     )
     assert again.months == [{"month": "2026-10", "employer_count": 2, "days_lost_mental_health": 9.5}]
+
+
+@pytest.mark.parametrize(
+    ("month", "why"),
+    [
+        ("0000-11", "must be a month written YYYY-MM, e.g. 2026-10"),
+        ("0999-11", "must be a month written YYYY-MM, e.g. 2026-10"),
+        ("2020-09", "must not be before 2020-10 (the first month of this hub's records)"),
+    ],
+)
+def test_a_month_no_period_of_the_hubs_records_holds_is_refused_on_its_line(month, why):
+    accepted, rejected = parse_returns(f"employer,month,mental_health_days_lost\nNorth Trust,{month},3\n", TODAY,
+                                       RECORDS_START)  # fmt: skip
+    assert accepted == []
+    assert [(r.line, r.errors) for r in rejected] == [(2, {"month": [why]})]
+
+
+@pytest.mark.parametrize("days", ["1e3", "1_000", "٣"])
+def test_days_lost_are_plain_decimal_numbers(days):
+    accepted, rejected = parse_returns(f'employer,month,mental_health_days_lost\nNorth Trust,2026-10,"{days}"\n',
+                                       TODAY, RECORDS_START)  # fmt: skip
+    assert accepted == []
+    assert rejected[0].errors == {"mental_health_days_lost": ["must be a number of days, e.g. 12.5"]}
+
+
+def test_an_upload_whose_only_line_has_month_0000_11_stores_nothing_and_sends_nothing(hub):
+    result = import_sickness_absence(
+        "employer,month,mental_health_days_lost\nNorth Trust,0000-11,3\n", hub.uow, datetime(2026, 11, 2, tzinfo=UTC)
+    )
+    assert result.accepted == 0
+    assert [(r.line, list(r.errors)) for r in result.rejected] == [(2, ["month"])]
+    assert hub.uow.sickness.rows == {} and hub.uow.outbox.events == []

@@ -15,6 +15,7 @@ from hubs.outreach.service_layer.handlers import REFERRAL_EVENT_HANDLERS
 from hubs.outreach.service_layer.unit_of_work import OutreachUnitOfWork
 from hubs.outreach.service_layer.workforce_handlers import close_due_surveys
 from hubs.runtime.app import create_app as create_base_app
+from hubs.runtime.idempotency import idempotency_keys
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
@@ -34,6 +35,7 @@ def create_app(wiring: Wiring) -> Flask:
         title="Outreach service",
         description="Outreach and inreach, training, stakeholder engagement and the hub's own workforce.",
         readiness_checks=wiring.readiness_checks(),
+        idempotency_keys=idempotency_keys(wiring),
     )
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(blp)

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from hubs.portal.adapters.oidc import register_identity_provider
-from hubs.portal.adapters.services import HubServices
+from hubs.portal.adapters.services import HubServices, new_form_key
 from hubs.portal.adapters.sessions import SessionStore
 from hubs.portal.entrypoints import clinician, lead, national, public, referrer, signin, workforce
 from hubs.portal.entrypoints.filters import register_filters
@@ -55,6 +55,7 @@ def create_app(settings: PortalSettings, services: HubServices | None = None) ->
     CSRFProtect(app)
     register_identity_provider(app, settings)
     register_filters(app)
+    app.jinja_env.globals["form_key"] = new_form_key  # the csrf() macro's key of each rendered form
     for module in (public, signin, clinician, lead, national, referrer, workforce):
         app.register_blueprint(module.bp)
 

@@ -22,6 +22,7 @@ from hubs.reporting.service_layer.handlers import (
 )
 from hubs.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
+from hubs.runtime.idempotency import idempotency_keys
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
@@ -69,6 +70,7 @@ def create_app(wiring: Wiring) -> Flask:
             else "The hub's monitoring data set, built from its events, and what it sends to the national team."
         ),
         readiness_checks=wiring.readiness_checks(),
+        idempotency_keys=idempotency_keys(wiring),
     )
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(national_blp if national else hub_blp)
@@ -98,9 +100,10 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
         close_every=float(s.extra.get("HUBS_PERIOD_CLOSE_CHECK_SECONDS", "60")),
         version_floor=int(s.extra.get("HUBS_REPORT_VERSION_FLOOR", "1")),
         before_first=carry_on,
+        records_start=s.records_start,
     )
     topics = [hub_topic(s.hub_id, service, prefix=s.topic_prefix) for service in HUB_TOPICS_COUNTED]
-    handlers = hub_event_handlers(clock)
+    handlers = hub_event_handlers(clock, s.records_start)
     return [
         ConsumerSpec(
             consumer_name(s, "hub-events"),

@@ -13,6 +13,7 @@ from flask_smorest import Api
 from prometheus_client import CONTENT_TYPE_LATEST
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hubs.runtime import idempotency
 from hubs.runtime.auth import verifier_from_settings
 from hubs.runtime.logging import correlation_id, request_id
 from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
@@ -45,8 +46,12 @@ def create_app(
     description: str,
     readiness_checks: dict[str, ReadinessCheck],
     max_content_length: int = 64 * 1024,
+    idempotency_keys: idempotency.KeyStore | None = None,
 ) -> tuple[Flask, Api]:
-    """A Flask app and its flask-smorest Api; the caller registers its blueprints."""
+    """A Flask app and its flask-smorest Api; the caller registers its blueprints.
+
+    With `idempotency_keys` (the service's store), every POST answering 201 honours an
+    Idempotency-Key header (see hubs.runtime.idempotency), and the OpenAPI document says so."""
     app = Flask(settings.service)
     app.config.update(
         API_TITLE=title,
@@ -66,11 +71,15 @@ def create_app(
         # Behind an ingress (or the portal), the client is the one the trusted proxies name.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
     app.extensions["hubs_token_verifier"] = verifier_from_settings(settings.extra)
-    api = Api(app)
+    plugins = [idempotency.IdempotencyKeyDoc()] if idempotency_keys is not None else []
+    api = Api(app, spec_kwargs={"extra_plugins": plugins})
     document_problem_responses(api)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     register_problem_handlers(app)
     _instrument(app, settings)
+    if idempotency_keys is not None:
+        # After _instrument: a replayed or refused request is counted and logged like any other.
+        idempotency.install(app, idempotency_keys)
 
     @app.get("/healthz")
     def healthz():

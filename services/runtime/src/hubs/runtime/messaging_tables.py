@@ -10,7 +10,9 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Uuid,
@@ -45,3 +47,22 @@ def define_messaging_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("processed_at", DateTime(timezone=True), nullable=False),
     )
     return outbox, processed
+
+
+def define_idempotency_table(metadata: MetaData) -> Table:
+    """`idempotency_keys`: the Idempotency-Key of each creating request, hashed, with its answer sealed
+    by the key (see hubs.runtime.idempotency). `status` is empty while the request is in flight."""
+    keys = Table(
+        "idempotency_keys",
+        metadata,
+        Column("key_id", String(64), primary_key=True),
+        Column("claim_id", Uuid, nullable=False),
+        Column("fingerprint", String(64), nullable=False),
+        Column("status", SmallInteger, nullable=True),
+        Column("answer", LargeBinary, nullable=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("lease_until", DateTime(timezone=True), nullable=False),
+        Column("expires_at", DateTime(timezone=True), nullable=False),
+    )
+    Index("ix_idempotency_keys_expires_at", keys.c.expires_at)
+    return keys

@@ -5,11 +5,18 @@ that is not there yet, or a refusal all become a clear message on the page, neve
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from flask import g, has_request_context, request
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +28,28 @@ SERVICE_NAMES = {
     "reporting": "hub reporting service",
     "national": "national reporting service",
 }
+
+
+# The hidden field every form carries (the csrf() macro): one key per rendered form.
+FORM_KEY_FIELD = "idempotency_key"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_FORM_KEY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# How long a form's first request is kept to be sent again as it was (a double click, a reload).
+RESEND_SECONDS = 300.0
+RESEND_MAX_FORMS = 1000
+
+
+def new_form_key() -> str:
+    """A fresh key for one rendered form."""
+    return str(uuid.uuid4())
+
+
+def _form_key() -> str | None:
+    """The key of the form being submitted, if the request is a form's submission that carries one."""
+    if not has_request_context() or request.method != "POST":
+        return None
+    key = request.form.get(FORM_KEY_FIELD, "")
+    return key if _FORM_KEY.match(key) else None
 
 
 @dataclass
@@ -65,6 +94,32 @@ class HubServices:
         self.urls = urls
         self.timeout = timeout
         self._http = requests.Session()
+        # A form's requests as first sent, by (service, path, sender and key), while a resend may still come.
+        self._first_sent: OrderedDict[tuple[str, str, str], tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _idempotency_key(self) -> str | None:
+        """The Idempotency-Key of this POST: the form's key, numbered by the POSTs this submission makes,
+        so that the same form sent again sends the same keys in the same order."""
+        form_key = _form_key()
+        if form_key is None:
+            return None
+        g.portal_posts = g.get("portal_posts", 0) + 1
+        return f"{form_key}.{g.portal_posts}"
+
+    def _as_first_sent(self, target: tuple[str, str, str], body: Any) -> Any:
+        """The body this form's request was first sent with (a time in it, say, may differ the second time)."""
+        now = time.monotonic()
+        with self._lock:
+            oldest = next(iter(self._first_sent.values()), (now, None))[0]
+            while self._first_sent and (len(self._first_sent) >= RESEND_MAX_FORMS or oldest < now - RESEND_SECONDS):
+                self._first_sent.popitem(last=False)
+                oldest = next(iter(self._first_sent.values()), (now, None))[0]
+            return self._first_sent.setdefault(target, (now, body))[1]
+
+    def _forget(self, target: tuple[str, str, str]) -> None:
+        with self._lock:
+            self._first_sent.pop(target, None)
 
     def call(
         self,
@@ -84,19 +139,42 @@ class HubServices:
             headers["Authorization"] = f"Bearer {token}"
         if forwarded_for:
             headers["X-Forwarded-For"] = forwarded_for
+        key = self._idempotency_key() if method.upper() == "POST" else None
+        # Whose form it is counts too: only its sender's second submission is sent as the first.
+        sender = hashlib.sha256((token or "").encode()).hexdigest()
+        target = (service, path, f"{sender}:{key}")
+        if key:
+            # A form sent twice (a double click) is one request: the service records it once and
+            # answers the second with the first's answer.
+            headers[IDEMPOTENCY_HEADER] = key
+            json = self._as_first_sent(target, json)
+        query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        deadline = time.monotonic() + self.timeout
         try:
             response = self._http.request(
-                method,
-                self.urls[service] + path,
-                headers=headers,
-                json=json,
-                params={k: v for k, v in (params or {}).items() if v not in (None, "")},
-                timeout=self.timeout,
+                method, self.urls[service] + path, headers=headers, json=json, params=query, timeout=self.timeout
             )
+            while key and _still_in_flight(response) and time.monotonic() < deadline:
+                # The same form's first request is still being processed: its answer is this one's too.
+                time.sleep(0.2)
+                response = self._http.request(
+                    method, self.urls[service] + path, headers=headers, json=json, params=query, timeout=self.timeout
+                )
         except requests.RequestException as exc:
             log.warning("service unreachable", extra={"service": service, "reason": type(exc).__name__})
             return Answer(503, title=f"The {name} is not answering", detail=f"The {name} is not answering just now.")
+        if key and not response.ok and not _still_in_flight(response):
+            self._forget(target)  # refused: the service has let the key go, and so do we
         return _answer(response, name)
+
+
+def _still_in_flight(response: requests.Response) -> bool:
+    if response.status_code != 409:
+        return False
+    try:
+        return str(response.json().get("type", "")).endswith("/idempotency-key-in-use")
+    except (ValueError, AttributeError):
+        return False
 
 
 def _answer(response: requests.Response, name: str) -> Answer:

@@ -17,3 +17,20 @@ REPORTS_QUEUED = Counter(
 SICKNESS_LINES = Counter(
     "hubs_reporting_sickness_absence_lines_total", "Lines of sickness absence uploads", ["outcome"]
 )
+# What is set aside rather than failing the rest: labelled by period type and reason only.
+PERIODS_QUARANTINED = Counter(
+    "hubs_reporting_periods_quarantined_total",
+    "Periods whose figures could not be computed, set aside with their reason",
+    ["period_type", "reason"],
+)
+EVENTS_QUARANTINED = Counter(
+    "hubs_reporting_events_quarantined_total",
+    "Events whose dates cannot be placed in a reporting period, set aside with their reason",
+    ["reason"],
+)
+QUARANTINED = Gauge(
+    "hubs_reporting_quarantined",
+    "Periods and events set aside now (kind: period or event)",
+    ["kind"],
+    multiprocess_mode="livemax",
+)

@@ -71,6 +71,33 @@ sickness_absence = Table(
     Column("imported_at", DateTime(timezone=True), nullable=False),
 )
 
+# Periods whose figures could not be computed, with why: the other periods carry on. A period
+# computed again later without failing leaves the table.
+quarantined_periods = Table(
+    "quarantined_periods",
+    metadata,
+    Column("period_type", String(20), primary_key=True),
+    Column("period", String(20), primary_key=True),
+    Column("reason", String(40), nullable=False),
+    Column("detail", String(500), nullable=False),
+    Column("first_quarantined_at", DateTime(timezone=True), nullable=False),
+    Column("last_quarantined_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False),
+)
+
+# Events whose dates cannot be placed in the hub's periods: set aside, never folded into the
+# facts; the event itself stays on its topic.
+quarantined_events = Table(
+    "quarantined_events",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("event_type", String(60), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("field", String(100), nullable=True),
+    Column("detail", String(500), nullable=False),
+    Column("quarantined_at", DateTime(timezone=True), nullable=False),
+)
+
 national_reports = Table(
     "national_reports",
     metadata,

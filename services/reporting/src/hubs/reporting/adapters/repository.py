@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,12 +16,15 @@ from hubs.reporting.adapters.orm import (
     case_facts,
     period_figures,
     period_reports,
+    quarantined_events,
+    quarantined_periods,
     sickness_absence,
     stale_periods,
 )
 from hubs.reporting.domain.activities import Activity
 from hubs.reporting.domain.case_facts import CaseFacts
 from hubs.reporting.domain.periods import Period
+from hubs.reporting.domain.quarantine import SetAside
 from hubs.reporting.domain.sickness_csv import SicknessReturn
 
 
@@ -347,3 +350,65 @@ class SicknessAbsenceRepository:
             else:
                 month["all_causes"] = None
         return totals
+
+
+class QuarantineRepository:
+    """Periods and events set aside with their reasons (see `domain/quarantine.py`)."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def period(self, period_type: str, period: str, why: SetAside, at: datetime) -> None:
+        """Set a period aside; once more if it already is (the newest reason stands)."""
+        t = quarantined_periods
+        row = {
+            "period_type": period_type, "period": period, "reason": why.reason, "detail": why.detail[:500],
+            "first_quarantined_at": at, "last_quarantined_at": at, "attempts": 1,
+        }  # fmt: skip
+        upsert_rows(
+            self._session, t, [row], [t.c.period_type, t.c.period],
+            {"reason": why.reason, "detail": why.detail[:500], "last_quarantined_at": at, "attempts": t.c.attempts + 1},
+        )  # fmt: skip
+
+    def release_periods(self, periods: Iterable[Period]) -> None:
+        """Periods computed without failing are no longer set aside."""
+        keys = sorted(set(periods))
+        if keys:
+            t = quarantined_periods
+            self._session.execute(delete(t).where(tuple_(t.c.period_type, t.c.period).in_(keys)))
+
+    def event(self, event_id: str, event_type: str, why: SetAside, at: datetime) -> None:
+        t = quarantined_events
+        row = {
+            "event_id": event_id, "event_type": event_type, "reason": why.reason, "field": why.field,
+            "detail": why.detail[:500], "quarantined_at": at,
+        }  # fmt: skip
+        self._session.execute(insert_for(self._session, t).on_conflict_do_nothing(index_elements=[t.c.event_id]), row)
+
+    def counts(self) -> dict[str, int]:
+        """How many periods and events are set aside."""
+        return {
+            "period": self._session.execute(select(func.count()).select_from(quarantined_periods)).scalar_one(),
+            "event": self._session.execute(select(func.count()).select_from(quarantined_events)).scalar_one(),
+        }
+
+    def periods(self) -> list[dict[str, Any]]:
+        t = quarantined_periods
+        query = select(
+            t.c.period_type, t.c.period, t.c.reason, t.c.first_quarantined_at, t.c.last_quarantined_at, t.c.attempts
+        ).order_by(t.c.period_type, t.c.period)
+        return [dict(r._mapping) for r in self._session.execute(query).all()]
+
+    def events_by_reason(self) -> list[dict[str, Any]]:
+        """Events set aside, counted by type, reason and field (no ids, no values)."""
+        t = quarantined_events
+        query = (
+            select(
+                t.c.event_type, t.c.reason, t.c.field, func.count().label("events"),
+                func.min(t.c.quarantined_at).label("first_quarantined_at"),
+                func.max(t.c.quarantined_at).label("last_quarantined_at"),
+            )
+            .group_by(t.c.event_type, t.c.reason, t.c.field)
+            .order_by(t.c.event_type, t.c.reason, t.c.field)
+        )  # fmt: skip
+        return [dict(r._mapping) for r in self._session.execute(query).all()]

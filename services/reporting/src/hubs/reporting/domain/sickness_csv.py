@@ -45,11 +45,11 @@ class Rejection:
 
 
 def _days(raw: str, errors: list[str]) -> float | None:
-    try:
-        value = float(raw)
-    except ValueError:
+    # Digits and one decimal point only: float() would also take "1e3", "1_000", "inf" or other scripts' digits.
+    if not re.fullmatch(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", raw):
         errors.append("must be a number of days, e.g. 12.5")
         return None
+    value = float(raw)
     if not math.isfinite(value) or value < 0:
         errors.append("must be zero or more")
     elif value > MAX_DAYS:
@@ -59,24 +59,29 @@ def _days(raw: str, errors: list[str]) -> float | None:
     return None
 
 
-def _month(raw: str, today: date, errors: list[str]) -> str | None:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", raw):
+def _month(raw: str, today: date, records_start: date, errors: list[str]) -> str | None:
+    # A four-digit year from 1000 (never "0000-11"), a month from 01 to 12, ASCII digits only.
+    if not re.fullmatch(r"[1-9][0-9]{3}-(0[1-9]|1[0-2])", raw):
         errors.append("must be a month written YYYY-MM, e.g. 2026-10")
         return None
-    if raw > f"{today.year}-{today.month:02d}":
+    if raw > f"{today.year:04d}-{today.month:02d}":
         errors.append("must not be in the future")
+        return None
+    earliest = f"{records_start.year:04d}-{records_start.month:02d}"
+    if raw < earliest:
+        errors.append(f"must not be before {earliest} (the first month of this hub's records)")
         return None
     return raw
 
 
-def _line(row: dict[str, str], today: date) -> tuple[SicknessReturn | None, dict[str, list[str]]]:
+def _line(row: dict[str, str], today: date, records_start: date) -> tuple[SicknessReturn | None, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     employer = " ".join((row.get("employer") or "").split())
     if not employer:
         errors.setdefault("employer", []).append("is required")
     elif len(employer) > MAX_EMPLOYER_CHARS:
         errors.setdefault("employer", []).append(f"must be at most {MAX_EMPLOYER_CHARS} characters")
-    month = _month((row.get("month") or "").strip(), today, errors.setdefault("month", []))
+    month = _month((row.get("month") or "").strip(), today, records_start, errors.setdefault("month", []))
     days = _days((row.get("mental_health_days_lost") or "").strip(), errors.setdefault("mental_health_days_lost", []))
     all_causes_raw = (row.get("all_causes_days_lost") or "").strip()
     all_causes = None
@@ -90,8 +95,9 @@ def _line(row: dict[str, str], today: date) -> tuple[SicknessReturn | None, dict
     return SicknessReturn(employer, month, days, all_causes), {}
 
 
-def parse_returns(text: str, today: date) -> tuple[list[SicknessReturn], list[Rejection]]:
-    """The good returns of a CSV file and the lines rejected, with reasons."""
+def parse_returns(text: str, today: date, records_start: date) -> tuple[list[SicknessReturn], list[Rejection]]:
+    """The good returns of a CSV file and the lines rejected, with reasons: a month from the
+    month of the hub's records start (`records_start`) to this month."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -110,7 +116,7 @@ def parse_returns(text: str, today: date) -> tuple[list[SicknessReturn], list[Re
         if None in row:
             rejected.append(Rejection(line, {"line": ["has more values than the header has columns"]}))
             continue
-        good, errors = _line(row, today)
+        good, errors = _line(row, today, records_start)
         if good is None:
             rejected.append(Rejection(line, errors))
             continue

@@ -8,15 +8,20 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hubs.reporting.domain import national
+from hubs.reporting.domain.case_facts import LOCAL_TIME
+from hubs.reporting.domain.data_quality import data_quality
 from hubs.reporting.domain.periods import period_bounds, periods_overlapping
+from hubs.reporting.domain.quarantine import REASONS
 from hubs.reporting.domain.sickness_csv import CsvRefused
 from hubs.reporting.domain.suppression import suppress_all
 from hubs.reporting.entrypoints.schemas import (
     ComparisonSchema,
+    DataQualitySchema,
     HubDatasetSchema,
     HubReportPreviewSchema,
     NationalDatasetSchema,
     PeriodQuerySchema,
+    QuarantineSchema,
     SicknessImportSchema,
     TrendQuerySchema,
     TrendSchema,
@@ -70,6 +75,44 @@ class HubReportPreview(MethodView):
         return {"hub_id": hub_id, "period_type": period_type, "period": period, "figures": figures}
 
 
+@hub_blp.route("/data-quality")
+class DataQuality(MethodView):
+    @hub_blp.arguments(PeriodQuerySchema, location="query")
+    @hub_blp.response(200, DataQualitySchema)
+    @requires(Role.HUB_LEAD)
+    def get(self, query: dict):
+        """Gaps in the hub's records for a period (demographics, outcomes, waits), to chase
+        before the figures leave the hub: counts from the hub's own case facts."""
+        period_type, period = resolve_period(query)
+        first, last = period_bounds(period_type, period)
+        today = _wiring().extras["clock"]().astimezone(LOCAL_TIME).date()
+        with _uow() as uow:
+            cases = [c.facts for c in uow.cases.overlapping(first, last)]
+            hub_id = uow.settings.hub_id
+        found = data_quality(period_type, period, cases, today)
+        return {"hub_id": hub_id, "period_type": period_type, "period": period, **found}
+
+
+@hub_blp.route("/quarantine")
+class Quarantine(MethodView):
+    @hub_blp.response(200, QuarantineSchema)
+    @requires(Role.HUB_LEAD)
+    def get(self):
+        """What reporting has set aside rather than fail on: periods whose figures could not be
+        computed, and events whose dates no period holds (counted; no ids, no values)."""
+        with _uow() as uow:
+            periods = uow.quarantine.periods()
+            events = uow.quarantine.events_by_reason()
+        for row in (*periods, *events):
+            row["explanation"] = REASONS.get(row["reason"], row["reason"])
+        return {
+            "periods_quarantined": len(periods),
+            "events_quarantined": sum(e["events"] for e in events),
+            "periods": periods,
+            "events": events,
+        }
+
+
 @hub_blp.route("/sickness-absence")
 class SicknessAbsence(MethodView):
     @hub_blp.response(201, SicknessImportSchema)
@@ -96,7 +139,8 @@ class SicknessAbsence(MethodView):
                 422, "Unprocessable Content", "The file must be UTF-8 text.", {"file": ["not UTF-8"]}
             ) from exc
         try:
-            result = import_sickness_absence(text, _uow(), _wiring().extras["clock"]())
+            wiring = _wiring()
+            result = import_sickness_absence(text, _uow(), wiring.extras["clock"](), wiring.settings.records_start)
         except CsvRefused as exc:
             raise Problem(422, "Unprocessable Content", "The file cannot be read.", exc.errors) from exc
         if result.accepted == 0:

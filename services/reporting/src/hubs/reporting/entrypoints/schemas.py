@@ -5,9 +5,25 @@ from datetime import UTC, datetime
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hubs.reporting.domain.case_facts import LOCAL_TIME
-from hubs.reporting.domain.periods import PERIOD_TYPES, is_period, periods_of
+from hubs.reporting.domain.periods import PERIOD_TYPES, is_period, period_bounds, periods_of
+from hubs.reporting.domain.quarantine import REASONS
+from hubs.runtime.schema_fields import DATE_SKEW, records_start, today
 
 COUNT_OR_SUPPRESSED = {"description": 'a count or statistic, or "*" where it is suppressed'}
+NOT_A_PERIOD = "not a period of that type (e.g. 2026-W05, 2026-01, 2025-26-Q4, 2025-26)"
+
+
+def period_problem(period_type: str, period: str) -> str | None:
+    """Why `period` cannot be asked for: not a period of its type, or one the hub has no
+    records for (ended before the hub's records start, or not begun yet)."""
+    if not is_period(period_type, period):
+        return NOT_A_PERIOD
+    first, last = period_bounds(period_type, period)
+    if last < records_start():
+        return f"must not end before {records_start().isoformat()} (the first day of this hub's records)"
+    if first > today() + DATE_SKEW:
+        return "must not be a period that has not begun"
+    return None
 
 
 class PeriodQuerySchema(Schema):
@@ -16,8 +32,8 @@ class PeriodQuerySchema(Schema):
 
     @validates_schema
     def _period_of_its_type(self, data, **kwargs):
-        if data.get("period") and not is_period(data.get("period_type", "month"), data["period"]):
-            raise ValidationError("not a period of that type (e.g. 2026-W05, 2026-01, 2025-26-Q4, 2025-26)", "period")
+        if data.get("period") and (problem := period_problem(data.get("period_type", "month"), data["period"])):
+            raise ValidationError(problem, "period")
 
 
 def resolve_period(query: dict) -> tuple[str, str]:
@@ -86,8 +102,8 @@ class TrendQuerySchema(Schema):
     def _periods_of_its_type(self, data, **kwargs):
         errors = {}
         for name in ("first", "last"):
-            if name in data and not is_period(data.get("period_type", "month"), data[name]):
-                errors[name] = ["not a period of that type (e.g. 2026-W05, 2026-01, 2025-26-Q4, 2025-26)"]
+            if name in data and (problem := period_problem(data.get("period_type", "month"), data[name])):
+                errors[name] = [problem]
         if errors:
             raise ValidationError(errors)
         if data["first"] > data["last"]:
@@ -123,3 +139,60 @@ class SicknessImportSchema(Schema):
     accepted = fields.Integer(metadata={"description": "lines imported"})
     rejected = fields.List(fields.Nested(RejectedLineSchema))
     months = fields.List(fields.Nested(MonthTotalSchema), metadata={"description": "the months' new totals"})
+
+
+class QuarantinedPeriodSchema(Schema):
+    period_type = fields.String()
+    period = fields.String()
+    reason = fields.String(metadata={"description": "one of: " + ", ".join(REASONS)})
+    explanation = fields.String()
+    first_quarantined_at = fields.AwareDateTime()
+    last_quarantined_at = fields.AwareDateTime()
+    attempts = fields.Integer(metadata={"description": "times the period was set aside"})
+
+
+class QuarantinedEventsSchema(Schema):
+    event_type = fields.String()
+    reason = fields.String(metadata={"description": "one of: " + ", ".join(REASONS)})
+    explanation = fields.String()
+    field = fields.String(allow_none=True, metadata={"description": "the field of the event's data at fault"})
+    events = fields.Integer()
+    first_quarantined_at = fields.AwareDateTime()
+    last_quarantined_at = fields.AwareDateTime()
+
+
+class QuarantineSchema(Schema):
+    periods_quarantined = fields.Integer()
+    events_quarantined = fields.Integer()
+    periods = fields.List(fields.Nested(QuarantinedPeriodSchema))
+    events = fields.List(
+        fields.Nested(QuarantinedEventsSchema), metadata={"description": "counted by type, reason and field"}
+    )
+
+
+class DataQualitySchema(Schema):
+    hub_id = fields.String()
+    period_type = fields.String()
+    period = fields.String()
+    referrals_received = fields.Integer()
+    referrals_missing_demographics = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "per dimension, referrals received in the period with no value recorded"},
+    )
+    referrals_without_outcome = fields.Integer(
+        metadata={
+            "description": "referrals received in the period with, by its end (or today), no assessment, "
+            "signposting, onward referral, withdrawal, transfer or closure"
+        }
+    )
+    cases_without_referral = fields.Integer(
+        metadata={"description": "cases with facts in the period but no referral received (nor a transfer in)"}
+    )
+    treatments_started_with_unknown_wait = fields.Integer(
+        metadata={"description": "treatments started in the period whose onward referral date is not known"}
+    )
+    onward_referrals_without_reply_after_6_weeks = fields.Integer(
+        metadata={"description": "at the period's end (or today): made over 6 weeks before, not accepted, "
+                  "declined, started or ended"}
+    )  # fmt: skip

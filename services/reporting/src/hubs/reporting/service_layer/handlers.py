@@ -5,30 +5,76 @@ commits): they fold the event into the hub's facts and mark the periods it can c
 stale. After each batch, and when idle, the stale periods' figures are computed again from
 the facts; a period whose figures changed gets a new report version, suppressed, in the
 outbox to the national topic. A throttled check closes periods that have ended: their
-final version is sent even if nothing changed, and again whenever a late event corrects it."""
+final version is sent even if nothing changed, and again whenever a late event corrects it.
+
+One bad date must never stop a hub's reporting: an event whose dates cannot be placed in the
+hub's periods, and a period whose figures cannot be computed, are quarantined with their
+reason (hub leads see them, an alert fires) and everything else goes on."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from hubs.reporting.adapters.metrics import PERIODS_COMPUTED, REPORTS_QUEUED, STALE_PERIODS
+from hubs.reporting.adapters.metrics import (
+    EVENTS_QUARANTINED,
+    PERIODS_COMPUTED,
+    PERIODS_QUARANTINED,
+    QUARANTINED,
+    REPORTS_QUEUED,
+    STALE_PERIODS,
+)
 from hubs.reporting.domain.activities import ACTIVITY_EVENTS, SICKNESS_ABSENCE, activity_of, newer
 from hubs.reporting.domain.case_facts import CASE_EVENTS, LOCAL_TIME, apply_case_event, case_days, has_open_state
 from hubs.reporting.domain.dataset import DatasetRules, period_figures
 from hubs.reporting.domain.periods import (
+    PERIOD_TYPES,
     has_ended,
     is_period,
+    is_reportable,
     period_bounds,
     periods_of,
     periods_overlapping,
 )
+from hubs.reporting.domain.quarantine import (
+    DATE_UNPLACEABLE,
+    FIGURES_FAILED,
+    PERIOD_UNPLACEABLE,
+    SetAside,
+    misplaced_date,
+)
 from hubs.reporting.domain.suppression import suppress_all
 from hubs.runtime.consumer import PoisonMessage
+from hubs.runtime.schema_fields import DATE_SKEW, PLANNING_HORIZON
+from hubs.runtime.settings import DEFAULT_RECORDS_START
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def quarantine_event(event: Mapping[str, Any], uow, why: SetAside, now: datetime) -> None:
+    """Set an event aside: nothing of it is folded in, and the rest of its batch applies."""
+    uow.quarantine.event(str(event["event_id"]), event["event_type"], why, now)
+    EVENTS_QUARANTINED.labels(why.reason).inc()
+    log.warning(
+        "event quarantined",
+        extra={"event_type": event["event_type"], "event_id": str(event["event_id"]), "reason": why.reason},
+    )
+
+
+def quarantine_period(period_type: str, period: str, uow, why: SetAside, now: datetime) -> None:
+    """Set a period aside: its figures and report stay as they were; the other periods go on."""
+    uow.quarantine.period(period_type, period, why, now)
+    PERIODS_QUARANTINED.labels(period_type if period_type in PERIOD_TYPES else "unknown", why.reason).inc()
+    log.warning("period quarantined", extra={"period_type": period_type, "period": period, "reason": why.reason})
 
 
 def record_case_event(event: Mapping[str, Any], uow, today: date) -> None:
@@ -37,17 +83,19 @@ def record_case_event(event: Mapping[str, Any], uow, today: date) -> None:
     before = uow.cases.get(case_id) or {}
     after = apply_case_event(before, event)
     days_after = case_days(after)
-    days = days_after + case_days(before)
+    # Days folded in before periods had four-digit years cannot be placed: they mark nothing.
+    days = [d for d in days_after + case_days(before) if is_reportable(d)]
     if not days:
         return
     first, last = min(days), max(days)
     open_state = has_open_state(after)
-    uow.cases.put(case_id, after, min(days_after), max(days_after), open_state)
     if open_state:
         # A wait, a treatment or monitoring may last past the case's last event, and later
         # periods count it (with the case's demographics): every period up to today may change.
         last = max(last, today)
-    uow.figures.mark_stale(periods_overlapping(first, last))
+    stale = periods_overlapping(first, last)
+    uow.cases.put(case_id, after, min(days_after), max(days_after), open_state)
+    uow.figures.mark_stale(stale)
 
 
 def record_activity(event: Mapping[str, Any], uow) -> None:
@@ -55,53 +103,109 @@ def record_activity(event: Mapping[str, Any], uow) -> None:
     activity = activity_of(event)
     if activity is None or not newer(activity, uow.activities.get(activity.key)):
         return
-    uow.activities.put(activity)
     if activity.kind == SICKNESS_ABSENCE:
         first, last = period_bounds(activity.record["period_type"], activity.record["period"])
         # Returns are monthly: they count in months, quarters and years, never in weeks.
-        uow.figures.mark_stale(periods_overlapping(first, last, ("month", "quarter", "financial-year")))
+        stale = periods_overlapping(first, last, ("month", "quarter", "financial-year"))
     else:
-        uow.figures.mark_stale(periods_of(activity.day).items())
+        stale = set(periods_of(activity.day).items())
+    uow.activities.put(activity)
+    uow.figures.mark_stale(stale)
 
 
-def hub_event_handlers(clock: Clock) -> dict[str, Callable[[Mapping[str, Any], Any], None]]:
-    """Every hub event the data set is built from, with its handler."""
+def hub_event_handlers(
+    clock: Clock, records_start: date = DEFAULT_RECORDS_START
+) -> dict[str, Callable[[Mapping[str, Any], Any], None]]:
+    """Every hub event the data set is built from, with its handler.
 
-    def case_event(event: Mapping[str, Any], uow) -> None:
-        record_case_event(event, uow, clock().astimezone(LOCAL_TIME).date())
+    An event with a date before the hub's records start, further ahead than a plan can be,
+    or outside the years periods hold, is quarantined instead of folded in: it would stop
+    the periods it touches (or, by hundreds of years, fill the national topic with them)."""
 
+    def placed(fold: Callable[[Mapping[str, Any], Any, date], None]):
+        def handler(event: Mapping[str, Any], uow) -> None:
+            now = clock()
+            today = now.astimezone(LOCAL_TIME).date()
+            why = misplaced_date(event["data"], records_start, today + PLANNING_HORIZON + DATE_SKEW)
+            if why is None and event["event_type"] == "SicknessAbsenceImported":
+                why = _misplaced_period(event["data"], records_start, today)
+            if why is not None:
+                quarantine_event(event, uow, why, now)
+                return
+            try:
+                fold(event, uow, today)
+            except (ValueError, OverflowError) as exc:
+                # Checked above; this is the last line, before anything of the event is stored.
+                quarantine_event(event, uow, SetAside(DATE_UNPLACEABLE, f"{type(exc).__name__}: {exc}"), now)
+
+        return handler
+
+    case_event = placed(record_case_event)
+    activity = placed(lambda event, uow, today: record_activity(event, uow))
     handlers: dict[str, Callable[[Mapping[str, Any], Any], None]] = dict.fromkeys(CASE_EVENTS, case_event)
-    handlers.update(dict.fromkeys([*ACTIVITY_EVENTS, "SicknessAbsenceImported"], record_activity))
+    handlers.update(dict.fromkeys([*ACTIVITY_EVENTS, "SicknessAbsenceImported"], activity))
     return handlers
 
 
-def refresh_figures(uow_factory: Callable[[], Any], rules: DatasetRules, limit: int = 200) -> int:
-    """Compute the stale periods' figures again from the facts; returns how many were computed."""
+def _misplaced_period(data: Mapping[str, Any], records_start: date, today: date) -> SetAside | None:
+    """A sickness absence import's period: a real period, within the hub's records, not ahead."""
+    period_type = getattr(data["period_type"], "value", data["period_type"])
+    period = data["period"]
+    if not is_period(period_type, period):
+        return SetAside(PERIOD_UNPLACEABLE, f"period: {period!r} is not a {period_type} period", "period")
+    first, last = period_bounds(period_type, period)
+    if last < records_start or first > today + DATE_SKEW:
+        return SetAside(PERIOD_UNPLACEABLE, f"period: {period} is outside the hub's records", "period")
+    return None
+
+
+def refresh_figures(uow_factory: Callable[[], Any], rules: DatasetRules, limit: int = 200, clock: Clock = _now) -> int:
+    """Compute the stale periods' figures again from the facts; returns how many were taken.
+
+    A period that cannot be computed is quarantined and no longer stale; the others are computed."""
     with uow_factory() as uow:
         stale = uow.figures.stale(limit)
         STALE_PERIODS.set(len(stale))
         if not stale:
             return 0
-        bounds = {(s.period_type, s.period): period_bounds(s.period_type, s.period) for s in stale}
-        cases = uow.cases.overlapping(min(f for f, _ in bounds.values()), max(last for _, last in bounds.values()))
-        activities = uow.activities.all()
-        for period_type, period, _ in stale:
-            first, last = bounds[(period_type, period)]
-            relevant = [c.facts for c in cases if c.first_day <= last and (c.last_day >= first or c.open_wait)]
-            uow.figures.replace(period_type, period, period_figures(period_type, period, relevant, activities, rules))
-            PERIODS_COMPUTED.labels(period_type).inc()
+        bounds: dict[tuple[str, str], tuple[date, date]] = {}
+        for s in stale:
+            try:
+                bounds[(s.period_type, s.period)] = period_bounds(s.period_type, s.period)
+            except ValueError as exc:
+                quarantine_period(s.period_type, s.period, uow, SetAside(PERIOD_UNPLACEABLE, str(exc)), clock())
+        computed = []
+        if bounds:
+            cases = uow.cases.overlapping(min(f for f, _ in bounds.values()), max(last for _, last in bounds.values()))
+            activities = uow.activities.all()
+            for (period_type, period), (first, last) in bounds.items():
+                relevant = [c.facts for c in cases if c.first_day <= last and (c.last_day >= first or c.open_wait)]
+                try:
+                    figures = period_figures(period_type, period, relevant, activities, rules)
+                except Exception as exc:  # a pure computation: one period's failure is its own
+                    why = SetAside(FIGURES_FAILED, f"{type(exc).__name__}: {exc}")
+                    quarantine_period(period_type, period, uow, why, clock())
+                    continue
+                uow.figures.replace(period_type, period, figures)
+                computed.append((period_type, period))
+                PERIODS_COMPUTED.labels(period_type).inc()
+        uow.quarantine.release_periods(computed)
         uow.figures.fresh(stale)
         uow.commit()
     return len(stale)
 
 
-def close_ended_periods(uow_factory: Callable[[], Any], today: date) -> int:
+def close_ended_periods(
+    uow_factory: Callable[[], Any], today: date, records_start: date = DEFAULT_RECORDS_START
+) -> int:
     """Make the final version of every ended period due, and today's periods fresh."""
     with uow_factory() as uow:
         starts = [d for d in (uow.cases.earliest_day(), uow.activities.earliest_day()) if d is not None]
         if not starts:
             return 0
-        ended = {(pt, p) for pt, p in periods_overlapping(min(starts), today) if has_ended(pt, p, today)}
+        # Facts dated before the hub's records (folded in before events were checked) close nothing.
+        first = max(min(starts), records_start)
+        ended = {(pt, p) for pt, p in periods_overlapping(first, max(first, today)) if has_ended(pt, p, today)}
         closing = ended - uow.figures.final_periods()
         uow.figures.mark_stale(closing | set(periods_of(today).items()))
         uow.figures.mark_pending(closing)
@@ -109,7 +213,9 @@ def close_ended_periods(uow_factory: Callable[[], Any], today: date) -> int:
     return len(closing)
 
 
-def publish_due_reports(uow_factory: Callable[[], Any], today: date, version_floor: int = 1) -> int:
+def publish_due_reports(
+    uow_factory: Callable[[], Any], today: date, version_floor: int = 1, clock: Clock = _now
+) -> int:
     """Send a new version of every report that is due: counts only, suppressed.
 
     `version_floor` lets a rebuilt instance start above the versions its predecessor sent."""
@@ -118,7 +224,13 @@ def publish_due_reports(uow_factory: Callable[[], Any], today: date, version_flo
         due = uow.figures.pending_reports()
         for period_type, period, last_version in due:
             version = max(last_version + 1, version_floor)
-            final = has_ended(period_type, period, today)
+            try:
+                final = has_ended(period_type, period, today)
+            except ValueError as exc:
+                # Not a period the national team could read: set aside, and no longer due.
+                quarantine_period(period_type, period, uow, SetAside(PERIOD_UNPLACEABLE, str(exc)), clock())
+                uow.figures.report_sent(period_type, period, last_version, False)
+                continue
             report = {
                 "hub_id": s.hub_id,
                 "region": s.region,
@@ -155,8 +267,10 @@ class ReportCycle:
         version_floor: int = 1,
         pause_ratio: float = 2.0,
         before_first: Callable[[], None] | None = None,
+        records_start: date = DEFAULT_RECORDS_START,
     ):
         self._uow_factory = uow_factory
+        self._records_start = records_start
         self._rules = rules
         self._clock = clock
         self._close_every = close_every
@@ -181,13 +295,23 @@ class ReportCycle:
         started = self._monotonic()
         today = self._clock().astimezone(LOCAL_TIME).date()
         if self._closed_at is None or started - self._closed_at >= self._close_every:
-            close_ended_periods(self._uow_factory, today)
+            close_ended_periods(self._uow_factory, today, self._records_start)
             self._closed_at = started
-        while refresh_figures(self._uow_factory, self._rules):
+            count_quarantined(self._uow_factory)
+        while refresh_figures(self._uow_factory, self._rules, clock=self._clock):
             pass
-        publish_due_reports(self._uow_factory, today, self._version_floor)
+        publish_due_reports(self._uow_factory, today, self._version_floor, clock=self._clock)
         ended = self._monotonic()
         self._due_at = ended + self._pause_ratio * (ended - started)
+
+
+def count_quarantined(uow_factory: Callable[[], Any]) -> dict[str, int]:
+    """Show how many periods and events are set aside now (the alert fires while any are)."""
+    with uow_factory() as uow:
+        counts = uow.quarantine.counts()
+    for kind, count in counts.items():
+        QUARANTINED.labels(kind).set(count)
+    return counts
 
 
 def carry_on_versions(uow_factory: Callable[[], Any], published: Callable[[], dict]) -> None:

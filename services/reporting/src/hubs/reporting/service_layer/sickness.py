@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from hubs.reporting.adapters.metrics import SICKNESS_LINES
 from hubs.reporting.domain.case_facts import LOCAL_TIME
 from hubs.reporting.domain.sickness_csv import Rejection, parse_returns
+from hubs.runtime.settings import DEFAULT_RECORDS_START
 
 
 @dataclass
@@ -22,11 +23,11 @@ class ImportResult:
     months: list[dict[str, Any]] = field(default_factory=list)
 
 
-def import_sickness_absence(text: str, uow, now: datetime) -> ImportResult:
+def import_sickness_absence(text: str, uow, now: datetime, records_start: date = DEFAULT_RECORDS_START) -> ImportResult:
     """Keep the good lines of a CSV upload and publish the new monthly totals as events.
 
     Raises CsvRefused when the file cannot be read at all; nothing is kept then."""
-    accepted, rejected = parse_returns(text, now.astimezone(LOCAL_TIME).date())
+    accepted, rejected = parse_returns(text, now.astimezone(LOCAL_TIME).date(), records_start)
     import_id = uuid.uuid4()
     result = ImportResult(import_id, len(accepted), rejected)
     SICKNESS_LINES.labels("accepted").inc(len(accepted))

@@ -7,6 +7,7 @@ from hubs.reporting.adapters.repository import (
     ActivityRepository,
     CaseFactsRepository,
     FigureRepository,
+    QuarantineRepository,
     SicknessAbsenceRepository,
 )
 from hubs.runtime.unit_of_work import UnitOfWork
@@ -18,6 +19,7 @@ class ReportingUnitOfWork(UnitOfWork):
     activities: ActivityRepository
     sickness: SicknessAbsenceRepository
     national: NationalReportRepository
+    quarantine: QuarantineRepository
 
     def _open(self, session: Session) -> None:
         self.figures = FigureRepository(session)
@@ -25,6 +27,7 @@ class ReportingUnitOfWork(UnitOfWork):
         self.activities = ActivityRepository(session)
         self.sickness = SicknessAbsenceRepository(session)
         self.national = NationalReportRepository(session)
+        self.quarantine = QuarantineRepository(session)
 
     def commit(self) -> None:
         # Facts and marks of the transaction are written together, just before it commits.
