@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -34,14 +35,35 @@ SERVICE_NAMES = {
 FORM_KEY_FIELD = "idempotency_key"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _FORM_KEY = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-# How long a form's first request is kept to be sent again as it was (a double click, a reload).
+# How long the time of a form's first submission is kept (a double click, a reload).
 RESEND_SECONDS = 300.0
 RESEND_MAX_FORMS = 1000
+_first_submitted: OrderedDict[str, tuple[float, datetime]] = OrderedDict()
+_first_submitted_lock = threading.Lock()
 
 
 def new_form_key() -> str:
     """A fresh key for one rendered form."""
     return str(uuid.uuid4())
+
+
+def first_submitted_at(now: datetime) -> datetime:
+    """When the form being submitted was first submitted: `now`, unless this is the same form
+    sent again. A time written into a request (when consent was recorded, say) then stays the
+    same when a form is sent twice, so the service sees the same request and replays its answer.
+    Only a hash of the form's key is kept, never what the form says."""
+    key = _form_key()
+    if key is None:
+        return now
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    clock = time.monotonic()
+    with _first_submitted_lock:
+        while _first_submitted and (
+            len(_first_submitted) >= RESEND_MAX_FORMS
+            or next(iter(_first_submitted.values()))[0] < clock - RESEND_SECONDS
+        ):
+            _first_submitted.popitem(last=False)
+        return _first_submitted.setdefault(digest, (clock, now))[1]
 
 
 def _form_key() -> str | None:
@@ -94,9 +116,6 @@ class HubServices:
         self.urls = urls
         self.timeout = timeout
         self._http = requests.Session()
-        # A form's requests as first sent, by (service, path, sender and key), while a resend may still come.
-        self._first_sent: OrderedDict[tuple[str, str, str], tuple[float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
 
     def _idempotency_key(self) -> str | None:
         """The Idempotency-Key of this POST: the form's key, numbered by the POSTs this submission makes,
@@ -106,20 +125,6 @@ class HubServices:
             return None
         g.portal_posts = g.get("portal_posts", 0) + 1
         return f"{form_key}.{g.portal_posts}"
-
-    def _as_first_sent(self, target: tuple[str, str, str], body: Any) -> Any:
-        """The body this form's request was first sent with (a time in it, say, may differ the second time)."""
-        now = time.monotonic()
-        with self._lock:
-            oldest = next(iter(self._first_sent.values()), (now, None))[0]
-            while self._first_sent and (len(self._first_sent) >= RESEND_MAX_FORMS or oldest < now - RESEND_SECONDS):
-                self._first_sent.popitem(last=False)
-                oldest = next(iter(self._first_sent.values()), (now, None))[0]
-            return self._first_sent.setdefault(target, (now, body))[1]
-
-    def _forget(self, target: tuple[str, str, str]) -> None:
-        with self._lock:
-            self._first_sent.pop(target, None)
 
     def call(
         self,
@@ -140,14 +145,10 @@ class HubServices:
         if forwarded_for:
             headers["X-Forwarded-For"] = forwarded_for
         key = self._idempotency_key() if method.upper() == "POST" else None
-        # Whose form it is counts too: only its sender's second submission is sent as the first.
-        sender = hashlib.sha256((token or "").encode()).hexdigest()
-        target = (service, path, f"{sender}:{key}")
         if key:
             # A form sent twice (a double click) is one request: the service records it once and
             # answers the second with the first's answer.
             headers[IDEMPOTENCY_HEADER] = key
-            json = self._as_first_sent(target, json)
         query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         deadline = time.monotonic() + self.timeout
         try:
@@ -163,8 +164,6 @@ class HubServices:
         except requests.RequestException as exc:
             log.warning("service unreachable", extra={"service": service, "reason": type(exc).__name__})
             return Answer(503, title=f"The {name} is not answering", detail=f"The {name} is not answering just now.")
-        if key and not response.ok and not _still_in_flight(response):
-            self._forget(target)  # refused: the service has let the key go, and so do we
         return _answer(response, name)
 
 

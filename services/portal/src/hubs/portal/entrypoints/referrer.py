@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
+from hubs.portal.adapters.services import first_submitted_at
 from hubs.portal.domain import third_party_referral as referral
 from hubs.portal.domain.referred_person import CONTACT_WAYS, DEMOGRAPHICS, EMPLOYMENT_TYPES, STAFF_GROUPS
 from hubs.portal.entrypoints.web import call, person, requires_role
@@ -43,7 +44,8 @@ def form():
 @requires_role(*REFERRING_ROLES)
 def submit():
     """Check the answers; send the referral; show the confirmation, or the form with what to change."""
-    now = datetime.now(UTC)
+    # The same form sent twice is the same referral, with the same time of consent.
+    now = first_submitted_at(datetime.now(UTC))
     checked = referral.read_form(request.form, now.astimezone(referral.LONDON).date())
     if checked.errors:
         return _render_form(checked, 400)
