@@ -31,14 +31,12 @@ HUB_TOPICS_COUNTED = ("referral", "assessment", "care", "outreach", "reporting")
 
 
 def dataset_rules(settings: Settings) -> DatasetRules:
-    """The hub's standards from HUBS_FIRST_CONTACT_STANDARD_* and HUBS_BANK_HOLIDAYS."""
+    """The hub's calendar from HUBS_BANK_HOLIDAYS."""
     extra = settings.extra
     holidays = frozenset(
         date.fromisoformat(d.strip()) for d in extra.get("HUBS_BANK_HOLIDAYS", "").split(",") if d.strip()
     )
     return DatasetRules(
-        first_contact_standard_calendar_hours=int(extra.get("HUBS_FIRST_CONTACT_STANDARD_CALENDAR_HOURS", "48")),
-        first_contact_standard_working_hours=int(extra.get("HUBS_FIRST_CONTACT_STANDARD_WORKING_HOURS", "16")),
         holidays=holidays,
     )
 

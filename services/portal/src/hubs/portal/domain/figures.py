@@ -34,13 +34,14 @@ HEADLINE: tuple[Figure, ...] = (
         "People the hub spoke to for the first time in the period (the first successful contact attempt).",
     ),
     Figure(
-        "time_to_first_contact.working.within_standard",
-        "First contacts within the standard (working time)",
-        "First contacts made within the hub's standard, counting working hours only.",
+        "time_to_first_contact.within_standard",
+        "First contacts within the standard",
+        "First contacts made by their due time: the hub's first-contact standard for the referral's urgency,"
+        " in working days, as the queue shows it.",
     ),
     Figure(
-        "time_to_first_contact.met_due_by_percent",
-        "First contacts made by their due time (%)",
+        "time_to_first_contact.within_standard_percent",
+        "First contacts within the standard (%)",
         "Of the first contacts whose due time was known, the percentage made by that time.",
     ),
     Figure(

@@ -89,9 +89,8 @@ SIMPLE_COUNTS = (
     "assessments_multidisciplinary",
     "risk_escalations",
     "first_contacts",
-    *[f"time_to_first_contact.{kind}.within_standard" for kind in TIME_KINDS],
     "time_to_first_contact.due_by_known",
-    "time_to_first_contact.met_due_by",
+    "time_to_first_contact.within_standard",
     "staff_signposted",
     "signpostings",
     "staff_referred_on",
@@ -169,14 +168,8 @@ class Statistic:
 
 def _percentages() -> dict[str, Statistic]:
     stats = {
-        "time_to_first_contact.calendar.within_standard_percent": Statistic(
-            "first_contacts", "time_to_first_contact.calendar.within_standard"
-        ),
-        "time_to_first_contact.working.within_standard_percent": Statistic(
-            "first_contacts", "time_to_first_contact.working.within_standard"
-        ),
-        "time_to_first_contact.met_due_by_percent": Statistic(
-            "time_to_first_contact.due_by_known", "time_to_first_contact.met_due_by"
+        "time_to_first_contact.within_standard_percent": Statistic(
+            "time_to_first_contact.due_by_known", "time_to_first_contact.within_standard"
         ),
         "treatment_waits.within_6_weeks_percent": Statistic("treatment_waits", "treatment_waits.within_6_weeks"),
         "treatment_waits.within_18_weeks_percent": Statistic("treatment_waits", "treatment_waits.within_18_weeks"),
