@@ -84,6 +84,12 @@ def test_a_person_who_refers_themselves_is_contacted_assessed_and_counted(hub, b
     check_page(page, "case-purpose")
     page.get_by_role("button", name="Open the case").click()
     assert "Sam Urgent" in page.locator("#referral + dl").inner_text()
+    # Before first contact the assessment waits, and the page says why; no onward referral before it either.
+    eventually(lambda: page.reload() or page.locator("#first_contact").count(), timeout=45)
+    assert "Record first contact before the assessment" in page.locator("#first_contact").inner_text()
+    assert page.locator("#assessment-form").count() == 0
+    eventually(lambda: page.reload() or page.locator("#onward-referral-waits").count(), timeout=45)
+    assert page.get_by_role("button", name="Make onward referral").count() == 0
     check_page(page, "case")
 
     page.get_by_role("button", name="Record contact attempt").click()

@@ -42,17 +42,31 @@ RECEIVES: tuple[tuple[str, str, str, tuple[str, ...] | None, str], ...] = (
         "assessmentReceivesReferralEvents",
         "assessment",
         "referralEvents",
-        None,
-        "A referral becomes an assessment to do.",
+        (
+            "ReferralReceived.v1",
+            "FirstContactMade.v1",
+            "ReferralTransferredOut.v1",
+            "ReferralWithdrawn.v1",
+            "ReferralClosed.v1",
+        ),
+        "A referral becomes an assessment to do once the person is reached; a case withdrawn, closed or "
+        "moved to another hub leaves the to-do list and the follow-ups due.",
     ),
     ("assessmentReceivesFollowUpsDue", "assessment", "careEvents", ("FollowUpDue.v1",), "Follow-ups to measure."),
-    ("careReceivesAssessmentEvents", "care", "assessmentEvents", None, "Outcomes to co-ordinate."),
+    (
+        "careReceivesAssessmentEvents",
+        "care",
+        "assessmentEvents",
+        ("AssessmentCompleted.v1", "RiskEscalated.v1"),
+        "Outcomes to co-ordinate, and raised risks that put the case on the urgent path.",
+    ),
     (
         "careReceivesReferralEvents",
         "care",
         "referralEvents",
-        ("ReferralReceived.v1", "ReferralTransferredOut.v1"),
-        "Cases to co-ordinate, and cases that moved to another hub.",
+        ("ReferralReceived.v1", "ReferralTransferredOut.v1", "ReferralWithdrawn.v1", "ReferralClosed.v1"),
+        "Cases to co-ordinate; cases that moved to another hub; withdrawn or closed referrals, which close "
+        "the episode of care if it is still open.",
     ),
     (
         "outreachReceivesReferralsReceived",
@@ -61,7 +75,13 @@ RECEIVES: tuple[tuple[str, str, str, tuple[str, ...] | None, str], ...] = (
         ("ReferralReceived.v1",),
         "Referrals naming an outreach code are credited to the event or campaign.",
     ),
-    ("referralReceivesCareEvents", "referral", "careEvents", None, "Closures to close the referral on."),
+    (
+        "referralReceivesCareEvents",
+        "referral",
+        "careEvents",
+        ("EpisodeClosed.v1",),
+        "Episodes closed in care co-ordination, which close the referral if it is still open.",
+    ),
     (
         "referralReceivesTransfers",
         "referral",

@@ -290,3 +290,46 @@ def test_a_date_outside_the_hubs_records_is_told_apart_from_a_follow_up_before_i
     assert refused.status_code == 422
     [message] = refused.get_json()["errors"]["measured_at"]
     assert "assessment" not in message  # a typing slip, said as such: "Not a valid datetime", "...hub's records"
+
+
+def close_case(service, case_id: uuid.UUID, reason=codes.ClosureReason.UNCONTACTABLE) -> None:
+    """The case's referral closed, as the worker records ReferralClosed."""
+    event = {
+        "case_id": case_id,
+        "data": {"referral_id": uuid.uuid4(), "closed_at": datetime.now(UTC), "reason": reason},
+    }
+    with service.wiring.uow_factory() as uow:
+        handlers.on_referral_closed(event, uow)
+        uow.commit()
+
+
+def test_a_closed_case_leaves_the_to_do_list_and_the_follow_ups_due_and_is_refused_as_closed(assessment, tokens):
+    clinician = tokens("clinician")
+    to_do, assessed, still_open = referred(assessment), referred(assessment), referred(assessment)
+    for case_id in (assessed, still_open):
+        answer = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT, headers=clinician)
+        assert answer.status_code == 200, answer.get_json()
+        data = {"follow_up_id": uuid.uuid4(), "due_on": date(2027, 1, 4), "measures_due": [codes.Measure.PHQ_9],
+                "monitoring_plan_id": None}  # fmt: skip
+        due = {"case_id": case_id, "data": data}
+        with assessment.wiring.uow_factory() as uow:
+            handlers.on_follow_up_due(due, uow)
+            uow.commit()
+    events_before = outbox_events(assessment)
+
+    close_case(assessment, to_do)
+    close_case(assessment, assessed, codes.ClosureReason.CARE_COMPLETED)
+
+    assert assessment.client.get("/v1/assessments", headers=clinician).get_json() == []
+    listed = assessment.client.get("/v1/follow-ups", headers=clinician).get_json()
+    assert [f["case_id"] for f in listed] == [str(still_open)]
+    refused = assessment.client.post(f"/v1/cases/{to_do}/assessment", json=ASSESSMENT, headers=clinician)
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
+    assert refused.get_json()["detail"].startswith("The case is closed (uncontactable)")
+    assert list(refused.get_json()["errors"]) == ["case"]
+    body = {"measures": {"phq9": [0] * 9, "gad7": [0] * 7}}
+    refused = assessment.client.post(f"/v1/cases/{assessed}/follow-ups", json=body, headers=clinician)
+    assert refused.status_code == 409 and refused.get_json()["detail"].startswith("The case is closed (care-completed)")
+    record = assessment.client.get(f"/v1/cases/{assessed}/assessment", headers=clinician).get_json()
+    assert record["status"] == "closed" and record["completed_at"]  # what was assessed stays on the record
+    assert outbox_events(assessment) == events_before

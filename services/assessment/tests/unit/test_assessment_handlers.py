@@ -346,3 +346,82 @@ def test_a_case_transferred_to_another_hub_no_longer_exists_here(uow, case_id):
     handlers.on_referral_transferred_out({"case_id": case_id, "data": {}}, uow)
     with pytest.raises(handlers.CaseNotFound):
         handlers.assessment_of_case(case_id, uow)
+
+
+def withdrawn(case_id, at=NOW):
+    """ReferralWithdrawn as the worker hands it over."""
+    data = {"referral_id": uuid.uuid4(), "withdrawn_at": at, "reason": C.WithdrawalReason.PERSON_ASKED}
+    return {"event_type": "ReferralWithdrawn", "case_id": case_id, "data": data}
+
+
+def referral_closed(case_id, reason=C.ClosureReason.UNCONTACTABLE, at=NOW):
+    """ReferralClosed as the worker hands it over."""
+    data = {"referral_id": uuid.uuid4(), "closed_at": at, "reason": reason}
+    return {"event_type": "ReferralClosed", "case_id": case_id, "data": data}
+
+
+def follow_up_due(case_id):
+    data = {"follow_up_id": uuid.uuid4(), "due_on": date(2027, 1, 1), "measures_due": [C.Measure.PHQ_9],
+            "monitoring_plan_id": None}  # fmt: skip
+    return {"case_id": case_id, "data": data}
+
+
+def apply(event, uow):
+    """Apply an event as the worker's referral consumer does: by its type."""
+    handlers.EVENT_HANDLERS[event["event_type"]](event, uow)
+
+
+@pytest.mark.parametrize("closure", [withdrawn, referral_closed], ids=["withdrawn", "closed"])
+def test_a_withdrawn_or_closed_case_leaves_the_to_do_list_and_is_refused_an_assessment(uow, case_id, closure):
+    apply(closure(case_id), uow)
+
+    assessment = uow.assessments.for_case(case_id)
+    assert (assessment.status, assessment.closed_at) == ("closed", NOW)
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW + timedelta(hours=1))
+    assert refused.value.conflict and list(refused.value.errors) == ["case"]
+    assert refused.value.errors["case"][0].startswith("The case is closed")
+    assert uow.outbox.events == [] and uow.assessments.for_case(case_id).completion is None
+
+
+def test_a_case_closed_after_its_assessment_keeps_the_record_and_is_refused_follow_ups(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    handlers.on_follow_up_due(follow_up_due(case_id), uow)
+    events_before = list(uow.outbox.events)
+
+    apply(referral_closed(case_id, C.ClosureReason.CARE_COMPLETED, NOW + timedelta(days=60)), uow)
+
+    assessment = uow.assessments.for_case(case_id)
+    assert assessment.status == "closed" and assessment.closure_reason is C.ClosureReason.CARE_COMPLETED
+    assert assessment.completion is not None  # what was assessed stays on the record
+    cmd = commands.RecordFollowUp(case_id, {"phq9": [0] * 9})
+    with pytest.raises(handlers.Refused) as refused:
+        handlers.record_follow_up(cmd, uow, RULES, now=NOW + timedelta(days=61))
+    assert refused.value.conflict and "(care-completed)" in refused.value.errors["case"][0]
+    assert uow.outbox.events == events_before
+
+
+def test_a_follow_up_asked_just_before_the_case_closed_is_not_due(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    apply(referral_closed(case_id), uow)
+    handlers.on_follow_up_due(follow_up_due(case_id), uow)  # no PoisonMessage: the case is known
+    assert uow.follow_ups.for_case(case_id) == []
+
+
+def test_a_withdrawal_then_its_closure_and_redeliveries_close_the_case_once_as_withdrawn(uow, case_id):
+    apply(withdrawn(case_id), uow)
+    apply(referral_closed(case_id, C.ClosureReason.WITHDRAWN, NOW), uow)  # the withdrawal's own closure
+    apply(withdrawn(case_id, NOW + timedelta(hours=1)), uow)
+    apply(referral_closed(case_id, C.ClosureReason.OTHER, NOW + timedelta(hours=2)), uow)
+
+    assessment = uow.assessments.for_case(case_id)
+    assert (assessment.status, assessment.closure_reason, assessment.closed_at) == (
+        "closed", C.ClosureReason.WITHDRAWN, NOW
+    )  # fmt: skip
+
+
+def test_a_closure_of_a_case_moved_to_another_hub_or_never_seen_changes_nothing(uow, case_id):
+    handlers.on_referral_transferred_out({"case_id": case_id, "data": {}}, uow)
+    apply(referral_closed(case_id, C.ClosureReason.TRANSFERRED_TO_ANOTHER_HUB), uow)
+    apply(referral_closed(uuid.uuid4()), uow)
+    assert uow.assessments.for_case(case_id).status == "transferred-out" and list(uow.assessments.by_case) == [case_id]

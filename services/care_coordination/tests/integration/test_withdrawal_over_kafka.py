@@ -1,6 +1,7 @@
 """A referral withdrawn in the referral service closes the care episode, over the real broker,
 with both services' workers and relays running: waiting onward referrals are called off,
-monitoring stops, nothing comes back to the referral service, and redeliveries change nothing."""
+monitoring stops, the EpisodeClosed that reaches the referral service changes nothing there, and
+redeliveries change nothing."""
 
 from __future__ import annotations
 
@@ -122,7 +123,8 @@ def test_a_withdrawn_referral_closes_the_care_episode_once_with_no_echo(run_serv
     eventually(lambda: count(care, processed_events, processed_events.c.event_id == uuid.UUID(copy["event_id"])))
     time.sleep(SETTLE_SECONDS)
 
-    # Care said it once; the referral service heard nothing it acts on and said nothing more.
+    # Care said it once; the referral service, which reads EpisodeClosed, found the referral
+    # withdrawn already and said nothing more.
     care_events = on_topic(s.kafka_bootstrap_servers, care_topic, case_id)
     after_withdrawal = types(care_events)[types(care_events).index("MonitoringStarted") + 1 :]
     assert after_withdrawal == ["OnwardReferralDeclined", "OnwardReferralDeclined", "MonitoringEnded", "EpisodeClosed"]

@@ -295,8 +295,9 @@ def test_closing_an_episode_ends_its_monitoring_and_stops_further_change(uow):
     assert refused.value.conflict
     with pytest.raises(handlers.Refused):
         handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 12, 2), uow)
+    after_closure = COMPLETED_AT + timedelta(days=61)
     with pytest.raises(PoisonMessage):
-        ON_ASSESSMENT(completed(case_id, C.OutcomeDecision.MONITOR), uow)
+        ON_ASSESSMENT(completed(case_id, C.OutcomeDecision.MONITOR, completed_at=after_closure), uow)
 
 
 def test_occupational_health_liaison_needs_the_recorded_consent(uow):

@@ -86,8 +86,8 @@ def test_a_redelivered_withdrawal_changes_nothing(uow):
 
 
 def test_what_care_emits_on_a_withdrawal_stays_on_the_care_topic(uow):
-    # The referral service reads no care topic (its own unit tests pin that), so none of these can
-    # make it close or withdraw the referral again: there is no loop.
+    # Of these the referral service reads EpisodeClosed alone, and closes only a referral still open
+    # (its own unit tests pin that): this one is withdrawn already, so there is no loop.
     case_id, _, _ = in_care(uow)
     reactions.on_referral_withdrawn(withdrawn(case_id), uow)
     assert uow.types() and {spec_for(t).service for t in uow.types()} == {"care"}

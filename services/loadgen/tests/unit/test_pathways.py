@@ -2,13 +2,16 @@
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime, time
+
+import pytest
 
 from hubs.contracts import codes, parse_envelope
 from hubs.contracts.events.reporting import PERIOD_PATTERN
 from hubs.contracts.registry import spec_for
 from hubs.loadgen.pathways import periods_of
 from hubs.loadgen.population import Pathways, Population, england, period_reports
+from hubs.runtime.settings import DEFAULT_RECORDS_START as RECORDS_START
 
 FIRST_DAY = date(2024, 4, 1)
 
@@ -99,3 +102,77 @@ def test_the_events_command_writes_a_hubs_contract_valid_envelopes_as_json_lines
     lines = capsys.readouterr().out.splitlines()
     assert lines
     assert all(parse_envelope(json.loads(line))["hub_id"] == "london-2" for line in lines)
+
+
+UNTIL = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def days_and_moments(value) -> list:
+    """Every date and datetime in an event's data, however nested."""
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in days_and_moments(v)]
+    if isinstance(value, list):
+        return [d for v in value for d in days_and_moments(v)]
+    return [value] if isinstance(value, date) else []
+
+
+def test_every_case_keeps_the_pathways_order_with_its_days_from_the_records_start_to_now():
+    hub = england()[0]
+    events = [parse_envelope(e) for e in Pathways(hub, 7, until=UNTIL).year(date(2025, 11, 26), days=365)]
+    cases: dict = {}
+    for event in events:
+        assert event["occurred_at"].date() >= RECORDS_START and event["occurred_at"] <= UNTIL
+        for day in days_and_moments(event["data"]):
+            moment = day if isinstance(day, datetime) else datetime.combine(day, time(0), UTC)
+            assert moment.date() >= RECORDS_START and moment <= UNTIL, (event["event_type"], day)
+        if event["case_id"]:
+            cases.setdefault(event["case_id"], []).append(event)
+    under_way = 0
+    for case in cases.values():
+        kinds = [e["event_type"] for e in case]
+        under_way += kinds[-1] != "ReferralClosed"
+        if "AssessmentCompleted" in kinds:
+            assessed = case[kinds.index("AssessmentCompleted")]
+            assert kinds.index("FirstContactMade") < kinds.index("AssessmentCompleted")
+            assert case[kinds.index("FirstContactMade")]["occurred_at"] <= assessed["occurred_at"]
+        for onward in (e for e in case if e["event_type"] == "OnwardReferralMade"):
+            assert "AssessmentCompleted" in kinds[: case.index(onward)]
+            assert onward["data"]["made_on"] >= assessed["data"]["completed_at"].date()
+    assert under_way > 0  # cases received lately are still under way at `until`, not closed in the future
+
+
+def test_no_events_are_drawn_before_the_hubs_records_start():
+    with pytest.raises(ValueError, match="records start 2020-10-01"):
+        Pathways(england()[0], 7).year(date(2020, 9, 30), days=30)
+    first = next(iter(Pathways(england()[0], 7).year(RECORDS_START, days=30)))
+    assert parse_envelope(first)["occurred_at"].date() >= RECORDS_START
+
+
+def test_period_reports_cover_only_days_from_the_records_start_to_today():
+    hubs = england()[:1]
+    first_year = [parse_envelope(e) for e in period_reports(hubs, 2020, ["referrals_received"], seed=1)]
+    months = {r["data"]["period"] for r in first_year if r["data"]["period_type"] == "month"}
+    assert min(months) == "2020-10"
+    assert all(r["occurred_at"].date() >= RECORDS_START for r in first_year)
+    this_year = [parse_envelope(e) for e in period_reports(hubs, 2026, ["referrals_received"], today=date(2026, 6, 15))]
+    months = {r["data"]["period"] for r in this_year if r["data"]["period_type"] == "month"}
+    assert months == {"2026-04", "2026-05", "2026-06"}
+    with pytest.raises(ValueError):
+        period_reports(hubs, 2019, ["referrals_received"])
+
+
+def test_the_events_command_refuses_days_before_the_records_start(monkeypatch):
+    import sys
+
+    from hubs.loadgen import cli
+
+    monkeypatch.setattr(sys, "argv", ["hubs-loadgen", "events", "--first-day", "2020-09-01", "--days", "60"])
+    with pytest.raises(SystemExit, match="before the hub's records start"):
+        cli.main()
+
+
+def test_reports_by_default_are_of_the_last_financial_year_that_has_ended():
+    from hubs.loadgen.cli import last_complete_financial_year
+
+    assert last_complete_financial_year(date(2026, 3, 31)) == 2024
+    assert last_complete_financial_year(date(2026, 4, 1)) == 2025

@@ -77,7 +77,9 @@ def test_a_case_is_opened_only_with_a_purpose_which_goes_to_the_audited_read(sig
 def test_checking_scores_shows_each_band_without_saving(signed_in, services):
     client = signed_in("clinician")
     services.answers[("referral", "GET", f"/v1/referrals/{REFERRAL_ID}")] = Answer(200, DETAIL)
-    services.answers[("assessment", "GET", f"/v1/cases/{CASE_ID}/assessment")] = Answer(200, {"status": "to-do"})
+    services.answers[("assessment", "GET", f"/v1/cases/{CASE_ID}/assessment")] = Answer(200, {
+        "status": "to-do", "first_contact_at": "2026-11-26T10:00:00Z",
+    })  # fmt: skip
     form = {f"phq9-{i}": "2" for i in range(1, 9)} | {"phq9-9": "0", "gad7-1": "3", "action": "check",
                                                       "case_id": CASE_ID, "purpose": "assessment"}  # fmt: skip
     page = client.post(f"/cases/{REFERRAL_ID}/assessment", data=form).get_data(as_text=True)

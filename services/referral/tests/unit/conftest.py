@@ -38,6 +38,9 @@ class FakeReferrals:
         found = self.rows.get(referral_id)
         return copy.deepcopy(found) if found else None
 
+    def referral_id_of_case(self, case_id):
+        return next((r.referral_id for r in self.rows.values() if r.case_id == case_id), None)
+
     def save(self, referral, **facts):
         stored = copy.deepcopy(referral)
         stored.events = []

@@ -216,9 +216,9 @@ def test_erasure_on_request_removes_personal_data_now(hubs, new_uow):
     assert uow.referrals.audits[0]["action"] == "erase-personal-data"
 
 
-def test_the_referral_worker_reads_only_referral_topics_and_reacts_to_transfers_alone(tmp_path: Path):
-    # Why a closure elsewhere can never make the referral close or withdraw again: no care event
-    # (EpisodeClosed, OnwardReferralDeclined, MonitoringEnded...) ever reaches a referral handler.
+def test_the_referral_worker_takes_transfers_from_referral_topics_and_closures_from_its_care_topic(tmp_path: Path):
+    # Of care's events only EpisodeClosed reaches a referral handler (OnwardReferralDeclined,
+    # MonitoringEnded... do not), and it closes only a referral still open: see test_episode_closed.
     settings = replace(
         Settings.from_env("referral"),
         database_url=f"sqlite:///{tmp_path}/referral.db",
@@ -228,7 +228,12 @@ def test_the_referral_worker_reads_only_referral_topics_and_reacts_to_transfers_
     wiring = DEFINITION.bootstrap(settings)
     try:
         specs = DEFINITION.consumers(wiring)
-        assert [set(spec.handlers) for spec in specs] == [{"ReferralTransferredOut"}]
-        assert all(topic.endswith(".referral.events.v1") for spec in specs for topic in spec.topics)
+        assert [(spec.name, set(spec.handlers)) for spec in specs] == [
+            ("transfers-in", {"ReferralTransferredOut"}),
+            ("care", {"EpisodeClosed"}),
+        ]
+        transfers_in, care = specs
+        assert all(topic.endswith(".referral.events.v1") for topic in transfers_in.topics)
+        assert care.topics == [f"hub.{settings.hub_id}.care.events.v1"]  # this hub's own care topic
     finally:
         wiring.engine.dispose()

@@ -11,6 +11,7 @@ from hubs.assessment.service_layer.handlers import CARE_EVENT_HANDLERS, EVENT_HA
 from hubs.assessment.service_layer.unit_of_work import AssessmentUnitOfWork
 from hubs.contracts.topics import hub_topic
 from hubs.runtime.app import create_app as create_base_app
+from hubs.runtime.idempotency import idempotency_keys
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
@@ -35,6 +36,7 @@ def create_app(wiring: Wiring) -> Flask:
         title="Assessment service",
         description="Rapid clinical assessment: measures, risk, work situation and outcome decision.",
         readiness_checks=wiring.readiness_checks(),
+        idempotency_keys=idempotency_keys(wiring),
     )
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(blp)

@@ -14,6 +14,7 @@ from hubs.care_coordination.service_layer.unit_of_work import CareUnitOfWork
 from hubs.contracts import codes
 from hubs.contracts.topics import hub_topic
 from hubs.runtime.app import create_app as create_base_app
+from hubs.runtime.idempotency import idempotency_keys
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
@@ -46,6 +47,7 @@ def create_app(wiring: Wiring) -> Flask:
         title="Care-coordination service",
         description="Service directory, onward referrals and waits, monitoring, follow-up and closure of cases.",
         readiness_checks=wiring.readiness_checks(),
+        idempotency_keys=idempotency_keys(wiring),
     )
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(blp)

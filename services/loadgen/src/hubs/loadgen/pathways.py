@@ -2,7 +2,12 @@
 
 Rates and mixes are plausible for a staff wellbeing hub, not statistics: most people refer
 themselves, about one in twelve is urgent, most are contacted within two days, and after
-assessment about a third are signposted, a third referred on and some monitored."""
+assessment about a third are signposted, a third referred on and some monitored.
+
+Every case keeps the pathway's order the services keep (first contact before the assessment, an
+onward referral on or after the day of its assessment), and every day lies between the hub's
+records start (2020-10-01) and now: what would happen later has not happened yet, so a case
+still under way at `until` simply stops there."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from hubs.contracts.events.assessment import GAD7_BANDS, PHQ9_BANDS
 from hubs.contracts.registry import spec_for
 from hubs.contracts.topics import hub_topic
 from hubs.loadgen.england import STAFF_GROUP_WEIGHTS, Hub
+from hubs.runtime.settings import DEFAULT_RECORDS_START as RECORDS_START
 
 S = codes.ReferralSource
 SOURCE_WEIGHTS = {S.SELF: 55, S.LINE_MANAGER: 12, S.OCCUPATIONAL_HEALTH: 10, S.GP: 8, S.HR: 5}
@@ -62,9 +68,11 @@ def periods_of(day: date) -> dict[str, str]:
 class Pathways:
     """Draws every event of one hub's cases, and its outreach and feedback, from a seed."""
 
-    def __init__(self, hub: Hub, seed: int = 2020):
+    def __init__(self, hub: Hub, seed: int = 2020, until: datetime | None = None):
         self.hub = hub
         self.random = random.Random(f"{seed}:{hub.hub_id}")
+        # Nothing is drawn after this moment (default: now); the draws themselves do not depend on it.
+        self.until = until or datetime.now(UTC)
 
     def _id(self) -> uuid.UUID:
         return uuid.UUID(int=self.random.getrandbits(128), version=4)
@@ -273,8 +281,13 @@ class Pathways:
 
     def _close(self, events: list, case_id, referral_id, at: datetime, reason: codes.ClosureReason) -> list:
         events.append((at, "ReferralClosed", {"referral_id": referral_id, "closed_at": at, "reason": reason}))
+        # Stable: events of the same moment keep the order they follow one another in.
         events.sort(key=lambda e: e[0])
-        return [self.envelope(t, d, when, None if not spec_for(t).about_case else case_id) for when, t, d in events]
+        return [
+            self.envelope(t, d, when, None if not spec_for(t).about_case else case_id)
+            for when, t, d in events
+            if when <= self.until
+        ]
 
     def activity(self, day: date) -> list[dict[str, Any]]:
         """One outreach or inreach event of the hub on `day`, with some of its feedback."""
@@ -295,12 +308,18 @@ class Pathways:
             )
             for _ in range(r.randint(0, 3))
         ]
-        return [held, *feedback]
+        return [held, *feedback] if at <= self.until else []
 
     def year(self, first_day: date, days: int = 365, referrals: int | None = None) -> Iterator[dict[str, Any]]:
         """Every event of the hub's cases received over `days` days, case by case, with weekly outreach.
 
-        Referrals arrive at random times, fewer at weekends; each case's events come in their order."""
+        Referrals arrive at random times, fewer at weekends; each case's events come in their order.
+        The hub keeps no records before its records start, so `first_day` cannot be earlier (ValueError)."""
+        if first_day < RECORDS_START:
+            raise ValueError(f"the first day {first_day} is before the hub's records start {RECORDS_START}")
+        return self._year(first_day, days, referrals)
+
+    def _year(self, first_day: date, days: int, referrals: int | None) -> Iterator[dict[str, Any]]:
         r = self.random
         total = self.hub.referrals_per_year * days // 365 if referrals is None else referrals
         start = datetime.combine(first_day, time(0), UTC)
@@ -316,13 +335,31 @@ class Pathways:
 
 
 def period_reports(
-    hubs: list[Hub], financial_year_start: int, figure_names: list[str], seed: int = 2020, versions: int = 4
+    hubs: list[Hub],
+    financial_year_start: int,
+    figure_names: list[str],
+    seed: int = 2020,
+    versions: int = 4,
+    today: date | None = None,
 ) -> Iterator[dict[str, Any]]:
     """A year of HubPeriodReport envelopes of every hub: each period sent in `versions` versions
-    on average (figures change as events arrive), the last one final. Counts are suppressed."""
+    on average (figures change as events arrive), the last one final. Counts are suppressed.
+
+    Only the periods of days from the records start to `today` (default: today) are reported;
+    ValueError when the financial year has none."""
+    first = max(date(financial_year_start, 4, 1), RECORDS_START)
+    last = min(date(financial_year_start + 1, 3, 31), today or date.today())
+    if last < first:
+        year = financial_year(date(financial_year_start, 4, 1))
+        raise ValueError(f"no day of financial year {year} lies between the records start {RECORDS_START} and {last}")
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return _period_reports(hubs, days, figure_names, seed, versions)
+
+
+def _period_reports(
+    hubs: list[Hub], days: list[date], figure_names: list[str], seed: int, versions: int
+) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
-    first = date(financial_year_start, 4, 1)
-    days = [first + timedelta(days=n) for n in range((date(financial_year_start + 1, 4, 1) - first).days)]
     periods = sorted({(pt, p) for d in days for pt, p in periods_of(d).items()})
     for hub in hubs:
         for period_type, period in periods:

@@ -14,6 +14,15 @@ from hubs.contracts import codes
 from hubs.loadgen.england import HUBS_PER_REGION, STAFF_GROUP_WEIGHTS, Hub, england
 from hubs.loadgen.pathways import Pathways, period_reports
 
+D = codes.OutcomeDecision
+ASSESSMENT_OUTCOMES = {D.REFER_ON: 35, D.SIGNPOST: 35, D.MONITOR: 20, D.NO_FURTHER_ACTION: 10}
+ONWARD_SERVICES = [codes.ServiceType.TALKING_THERAPIES, codes.ServiceType.PEER_SUPPORT, codes.ServiceType.BEREAVEMENT]
+SIGNPOST_SERVICES = [codes.ServiceType.SELF_HELP, codes.ServiceType.PEER_SUPPORT, codes.ServiceType.DEBT_ADVICE]
+WORK_SITUATIONS = [
+    codes.WorkSituation.AT_WORK,
+    codes.WorkSituation.AT_WORK_WITH_ADJUSTMENTS,
+    codes.WorkSituation.OFF_SICK,
+]
 FIRST_NAMES = ["Alex", "Sam", "Jo", "Priya", "Kwame", "Mei", "Tomasz", "Aisha", "Rhys", "Niamh"]
 LAST_NAMES = ["Example", "Sample", "Testperson", "Demo", "Placeholder"]
 
@@ -46,11 +55,56 @@ class Population:
             "consent_to_contact": True,
         }
 
-    def onward_referral(self, case_id: str, today: date) -> dict[str, Any]:
-        service = self.random.choice(
-            [codes.ServiceType.TALKING_THERAPIES, codes.ServiceType.PEER_SUPPORT, codes.ServiceType.BEREAVEMENT]
-        )
-        return {"case_id": case_id, "service_type": service.value, "made_on": today.isoformat()}
+    def contact_attempt(self) -> dict[str, Any]:
+        """A clinician's call: most reach the person."""
+        reached = self.random.random() < 0.8
+        outcome = codes.ContactOutcome.CONTACTED if reached else self.random.choice(
+            [codes.ContactOutcome.NO_ANSWER, codes.ContactOutcome.MESSAGE_LEFT]
+        )  # fmt: skip
+        return {"channel": codes.ContactChannel.PHONE.value, "outcome": outcome.value}
+
+    def assessment(self) -> dict[str, Any]:
+        """A rapid assessment as a clinician completes it: the PHQ-9 and GAD-7, the work situation
+        and an outcome; a third or so are referred on (care co-ordination then makes the referral)."""
+        r = self.random
+        severity = r.uniform(0.1, 0.75)
+
+        def items(count: int) -> list[int]:
+            return [min(3, max(0, round(r.gauss(severity * 3, 0.8)))) for _ in range(count)]
+
+        # PHQ-9 item 9 above zero raises the risk, which must then say where it was escalated.
+        thoughts_of_self_harm = r.random() < 0.05
+        phq9 = [*items(8), 1 if thoughts_of_self_harm else 0]
+        risk: dict[str, Any] = {"level": codes.RiskLevel.LOW.value}
+        if thoughts_of_self_harm:
+            risk = {
+                "level": codes.RiskLevel.MODERATE.value,
+                "risk_to_self": True,
+                "route": codes.EscalationRoute.GP.value,
+            }
+        decision = self._pick(ASSESSMENT_OUTCOMES)
+        if thoughts_of_self_harm and decision is codes.OutcomeDecision.NO_FURTHER_ACTION:
+            decision = codes.OutcomeDecision.MONITOR  # a raised risk never ends in no further action
+        outcome: dict[str, Any] = {"decisions": [decision.value], "reasons": "Synthetic demo assessment."}
+        if decision is codes.OutcomeDecision.REFER_ON:
+            outcome["refer_on_to"] = [r.choice(ONWARD_SERVICES).value]
+        elif decision is codes.OutcomeDecision.SIGNPOST:
+            outcome["signpost_to"] = [r.choice(SIGNPOST_SERVICES).value]
+        elif decision is codes.OutcomeDecision.MONITOR:
+            outcome["monitoring_review_interval_days"] = 28
+        situation = r.choice(WORK_SITUATIONS)
+        work: dict[str, Any] = {"situation": situation.value}
+        if situation is codes.WorkSituation.OFF_SICK:
+            work["off_sick_for_mental_health"] = r.random() < 0.7
+        return {
+            "practitioners": [
+                {"practitioner_id": "demo-clinician", "discipline": r.choice(list(codes.Discipline)).value}
+            ],
+            "measures": {"phq9": phq9, "gad7": items(7)},
+            "risk": risk,
+            "work_situation": work,
+            "outcome": outcome,
+        }
 
     def outreach_event(self, today: date) -> dict[str, Any]:
         r = self.random

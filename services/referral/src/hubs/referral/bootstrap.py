@@ -10,10 +10,11 @@ from hubs.contracts.topics import hub_topic
 from hubs.referral.adapters import orm
 from hubs.referral.entrypoints import cases
 from hubs.referral.entrypoints.api import CONFIDENTIALITY, blp
-from hubs.referral.service_layer import handlers, transfers
+from hubs.referral.service_layer import handlers, reactions, transfers
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.referral.service_layer.unit_of_work import ReferralUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
+from hubs.runtime.idempotency import idempotency_keys
 from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
@@ -32,6 +33,7 @@ def create_app(wiring: Wiring) -> Flask:
         title="Referral service",
         description=f"Referrals to a staff mental health and wellbeing hub. {CONFIDENTIALITY}",
         readiness_checks=wiring.readiness_checks(),
+        idempotency_keys=idempotency_keys(wiring),
     )
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(blp)
@@ -40,7 +42,8 @@ def create_app(wiring: Wiring) -> Flask:
 
 
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
-    """Transfers in from neighbouring hubs' referral topics; erasure of expired personal data when idle."""
+    """Transfers in from neighbouring hubs' referral topics, with erasure of expired personal data
+    when idle; and episodes closed in care co-ordination, which close the referral."""
     s = wiring.settings
     context: ReferralContext = wiring.extras["referral"]
     neighbours = sorted(context.transfer_keys.neighbours) if context.transfer_keys else []
@@ -54,7 +57,8 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
             topics,
             {"ReferralTransferredOut": lambda envelope, uow: transfers.receive_transfer(envelope, uow, context)},
             on_idle=retention,
-        )
+        ),
+        ConsumerSpec("care", [hub_topic(s.hub_id, "care", prefix=s.topic_prefix)], reactions.CARE_EVENT_HANDLERS),
     ]
 
 

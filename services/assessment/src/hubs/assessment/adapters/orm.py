@@ -18,7 +18,8 @@ assessments = Table(
     Column("completed_at", DateTime(timezone=True)),
     Column("risk_level", String(16)),
     # The record: first contact once made (from the referral service), then at completion the
-    # practitioners, item responses, judgement, work situation, decision and sign-off.
+    # practitioners, item responses, judgement, work situation, decision and sign-off; and when
+    # and why the case closed, if it did.
     Column("completion", JSON),
 )
 

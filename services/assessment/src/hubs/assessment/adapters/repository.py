@@ -86,8 +86,12 @@ class FollowUpRepository:
         return sorted(found, key=lambda f: (f.measured_at is None, f.measured_at or datetime.max.replace(tzinfo=UTC)))
 
     def due(self) -> list[FollowUp]:
+        """Follow-ups not yet measured, of cases still open (a withdrawn or closed case has none due)."""
+        closed = select(assessments.c.case_id).where(assessments.c.status == "closed")
         rows = self._session.execute(
-            select(follow_ups).where(follow_ups.c.measured_at.is_(None)).order_by(follow_ups.c.due_on)
+            select(follow_ups)
+            .where(follow_ups.c.measured_at.is_(None), follow_ups.c.case_id.not_in(closed))
+            .order_by(follow_ups.c.due_on)
         ).all()
         return [_to_follow_up(r) for r in rows]
 
@@ -108,10 +112,14 @@ def _row(a: Assessment) -> dict[str, Any]:
 
 
 def _record(a: Assessment) -> dict[str, Any] | None:
-    """The record kept as JSON: first contact once made, and the completion once signed off."""
+    """The record kept as JSON: first contact once made, the completion once signed off, and the
+    case's closure once withdrawn or closed."""
     record: dict[str, Any] = {}
     if a.first_contact_at is not None:
         record["first_contact_at"] = _iso(a.first_contact_at)
+    if a.closed_at is not None:
+        record["closed_at"] = _iso(a.closed_at)
+        record["closure_reason"] = a.closure_reason and a.closure_reason.value
     if a.completion is not None and a.risk is not None:
         record |= _completion_record(a.completion, a.risk)
     return record or None
@@ -161,6 +169,9 @@ def _to_assessment(row) -> Assessment:
     record = row.completion or {}
     if first_contact_at := record.get("first_contact_at"):
         assessment.first_contact_at = datetime.fromisoformat(first_contact_at)
+    if closed_at := record.get("closed_at"):
+        assessment.closed_at = datetime.fromisoformat(closed_at)
+        assessment.closure_reason = codes.ClosureReason(record["closure_reason"]) if record["closure_reason"] else None
     if "practitioners" in record:
         cr, r, w, o = record["clinician_risk"], record["risk"], record["work_situation"], record["outcome"]
         consent_at = record["occupational_health_consent_recorded_at"]

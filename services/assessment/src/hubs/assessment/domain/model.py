@@ -165,6 +165,8 @@ class Assessment:
     completion: Completion | None = None
     risk: Risk | None = None
     first_contact_at: datetime | None = None  # when the referral service first reached the person
+    closed_at: datetime | None = None  # when the case was withdrawn or closed, status "closed"
+    closure_reason: codes.ClosureReason | None = None
     events: list = field(default_factory=list, repr=False)
 
     @classmethod
@@ -180,8 +182,25 @@ class Assessment:
         if self.first_contact_at is None or contacted_at < self.first_contact_at:
             self.first_contact_at = contacted_at
 
+    def close_case(self, reason: codes.ClosureReason, at: datetime) -> bool:
+        """The case was withdrawn or closed: it leaves the to-do list and its follow-ups stop being
+        due. A completed assessment keeps its record. True if this closed it (once only)."""
+        if self.status not in ("to-do", "completed"):
+            return False
+        self.status, self.closed_at, self.closure_reason = "closed", at, reason
+        return True
+
+    def _expect_case_open(self) -> None:
+        if self.status == "closed":
+            reason = self.closure_reason.value if self.closure_reason else "closed"
+            raise Refused(
+                {"case": [f"The case is closed ({reason}): nothing more is assessed or followed up on it."]},
+                conflict=True,
+            )
+
     def complete(self, completion: Completion) -> None:
         """Score, judge risk, check the decision, sign off; emits AssessmentCompleted (and RiskEscalated)."""
+        self._expect_case_open()
         if self.status != "to-do":
             raise Refused({"status": [f"the assessment is {self.status}"]}, conflict=True)
         if self.first_contact_at is None:
@@ -217,7 +236,7 @@ class Assessment:
     def _escalate(self, risk: Risk, at: datetime) -> None:
         # A raised risk puts the case on the urgent path, and stays there.
         self.urgency = codes.Urgency.URGENT
-        assessment_id = self.assessment_id if self.status == "completed" else None
+        assessment_id = self.assessment_id if self.completion is not None else None
         self.events.append(events.RiskEscalated(uuid.uuid4(), at, risk, assessment_id))
 
     def record_follow_up(
@@ -231,6 +250,7 @@ class Assessment:
         now: datetime,
     ) -> None:
         """Take follow-up measures against this assessment; emits FollowUpMeasured (and RiskEscalated)."""
+        self._expect_case_open()
         if self.status != "completed":
             raise Refused({"status": ["follow-up measures come after the assessment"]}, conflict=True)
         if follow_up.measured_at is not None:

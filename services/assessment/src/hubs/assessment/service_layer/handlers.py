@@ -13,6 +13,7 @@ from hubs.assessment.domain import commands
 from hubs.assessment.domain.measures import ScoringRules, score
 from hubs.assessment.domain.model import Assessment, Completion, FollowUp, Refused
 from hubs.assessment.domain.outcomes import Outcomes
+from hubs.contracts import codes
 from hubs.runtime.consumer import PoisonMessage
 from hubs.runtime.unit_of_work import emit_all
 
@@ -138,11 +139,33 @@ def on_referral_transferred_out(event: Mapping[str, Any], uow) -> None:
         uow.assessments.save(assessment)
 
 
+def on_referral_withdrawn(event: Mapping[str, Any], uow) -> None:
+    """The person withdrew: the case leaves the to-do list and the follow-ups due."""
+    _close_case(event, uow, codes.ClosureReason.WITHDRAWN, event["data"]["withdrawn_at"])
+
+
+def on_referral_closed(event: Mapping[str, Any], uow) -> None:
+    """The referral was closed (wherever the closure started: care's closures close it too): the
+    case leaves the to-do list and the follow-ups due."""
+    _close_case(event, uow, event["data"]["reason"], event["data"]["closed_at"])
+
+
+def _close_case(event: Mapping[str, Any], uow, reason: codes.ClosureReason, at: datetime) -> None:
+    # A case closed already (a withdrawal is followed by its ReferralClosed), moved to another hub or
+    # never seen here is left alone, so a redelivery changes nothing.
+    assessment = uow.assessments.for_case(event["case_id"])
+    if assessment is not None and assessment.close_case(reason, at):
+        uow.assessments.save(assessment)
+
+
 def on_follow_up_due(event: Mapping[str, Any], uow) -> None:
     """Care co-ordination asks for follow-up measures: the follow-up shows as due."""
     data = event["data"]
-    if uow.assessments.for_case(event["case_id"]) is None:
+    assessment = uow.assessments.for_case(event["case_id"])
+    if assessment is None:
         raise PoisonMessage("a follow-up is due for a case this hub never assessed")
+    if assessment.status == "closed":
+        return  # asked just before the case closed (care stops asking once it knows): nothing is due
     if uow.follow_ups.get(data["follow_up_id"]) is not None:
         return
     uow.follow_ups.add(
@@ -160,6 +183,8 @@ EVENT_HANDLERS = {
     "ReferralReceived": on_referral_received,
     "FirstContactMade": on_first_contact_made,
     "ReferralTransferredOut": on_referral_transferred_out,
+    "ReferralWithdrawn": on_referral_withdrawn,
+    "ReferralClosed": on_referral_closed,
 }
 CARE_EVENT_HANDLERS = {"FollowUpDue": on_follow_up_due}
 

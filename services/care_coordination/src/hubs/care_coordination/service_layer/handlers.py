@@ -246,8 +246,8 @@ def close_case(uow, case: Case, reason: codes.ClosureReason, at: datetime) -> No
 
 def close_on_withdrawal(uow, case: Case, at: datetime) -> None:
     """The referral was withdrawn (inside an open unit of work): onward referrals still waiting are
-    called off, monitoring ends and the episode closes as withdrawn. Nothing emitted here is an
-    event the referral service reacts to, so the withdrawal cannot come back as another closure."""
+    called off, monitoring ends and the episode closes as withdrawn. The referral is withdrawn
+    already, so the EpisodeClosed emitted here finds nothing open to close there: no loop."""
     for onward in uow.onward_referrals.for_case(case.case_id):
         if onward.withdraw(at.date()):
             uow.onward_referrals.save(onward)

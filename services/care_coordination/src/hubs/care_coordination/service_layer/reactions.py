@@ -56,6 +56,28 @@ def on_referral_withdrawn(event: Event, uow) -> None:
     handlers.close_on_withdrawal(uow, case, event["data"]["withdrawn_at"])
 
 
+def on_referral_closed(event: Event, uow) -> None:
+    """The referral service closed the case: its open episode closes with the same reason, monitoring
+    ends (so no more follow-ups are asked) and EpisodeClosed goes out, once. An episode already closed
+    (by this service, whose EpisodeClosed made the referral close, or by an earlier delivery), a case
+    never seen here or one that moved to another hub is left alone: nothing goes back, so no loop."""
+    case = uow.cases.get(event["case_id"])
+    if case is None or not case.open:
+        return
+    data = event["data"]
+    reason: codes.ClosureReason = data["reason"]
+    if reason is codes.ClosureReason.WITHDRAWN:
+        # ReferralWithdrawn comes first on the same topic and has closed the episode already; should it
+        # ever not have, the closure is still a withdrawal: waiting onward referrals are called off.
+        handlers.close_on_withdrawal(uow, case, data["closed_at"])
+    elif reason is codes.ClosureReason.TRANSFERRED_TO_ANOTHER_HUB:
+        # Likewise after ReferralTransferredOut: the case now belongs to the other hub.
+        on_referral_transferred_out(event, uow)
+    else:
+        # Referrals and episodes close with the contracts' one code list: the reason carries over as it is.
+        handlers.close_case(uow, case, reason, data["closed_at"])
+
+
 def on_risk_escalated(event: Event, uow) -> None:
     """A raised risk puts the case on the urgent path."""
     case = _case(event, uow)
@@ -78,10 +100,10 @@ def make_on_assessment_completed(policy: handlers.CarePolicy) -> Callable[[Event
     def on_assessment_completed(event: Event, uow) -> None:
         """Signpost, refer on, start monitoring or close, as the assessment decided."""
         data, case = event["data"], _case(event, uow)
-        if not case.open and case.closure_reason is codes.ClosureReason.WITHDRAWN:
-            # The withdrawal overtook an assessment on its way (another topic): nothing is done for
-            # someone who withdrew, and the event is not a fault.
-            log.info("assessment of a withdrawn case not acted on")
+        if not case.open and _overtaken(case, data["completed_at"]):
+            # The withdrawal or closure overtook an assessment on its way (another topic): nothing is
+            # done for a case that has ended, and the event is not a fault.
+            log.info("assessment of a closed case not acted on")
             return
         if not case.open:
             raise PoisonMessage("an assessment completed for a case whose episode is not open")
@@ -114,6 +136,13 @@ def make_on_assessment_completed(policy: handlers.CarePolicy) -> Callable[[Event
             handlers.close_case(uow, case, codes.ClosureReason.NO_FURTHER_ACTION, data["completed_at"])
 
     return on_assessment_completed
+
+
+def _overtaken(case: Case, completed_at) -> bool:
+    """A withdrawal ends everything; any other closure only what was done before it."""
+    if case.closure_reason is codes.ClosureReason.WITHDRAWN:
+        return True
+    return case.closed_at is not None and completed_at <= case.closed_at
 
 
 def check_due(uow, today: date, policy: handlers.CarePolicy) -> dict[str, int]:
@@ -167,6 +196,7 @@ def event_handlers(policy: handlers.CarePolicy) -> dict[str, Callable[[Event, An
         "ReferralReceived": on_referral_received,
         "ReferralTransferredOut": on_referral_transferred_out,
         "ReferralWithdrawn": on_referral_withdrawn,
+        "ReferralClosed": on_referral_closed,
         "AssessmentCompleted": make_on_assessment_completed(policy),
         "RiskEscalated": on_risk_escalated,
     }

@@ -9,7 +9,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from hubs.contracts import codes
-from hubs.portal.domain.measures import MEASURES, answers_from_form, score
+from hubs.portal.adapters.services import Answer
+from hubs.portal.domain.forms import in_order, problem_fields
+from hubs.portal.domain.measures import MEASURES, Measure, answers_from_form, score
 from hubs.portal.entrypoints.web import call, person, requires_role
 
 bp = Blueprint("clinician", __name__)
@@ -64,14 +66,25 @@ def case(referral_id: str):
     detail = call("referral", "GET", f"/v1/referrals/{referral_id}", params={"purpose": purpose})
     context: dict[str, Any] = {"referral_id": referral_id, "purpose": purpose, "detail": detail}
     if detail.ok:
-        case_id = detail.data["case_id"]
-        context |= {
-            "assessment": call("assessment", "GET", f"/v1/cases/{case_id}/assessment"),
-            "follow_ups": call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups"),
-            "care": call("care", "GET", f"/v1/cases/{case_id}"),
-        }
+        context |= _case_records(detail.data["case_id"])
     # No such referral (or another hub's): the page says so, with the same 404 the service gave.
     return render_template("case.html", **context, **_form_choices()), 404 if detail.status == 404 else 200
+
+
+def _case_records(case_id: str) -> dict[str, Any]:
+    """The case as the assessment and care co-ordination services know it, and what each allows next.
+
+    The services keep the pathway's order: an assessment only after first contact (as the assessment
+    service has heard of it), an onward referral only once care co-ordination has the assessment."""
+    assessment = call("assessment", "GET", f"/v1/cases/{case_id}/assessment")
+    care = call("care", "GET", f"/v1/cases/{case_id}")
+    return {
+        "assessment": assessment,
+        "follow_ups": call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups"),
+        "care": care,
+        "first_contact_known": bool(assessment.ok and (assessment.data or {}).get("first_contact_at")),
+        "assessment_known_to_care": bool(care.ok and (care.data or {}).get("assessment_id")),
+    }
 
 
 def _form_choices() -> dict[str, Any]:
@@ -163,7 +176,7 @@ def assessment(referral_id: str):
     case_id = str(uuid.UUID(form.get("case_id", "")))
     answer = call("assessment", "POST", f"/v1/cases/{case_id}/assessment", json=body)
     if not answer.ok:
-        return _case_again(referral_id, scores, {"assessment": f"The assessment was not saved: {answer.message}"})
+        return _case_again(referral_id, scores, assessment_errors(answer))
     flash("Assessment completed and signed off", "success")
     return _back(referral_id)
 
@@ -173,18 +186,66 @@ def _case_again(referral_id: str, scores: dict, errors: dict[str, str]):
     detail = call("referral", "GET", f"/v1/referrals/{referral_id}", params={"purpose": purpose})
     if not detail.ok:
         abort(detail.status if detail.status in (403, 404) else 503)
-    case_id = detail.data["case_id"]
     choices = _form_choices() | {"scores": scores, "values": request.form, "errors": errors}
     return render_template(
         "case.html",
         referral_id=referral_id,
         purpose=purpose,
         detail=detail,
-        assessment=call("assessment", "GET", f"/v1/cases/{case_id}/assessment"),
-        follow_ups=call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups"),
-        care=call("care", "GET", f"/v1/cases/{case_id}"),
+        **_case_records(detail.data["case_id"]),
         **choices,
     ), (400 if errors else 200)
+
+
+# Where the assessment service's field names are asked on the case page.
+OUTCOME_QUESTIONS = ("decisions", "refer_on_to", "signpost_to", "reasons")
+
+
+def assessment_errors(answer: Answer, measures: tuple[Measure, ...] = MEASURES) -> dict[str, str]:
+    """The assessment service's refusal against the questions of the assessment form.
+
+    An item is named as clinicians count it (`measures.phq9.9`, WSAS `measures.wsas.items.1`) and
+    lands on that question's radio group (`phq9-9`), else on its measure's group; a missing first
+    contact is said once, in the error summary, linking to the page's "Record first contact before
+    the assessment"; anything else is said above the form, all of it."""
+    on_form = {m.key: len(m.items) for m in measures}
+    found: dict[str, str] = {}
+    elsewhere: list[str] = []
+    for path, message in problem_fields(answer.errors).items():
+        parts = path.split(".")
+        question = "assessment"
+        if parts[0] == "first_contact":
+            question = "first_contact"
+        elif parts[0] == "measures" and len(parts) > 1 and parts[1] in on_form:
+            key, rest = parts[1], [p for p in parts[2:] if p != "items"]
+            item = rest[0] if rest and rest[0].isdigit() else ""
+            question = f"{key}-{item}" if item and 1 <= int(item) <= on_form[key] else key
+        elif parts[0] == "outcome" and len(parts) > 1 and parts[1] in OUTCOME_QUESTIONS:
+            question = parts[1]
+        elif parts[0] in ("work_situation", *OUTCOME_QUESTIONS):
+            question = parts[0]
+        elif parts[0] == "risk":
+            question = "risk_level"
+        if question == "assessment":
+            elsewhere.append(message)
+        else:
+            found.setdefault(question, message)
+    if elsewhere or not found:
+        said = "; ".join(dict.fromkeys(elsewhere)) if elsewhere else answer.message
+        found["assessment"] = f"The assessment was not saved: {said}"
+    return dict(in_order(found, _assessment_questions(measures)))
+
+
+def _assessment_questions(measures: tuple[Measure, ...]) -> list[str]:
+    """The assessment form's questions in the order they are asked (for the error summary)."""
+    items = [q for m in measures for q in (m.key, *(f"{m.key}-{n}" for n in range(1, len(m.items) + 1)))]
+    return ["first_contact", "assessment", *items, "risk_level", "work_situation", *OUTCOME_QUESTIONS]
+
+
+def _refusal(answer: Answer) -> str:
+    """What a service said, once: its field messages, else its detail."""
+    said = list(dict.fromkeys(problem_fields(answer.errors).values()))
+    return " ".join(said) if said else answer.message
 
 
 @bp.post("/cases/<referral_id>/onward-referrals")
@@ -202,7 +263,7 @@ def onward_referral(referral_id: str):
         abort(400)
     body = {"case_id": case_id, "service_type": service_type, "made_on": date.today().isoformat()}
     answer = call("care", "POST", "/v1/onward-referrals", json=body)
-    flash("Onward referral made" if answer.ok else f"The onward referral was not made: {answer.message}",
+    flash("Onward referral made" if answer.ok else f"The onward referral was not made: {_refusal(answer)}",
           "success" if answer.ok else "error")  # fmt: skip
     return _back(referral_id)
 

@@ -107,6 +107,10 @@ class ReferralRepository:
         self.seen.append(referral)
         return referral
 
+    def referral_id_of_case(self, case_id: uuid.UUID) -> uuid.UUID | None:
+        """The referral other services know by this case id; None if this hub has none."""
+        return self._session.execute(select(referrals.c.referral_id).where(referrals.c.case_id == case_id)).scalar()
+
     def save(self, referral: Referral, **facts: Any) -> None:
         """Write back what changed: status, first contact, closure, new contact attempts."""
         self._session.execute(
