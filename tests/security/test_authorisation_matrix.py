@@ -129,6 +129,8 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
         ("POST", "/v1/sickness-absence"): only(HUB_LEAD),
         ("GET", "/v1/quarantine"): only(HUB_LEAD),
         ("GET", "/v1/data-quality"): only(HUB_LEAD),
+        ("GET", "/v1/dataset/sign-offs"): only(HUB_LEAD),
+        ("POST", "/v1/dataset/sign-offs"): only(HUB_LEAD),
     },
     ("reporting", "national"): {
         ("GET", "/v1/national/dataset"): only(NATIONAL, national=True),

@@ -98,6 +98,64 @@ def test_completed_assessment_is_scored_signed_off_and_announced(assessment, tok
     assert again.status_code == 409
 
 
+def test_equality_answers_are_recorded_at_assessment_beside_the_referrals_and_announced_as_codes(assessment, tokens):
+    case_id, now = uuid.uuid4(), datetime.now(UTC)
+    received = {"urgency": codes.Urgency.ROUTINE, "received_at": now, "referral_id": uuid.uuid4(),
+                "age_band": codes.AgeBand.FROM_25_TO_34,
+                "ethnic_category": codes.EthnicCategory.NOT_STATED}  # fmt: skip
+    with assessment.wiring.uow_factory() as uow:
+        handlers.on_referral_received({"case_id": case_id, "data": received}, uow)
+        uow.commit()
+    first_contact(assessment, case_id)
+    to_do = assessment.client.get(f"/v1/cases/{case_id}/assessment", headers=tokens("clinician")).get_json()
+    assert to_do["referral_demographics"] == {"ethnic_category": "Z", "sexual_orientation": None,
+                                              "gender_identity": None, "gender_same_as_at_birth": None,
+                                              "age_band": "25-34", "disability": None}  # fmt: skip
+
+    answers = {"ethnic_category": "H", "disability": "yes", "gender_identity": "Z"}
+    body = ASSESSMENT | {"demographics": answers}
+    answer = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=body, headers=tokens("clinician"))
+    assert answer.status_code == 200, answer.get_json()
+    record = assessment.client.get(f"/v1/cases/{case_id}/assessment", headers=tokens("hub-lead")).get_json()
+    assert {q: c for q, c in record["demographics"].items() if c} == answers
+    assert record["referral_demographics"]["age_band"] == "25-34"
+    [event] = outbox_events(assessment)
+    assert event["data"]["demographics"] == {"ethnic_category": "H", "sexual_orientation": None,
+                                             "gender_identity": "Z", "gender_same_as_at_birth": None,
+                                             "age_band": None, "disability": "yes"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("demographics", "question"),
+    [
+        ({"ethnic_category": "white"}, "ethnic_category"),
+        ({"disability": True}, "disability"),
+        ({"age_band": "not-recorded"}, "age_band"),
+        ({"religion": "none"}, "religion"),
+    ],
+)
+def test_an_equality_answer_that_is_not_a_code_is_a_problem_naming_it_and_nothing_is_stored(
+    assessment, tokens, demographics, question
+):
+    case_id = referred(assessment)
+    body = ASSESSMENT | {"demographics": demographics}
+    refused = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=body, headers=tokens("clinician"))
+    assert refused.status_code == 422 and refused.content_type == "application/problem+json"
+    assert list(refused.get_json()["errors"]["demographics"]) == [question]
+    record = assessment.client.get(f"/v1/cases/{case_id}/assessment", headers=tokens("clinician")).get_json()
+    assert record["status"] == "to-do" and outbox_events(assessment) == []
+
+
+def test_a_referral_that_answered_no_equality_question_says_so_and_so_does_an_assessment(assessment, tokens):
+    case_id = referred(assessment)
+    to_do = assessment.client.get(f"/v1/cases/{case_id}/assessment", headers=tokens("clinician")).get_json()
+    assert to_do["referral_demographics"] is not None and set(to_do["referral_demographics"].values()) == {None}
+    answer = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT, headers=tokens("clinician"))
+    assert answer.status_code == 200 and set(answer.get_json()["demographics"].values()) == {None}
+    [event] = outbox_events(assessment)
+    assert event["data"]["demographics"] is None
+
+
 def test_an_assessment_before_first_contact_is_a_conflict_saying_so_and_nothing_is_stored(assessment, tokens):
     case_id = referred(assessment, contacted=False)
     refused = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=ASSESSMENT, headers=tokens("clinician"))

@@ -11,7 +11,14 @@ import pytest
 
 from hubs.assessment.domain import commands
 from hubs.assessment.domain.measures import MeasureError, ScoringRules
-from hubs.assessment.domain.model import Assessment, ClinicianRisk, OutcomeDecision, Practitioner, WorkSituation
+from hubs.assessment.domain.model import (
+    Assessment,
+    ClinicianRisk,
+    Demographics,
+    OutcomeDecision,
+    Practitioner,
+    WorkSituation,
+)
 from hubs.assessment.service_layer import handlers
 from hubs.contracts import codes, new_envelope
 from hubs.runtime.consumer import PoisonMessage
@@ -110,6 +117,7 @@ def case_id(uow, referred_case):
 
 def complete(case_id, *, phq9=(2, 2, 2, 2, 2, 1, 1, 0, 0), gad7=(2, 2, 2, 1, 1, 1, 1), risk=None, **outcome):
     consent = outcome.pop("consent", False)
+    demographics = outcome.pop("demographics", Demographics())
     return commands.CompleteAssessment(
         case_id=case_id,
         practitioners=(Practitioner("staff-1", C.Discipline.PSYCHOLOGY), Practitioner("staff-2", C.Discipline.NURSING)),
@@ -124,6 +132,7 @@ def complete(case_id, *, phq9=(2, 2, 2, 2, 2, 1, 1, 0, 0), gad7=(2, 2, 2, 1, 1, 
         ),
         signed_off_by="clinician-sub",
         occupational_health_consent=consent,
+        demographics=demographics,
     )
 
 
@@ -145,6 +154,38 @@ def test_completing_an_assessment_scores_signs_off_and_announces_the_outcome(uow
     assert data["risk_level"] is C.RiskLevel.LOW
     assert "Moderate depression" not in repr(data)  # reasons stay in the hub
     assert assessment.completion.signed_off_by == "clinician-sub"
+
+
+def test_equality_answers_given_at_assessment_travel_as_codes_on_assessment_completed(uow, case_id):
+    answers = Demographics(
+        ethnic_category=C.EthnicCategory.BLACK_AFRICAN,
+        disability=C.Disability.YES,
+        sexual_orientation=C.SexualOrientation.NOT_STATED,  # the person preferred not to say
+    )
+    assessment = handlers.complete_assessment(complete(case_id, demographics=answers), uow, RULES, now=NOW)
+    [(_, data)] = uow.outbox.events
+    assert data["demographics"] == {
+        "ethnic_category": C.EthnicCategory.BLACK_AFRICAN,
+        "sexual_orientation": C.SexualOrientation.NOT_STATED,
+        "disability": C.Disability.YES,
+    }
+    assert assessment.completion.demographics == answers
+
+
+def test_an_assessment_without_equality_answers_announces_none(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    [(_, data)] = uow.outbox.events
+    assert data["demographics"] is None
+
+
+def test_the_referrals_equality_answers_are_kept_to_show_at_assessment(uow):
+    case_id = uuid.uuid4()
+    data = {"urgency": C.Urgency.ROUTINE, "received_at": NOW, "referral_id": uuid.uuid4(),
+            "age_band": C.AgeBand.FROM_35_TO_44, "disability": C.Disability.NOT_STATED, "ethnic_category": None,
+            "staff_group": C.StaffGroup.AMBULANCE}  # fmt: skip
+    handlers.on_referral_received({"case_id": case_id, "data": data}, uow)
+    kept = uow.assessments.for_case(case_id).referral_demographics
+    assert kept == Demographics(age_band=C.AgeBand.FROM_35_TO_44, disability=C.Disability.NOT_STATED)
 
 
 def test_phq9_item9_above_zero_raises_risk_escalates_and_puts_the_case_on_the_urgent_path(uow, case_id):

@@ -147,6 +147,7 @@ WSAS = Measure("wsas", "WSAS", "work and social adjustment", "", tuple(f"item {n
         ({"measures": {"wsas": {"items": {"1": ["item 1"]}}}}, MEASURES, "assessment"),
         ({"outcome": {"refer_on_to": ["services"]}}, MEASURES, "refer_on_to"),
         ({"risk": ["a raised risk needs an escalation route"]}, MEASURES, "risk_level"),
+        ({"demographics": {"disability": ["Must be one of: yes, no, not-stated."]}}, MEASURES, "disability"),
     ],
 )
 def test_service_field_names_land_on_the_question_that_asks_them(errors, measures, question):
@@ -176,3 +177,54 @@ def test_every_message_the_form_has_no_question_for_is_said_above_it():
     errors = {"practitioners": ["at least one practitioner"], "measures": ["PHQ-9 and GAD-7 are taken"]}
     said = assessment_errors(Answer(422, detail="The hub's rules refuse this.", errors=errors))
     assert said == {"assessment": "The assessment was not saved: at least one practitioner; PHQ-9 and GAD-7 are taken"}
+
+
+def test_equality_answers_given_at_assessment_go_to_the_assessment_service_as_codes(signed_in, services, case_of):
+    client = signed_in("clinician")
+    case_of(CONTACTED, ASSESSABLE)
+    services.answers[ASSESSMENT_POST] = Answer(200, {**ASSESSABLE, "status": "completed"})
+    answered = {"ethnic_category": "N", "disability": "not-stated", "gender_same_as_at_birth": "yes"}
+    # Left unanswered, or an answer that is not on the question's list: not sent.
+    response = client.post(
+        f"/cases/{REFERRAL_ID}/assessment", data=COMPLETE | answered | {"sexual_orientation": "", "age_band": "99"}
+    )
+    assert response.status_code == 303
+    [sent] = services.calls_to(*ASSESSMENT_POST)
+    assert sent["json"]["demographics"] == answered
+
+    # No question answered: nothing sent, and the referral's answers stand.
+    client.post(f"/cases/{REFERRAL_ID}/assessment", data=COMPLETE)
+    assert "demographics" not in services.calls_to(*ASSESSMENT_POST)[-1]["json"]
+
+
+def test_the_assessment_form_asks_the_equality_questions_beside_what_the_referral_recorded(signed_in, case_of):
+    client = signed_in("clinician")
+    at_referral = {"ethnic_category": "N", "age_band": None, "gender_identity": None,
+                   "gender_same_as_at_birth": None, "sexual_orientation": None, "disability": "not-stated"}  # fmt: skip
+    case_of(CONTACTED, {**ASSESSABLE, "referral_demographics": at_referral})
+    page = case_page(client)
+    form = page[page.index('id="assessment-form"') :]
+    assert "Do they consider themselves to have a disability? (optional)" in form
+    assert "At referral: Black or Black British: African. Leave it unanswered to keep that answer." in form
+    assert "At referral: Prefer not to say." in form
+    assert form.count("Not answered at referral.") == 4
+    for question in ("ethnic_category", "age_band", "gender_identity", "gender_same_as_at_birth",
+                     "sexual_orientation", "disability"):  # fmt: skip
+        assert f'name="{question}"' in form
+
+    # An assessment service that does not say what the referral recorded: the questions are just asked.
+    case_of(CONTACTED, ASSESSABLE)
+    page = case_page(client)
+    assert "At referral" not in page and "Not answered at referral" not in page
+    assert 'name="disability"' in page
+
+
+def test_an_equality_answer_the_service_refuses_is_shown_on_its_question(signed_in, services, case_of):
+    client = signed_in("clinician")
+    case_of(CONTACTED, ASSESSABLE)
+    message = "Must be one of: yes, no, not-stated."
+    services.answers[ASSESSMENT_POST] = Answer(422, errors={"demographics": {"disability": [message]}})
+    page = client.post(f"/cases/{REFERRAL_ID}/assessment", data=COMPLETE | {"disability": "yes"}).get_data(as_text=True)
+    assert summary_links(page) == ["disability"]
+    assert f'id="disability-error"><span class="nhsuk-u-visually-hidden">Error:</span> {message}' in page
+    assert re.search(r'id="disability" name="disability" type="radio" value="yes" checked', page)

@@ -158,6 +158,23 @@ class FakeQuarantine:
         return {"period": len(self.periods), "event": len(self.events)}
 
 
+class FakeSignOffs:
+    def __init__(self):
+        self.stored: dict[tuple[str, str], dict] = {}
+
+    def months(self):
+        return {p for pt, p in self.stored if pt == "month"}
+
+    def sign_off(self, period_type, period, by, at):
+        if (period_type, period) in self.stored:
+            return False
+        self.stored[(period_type, period)] = {"signed_off_by": by, "signed_off_at": at}
+        return True
+
+    def of_months(self, months):
+        return {p: dict(w) for (pt, p), w in self.stored.items() if pt == "month" and p in set(months)}
+
+
 class FakeOutbox:
     def __init__(self):
         self.events = []
@@ -176,6 +193,7 @@ class FakeUnitOfWork:
         self.activities = FakeActivities()
         self.sickness = FakeSickness()
         self.quarantine = FakeQuarantine()
+        self.sign_offs = FakeSignOffs()
         self.outbox = FakeOutbox()
         self.commits = 0
 

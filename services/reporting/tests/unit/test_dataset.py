@@ -183,7 +183,84 @@ def test_demographics_of_referred_assessed_and_receiving_intervention_add_up_to_
     assert figures["assessed.ethnicity.not-recorded"] == 0
     for total, cells in GROUPS:
         assert figures[total] == sum(figures[c] for c in cells), total
-    assert len(DIMENSIONS) == 6
+    assert len(DIMENSIONS) == 7
+
+
+def assessed_answering(c, at: str, **answers):
+    """The case assessed at `at`, the person answering equality questions there (AssessmentCompleted codes)."""
+    c.hub.send(
+        "AssessmentCompleted",
+        {
+            "assessment_id": str(uuid.uuid4()),
+            "referral_id": c.referral_id,
+            "completed_at": at,
+            "multidisciplinary": False,
+            "disciplines": ["nursing"],
+            "measures": {
+                "phq9": {"total": 12, "band": "moderate", "item9_positive": False},
+                "gad7": {"total": 9, "band": "mild"},
+            },
+            "risk_level": "low",
+            "work_situation": "at-work",
+            "outcome_decisions": ["refer-on"],
+            "demographics": answers,
+        },
+        case_id=c.case_id,
+    )
+    return c
+
+
+def test_disability_is_reported_at_every_stage_and_adds_up_to_its_stages_total(hub, case):
+    c = case().referred("2026-10-01T09:00:00+00:00", disability="yes")
+    c.assessed("2026-10-02T09:00:00+00:00").referred_on("2026-10-03").treatment_started("2026-10-04")
+    case().referred("2026-10-01T09:00:00+00:00", disability="not-stated")  # preferred not to say
+    case().referred("2026-10-01T09:00:00+00:00")  # not asked
+    figures = hub.figures(*OCT)
+    for stage in STAGES:
+        assert figures[f"{stage}.disability.yes"] == 1
+    assert figures["referred.disability.not-stated"] == 1
+    assert figures["referred.disability.not-recorded"] == 1
+    assert figures["assessed.disability.not-recorded"] == 0
+    for stage, total in STAGES.items():
+        cells = [f"{stage}.disability.{code}" for code in ("yes", "no", "not-stated", "not-recorded")]
+        assert figures[total] == sum(figures[cell] for cell in cells)
+    disability = tuple(f"referred.disability.{code}" for code in ("yes", "no", "not-stated", "not-recorded"))
+    assert ("referrals_received", disability) in GROUPS  # so that suppression keeps the dimension whole
+
+
+def test_an_answer_given_at_assessment_takes_the_place_of_one_the_referral_did_not_record(hub, case):
+    c = case().referred("2026-10-01T09:00:00+00:00", age_band="35-44")
+    assessed_answering(c, "2026-10-05T09:00:00+00:00", ethnic_category="H", disability="no")
+    c.referred_on("2026-10-06").treatment_started("2026-10-07")
+    figures = hub.figures(*OCT)
+    for stage in STAGES:
+        assert figures[f"{stage}.ethnicity.H"] == 1 and figures[f"{stage}.ethnicity.not-recorded"] == 0
+        assert figures[f"{stage}.disability.no"] == 1
+        assert figures[f"{stage}.age_band.35-44"] == 1  # the referral's answer stands where none was given
+        assert figures[f"{stage}.sexual_orientation.not-recorded"] == 1
+    for total, cells in GROUPS:
+        assert figures[total] == sum(figures[c] for c in cells), total
+
+
+def test_the_persons_own_answer_at_assessment_wins_over_the_referrals_prefer_not_to_say_included(hub, case):
+    # A manager's referral recorded an ethnic group; at assessment the person preferred not to say.
+    c = case().referred("2026-10-01T09:00:00+00:00", source="line-manager", ethnic_category="A", disability="no")
+    assessed_answering(c, "2026-10-05T09:00:00+00:00", ethnic_category="Z", disability="yes")
+    figures = hub.figures(*OCT)
+    assert figures["assessed.ethnicity.Z"] == 1 and figures["assessed.ethnicity.A"] == 0
+    assert figures["referred.ethnicity.Z"] == 1 and figures["referred.ethnicity.A"] == 0
+    assert figures["assessed.disability.yes"] == 1 and figures["assessed.disability.no"] == 0
+
+
+def test_an_assessment_after_the_period_leaves_the_periods_demographics_as_they_were(hub, case):
+    c = case().referred("2026-10-28T09:00:00+00:00")
+    october = hub.figures(*OCT)
+    assessed_answering(c, "2026-11-03T09:00:00+00:00", ethnic_category="M")
+    assert hub.figures(*OCT) == october
+    assert october["referred.ethnicity.not-recorded"] == 1
+    november = hub.figures("month", "2026-11")
+    assert november["assessed.ethnicity.M"] == 1 and november["assessed.ethnicity.not-recorded"] == 0
+    assert hub.figures("quarter", "2026-27-Q3")["referred.ethnicity.M"] == 1  # known by the quarter's end
 
 
 def test_outreach_training_supervision_and_feedback_are_counted_with_feedback(hub):

@@ -117,7 +117,7 @@ def test_periods_are_still_closed_when_facts_from_before_the_checks_carry_a_day_
     case().referred("2026-10-05T09:00:00+00:00")
     hub.uow.cases.put(str(uuid.uuid4()), {"referral": None}, date(5, 1, 5), date(5, 1, 5), False)
     hub.cycle()
-    hub.today = date(2026, 11, 2)
+    hub.today = date(2026, 11, 11)  # October is final without sign-off
     hub.cycle()
     assert [r["final"] for r in reports_for(hub, *OCT)] == [False, True]
 

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from hubs.contracts import new_envelope
+from hubs.reporting.adapters.published_reports import Published
 from hubs.reporting.domain.catalogue import is_count
 from hubs.reporting.domain.dataset import DatasetRules
 from hubs.reporting.service_layer import handlers
@@ -40,20 +41,24 @@ def test_a_report_is_sent_when_figures_change_and_not_again_while_they_do_not(hu
     assert [r["report_version"] for r in reports_for(hub, *OCT)] == [1, 2]
 
 
-def test_the_final_version_is_sent_once_the_period_has_ended(hub, case):
+def test_a_month_nobody_signs_off_is_sent_final_without_sign_off_ten_days_after_it_ended(hub, case):
     hub.today = date(2026, 10, 10)
     case().referred("2026-10-05T09:00:00+00:00")
     hub.cycle()
-    hub.today = date(2026, 11, 1)
+    for day in (1, 5, 10):  # ended, awaiting the hub lead's sign-off: nothing new leaves the hub
+        hub.today = date(2026, 11, day)
+        hub.cycle()
+    assert [(r["report_version"], r["final"]) for r in reports_for(hub, *OCT)] == [(1, False)]
+    hub.today = date(2026, 11, 11)
     hub.cycle()
     hub.cycle()
     sent = reports_for(hub, *OCT)
-    assert [(r["report_version"], r["final"]) for r in sent] == [(1, False), (2, True)]
+    assert [(r["report_version"], r["final"], r["signed_off"]) for r in sent] == [(1, False, False), (2, True, False)]
     assert sent[0]["figures"] == sent[1]["figures"]
 
 
 def test_a_late_event_corrects_a_closed_period_with_a_newer_version(hub, case):
-    hub.today = date(2026, 11, 5)
+    hub.today = date(2026, 11, 15)
     case().referred("2026-10-05T09:00:00+00:00")
     hub.cycle()
     versions = [r["report_version"] for r in reports_for(hub, *OCT)]
@@ -219,11 +224,11 @@ def test_a_rebuilt_instance_learns_the_versions_already_published_before_it_comp
     Case(hub).referred("2026-10-05T09:00:00+00:00")
     attempts = []
 
-    def published() -> dict:
+    def published() -> Published:
         attempts.append(1)
         if len(attempts) == 1:
             raise ConnectionError("the national cluster is not reachable yet")
-        return {OCT: 7}
+        return Published({OCT: 7})
 
     cycle = ReportCycle(
         lambda: hub.uow,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
 from kafka import KafkaAdminClient
+from prometheus_client import REGISTRY
 
+from hubs.runtime.consumer import EventConsumer
 from hubs.runtime.kafka import DEFAULT_PARTITIONS, ensure_topics, make_consumer
+from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.integration
@@ -62,3 +66,34 @@ def test_ensure_topics_leaves_existing_topics_as_they_are(infra):
     finally:
         admin.close()
     assert len(described["partitions"]) == 1
+
+
+def test_a_worker_is_assigned_all_its_partitions_in_its_groups_first_rebalance(infra):
+    prefix = f"test-topics-{uuid.uuid4().hex[:10]}"
+    topics = [f"{prefix}.t{n}" for n in range(5)]
+    ensure_topics(infra.kafka_bootstrap_servers, topics)
+    consumer = make_consumer(infra.kafka_bootstrap_servers, f"{prefix}.group", f"{prefix}-client")
+    worker = EventConsumer(
+        name=prefix,
+        service="test",
+        topics=topics,
+        handlers={},
+        uow_factory=lambda: None,
+        consumer=consumer,
+        dlq_producer=None,
+    )
+    stop = StopSignal()
+    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        eventually(lambda: len(consumer.assignment()) == len(topics) * DEFAULT_PARTITIONS, timeout=30)
+        # One assignment, not an empty one followed by a second rebalance (which, on a busy
+        # machine, has been seen to leave a consumer without partitions for minutes).
+        rebalances = REGISTRY.get_sample_value(
+            "hubs_consumer_rebalances_total", {"service": "test", "consumer": prefix}
+        )
+        assert rebalances == 1
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()

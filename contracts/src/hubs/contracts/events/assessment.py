@@ -156,6 +156,18 @@ MEASURE_FIELDS = {
 }
 
 
+class EqualityAnswers(Part):
+    """The person's answers to the equality questions given at assessment: codes only, each null
+    when not asked or not answered there (a "not stated" code is the person preferring not to say)."""
+
+    ethnic_category = code(codes.EthnicCategory, required=False)
+    sexual_orientation = code(codes.SexualOrientation, required=False)
+    gender_identity = code(codes.GenderIdentity, required=False)
+    gender_same_as_at_birth = code(codes.GenderSameAsAtBirth, required=False)
+    age_band = code(codes.AgeBand, required=False)
+    disability = code(codes.Disability, required=False)
+
+
 @event("AssessmentCompleted", service="assessment")
 class AssessmentCompleted(Schema):
     """A rapid clinical assessment was completed: measures, risk, work situation and outcome."""
@@ -186,6 +198,15 @@ class AssessmentCompleted(Schema):
     )
     monitoring_review_interval_days = fields.Integer(
         allow_none=True, load_default=None, validate=validate.Range(1, 365)
+    )
+    demographics = fields.Nested(
+        EqualityAnswers,
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "equality answers given or corrected at assessment; they take the place of the "
+            "referral's. Null when none was given"
+        },
     )
 
     @validates_schema

@@ -77,7 +77,17 @@ class HubPeriodReport(Schema):
         allow_none=True,
         load_default=None,
         metadata={
-            "description": "true when the period had ended when this version was made (a later version "
-            "corrects it after late events); false or absent while the period is still open"
+            "description": "true when the period's figures were final when this version was made: it has "
+            "ended and every month of it was signed off by the hub lead or left unsigned past the hub's days "
+            "to sign off (a later version corrects it after late events); false or absent before"
+        },
+    )
+    signed_off = fields.Boolean(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "true when the hub lead signed off every month of the period before it became "
+            "final; false when it is final without sign-off (the hub's days to sign off went by) or not final "
+            "yet; absent from hubs that do not sign off"
         },
     )

@@ -12,6 +12,7 @@ from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.adapters import orm
 from hubs.reporting.adapters.published_reports import published_versions
 from hubs.reporting.domain.dataset import DatasetRules
+from hubs.reporting.domain.sign_off import DEFAULT_SIGN_OFF_DAYS
 from hubs.reporting.entrypoints.api import hub_blp, national_blp
 from hubs.reporting.service_layer.handlers import (
     NATIONAL_EVENT_HANDLERS,
@@ -54,7 +55,17 @@ def bootstrap(settings: Settings) -> Wiring:
     wiring = standard_wiring(settings, ReportingUnitOfWork, orm.outbox, orm.processed_events)
     wiring.extras["clock"] = lambda: datetime.now(UTC)  # tests put a clock of their own here
     wiring.extras["rules"] = dataset_rules(settings)
+    wiring.extras["sign_off_days"] = sign_off_days(settings)
     return wiring
+
+
+def sign_off_days(settings: Settings) -> int:
+    """HUBS_REPORT_SIGN_OFF_DAYS: days after a month ends that its report waits for the hub
+    lead's sign-off before it is final without it (0: final as soon as it ends)."""
+    text = settings.extra.get("HUBS_REPORT_SIGN_OFF_DAYS", str(DEFAULT_SIGN_OFF_DAYS)).strip()
+    if not text.isdigit() or int(text) > 366:
+        raise ValueError("HUBS_REPORT_SIGN_OFF_DAYS must be a whole number of days from 0 to 366")
+    return int(text)
 
 
 def create_app(wiring: Wiring) -> Flask:
@@ -99,6 +110,7 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
         version_floor=int(s.extra.get("HUBS_REPORT_VERSION_FLOOR", "1")),
         before_first=carry_on,
         records_start=s.records_start,
+        sign_off_days=wiring.extras["sign_off_days"],  # type: ignore[arg-type]
     )
     topics = [hub_topic(s.hub_id, service, prefix=s.topic_prefix) for service in HUB_TOPICS_COUNTED]
     handlers = hub_event_handlers(clock, s.records_start)

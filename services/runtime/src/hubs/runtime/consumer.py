@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
@@ -35,6 +35,7 @@ from hubs.runtime.metrics import (
     CONSUMER_DUPLICATES,
     CONSUMER_LAG,
     CONSUMER_PROCESSED,
+    CONSUMER_REBALANCES,
     CONSUMER_RETRIED,
 )
 from hubs.runtime.unit_of_work import UnitOfWork
@@ -75,7 +76,10 @@ class EventConsumer:
 
     def run(self, stop: StopSignal) -> None:
         """Poll, apply, commit, until asked to stop; the current batch always finishes."""
-        self.consumer.subscribe(self.topics)
+        if not self._await_topic_metadata(stop):
+            self.consumer.close(autocommit=False)
+            return
+        self.consumer.subscribe(self.topics, listener=_CountedRebalances(self.service, self.name))
         failures = 0
         while not stop.stopping:
             try:
@@ -93,6 +97,24 @@ class EventConsumer:
                 log.warning("consumer loop failed", extra={"consumer": self.name, "error_type": type(exc).__name__})
                 stop.wait(min(0.5 * 2**failures, 10.0))
         self.consumer.close(autocommit=False)
+
+    def _await_topic_metadata(self, stop: StopSignal) -> bool:
+        """Learn every partition of the topics before joining the group (False if asked to stop first).
+
+        A consumer that joins before its own metadata holds its topics is assigned nothing and
+        must rebalance again straight away; on a busy machine that second rebalance has been seen
+        to leave a consumer without partitions for minutes. Knowing them first, the group's first
+        assignment holds them all."""
+        delay = 0.1
+        while not stop.stopping:
+            try:
+                if all(self.consumer.partitions_for_topic(topic) for topic in self.topics):
+                    return True
+            except KafkaError as exc:
+                log.warning("topic metadata not read", extra={"consumer": self.name, "error_type": type(exc).__name__})
+            stop.wait(delay)
+            delay = min(delay * 2, 5.0)
+        return False
 
     def process_batch(self, batch: Mapping[TopicPartition, list[ConsumerRecord]], stop: StopSignal) -> None:
         records = [record for records in batch.values() for record in records]
@@ -268,6 +290,21 @@ class EventConsumer:
             highwater = self.consumer.highwater(tp)
             lags[tp] = None if highwater is None else max(highwater - self.consumer.position(tp), 0)
         return lags
+
+
+class _CountedRebalances(ConsumerRebalanceListener):
+    """Counts the partition assignments a consumer receives: more than one per start means its
+    group rebalanced (a replica came or went, or a member was dropped for missed heartbeats)."""
+
+    def __init__(self, service: str, consumer: str):
+        self._labels = (service, consumer)
+
+    def on_partitions_revoked(self, revoked) -> None:
+        pass
+
+    def on_partitions_assigned(self, assigned) -> None:
+        CONSUMER_REBALANCES.labels(*self._labels).inc()
+        log.info("partitions assigned", extra={"consumer": self._labels[1], "partitions": len(assigned)})
 
 
 @contextmanager

@@ -51,6 +51,11 @@ CONSUMER_RETRIED = Counter(
 CONSUMER_DEAD_LETTERED = Counter(
     "hubs_consumer_dead_lettered_total", "Messages sent to the dead-letter topic", ["service", "consumer", "topic"]
 )
+CONSUMER_REBALANCES = Counter(
+    "hubs_consumer_rebalances_total",
+    "Partition assignments a consumer received (each rebalance of its group)",
+    ["service", "consumer"],
+)
 CONSUMER_LAG = Gauge(
     "hubs_consumer_lag",
     "Messages behind the end of the partition",

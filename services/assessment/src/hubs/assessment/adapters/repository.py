@@ -15,6 +15,7 @@ from hubs.assessment.domain.model import (
     Assessment,
     ClinicianRisk,
     Completion,
+    Demographics,
     FollowUp,
     OutcomeDecision,
     Practitioner,
@@ -112,9 +113,11 @@ def _row(a: Assessment) -> dict[str, Any]:
 
 
 def _record(a: Assessment) -> dict[str, Any] | None:
-    """The record kept as JSON: first contact once made, the completion once signed off, and the
-    case's closure once withdrawn or closed."""
+    """The record kept as JSON: the referral's equality answers, first contact once made, the
+    completion once signed off, and the case's closure once withdrawn or closed."""
     record: dict[str, Any] = {}
+    if a.referral_demographics is not None:
+        record["referral_demographics"] = _codes(a.referral_demographics)
     if a.first_contact_at is not None:
         record["first_contact_at"] = _iso(a.first_contact_at)
     if a.closed_at is not None:
@@ -159,7 +162,12 @@ def _completion_record(c: Completion, risk: Risk) -> dict[str, Any]:
         "signed_off_by": c.signed_off_by,
         "completed_at": _iso(c.completed_at),
         "occupational_health_consent_recorded_at": _iso(c.occupational_health_consent_recorded_at),
+        "demographics": _codes(c.demographics),
     }
+
+
+def _codes(demographics: Demographics) -> dict[str, str]:
+    return {question: code.value for question, code in demographics.answered().items()}
 
 
 def _to_assessment(row) -> Assessment:
@@ -167,6 +175,8 @@ def _to_assessment(row) -> Assessment:
         row.assessment_id, row.case_id, codes.Urgency(row.urgency), _aware(row.referred_at), row.status, row.referral_id
     )
     record = row.completion or {}
+    if "referral_demographics" in record:
+        assessment.referral_demographics = Demographics.of(record["referral_demographics"])
     if first_contact_at := record.get("first_contact_at"):
         assessment.first_contact_at = datetime.fromisoformat(first_contact_at)
     if closed_at := record.get("closed_at"):
@@ -198,6 +208,8 @@ def _to_assessment(row) -> Assessment:
             signed_off_by=record["signed_off_by"],
             completed_at=datetime.fromisoformat(record["completed_at"]),
             occupational_health_consent_recorded_at=datetime.fromisoformat(consent_at) if consent_at else None,
+            # Records signed off before equality questions were asked at assessment have none.
+            demographics=Demographics.of(record.get("demographics") or {}),
         )
         assessment.risk = Risk(
             codes.RiskLevel(r["level"]),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hubs.assessment.domain.model import ClinicianRisk, OutcomeDecision, Practitioner, WorkSituation
+from hubs.assessment.domain.model import ClinicianRisk, Demographics, OutcomeDecision, Practitioner, WorkSituation
 from hubs.contracts import codes
 
 
@@ -25,6 +25,7 @@ class CompleteAssessment:
     signed_off_by: str
     occupational_health_consent: bool = False
     occupational_health_consent_recorded_at: datetime | None = None
+    demographics: Demographics = field(default_factory=Demographics)  # equality answers given at assessment
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ class AssessmentCompleted:
                 "monitoring_review_interval_days": c.outcome.monitoring_review_interval_days,
                 "occupational_health_consent": c.occupational_health_consent_recorded_at is not None,
                 "occupational_health_consent_recorded_at": c.occupational_health_consent_recorded_at,
+                # Codes only, and only when a question was answered at assessment.
+                "demographics": c.demographics.answered() or None,
             }
         )
 

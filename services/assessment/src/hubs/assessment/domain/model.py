@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
 
 from hubs.assessment.domain import events
 from hubs.assessment.domain.measures import MeasureSet
@@ -46,6 +48,37 @@ class WorkSituation:
             raise Refused({"work_situation": ["say whether the sickness is for mental health reasons"]})
         if not off_sick and self.off_sick_for_mental_health is not None:
             raise Refused({"work_situation": ["sickness reasons apply only to a person off sick"]})
+
+
+@dataclass(frozen=True)
+class Demographics:
+    """The person's answers to the equality questions: codes only, each None when not answered.
+    A "not stated" code is an answer: the person preferred not to say."""
+
+    ethnic_category: codes.EthnicCategory | None = None
+    sexual_orientation: codes.SexualOrientation | None = None
+    gender_identity: codes.GenderIdentity | None = None
+    gender_same_as_at_birth: codes.GenderSameAsAtBirth | None = None
+    age_band: codes.AgeBand | None = None
+    disability: codes.Disability | None = None
+
+    CODES: ClassVar[dict[str, type]] = {
+        "ethnic_category": codes.EthnicCategory,
+        "sexual_orientation": codes.SexualOrientation,
+        "gender_identity": codes.GenderIdentity,
+        "gender_same_as_at_birth": codes.GenderSameAsAtBirth,
+        "age_band": codes.AgeBand,
+        "disability": codes.Disability,
+    }
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Demographics:
+        """The answers among `values` (codes or their values); anything else is left out."""
+        return cls(**{q: enum(values[q]) for q, enum in cls.CODES.items() if values.get(q)})
+
+    def answered(self) -> dict[str, Any]:
+        """The questions answered, by name, with their codes."""
+        return {q: getattr(self, q) for q in self.CODES if getattr(self, q) is not None}
 
 
 @dataclass(frozen=True)
@@ -132,6 +165,8 @@ class Completion:
     signed_off_by: str
     completed_at: datetime
     occupational_health_consent_recorded_at: datetime | None = None  # None: no consent
+    # Equality answers given or corrected at assessment; the referral's stand for the rest.
+    demographics: Demographics = field(default_factory=Demographics)
 
 
 @dataclass
@@ -167,14 +202,29 @@ class Assessment:
     first_contact_at: datetime | None = None  # when the referral service first reached the person
     closed_at: datetime | None = None  # when the case was withdrawn or closed, status "closed"
     closure_reason: codes.ClosureReason | None = None
+    # The equality answers the referral recorded, shown to the assessing clinician; None when this
+    # service has not heard them (a case received before it kept them).
+    referral_demographics: Demographics | None = None
     events: list = field(default_factory=list, repr=False)
 
     @classmethod
     def to_do(
-        cls, case_id: uuid.UUID, urgency: codes.Urgency, referred_at: datetime, referral_id: uuid.UUID | None = None
+        cls,
+        case_id: uuid.UUID,
+        urgency: codes.Urgency,
+        referred_at: datetime,
+        referral_id: uuid.UUID | None = None,
+        referral_demographics: Demographics | None = None,
     ) -> Assessment:
         """An assessment the hub has yet to carry out for a newly referred case."""
-        return cls(uuid.uuid4(), case_id, urgency, referred_at, referral_id=referral_id)
+        return cls(
+            uuid.uuid4(),
+            case_id,
+            urgency,
+            referred_at,
+            referral_id=referral_id,
+            referral_demographics=referral_demographics or Demographics(),
+        )
 
     def record_first_contact(self, contacted_at: datetime) -> None:
         """The hub reached the person: the pathway goes on to the assessment. The earliest

@@ -12,7 +12,14 @@ from flask_smorest import Blueprint
 
 from hubs.assessment.domain import commands
 from hubs.assessment.domain.measures import MeasureError
-from hubs.assessment.domain.model import Assessment, ClinicianRisk, OutcomeDecision, Practitioner, WorkSituation
+from hubs.assessment.domain.model import (
+    Assessment,
+    ClinicianRisk,
+    Demographics,
+    OutcomeDecision,
+    Practitioner,
+    WorkSituation,
+)
 from hubs.assessment.entrypoints import views
 from hubs.assessment.entrypoints.schemas import (
     AssessmentQuerySchema,
@@ -112,6 +119,7 @@ class CaseAssessment(MethodView):
             signed_off_by=current_principal().subject,
             occupational_health_consent=consent["given"],
             occupational_health_consent_recorded_at=consent["recorded_at"],
+            demographics=Demographics.of(body["demographics"]),
         )
         with refusals():
             assessment: Assessment = handlers.complete_assessment(cmd, _wiring().uow_factory(), _rules())

@@ -111,6 +111,18 @@ class OutcomeSchema(Schema):
     monitoring_review_interval_days = JsonInteger(load_default=None, validate=validate.Range(1, 365))
 
 
+class DemographicsSchema(Schema):
+    """The equality questions, as the referral service asks them: each optional, with its code
+    list's "not stated" for a person who prefers not to say. Leave out a question not asked."""
+
+    ethnic_category = _code(codes.EthnicCategory, load_default=None)
+    sexual_orientation = _code(codes.SexualOrientation, load_default=None)
+    gender_identity = _code(codes.GenderIdentity, load_default=None)
+    gender_same_as_at_birth = _code(codes.GenderSameAsAtBirth, load_default=None)
+    age_band = _code(codes.AgeBand, load_default=None)
+    disability = _code(codes.Disability, load_default=None)
+
+
 class CompleteAssessmentSchema(Schema):
     practitioners = fields.List(fields.Nested(PractitionerSchema), required=True, validate=validate.Length(min=1))
     measures = fields.Nested(ResponsesSchema, required=True)
@@ -118,6 +130,11 @@ class CompleteAssessmentSchema(Schema):
     work_situation = fields.Nested(WorkSituationSchema, required=True)
     occupational_health_consent = fields.Nested(OccupationalHealthConsentSchema, load_default=None)
     outcome = fields.Nested(OutcomeSchema, required=True)
+    demographics = fields.Nested(
+        DemographicsSchema,
+        load_default=dict,
+        metadata={"description": "equality answers given or corrected at assessment; they take the referral's place"},
+    )
 
 
 class ScoreSchema(Schema):
@@ -158,6 +175,21 @@ class AssessmentRecordSchema(AssessmentSchema):
     outcome = fields.Dict(dump_only=True, allow_none=True)
     signed_off_by = fields.String(dump_only=True, allow_none=True)
     occupational_health_consent_recorded_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    referral_demographics = fields.Nested(
+        DemographicsSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "the equality answers the referral recorded, each null when not answered there; "
+            "null when not known (a case received before they were kept)"
+        },
+    )
+    demographics = fields.Nested(
+        DemographicsSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the equality answers given at assessment (null until completed)"},
+    )
 
 
 class RiskEscalationSchema(RiskJudgementSchema):

@@ -21,6 +21,7 @@ def assessment_record(a: Assessment) -> dict[str, Any]:
         "status": a.status,
         "referral_id": a.referral_id,
         "risk": asdict(a.risk) if a.risk else None,
+        "referral_demographics": asdict(a.referral_demographics) if a.referral_demographics is not None else None,
     }
     if c is None:
         return record
@@ -34,6 +35,7 @@ def assessment_record(a: Assessment) -> dict[str, Any]:
         "outcome": asdict(c.outcome),
         "signed_off_by": c.signed_off_by,
         "occupational_health_consent_recorded_at": c.occupational_health_consent_recorded_at,
+        "demographics": asdict(c.demographics),
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from hubs.assessment.domain import commands
 from hubs.assessment.domain.measures import ScoringRules, score
-from hubs.assessment.domain.model import Assessment, Completion, FollowUp, Refused
+from hubs.assessment.domain.model import Assessment, Completion, Demographics, FollowUp, Refused
 from hubs.assessment.domain.outcomes import Outcomes
 from hubs.contracts import codes
 from hubs.runtime.consumer import PoisonMessage
@@ -55,6 +55,7 @@ def complete_assessment(
                 signed_off_by=cmd.signed_off_by,
                 completed_at=at,
                 occupational_health_consent_recorded_at=consent_at,
+                demographics=cmd.demographics,
             )
         )
         uow.assessments.save(assessment)
@@ -114,12 +115,13 @@ def case_outcomes(case_id: uuid.UUID, uow) -> tuple[Assessment, list[FollowUp], 
 
 
 def on_referral_received(event: Mapping[str, Any], uow) -> None:
-    """A referral becomes an assessment to do (once per case)."""
-    case_id = event["case_id"]
+    """A referral becomes an assessment to do (once per case), with the referral's equality answers."""
+    case_id, data = event["case_id"], event["data"]
     if uow.assessments.for_case(case_id) is not None:
         return
-    data = event["data"]
-    uow.assessments.add(Assessment.to_do(case_id, data["urgency"], data["received_at"], data["referral_id"]))
+    uow.assessments.add(
+        Assessment.to_do(case_id, data["urgency"], data["received_at"], data["referral_id"], Demographics.of(data))
+    )
 
 
 def on_first_contact_made(event: Mapping[str, Any], uow) -> None:

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from hubs.contracts import codes
 from hubs.portal.adapters.services import Answer
+from hubs.portal.domain.equality_at_assessment import EQUALITY_KEYS, EQUALITY_QUESTIONS, equality_answers
 from hubs.portal.domain.forms import in_order, problem_fields
 from hubs.portal.domain.measures import MEASURES, Measure, answers_from_form, score
 from hubs.portal.entrypoints.web import call, person, requires_role
@@ -83,6 +84,8 @@ def _case_records(case_id: str) -> dict[str, Any]:
         "follow_ups": call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups"),
         "care": care,
         "first_contact_known": bool(assessment.ok and (assessment.data or {}).get("first_contact_at")),
+        # The equality answers the referral recorded, as the assessment service has them (None: not said).
+        "at_referral": (assessment.data or {}).get("referral_demographics") if assessment.ok else None,
         "assessment_known_to_care": bool(care.ok and (care.data or {}).get("assessment_id")),
     }
 
@@ -98,6 +101,7 @@ def _form_choices() -> dict[str, Any]:
         "work_situations": _options(codes.WorkSituation),
         "disciplines": _options(codes.Discipline),
         "risk_levels": _options(codes.RiskLevel),
+        "equality_questions": EQUALITY_QUESTIONS,
         "scores": {},
         "values": {},
         "errors": {},
@@ -173,6 +177,9 @@ def assessment(referral_id: str):
             "signpost_to": [s for s in form.getlist("signpost_to") if s in dict(_options(codes.ServiceType))],
         },
     }
+    # Only the equality questions answered: one left unanswered keeps the referral's answer.
+    if demographics := equality_answers(form):
+        body["demographics"] = demographics
     case_id = str(uuid.UUID(form.get("case_id", "")))
     answer = call("assessment", "POST", f"/v1/cases/{case_id}/assessment", json=body)
     if not answer.ok:
@@ -199,6 +206,8 @@ def _case_again(referral_id: str, scores: dict, errors: dict[str, str]):
 
 # Where the assessment service's field names are asked on the case page.
 OUTCOME_QUESTIONS = ("decisions", "refer_on_to", "signpost_to", "reasons")
+# The questions asked of the service's nested objects: `outcome.reasons`, `demographics.disability`.
+NESTED_QUESTIONS = {"outcome": OUTCOME_QUESTIONS, "demographics": EQUALITY_KEYS}
 
 
 def assessment_errors(answer: Answer, measures: tuple[Measure, ...] = MEASURES) -> dict[str, str]:
@@ -220,7 +229,7 @@ def assessment_errors(answer: Answer, measures: tuple[Measure, ...] = MEASURES) 
             key, rest = parts[1], [p for p in parts[2:] if p != "items"]
             item = rest[0] if rest and rest[0].isdigit() else ""
             question = f"{key}-{item}" if item and 1 <= int(item) <= on_form[key] else key
-        elif parts[0] == "outcome" and len(parts) > 1 and parts[1] in OUTCOME_QUESTIONS:
+        elif len(parts) > 1 and parts[1] in NESTED_QUESTIONS.get(parts[0], ()):
             question = parts[1]
         elif parts[0] in ("work_situation", *OUTCOME_QUESTIONS):
             question = parts[0]
@@ -239,7 +248,7 @@ def assessment_errors(answer: Answer, measures: tuple[Measure, ...] = MEASURES) 
 def _assessment_questions(measures: tuple[Measure, ...]) -> list[str]:
     """The assessment form's questions in the order they are asked (for the error summary)."""
     items = [q for m in measures for q in (m.key, *(f"{m.key}-{n}" for n in range(1, len(m.items) + 1)))]
-    return ["first_contact", "assessment", *items, "risk_level", "work_situation", *OUTCOME_QUESTIONS]
+    return ["first_contact", "assessment", *items, "risk_level", "work_situation", *EQUALITY_KEYS, *OUTCOME_QUESTIONS]
 
 
 def _refusal(answer: Answer) -> str:

@@ -1,10 +1,13 @@
 """The hub lead's workspace: the hub's activity, its people's feedback, the access audit,
-and the hub's data set for any period with the national figures beside it."""
+and the hub's data set for any period with the national figures beside it, where the hub lead
+signs off each ended month after checking the gaps in its records."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
@@ -146,10 +149,37 @@ def close_survey(survey_id: uuid.UUID):
     return redirect(url_for("lead.listing", name="staff-feedback"), 303)
 
 
+# What a month's state means to the hub lead (the reporting service's states).
+MONTH_STATES = {
+    "awaiting-sign-off": "Awaiting sign-off",
+    "signed-off": "Signed off by the hub",
+    "final-without-sign-off": "Final without sign-off",
+    "open": "Not ended yet",
+}
+# The data-quality counts shown before a month is signed off: the gaps to chase first.
+DATA_QUALITY = (
+    ("referrals_received", "Referrals received"),
+    ("referrals_without_outcome", "Referrals with no outcome yet (no assessment, signposting, onward referral, "
+                                  "withdrawal, transfer or closure)"),
+    ("cases_without_referral", "Cases whose referral never arrived"),
+    ("treatments_started_with_unknown_wait", "Treatments started whose onward referral date is not known"),
+    ("onward_referrals_without_reply_after_6_weeks", "Onward referrals with no reply after 6 weeks"),
+)  # fmt: skip
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def month_name(month: str) -> str:
+    """'2026-10' as 'October 2026'."""
+    found = MONTH.match(month or "")
+    return date(int(found[1]), int(found[2]), 1).strftime("%B %Y") if found else month
+
+
 @bp.get("/dataset")
 @requires_role("hub-lead")
 def dataset():
-    """The hub's figures for a period, with England's beside them where the person may see them."""
+    """The hub's figures for a period, with England's beside them where the person may see them,
+    and the last ended months with their sign-off. Asked to sign off a month (`sign_off=1`), the
+    page first shows the gaps in that month's records, with the button that signs it off."""
     period_type = request.args.get("period_type", "month")
     if period_type not in dict(PERIOD_TYPES):
         period_type = "month"
@@ -163,6 +193,17 @@ def dataset():
     figures = hub.data.get("figures", {}) if hub.ok else {}
     headline = list(HEADLINE)
     others = [figure(k) for k in sorted(figures) if k not in {f.key for f in headline}]
+    months = call("reporting", "GET", "/v1/dataset/sign-offs")
+    month_rows = months.data.get("months", []) if months.ok and isinstance(months.data, dict) else []
+    confirming = None
+    if (
+        request.args.get("sign_off")
+        and period_type == "month"
+        and hub.ok
+        and hub.data.get("state") == "awaiting-sign-off"
+    ):
+        quality = call("reporting", "GET", "/v1/data-quality", params={"period_type": "month", "period": shown_period})
+        confirming = {"period": shown_period, "name": month_name(shown_period), "quality": quality}
     return render_template(
         "lead_dataset.html",
         hub=hub,
@@ -174,4 +215,22 @@ def dataset():
         period_types=PERIOD_TYPES,
         period_type=period_type,
         period=shown_period or "",
+        months=months,
+        month_rows=[{**m, "name": month_name(m.get("period", ""))} for m in month_rows],
+        month_states=MONTH_STATES,
+        confirming=confirming,
+        data_quality=DATA_QUALITY,
     )
+
+
+@bp.post("/dataset/sign-off")
+@requires_role("hub-lead")
+def sign_off():
+    """Sign off an ended month: its report leaves the hub as final, signed off."""
+    period = request.form.get("period", "").strip()[:20]
+    answer = call("reporting", "POST", "/v1/dataset/sign-offs", json={"period_type": "month", "period": period})
+    if answer.ok:
+        flash(f"{month_name(period)} signed off: its final report goes to the national team.", "success")
+    else:
+        flash(f"{month_name(period)} was not signed off: {answer.message}", "error")
+    return redirect(url_for("lead.dataset", period_type="month", period=period), 303)

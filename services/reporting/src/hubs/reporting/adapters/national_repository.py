@@ -30,6 +30,7 @@ class NationalReportRepository:
             "report_version": report["report_version"],
             "figures": report["figures"],
             "final": report.get("final"),
+            "signed_off": report.get("signed_off"),
             "received_at": datetime.now(UTC),
         }
         current = self._session.execute(select(t.c.report_version).where(key)).scalar_one_or_none()

@@ -27,6 +27,18 @@ period_reports = Table(
     Column("final", Boolean, nullable=False, server_default=false()),
 )
 
+# Months the hub lead signed off, by whom (the token's subject) and when: they never leave the
+# hub; a report says only whether its period was signed off. `signed_off_by` and `signed_off_at`
+# are empty for a sign-off learned back from the reports the hub published (a rebuild).
+period_sign_offs = Table(
+    "period_sign_offs",
+    metadata,
+    Column("period_type", String(20), primary_key=True),
+    Column("period", String(20), primary_key=True),
+    Column("signed_off_by", String(255), nullable=True),
+    Column("signed_off_at", DateTime(timezone=True), nullable=True),
+)
+
 # Per-case facts: they never leave the hub.
 case_facts = Table(
     "case_facts",
@@ -108,8 +120,10 @@ national_reports = Table(
     Column("report_version", Integer, nullable=False),
     Column("figures", JSON, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
-    # True when the hub made this version after the period ended.
+    # True when the hub's figures for the period were final when it made this version.
     Column("final", Boolean, nullable=True),
+    # True when the hub lead signed off every month of the period; None from older hubs.
+    Column("signed_off", Boolean, nullable=True),
 )
 
 outbox, processed_events = define_messaging_tables(metadata)

@@ -1,10 +1,12 @@
 """What this hub has already published: its reports on the national topic, read back when a
-rebuilt instance starts, so that its report versions carry on above them."""
+rebuilt instance starts, so that its report versions carry on above them and the months its
+hub lead signed off stay signed off."""
 
 from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass, field
 
 from kafka import KafkaConsumer, TopicPartition
 
@@ -12,19 +14,29 @@ from hubs.contracts import ContractError, parse_envelope
 from hubs.reporting.domain.periods import Period
 
 
-def published_versions(bootstrap_servers: str, topic: str, hub_id: str, timeout: float = 300.0) -> dict[Period, int]:
-    """The highest version of every period's report this hub has on `topic`, read from the
-    earliest offset to the end (no consumer group: nothing is committed)."""
+@dataclass
+class Published:
+    """The highest version of every period's report, and the months whose newest report says
+    they were signed off (who signed them off and when were never published)."""
+
+    versions: dict[Period, int]
+    signed_off_months: set[str] = field(default_factory=set)
+
+
+def published_versions(bootstrap_servers: str, topic: str, hub_id: str, timeout: float = 300.0) -> Published:
+    """What this hub has on `topic`, read from the earliest offset to the end (no consumer
+    group: nothing is committed)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         if not partitions:
-            return {}
+            return Published({})
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         ends = consumer.end_offsets(partitions)
         prefix = f"{hub_id}:".encode()  # the key of a report: hub_id:period_type:period
         found: dict[Period, int] = {}
+        signed_off: dict[str, bool] = {}  # month: what its newest report says
         deadline = time.monotonic() + timeout
         while any(consumer.position(tp) < ends[tp] for tp in partitions):
             if time.monotonic() > deadline:
@@ -40,7 +52,10 @@ def published_versions(bootstrap_servers: str, topic: str, hub_id: str, timeout:
                     if report["hub_id"] != hub_id:
                         continue
                     period = (report["period_type"], report["period"])
-                    found[period] = max(found.get(period, 0), report["report_version"])
-        return found
+                    if report["report_version"] > found.get(period, 0):
+                        found[period] = report["report_version"]
+                        if period[0] == "month":
+                            signed_off[period[1]] = bool(report.get("signed_off"))
+        return Published(found, {month for month, signed in signed_off.items() if signed})
     finally:
         consumer.close(autocommit=False)

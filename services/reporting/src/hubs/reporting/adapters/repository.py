@@ -16,6 +16,7 @@ from hubs.reporting.adapters.orm import (
     case_facts,
     period_figures,
     period_reports,
+    period_sign_offs,
     quarantined_events,
     quarantined_periods,
     sickness_absence,
@@ -223,6 +224,38 @@ class FigureRepository:
             .where(t.c.period_type == period_type, t.c.period == period)
             .values(report_version=version, pending=False, final=t.c.final | final)
         )
+
+
+class SignOffRepository:
+    """Months the hub lead signed off. A month is signed off once: the first sign-off stands."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def months(self) -> set[str]:
+        t = period_sign_offs
+        return set(self._session.execute(select(t.c.period).where(t.c.period_type == "month")).scalars())
+
+    def sign_off(self, period_type: str, period: str, by: str | None, at: datetime | None) -> bool:
+        """Record a sign-off; False when the period was already signed off (by anyone)."""
+        t = period_sign_offs
+        statement = (
+            insert_for(self._session, t)
+            .values(period_type=period_type, period=period, signed_off_by=by, signed_off_at=at)
+            .on_conflict_do_nothing(index_elements=[t.c.period_type, t.c.period])
+            .returning(t.c.period)
+        )
+        return self._session.execute(statement).first() is not None
+
+    def of_months(self, months: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Who signed off these months and when, by month (those signed off)."""
+        t = period_sign_offs
+        rows = self._session.execute(
+            select(t.c.period, t.c.signed_off_by, t.c.signed_off_at).where(
+                t.c.period_type == "month", t.c.period.in_(set(months))
+            )
+        ).all()
+        return {r.period: {"signed_off_by": r.signed_off_by, "signed_off_at": r.signed_off_at} for r in rows}
 
 
 class CaseFactsRepository:

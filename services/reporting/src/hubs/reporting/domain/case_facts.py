@@ -44,12 +44,14 @@ CASE_EVENTS = (
     "EpisodeClosed",
 )
 
+# Item 16's dimensions and the fields of ReferralReceived they come from.
 DEMOGRAPHIC_FIELDS = {
     "ethnicity": "ethnic_category",
     "sexual_orientation": "sexual_orientation",
     "gender_identity": "gender_identity",
     "trans_status": "gender_same_as_at_birth",
     "age_band": "age_band",
+    "disability": "disability",
     "staff_group": "staff_group",
 }
 
@@ -88,6 +90,12 @@ def _earliest(current: str | None, candidate: str) -> str:
 def _scores(measures: Mapping[str, Any]) -> dict[str, int | None]:
     """PHQ-9 and GAD-7 totals: the two measures clinical outcomes are defined on."""
     return {name: (measures.get(name) or {}).get("total") for name in ("phq9", "gad7")}
+
+
+def _answers_at_assessment(data: Mapping[str, Any]) -> dict[str, str]:
+    """The equality answers given at assessment (AssessmentCompleted's `demographics`), by dimension."""
+    given = data.get("demographics") or {}
+    return {dimension: given[field] for dimension, field in DEMOGRAPHIC_FIELDS.items() if given.get(field)}
 
 
 def _record(facts: CaseFacts, collection: str, record_id: Any) -> dict[str, Any]:
@@ -142,6 +150,7 @@ def apply_case_event(facts: CaseFacts, event: Mapping[str, Any]) -> CaseFacts:
             completed_at=data["completed_at"],
             outcomes=sorted(data["outcome_decisions"]),
             multidisciplinary=data["multidisciplinary"],
+            demographics=_answers_at_assessment(data),
             **_scores(data["measures"]),
         )
     elif kind == "FollowUpMeasured":

@@ -19,6 +19,7 @@ DIMENSIONS: dict[str, list[str]] = {
     "gender_identity": [c.value for c in codes.GenderIdentity],
     "trans_status": [c.value for c in codes.GenderSameAsAtBirth],
     "age_band": [c.value for c in codes.AgeBand],
+    "disability": [c.value for c in codes.Disability],
     "staff_group": [c.value for c in codes.StaffGroup],
 }
 # Item 16: the demographics of staff at three stages, each adding up to its total.

@@ -64,13 +64,22 @@ class _Period:
         return value is not None and as_day(value) <= self.last
 
 
-def _demographics(case: CaseFacts) -> dict[str, str]:
+def _demographics(case: CaseFacts, p: _Period) -> dict[str, str]:
+    """The person's codes as the hub knew them at the period's end: the referral's, each replaced
+    by an answer given at an assessment completed by then (the latest such answer). The person's
+    own answer to a clinician wins over what a referral recorded, "prefer not to say" included;
+    an assessment completed after the period leaves the period's figures as they were."""
     referral = case.get("referral") or {}
-    return {dim: referral.get(dim) or cat.NOT_RECORDED for dim in cat.DIMENSIONS}
+    found = {dim: referral.get(dim) for dim in cat.DIMENSIONS}
+    assessments = sorted((a["completed_at"], key, a) for key, a in (case.get("assessments") or {}).items())
+    for completed_at, _, a in assessments:
+        if p.by_end(completed_at):
+            found.update(a.get("demographics") or {})
+    return {dim: found[dim] or cat.NOT_RECORDED for dim in cat.DIMENSIONS}
 
 
-def _count_demographics(figures: Counter, stage: str, case: CaseFacts) -> None:
-    for dimension, code in _demographics(case).items():
+def _count_demographics(figures: Counter, stage: str, case: CaseFacts, p: _Period) -> None:
+    for dimension, code in _demographics(case, p).items():
         figures[f"{stage}.{dimension}.{code}"] += 1
 
 
@@ -102,7 +111,7 @@ def _referral(figures: Counter, case: CaseFacts, p: _Period) -> None:
             figures["referrals_from_other_sources"] += 1
             figures[f"referrals_by_source.{referral['source']}"] += 1
         figures[f"referrals_by_urgency.{referral['urgency']}"] += 1
-        _count_demographics(figures, "referred", case)
+        _count_demographics(figures, "referred", case, p)
     for name, fact in (
         ("referrals_transferred_in", "transferred_in_at"),
         ("referrals_transferred_out", "transferred_out_at"),
@@ -139,7 +148,7 @@ def _assessment(figures: Counter, case: CaseFacts, p: _Period) -> None:
     assessments = (case.get("assessments") or {}).values()
     if assessments and p.holds(min(a["completed_at"] for a in assessments)):
         figures["staff_assessed"] += 1
-        _count_demographics(figures, "assessed", case)
+        _count_demographics(figures, "assessed", case, p)
     for a in assessments:
         if p.holds(a["completed_at"]):
             figures["assessments_completed"] += 1
@@ -191,7 +200,7 @@ def _care(figures: Counter, waits: dict[str, list[int]], case: CaseFacts, p: _Pe
     figures["staff_waiting_for_treatment"] += waiting
     if receiving:
         figures["staff_receiving_intervention"] += 1
-        _count_demographics(figures, "receiving_intervention", case)
+        _count_demographics(figures, "receiving_intervention", case, p)
 
 
 def _monitoring(figures: Counter, case: CaseFacts, p: _Period) -> None:

@@ -13,22 +13,27 @@ from hubs.reporting.domain.data_quality import data_quality
 from hubs.reporting.domain.periods import period_bounds, periods_overlapping
 from hubs.reporting.domain.quarantine import REASONS
 from hubs.reporting.domain.sickness_csv import CsvRefused
+from hubs.reporting.domain.sign_off import SignOffRefused
 from hubs.reporting.domain.suppression import suppress_all
 from hubs.reporting.entrypoints.schemas import (
     ComparisonSchema,
     DataQualitySchema,
     HubDatasetSchema,
     HubReportPreviewSchema,
+    MonthSignOffSchema,
+    MonthSignOffsSchema,
     NationalDatasetSchema,
     PeriodQuerySchema,
     QuarantineSchema,
     SicknessImportSchema,
+    SignOffRequestSchema,
     TrendQuerySchema,
     TrendSchema,
     resolve_period,
 )
 from hubs.reporting.service_layer.sickness import import_sickness_absence
-from hubs.runtime.auth import Role, requires
+from hubs.reporting.service_layer.sign_offs import period_state, recent_months, sign_off_month
+from hubs.runtime.auth import Role, current_principal, requires
 from hubs.runtime.problems import Problem
 
 hub_blp = Blueprint("dataset", __name__, url_prefix="/v1", description="The hub's monitoring data set")
@@ -46,19 +51,59 @@ def _uow():
     return _wiring().uow_factory()
 
 
+def _today():
+    return _wiring().extras["clock"]().astimezone(LOCAL_TIME).date()
+
+
 @hub_blp.route("/dataset")
 class HubDataset(MethodView):
     @hub_blp.arguments(PeriodQuerySchema, location="query")
     @hub_blp.response(200, HubDatasetSchema)
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):
-        """The hub's figures for a period, before suppression (they stay in the hub)."""
+        """The hub's figures for a period, before suppression (they stay in the hub), with the
+        last report sent and whether the period is final and signed off."""
         period_type, period = resolve_period(query)
+        days = _wiring().extras["sign_off_days"]
         with _uow() as uow:
             figures = uow.figures.figures(period_type, period)
             sent = uow.figures.report_state(period_type, period)
+            state = period_state(period_type, period, _today(), uow, days)
             hub_id = uow.settings.hub_id
-        return {"hub_id": hub_id, "period_type": period_type, "period": period, "figures": figures, **sent}
+        return {"hub_id": hub_id, "period_type": period_type, "period": period, "figures": figures, **sent, **state}
+
+
+@hub_blp.route("/dataset/sign-offs")
+class MonthSignOffs(MethodView):
+    @hub_blp.response(200, MonthSignOffsSchema)
+    @requires(Role.HUB_LEAD)
+    def get(self):
+        """The last ended months, newest first, each awaiting sign-off, signed off, or final
+        without sign-off."""
+        wiring = _wiring()
+        days = wiring.extras["sign_off_days"]
+        months = recent_months(wiring.uow_factory, _today(), wiring.settings.records_start, days)
+        return {"sign_off_days": days, "months": months}
+
+    @hub_blp.arguments(SignOffRequestSchema)
+    @hub_blp.response(201, MonthSignOffSchema)
+    @requires(Role.HUB_LEAD)
+    def post(self, body: dict):
+        """Sign off an ended month once its figures and data quality are checked: its report,
+        and those of the periods it completes, leave the hub as final and signed off. Who signed
+        it off and when stay in the hub."""
+        wiring = _wiring()
+        now = wiring.extras["clock"]()
+        try:
+            return sign_off_month(
+                wiring.uow_factory, body["period_type"], body["period"], current_principal().subject, now,
+                now.astimezone(LOCAL_TIME).date(), wiring.extras["sign_off_days"],
+            )  # fmt: skip
+        except SignOffRefused as exc:
+            errors = {exc.field: [str(exc)]}
+            if exc.conflict:
+                raise Problem(409, "Conflict", str(exc), errors, slug="conflict") from exc
+            raise Problem(422, "Unprocessable Content", str(exc), errors) from exc
 
 
 @hub_blp.route("/dataset/report")
@@ -85,7 +130,7 @@ class DataQuality(MethodView):
         before the figures leave the hub: counts from the hub's own case facts."""
         period_type, period = resolve_period(query)
         first, last = period_bounds(period_type, period)
-        today = _wiring().extras["clock"]().astimezone(LOCAL_TIME).date()
+        today = _today()
         with _uow() as uow:
             cases = [c.facts for c in uow.cases.overlapping(first, last)]
             hub_id = uow.settings.hub_id

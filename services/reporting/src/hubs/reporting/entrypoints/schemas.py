@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from hubs.reporting.domain.case_facts import LOCAL_TIME
 from hubs.reporting.domain.periods import PERIOD_TYPES, is_period, period_bounds, periods_of
 from hubs.reporting.domain.quarantine import REASONS
+from hubs.reporting.domain.sign_off import STATES
 from hubs.runtime.schema_fields import DATE_SKEW, records_start, today
 
 COUNT_OR_SUPPRESSED = {"description": 'a count or statistic, or "*" where it is suppressed'}
@@ -43,13 +44,54 @@ def resolve_period(query: dict) -> tuple[str, str]:
     return query["period_type"], period
 
 
+STATE = {
+    "description": "open (not ended); awaiting-sign-off (ended, not final yet); signed-off (final: the hub lead "
+    "signed off every month of it); final-without-sign-off (final: the days to sign off went by)"
+}
+
+
 class HubDatasetSchema(Schema):
     hub_id = fields.String()
     period_type = fields.String()
     period = fields.String()
     figures = fields.Dict(keys=fields.String(), values=fields.Integer())
     report_version = fields.Integer(metadata={"description": "the last version sent to the national team; 0: none"})
-    final = fields.Boolean(metadata={"description": "that version was made after the period ended"})
+    final = fields.Boolean(metadata={"description": "a version sent was final (see state)"})
+    state = fields.String(validate=validate.OneOf(STATES), metadata=STATE)
+    signed_off = fields.Boolean(metadata={"description": "the hub lead signed off every month of the period"})
+
+
+class SignOffRequestSchema(Schema):
+    period_type = fields.String(
+        load_default="month",
+        validate=validate.OneOf(["month"], error="only a month is signed off: quarters, years and weeks follow it"),
+    )
+    period = fields.String(required=True, validate=validate.Length(min=4, max=20))
+
+    @validates_schema
+    def _a_month_the_hub_has(self, data, **kwargs):
+        if "period" in data and (problem := period_problem(data.get("period_type", "month"), data["period"])):
+            raise ValidationError(problem, "period")
+
+
+class MonthSignOffSchema(Schema):
+    period_type = fields.String()
+    period = fields.String()
+    state = fields.String(metadata=STATE)
+    final_without_sign_off_on = fields.Date(
+        metadata={"description": "the day the month's report is final without sign-off, if not signed off before"}
+    )
+    signed_off_by = fields.String(
+        allow_none=True, metadata={"description": "the subject of who signed it off (kept in the hub, never sent)"}
+    )
+    signed_off_at = fields.AwareDateTime(allow_none=True)
+
+
+class MonthSignOffsSchema(Schema):
+    sign_off_days = fields.Integer(metadata={"description": "days after a month ends to sign it off"})
+    months = fields.List(
+        fields.Nested(MonthSignOffSchema), metadata={"description": "the last ended months, newest first"}
+    )
 
 
 class HubReportPreviewSchema(Schema):
@@ -63,7 +105,10 @@ class HubReportSchema(Schema):
     hub_id = fields.String()
     region = fields.String()
     report_version = fields.Integer()
-    final = fields.Boolean(allow_none=True, metadata={"description": "made after the period ended"})
+    final = fields.Boolean(allow_none=True, metadata={"description": "the hub's figures were final"})
+    signed_off = fields.Boolean(
+        allow_none=True, metadata={"description": "the hub lead signed off every month; null from older hubs"}
+    )
     figures = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
     received_at = fields.AwareDateTime()
 

@@ -9,7 +9,11 @@ final version is sent even if nothing changed, and again whenever a late event c
 
 One bad date must never stop a hub's reporting: an event whose dates cannot be placed in the
 hub's periods, and a period whose figures cannot be computed, are quarantined with their
-reason (hub leads see them, an alert fires) and everything else goes on."""
+reason (hub leads see them, an alert fires) and everything else goes on.
+
+A period's report is final once every month of it is: signed off by the hub lead, or left
+unsigned for the hub's days to sign off after it ended (`domain/sign_off.py`). Until then an
+ended period is sent as not final, as an open one is."""
 
 from __future__ import annotations
 
@@ -32,7 +36,6 @@ from hubs.reporting.domain.case_facts import CASE_EVENTS, LOCAL_TIME, apply_case
 from hubs.reporting.domain.dataset import DatasetRules, period_figures
 from hubs.reporting.domain.periods import (
     PERIOD_TYPES,
-    has_ended,
     is_period,
     is_reportable,
     period_bounds,
@@ -46,6 +49,7 @@ from hubs.reporting.domain.quarantine import (
     SetAside,
     misplaced_date,
 )
+from hubs.reporting.domain.sign_off import DEFAULT_SIGN_OFF_DAYS, finality
 from hubs.reporting.domain.suppression import suppress_all
 from hubs.runtime.consumer import PoisonMessage
 from hubs.runtime.schema_fields import DATE_SKEW, PLANNING_HORIZON
@@ -196,17 +200,25 @@ def refresh_figures(uow_factory: Callable[[], Any], rules: DatasetRules, limit: 
 
 
 def close_ended_periods(
-    uow_factory: Callable[[], Any], today: date, records_start: date = DEFAULT_RECORDS_START
+    uow_factory: Callable[[], Any],
+    today: date,
+    records_start: date = DEFAULT_RECORDS_START,
+    sign_off_days: int = DEFAULT_SIGN_OFF_DAYS,
 ) -> int:
-    """Make the final version of every ended period due, and today's periods fresh."""
+    """Make the final version of every period that is final now due, and today's periods fresh."""
     with uow_factory() as uow:
         starts = [d for d in (uow.cases.earliest_day(), uow.activities.earliest_day()) if d is not None]
         if not starts:
             return 0
         # Facts dated before the hub's records (folded in before events were checked) close nothing.
         first = max(min(starts), records_start)
-        ended = {(pt, p) for pt, p in periods_overlapping(first, max(first, today)) if has_ended(pt, p, today)}
-        closing = ended - uow.figures.final_periods()
+        signed_off = uow.sign_offs.months()
+        final_now = {
+            (pt, p)
+            for pt, p in periods_overlapping(first, max(first, today))
+            if finality(pt, p, today, signed_off, sign_off_days).final
+        }
+        closing = final_now - uow.figures.final_periods()
         uow.figures.mark_stale(closing | set(periods_of(today).items()))
         uow.figures.mark_pending(closing)
         uow.commit()
@@ -214,18 +226,24 @@ def close_ended_periods(
 
 
 def publish_due_reports(
-    uow_factory: Callable[[], Any], today: date, version_floor: int = 1, clock: Clock = _now
+    uow_factory: Callable[[], Any],
+    today: date,
+    version_floor: int = 1,
+    clock: Clock = _now,
+    sign_off_days: int = DEFAULT_SIGN_OFF_DAYS,
 ) -> int:
-    """Send a new version of every report that is due: counts only, suppressed.
+    """Send a new version of every report that is due: counts only, suppressed, saying whether
+    it is final and whether the hub lead signed it off (never who, nor when).
 
     `version_floor` lets a rebuilt instance start above the versions its predecessor sent."""
     with uow_factory() as uow:
         s = uow.settings
         due = uow.figures.pending_reports()
+        signed_off = uow.sign_offs.months() if due else set()
         for period_type, period, last_version in due:
             version = max(last_version + 1, version_floor)
             try:
-                final = has_ended(period_type, period, today)
+                state = finality(period_type, period, today, signed_off, sign_off_days)
             except ValueError as exc:
                 # Not a period the national team could read: set aside, and no longer due.
                 quarantine_period(period_type, period, uow, SetAside(PERIOD_UNPLACEABLE, str(exc)), clock())
@@ -238,11 +256,12 @@ def publish_due_reports(
                 "period": period,
                 "report_version": version,
                 "figures": suppress_all(uow.figures.figures(period_type, period)),
-                "final": final,
+                "final": state.final,
+                "signed_off": state.signed_off,
             }
             uow.outbox.add("HubPeriodReport", report, national=True, aggregate_id=f"{s.hub_id}:{period_type}:{period}")
-            uow.figures.report_sent(period_type, period, version, final)
-            REPORTS_QUEUED.labels(period_type, str(final).lower()).inc()
+            uow.figures.report_sent(period_type, period, version, state.final)
+            REPORTS_QUEUED.labels(period_type, str(state.final).lower()).inc()
         uow.commit()
     return len(due)
 
@@ -268,9 +287,11 @@ class ReportCycle:
         pause_ratio: float = 2.0,
         before_first: Callable[[], None] | None = None,
         records_start: date = DEFAULT_RECORDS_START,
+        sign_off_days: int = DEFAULT_SIGN_OFF_DAYS,
     ):
         self._uow_factory = uow_factory
         self._records_start = records_start
+        self._sign_off_days = sign_off_days
         self._rules = rules
         self._clock = clock
         self._close_every = close_every
@@ -295,12 +316,14 @@ class ReportCycle:
         started = self._monotonic()
         today = self._clock().astimezone(LOCAL_TIME).date()
         if self._closed_at is None or started - self._closed_at >= self._close_every:
-            close_ended_periods(self._uow_factory, today, self._records_start)
+            close_ended_periods(self._uow_factory, today, self._records_start, self._sign_off_days)
             self._closed_at = started
             count_quarantined(self._uow_factory)
         while refresh_figures(self._uow_factory, self._rules, clock=self._clock):
             pass
-        publish_due_reports(self._uow_factory, today, self._version_floor, clock=self._clock)
+        publish_due_reports(
+            self._uow_factory, today, self._version_floor, clock=self._clock, sign_off_days=self._sign_off_days
+        )
         ended = self._monotonic()
         self._due_at = ended + self._pause_ratio * (ended - started)
 
@@ -314,13 +337,17 @@ def count_quarantined(uow_factory: Callable[[], Any]) -> dict[str, int]:
     return counts
 
 
-def carry_on_versions(uow_factory: Callable[[], Any], published: Callable[[], dict]) -> None:
+def carry_on_versions(uow_factory: Callable[[], Any], published: Callable[[], Any]) -> None:
     """A rebuilt instance (fresh schema) continues every period's report versions above those
-    already published, so that the national service takes its reports as the newest."""
+    already published, so that the national service takes its reports as the newest; months
+    published as signed off stay signed off (a sign-off is no event: only the reports tell it)."""
     with uow_factory() as uow:
         if uow.figures.any_report_sent():
             return  # not a fresh start: the versions are known
-        uow.figures.carry_on_from(published())
+        found = published()
+        uow.figures.carry_on_from(found.versions)
+        for month in sorted(found.signed_off_months):
+            uow.sign_offs.sign_off("month", month, None, None)  # who and when were never published
         uow.commit()
 
 

@@ -9,6 +9,7 @@ from hubs.reporting.adapters.repository import (
     FigureRepository,
     QuarantineRepository,
     SicknessAbsenceRepository,
+    SignOffRepository,
 )
 from hubs.runtime.unit_of_work import UnitOfWork
 
@@ -20,6 +21,7 @@ class ReportingUnitOfWork(UnitOfWork):
     sickness: SicknessAbsenceRepository
     national: NationalReportRepository
     quarantine: QuarantineRepository
+    sign_offs: SignOffRepository
 
     def _open(self, session: Session) -> None:
         self.figures = FigureRepository(session)
@@ -28,6 +30,7 @@ class ReportingUnitOfWork(UnitOfWork):
         self.sickness = SicknessAbsenceRepository(session)
         self.national = NationalReportRepository(session)
         self.quarantine = QuarantineRepository(session)
+        self.sign_offs = SignOffRepository(session)
 
     def commit(self) -> None:
         # Facts and marks of the transaction are written together, just before it commits.
