@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-import schemathesis
 from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -32,7 +31,7 @@ def _fields_named(errors) -> set[str]:
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
-def test_the_referral_api_keeps_its_contract_under_generated_input(mode, run_service, tokens):
+def test_the_referral_api_keeps_its_contract_under_generated_input(mode, run_service, openapi_with_every_role):
     service = run_service(
         DEFINITION,
         extra={
@@ -40,18 +39,7 @@ def test_the_referral_api_keeps_its_contract_under_generated_input(mode, run_ser
             "HUBS_SELF_REFERRAL_RATE_LIMIT": "1000/second",
         },
     )
-    schema = schemathesis.openapi.from_wsgi("/openapi.json", service.app)
-    bearer = tokens("clinician", "hub-lead", "referrer")["Authorization"]
-
-    @schema.auth()
-    class DevIssuerToken:
-        """A token of every role of this hub, so that every operation is reachable."""
-
-        def get(self, case, context) -> str:
-            return bearer
-
-        def set(self, case, data: str, context) -> None:
-            case.headers = {**(case.headers or {}), "Authorization": data}
+    schema = openapi_with_every_role(service.app)
 
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10

@@ -8,39 +8,17 @@ import json
 import uuid
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
-from hubs.contracts import message_headers, message_key, new_envelope
+from hubs.contracts import new_envelope
 from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.adapters.orm import outbox
 from hubs.reporting.bootstrap import DEFINITION
 from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def produce(infra):
-    producer = KafkaProducer(bootstrap_servers=infra.kafka_bootstrap_servers, acks="all")
-
-    def send(topic: str, envelope: dict) -> None:
-        producer.send(
-            topic,
-            key=message_key(envelope).encode(),
-            value=json.dumps(envelope).encode(),
-            headers=message_headers(envelope),
-        ).get(timeout=30)
-
-    yield send
-    producer.close()
-
-
-def referral(hub_id: str, received_at: str) -> dict:
-    case_id = str(uuid.uuid4())
-    data = {"referral_id": case_id, "received_at": received_at, "source": "self", "urgency": "routine"}
-    return new_envelope("ReferralReceived", data, hub_id=hub_id, producer="referral@test", case_id=case_id)
 
 
 def national_reports(infra, topic: str, hub_id: str) -> list[dict]:
@@ -55,7 +33,7 @@ def national_reports(infra, topic: str, hub_id: str) -> list[dict]:
 
 
 def test_one_bad_period_and_bad_events_among_good_ones_leave_figures_changing_and_reports_published(
-    run_service, hub_id, tokens, produce, infra
+    run_service, hub_id, tokens, produce, referral, infra
 ):
     reporting = run_service(DEFINITION)
     # A period named before period names carried four-digit years: it can never be computed.

@@ -3,13 +3,11 @@ hub's topics become the hub's figures; sickness absence uploads; national compar
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
-from kafka import KafkaProducer
 
-from hubs.contracts import message_headers, message_key, new_envelope
+from hubs.contracts import new_envelope
 from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.bootstrap import DEFINITION
 from hubs.runtime.testing import eventually
@@ -17,34 +15,12 @@ from hubs.runtime.testing import eventually
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def produce(infra):
-    producer = KafkaProducer(bootstrap_servers=infra.kafka_bootstrap_servers, acks="all")
-
-    def send(topic: str, envelope: dict) -> None:
-        producer.send(
-            topic,
-            key=message_key(envelope).encode(),
-            value=json.dumps(envelope).encode(),
-            headers=message_headers(envelope),
-        ).get(timeout=30)
-
-    yield send
-    producer.close()
-
-
-def referral(hub_id: str, source: str, received_at: str, **extra) -> dict:
-    case_id = str(uuid.uuid4())
-    data = {"referral_id": case_id, "received_at": received_at, "source": source, "urgency": "routine", **extra}
-    return new_envelope("ReferralReceived", data, hub_id=hub_id, producer="referral@test", case_id=case_id)
-
-
-def test_events_on_the_hub_topics_become_the_hubs_figures(run_service, hub_id, tokens, produce):
+def test_events_on_the_hub_topics_become_the_hubs_figures(run_service, hub_id, tokens, produce, referral):
     reporting = run_service(DEFINITION).start_worker()
     topic = hub_topic(hub_id, "referral", prefix=reporting.settings.topic_prefix)
     for _ in range(3):
-        produce(topic, referral(hub_id, "self", "2026-10-05T09:00:00+00:00", ethnic_category="A"))
-    produce(topic, referral(hub_id, "line-manager", "2026-10-06T09:00:00+00:00"))
+        produce(topic, referral(hub_id, "2026-10-05T09:00:00+00:00", source="self", ethnic_category="A"))
+    produce(topic, referral(hub_id, "2026-10-06T09:00:00+00:00", source="line-manager"))
     outreach = new_envelope(
         "OutreachEventHeld",
         {"outreach_event_id": str(uuid.uuid4()), "event_type": "outreach", "held_on": "2026-10-07", "attendance": 40},
@@ -195,11 +171,11 @@ def test_a_sickness_absence_upload_too_large_is_refused(run_service, tokens):
     assert answer.content_type == "application/problem+json"
 
 
-def test_the_hub_lead_sees_the_gaps_in_a_periods_records(run_service, hub_id, tokens, produce):
+def test_the_hub_lead_sees_the_gaps_in_a_periods_records(run_service, hub_id, tokens, produce, referral):
     reporting = run_service(DEFINITION).start_worker()
     topic = hub_topic(hub_id, "referral", prefix=reporting.settings.topic_prefix)
-    produce(topic, referral(hub_id, "self", "2026-10-05T09:00:00+00:00", ethnic_category="A"))
-    produce(topic, referral(hub_id, "self", "2026-10-06T09:00:00+00:00"))
+    produce(topic, referral(hub_id, "2026-10-05T09:00:00+00:00", source="self", ethnic_category="A"))
+    produce(topic, referral(hub_id, "2026-10-06T09:00:00+00:00", source="self"))
 
     def quality():
         answer = reporting.client.get("/v1/data-quality?period_type=month&period=2026-10", headers=tokens("hub-lead"))

@@ -5,14 +5,12 @@ instance keeps the months its hub published as signed off."""
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
-from kafka import KafkaProducer
 from sqlalchemy import select
 
-from hubs.contracts import message_headers, message_key, new_envelope
+from hubs.contracts import new_envelope
 from hubs.contracts.topics import hub_topic, national_topic
 from hubs.reporting.adapters.orm import outbox
 from hubs.reporting.adapters.published_reports import published_versions
@@ -26,30 +24,8 @@ THIRD_OF_NOVEMBER = datetime(2026, 11, 3, 12, tzinfo=UTC)
 LEAD = "lead-3c9e1b"
 
 
-@pytest.fixture
-def produce(infra):
-    producer = KafkaProducer(bootstrap_servers=infra.kafka_bootstrap_servers, acks="all")
-
-    def send(topic: str, envelope: dict) -> None:
-        producer.send(
-            topic,
-            key=message_key(envelope).encode(),
-            value=json.dumps(envelope).encode(),
-            headers=message_headers(envelope),
-        ).get(timeout=30)
-
-    yield send
-    producer.close()
-
-
-def referral(hub_id: str, received_at: str) -> dict:
-    case_id = str(uuid.uuid4())
-    data = {"referral_id": case_id, "received_at": received_at, "source": "self", "urgency": "routine"}
-    return new_envelope("ReferralReceived", data, hub_id=hub_id, producer="referral@test", case_id=case_id)
-
-
 def test_a_month_signed_off_by_the_hub_lead_reaches_the_national_service_final_and_signed_off(
-    run_service, hub_id, tokens, produce
+    run_service, hub_id, tokens, produce, referral
 ):
     fast = {"HUBS_PERIOD_CLOSE_CHECK_SECONDS": "0.5"}
     reporting = run_service(DEFINITION, extra=fast)
