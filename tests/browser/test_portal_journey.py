@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -40,9 +41,9 @@ def test_a_person_who_refers_themselves_is_contacted_assessed_and_counted(hub, b
     check_page(page, "start")
     # Keyboard first: the skip link is the first stop and takes focus to the page's content.
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "maincontent"
+    expect(page.locator("#maincontent")).to_be_focused()
     sign_in(page, portal, "Hub lead")
     assert lead_figure(page, portal, "first_contacts") in ("0", "not reported")
     sign_out(page)
@@ -56,9 +57,9 @@ def test_a_person_who_refers_themselves_is_contacted_assessed_and_counted(hub, b
     assert "Enter your name" in summary.inner_text()
     assert "Confirm that the hub may contact you" in summary.inner_text()
     assert page.title().startswith("Error:")
-    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    expect(summary).to_be_focused()  # the page's script moves focus once it has run
     summary.get_by_role("link", name="Enter your name").click()
-    assert page.evaluate("document.activeElement.id") == "name"
+    expect(page.locator("#name")).to_be_focused()
     check_page(page, "self-referral-errors")
 
     # Without JavaScript the form works the same (scripts only enhance it).

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +27,9 @@ def test_a_referrer_refers_a_colleague_and_the_hub_team_uses_its_own_forms(small
     summary = page.locator(".nhsuk-error-summary")
     assert "Confirm that the person has agreed to be referred to the hub" in summary.inner_text()
     assert page.title().startswith("Error:")
-    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    expect(summary).to_be_focused()  # the page's script moves focus once it has run
     summary.get_by_role("link", name="The date they agreed must be a real date").click()
-    assert page.evaluate("document.activeElement.id") == "consent_date"
+    expect(page.locator("#consent_date")).to_be_focused()
     check_page(page, "refer-someone-errors")
 
     page.get_by_label("Their line manager").check()

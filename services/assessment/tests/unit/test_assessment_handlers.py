@@ -19,8 +19,10 @@ from hubs.assessment.domain.model import (
     Practitioner,
     WorkSituation,
 )
+from hubs.assessment.entrypoints import views
 from hubs.assessment.service_layer import handlers
 from hubs.contracts import codes, new_envelope
+from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -39,6 +41,31 @@ class FakeAssessments:
 
     def for_case(self, case_id):
         return self.by_case.get(case_id)
+
+    def with_status(self, status):
+        return [a for a in self.by_case.values() if a.status == status]
+
+
+class FakeReasons:
+    """Outcome reasons by case (the real repository seals them) and the audit of their reads."""
+
+    def __init__(self):
+        self.kept, self.erased_at, self.audits = {}, {}, []
+
+    def keep(self, case_id, reasons):
+        self.kept[case_id] = reasons
+
+    def read(self, case_id):
+        return self.kept.get(case_id), self.erased_at.get(case_id)
+
+    def erase(self, case_ids, at):
+        erased = [c for c in case_ids if self.kept.get(c) is not None]
+        for case_id in erased:
+            self.kept[case_id], self.erased_at[case_id] = None, at
+        return len(erased)
+
+    def audit(self, **values):
+        self.audits.append(values)
 
 
 class FakeFollowUps:
@@ -71,6 +98,7 @@ class FakeOutbox:
 class FakeUnitOfWork:
     def __init__(self):
         self.assessments, self.follow_ups, self.outbox = FakeAssessments(), FakeFollowUps(), FakeOutbox()
+        self.reasons = FakeReasons()
         self.commits = 0
 
     def __enter__(self):
@@ -466,3 +494,49 @@ def test_a_closure_of_a_case_moved_to_another_hub_or_never_seen_changes_nothing(
     apply(referral_closed(case_id, C.ClosureReason.TRANSFERRED_TO_ANOTHER_HUB), uow)
     apply(referral_closed(uuid.uuid4()), uow)
     assert uow.assessments.for_case(case_id).status == "transferred-out" and list(uow.assessments.by_case) == [case_id]
+
+
+CLINICIAN = Principal("clinician-sub", "test-hub", frozenset({"clinician"}))
+LEAD = Principal("lead-sub", "test-hub", frozenset({"hub-lead"}))
+REASONS = "Moderate depression and anxiety; wants talking therapy."
+
+
+def test_outcome_reasons_are_kept_apart_from_the_record_and_shown_only_with_an_audit_record(uow, case_id):
+    assessment = handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    assert "reasons" not in views.assessment_record(assessment)["outcome"]
+    assert uow.reasons.audits == []
+
+    read = handlers.read_outcome_reasons(case_id, uow, CLINICIAN, "care-coordination")
+
+    assert read == {"case_id": case_id, "reasons": REASONS, "erased_at": None}
+    [audit] = uow.reasons.audits
+    assert audit == {
+        "subject": "clinician-sub", "roles": "clinician", "hub_id": "test-hub", "case_id": case_id,
+        "action": "read-outcome-reasons", "purpose": "care-coordination",
+    }  # fmt: skip
+
+
+def test_erasing_outcome_reasons_at_the_persons_request_leaves_the_coded_outcome(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    handlers.erase_outcome_reasons(case_id, uow, LEAD, now=NOW + timedelta(days=1))
+    read = handlers.read_outcome_reasons(case_id, uow, LEAD, "erasure-request")
+    assert read == {"case_id": case_id, "reasons": None, "erased_at": NOW + timedelta(days=1)}
+    assert [a["action"] for a in uow.reasons.audits] == ["erase-outcome-reasons", "read-outcome-reasons"]
+    assert uow.assessments.for_case(case_id).completion.outcome.decisions  # the codes stay
+
+
+def test_outcome_reasons_of_a_case_closed_longer_than_the_retention_period_are_erased(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    apply(referral_closed(case_id, C.ClosureReason.CARE_COMPLETED, NOW + timedelta(days=30)), uow)
+    retention = timedelta(days=365)
+    assert handlers.erase_expired_reasons(uow, retention, now=NOW + timedelta(days=394)) == 0
+    assert handlers.erase_expired_reasons(uow, retention, now=NOW + timedelta(days=396)) == 1
+    assert uow.reasons.read(case_id) == (None, NOW + timedelta(days=396))
+
+
+def test_outcome_reasons_of_a_case_moved_to_another_hub_are_not_shown_here(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    handlers.on_referral_transferred_out({"case_id": case_id, "data": {}}, uow)
+    with pytest.raises(handlers.CaseNotFound):
+        handlers.read_outcome_reasons(case_id, uow, CLINICIAN, "assessment")
+    assert uow.reasons.audits == []

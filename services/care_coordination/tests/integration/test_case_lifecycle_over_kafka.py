@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import Fernet
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
 
 from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
 from hubs.care_coordination.bootstrap import DEFINITION as CARE
@@ -41,13 +41,25 @@ def self_referral(tag: str) -> dict:
 
 
 def on_topic(bootstrap: str, topic: str, case_id: str) -> list[str]:
-    """The event types of the case on the topic, from the start, in offset order."""
-    consumer = KafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False,
-        group_id=None, consumer_timeout_ms=1500,
-    )  # fmt: skip
+    """The event types of the case on the topic, read from the start to the end it had when asked
+    (to its end offsets, not until a quiet spell: a busy machine may be slow to fetch)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     try:
-        return [e["event_type"] for e in (json.loads(r.value) for r in consumer) if e.get("case_id") == case_id]
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        found: list[tuple[int, int, str]] = []
+        deadline = time.monotonic() + 60
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            assert time.monotonic() < deadline, f"{topic} not read to its end within 60 s"
+            for records in consumer.poll(timeout_ms=500).values():
+                for r in records:
+                    envelope = json.loads(r.value)
+                    if envelope.get("case_id") == case_id:
+                        found.append((r.partition, r.offset, envelope["event_type"]))
+        # A case's events share a key, hence a partition: offset order is their order.
+        return [event_type for _, _, event_type in sorted(found)]
     finally:
         consumer.close()
 

@@ -3,6 +3,8 @@ database, not in the events in the outbox, not on the topic."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 import time
@@ -25,13 +27,13 @@ TIME_OF_DAY = re.compile(r"T(?!00:00:00)\d\d:\d\d")
 
 
 def everything_stored(service) -> str:
-    """Every row of every table of the service's schema, as one string."""
+    """Every row of every table of the service's schema, each whole, as PostgreSQL prints it."""
     with service.wiring.engine.connect() as conn:
         tables = inspect(conn).get_table_names()
         return " ".join(
-            str(row)
+            row
             for table in tables
-            for row in conn.execute(text(f'SELECT * FROM "{table}"'))  # noqa: S608
+            for row in conn.execute(text(f'SELECT t::text FROM "{table}" t')).scalars()  # noqa: S608
         )
 
 
@@ -48,9 +50,14 @@ def read_topic(topic: str, servers: str, expected: int, timeout: float = 30.0) -
     return records
 
 
+PARTICIPATION_SECRET = "a-participation-secret-kept-outside-the-database"
+
+
 @pytest.fixture
-def outreach(run_service):
-    return run_service(DEFINITION)
+def outreach(run_service, tmp_path):
+    secret_file = tmp_path / "survey-participation.key"
+    secret_file.write_text(PARTICIPATION_SECRET + "\n")
+    return run_service(DEFINITION, extra={"HUBS_SURVEY_PARTICIPATION_KEY_FILE": str(secret_file)})
 
 
 def open_survey(outreach, tokens) -> str:
@@ -155,3 +162,50 @@ def test_a_closed_survey_takes_no_more_answers(outreach, tokens):
     )
     assert late.status_code == 409 and late.content_type == "application/problem+json"
     assert outreach.client.post(f"/v1/staff-surveys/{survey_id}/close", headers=tokens("hub-lead")).status_code == 409
+
+
+def hmac_hex(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def test_a_copy_of_the_database_cannot_link_an_answer_to_who_gave_it(outreach, tokens):
+    """Someone with the whole database (every row, in the order stored, with the transaction that
+    wrote it) tries to pair each answer with a participation token, and each token with a person."""
+    survey_id = open_survey(outreach, tokens)
+    staff = [f"canary-staff-{n:02}" for n in range(16)]
+    for n, subject in enumerate(staff):  # in this order; each answer says whose it is, for the test only
+        answered = outreach.client.post(
+            f"/v1/staff-surveys/{survey_id}/responses",
+            headers=tokens("clinician", subject=subject),
+            json={"wellbeing": 3, "comment": f"answer {n:02}"},
+        )
+        assert answered.status_code == 201
+    with outreach.wiring.engine.connect() as conn:
+        answers = conn.execute(
+            text("SELECT xmin::text AS xmin, response_id, comment FROM survey_responses ORDER BY ctid")
+        ).all()
+        participation = conn.execute(text("SELECT xmin::text AS xmin, token FROM survey_participation ORDER BY ctid"))
+        participation = participation.all()
+        survey_key = conn.execute(select(orm.staff_surveys.c.participation_key)).scalar()
+    author = {a.response_id: int(a.comment.split()[1]) for a in answers}  # what the attacker wants to learn
+
+    # With the database alone, a token cannot be recomputed for anyone: its key is not there.
+    guessed = {hmac_hex(survey_key, f"{survey_id}:{subject}") for subject in staff}
+    assert guessed.isdisjoint(p.token for p in participation)
+
+    # Even told the secret, so that each token names its person, nothing pairs a token with an answer.
+    secret = PARTICIPATION_SECRET.encode()
+    person = {hmac_hex(secret, hmac_hex(survey_key, f"{survey_id}:{s}")): n for n, s in enumerate(staff)}
+    assert sorted(person[p.token] for p in participation) == list(range(16))
+    assert len({a.xmin for a in answers}) == 1, "all answers were last written together"
+    assert len({p.xmin for p in participation}) == 1, "all tokens were last written together"
+    by_place = sum(author[a.response_id] == person[p.token] for a, p in zip(answers, participation, strict=True))
+    in_answering_order = sum(author[a.response_id] == n for n, a in enumerate(answers))
+    by_id = sum(
+        author[a.response_id] == person[p.token]
+        for a, p in zip(
+            sorted(answers, key=lambda a: a.response_id), sorted(participation, key=lambda p: p.token), strict=True
+        )
+    )
+    # Stored in the order given, each pairing would be right 16 times; shuffled, once on average.
+    assert by_place < 8 and in_answering_order < 8 and by_id < 8, (by_place, in_answering_order, by_id)

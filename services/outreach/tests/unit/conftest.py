@@ -103,12 +103,15 @@ class FakeSurveys(Store):
         self.tokens = set()
         self.stored = []
 
-    def has_answered(self, survey_id, token):
-        return (survey_id, token) in self.tokens
+    def has_answered(self, survey_id, tokens):
+        return any((survey_id, token) in self.tokens for token in tokens)
 
     def record_answer(self, token, response):
         self.tokens.add((response.survey_id, token))
         self.stored.append(response)
+
+    def reseal_participation(self, survey_id, seal):
+        self.tokens = {(s, seal(t)) if s == survey_id else (s, t) for s, t in self.tokens}
 
     def forget_participation(self, survey_id):
         self.tokens = {t for t in self.tokens if t[0] != survey_id}

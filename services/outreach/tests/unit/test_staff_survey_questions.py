@@ -15,6 +15,10 @@ from hubs.outreach.service_layer import views, workforce_handlers
 OPENS, CLOSES = date(2026, 12, 1), date(2026, 12, 14)
 
 
+# The hub's participation secret, kept outside the database.
+SECRETS = (b"participation-secret-kept-outside-the-database",)
+
+
 def open_survey(uow):
     return workforce_handlers.open_staff_survey(uow, title="Winter check", opens_on=OPENS, closes_on=CLOSES)
 
@@ -44,7 +48,7 @@ def test_a_closed_survey_says_so(uow):
 def test_staff_see_nothing_of_the_answers_given(uow):
     survey = open_survey(uow)
     workforce_handlers.answer_staff_survey(
-        uow, survey.survey_id, "someone", answers=Answers(2, 3), comment="Canary comment", today=OPENS
+        uow, survey.survey_id, "someone", secrets=SECRETS, answers=Answers(2, 3), comment="Canary comment", today=OPENS
     )
     seen = views.staff_survey_questions(uow, survey.survey_id, OPENS)
     assert set(seen) == {"survey_id", "title", "opens_on", "closes_on", "state", "questions"}
@@ -56,7 +60,9 @@ def test_the_state_agrees_with_whether_an_answer_is_taken(uow):
     for day, taken in ((date(2026, 11, 30), False), (OPENS, True)):
         state = views.staff_survey_questions(uow, survey.survey_id, day)["state"]
         try:
-            workforce_handlers.answer_staff_survey(uow, survey.survey_id, f"s-{day}", answers=Answers(3), today=day)
+            workforce_handlers.answer_staff_survey(
+                uow, survey.survey_id, f"s-{day}", secrets=SECRETS, answers=Answers(3), today=day
+            )
             answered = True
         except Refused:
             answered = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 import uuid
 from datetime import date
@@ -12,6 +14,9 @@ from hubs.contracts import codes
 from hubs.outreach.domain.refusals import Refused
 from hubs.outreach.domain.workforce import Answers, StaffSurvey, SurveyResponse
 from hubs.outreach.service_layer import views, workforce_handlers
+
+# The hub's participation secret, kept outside the database.
+SECRETS = (b"participation-secret-kept-outside-the-database",)
 
 DAY = date(2026, 11, 10)
 SUBJECT = "canary-subject-7f3a"
@@ -59,7 +64,7 @@ def open_survey(uow):
 def test_survey_answers_are_kept_without_who_gave_them(uow):
     survey = open_survey(uow)
     workforce_handlers.answer_staff_survey(
-        uow, survey.survey_id, SUBJECT, answers=Answers(4, 3, 5, 4), comment="fine", today=DAY
+        uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4, 3, 5, 4), comment="fine", today=DAY
     )
     [stored] = uow.surveys.stored
     assert SUBJECT not in repr(vars(stored))
@@ -70,11 +75,55 @@ def test_survey_answers_are_kept_without_who_gave_them(uow):
 
 def test_a_member_of_staff_can_answer_a_survey_only_once(uow):
     survey = open_survey(uow)
-    workforce_handlers.answer_staff_survey(uow, survey.survey_id, SUBJECT, answers=Answers(4), today=DAY)
+    workforce_handlers.answer_staff_survey(
+        uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4), today=DAY
+    )
     with pytest.raises(Refused) as refused:
-        workforce_handlers.answer_staff_survey(uow, survey.survey_id, SUBJECT, answers=Answers(2), today=DAY)
+        workforce_handlers.answer_staff_survey(
+            uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(2), today=DAY
+        )
     assert refused.value.conflict
-    workforce_handlers.answer_staff_survey(uow, survey.survey_id, "someone-else", answers=Answers(2), today=DAY)
+    workforce_handlers.answer_staff_survey(
+        uow, survey.survey_id, "someone-else", secrets=SECRETS, answers=Answers(2), today=DAY
+    )
+    assert len(uow.surveys.stored) == 2
+
+
+def survey_keyed_only(survey, subject):
+    """What someone holding a copy of the database can compute: the survey's own key is in it."""
+    message = f"{survey.survey_id}:{subject}".encode()
+    return hmac.new(survey.participation_key, message, hashlib.sha256).hexdigest()
+
+
+def test_who_answered_cannot_be_recomputed_from_the_database_alone(uow):
+    survey = open_survey(uow)
+    staff = [f"staff-{n}" for n in range(4)]
+    for subject in staff:
+        workforce_handlers.answer_staff_survey(uow, survey.survey_id, subject, secrets=SECRETS, answers=Answers(3))
+    stored = {token for _, token in uow.surveys.tokens}
+    assert len(stored) == 4
+    assert stored.isdisjoint(survey_keyed_only(survey, subject) for subject in staff)
+
+
+def test_a_new_participation_secret_still_refuses_a_second_answer(uow):
+    survey = open_survey(uow)
+    workforce_handlers.answer_staff_survey(uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4))
+    rotated = (b"the-next-participation-secret-of-the-hub", *SECRETS)
+    with pytest.raises(Refused):
+        workforce_handlers.answer_staff_survey(uow, survey.survey_id, SUBJECT, secrets=rotated, answers=Answers(2))
+    assert len(uow.surveys.stored) == 1
+
+
+def test_a_survey_open_before_the_secret_keeps_refusing_second_answers_once_its_tokens_are_keyed(uow):
+    survey = open_survey(uow)
+    survey.participation_sealed = False  # as the upgrade leaves a survey that was open
+    before = SurveyResponse(uuid.uuid4(), survey.survey_id, DAY, Answers(4))
+    uow.surveys.record_answer(survey_keyed_only(survey, SUBJECT), before)
+    workforce_handlers.answer_staff_survey(uow, survey.survey_id, "someone-else", secrets=SECRETS, answers=Answers(2))
+    assert survey.participation_sealed
+    assert (survey.survey_id, survey_keyed_only(survey, SUBJECT)) not in uow.surveys.tokens
+    with pytest.raises(Refused):
+        workforce_handlers.answer_staff_survey(uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(2))
     assert len(uow.surveys.stored) == 2
 
 
@@ -82,14 +131,16 @@ def test_a_survey_cannot_be_answered_before_it_opens(uow):
     survey = open_survey(uow)
     with pytest.raises(Refused):
         workforce_handlers.answer_staff_survey(
-            uow, survey.survey_id, SUBJECT, answers=Answers(4), today=date(2026, 11, 1)
+            uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4), today=date(2026, 11, 1)
         )
 
 
 def test_closing_a_survey_releases_answers_stamped_with_the_day_and_forgets_who_answered(uow):
     survey = open_survey(uow)
     for n in range(5):
-        workforce_handlers.answer_staff_survey(uow, survey.survey_id, f"staff-{n}", answers=Answers(n + 1), today=DAY)
+        workforce_handlers.answer_staff_survey(
+            uow, survey.survey_id, f"staff-{n}", secrets=SECRETS, answers=Answers(n + 1), today=DAY
+        )
     closed = workforce_handlers.close_staff_survey(uow, survey.survey_id, today=date(2026, 11, 24))
     assert closed.status == "closed" and closed.participation_key is None
     assert uow.surveys.tokens == set()
@@ -98,7 +149,9 @@ def test_closing_a_survey_releases_answers_stamped_with_the_day_and_forgets_who_
     assert {on for _, _, on in released} == {date(2026, 11, 24)}
     assert sorted(e["data"]["wellbeing"] for e, _, _ in released) == [1, 2, 3, 4, 5]
     with pytest.raises(Refused):
-        workforce_handlers.answer_staff_survey(uow, survey.survey_id, "late", answers=Answers(3), today=DAY)
+        workforce_handlers.answer_staff_survey(
+            uow, survey.survey_id, "late", secrets=SECRETS, answers=Answers(3), today=DAY
+        )
 
 
 def test_released_answers_are_shuffled():
@@ -113,11 +166,11 @@ def test_survey_scores_are_withheld_until_enough_staff_have_answered(uow):
     survey = open_survey(uow)
     for n in range(2):
         workforce_handlers.answer_staff_survey(
-            uow, survey.survey_id, f"s{n}", answers=Answers(4, 2), comment=f"c{n}", today=DAY
+            uow, survey.survey_id, f"s{n}", secrets=SECRETS, answers=Answers(4, 2), comment=f"c{n}", today=DAY
         )
     few = views.staff_survey(uow, survey.survey_id, minimum=3)
     assert few["responses"] == 2 and few["withheld"] and few["mean_wellbeing"] is None and few["comments"] == []
-    workforce_handlers.answer_staff_survey(uow, survey.survey_id, "s3", answers=Answers(1), today=DAY)
+    workforce_handlers.answer_staff_survey(uow, survey.survey_id, "s3", secrets=SECRETS, answers=Answers(1), today=DAY)
     enough = views.staff_survey(uow, survey.survey_id, minimum=3)
     assert enough["mean_wellbeing"] == 3.0 and enough["mean_workload_manageable"] == 2.0
     assert sorted(enough["comments"]) == ["c0", "c1"]
@@ -126,7 +179,7 @@ def test_survey_scores_are_withheld_until_enough_staff_have_answered(uow):
 def test_surveys_past_their_closing_day_are_closed_and_released(uow):
     due = open_survey(uow)  # closes on 24 November
     later = workforce_handlers.open_staff_survey(uow, title="Later", opens_on=DAY, closes_on=date(2026, 12, 31))
-    workforce_handlers.answer_staff_survey(uow, due.survey_id, SUBJECT, answers=Answers(4), today=DAY)
+    workforce_handlers.answer_staff_survey(uow, due.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4), today=DAY)
     assert workforce_handlers.close_due_surveys(lambda: uow, today=date(2026, 11, 24)) == 0
     assert workforce_handlers.close_due_surveys(lambda: uow, today=date(2026, 11, 25)) == 1
     assert uow.surveys.get(due.survey_id).status == "closed"

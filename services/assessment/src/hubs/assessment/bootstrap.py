@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 from flask import Flask
 
 from hubs.assessment.adapters import orm
+from hubs.assessment.adapters.clinical_notes import vault_from_settings
 from hubs.assessment.domain.measures import ScoringRules
 from hubs.assessment.entrypoints.api import blp
-from hubs.assessment.service_layer.handlers import CARE_EVENT_HANDLERS, EVENT_HANDLERS
+from hubs.assessment.service_layer.handlers import CARE_EVENT_HANDLERS, EVENT_HANDLERS, erase_expired_reasons
 from hubs.assessment.service_layer.unit_of_work import AssessmentUnitOfWork
 from hubs.contracts.topics import hub_topic
 from hubs.runtime.app import create_app as create_base_app
@@ -38,15 +42,44 @@ def create_app(wiring: Wiring) -> Flask:
         readiness_checks=wiring.readiness_checks(),
         idempotency_keys=idempotency_keys(wiring),
     )
+    vault_from_settings(wiring.settings)  # an API without its key does not start: it could keep no reasons
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(blp)
     return app
 
 
+# The Records Management Code of Practice keeps mental health records 20 years after care ends; as
+# in the referral service, a closed case's clinical free text goes after HUBS_RETENTION_DAYS.
+DEFAULT_RETENTION_DAYS = 20 * 365 + 5
+
+
+class RetentionSweep:
+    """While the worker is idle: erase the outcome reasons of cases closed longer ago than
+    HUBS_RETENTION_DAYS, at most once every HUBS_RETENTION_SWEEP_SECONDS (default an hour)."""
+
+    def __init__(self, wiring: Wiring):
+        extra = wiring.settings.extra
+        self._wiring = wiring
+        self._retention = timedelta(days=int(extra.get("HUBS_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS))
+        self._every = float(extra.get("HUBS_RETENTION_SWEEP_SECONDS") or 3600)
+        self._last = float("-inf")
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now - self._last >= self._every:
+            self._last = now
+            erase_expired_reasons(self._wiring.uow_factory(), self._retention)
+
+
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     s = wiring.settings
     return [
-        ConsumerSpec("referrals", [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)], EVENT_HANDLERS),
+        ConsumerSpec(
+            "referrals",
+            [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)],
+            EVENT_HANDLERS,
+            on_idle=RetentionSweep(wiring),
+        ),
         ConsumerSpec("care", [hub_topic(s.hub_id, "care", prefix=s.topic_prefix)], CARE_EVENT_HANDLERS),
     ]
 

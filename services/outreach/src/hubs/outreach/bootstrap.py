@@ -9,8 +9,9 @@ from flask import Flask
 
 from hubs.contracts.topics import hub_topic
 from hubs.outreach.adapters import orm
+from hubs.outreach.adapters.participation_secret import participation_secrets
 from hubs.outreach.entrypoints.api import blp
-from hubs.outreach.entrypoints.workforce_api import workforce_blp
+from hubs.outreach.entrypoints.workforce_api import PARTICIPATION_SECRETS, workforce_blp
 from hubs.outreach.service_layer.handlers import REFERRAL_EVENT_HANDLERS
 from hubs.outreach.service_layer.unit_of_work import OutreachUnitOfWork
 from hubs.outreach.service_layer.workforce_handlers import close_due_surveys
@@ -37,6 +38,8 @@ def create_app(wiring: Wiring) -> Flask:
         readiness_checks=wiring.readiness_checks(),
         idempotency_keys=idempotency_keys(wiring),
     )
+    # Read at start: an API without the secret outside the database does not take survey answers.
+    wiring.extras[PARTICIPATION_SECRETS] = participation_secrets(wiring.settings)
     app.extensions["hubs_wiring"] = wiring
     api.register_blueprint(blp)
     api.register_blueprint(workforce_blp)

@@ -6,6 +6,8 @@ import os
 import secrets
 from dataclasses import dataclass, field
 
+from hubs.runtime.forwarding import read_service_tokens
+
 SERVICE_PORTS = {
     "referral": 8001,
     "assessment": 8002,
@@ -41,11 +43,15 @@ class PortalSettings:
     secure_cookies: bool = True
     self_referral_rate_limit: str = "20/minute;burst=20"
     session_minutes: int = 60
+    # Shown to the referral service with the person's address, which it believes from the portal only.
+    service_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls) -> PortalSettings:
         """Settings from HUBS_PORTAL_* (and the hub's own HUBS_HUB_ID, HUBS_HUB_NAME)."""
+        # The dev sign-in's tokens come from the development issuer: off unless the services trust it.
         dev = _env("HUBS_PORTAL_DEV_SIGN_IN", "false").lower() == "true"
+        dev = dev and _env("HUBS_AUTH_DEV_ISSUER", "false").lower() == "true"
         secret = _env("HUBS_PORTAL_SECRET_KEY")
         if not secret:
             if not dev:
@@ -73,9 +79,15 @@ class PortalSettings:
             secure_cookies=_env("HUBS_PORTAL_SECURE_COOKIES", "false" if dev else "true").lower() == "true",
             self_referral_rate_limit=_env("HUBS_SELF_REFERRAL_RATE_LIMIT", "20/minute;burst=20"),
             session_minutes=int(_env("HUBS_PORTAL_SESSION_MINUTES", "60")),
+            service_token=_service_token(_env("HUBS_PORTAL_SERVICE_TOKEN_FILE")),
         )
 
     @property
     def oidc_configured(self) -> bool:
         """True when an identity provider (e.g. NHS CIS2) is configured for sign-in."""
         return bool(self.oidc_metadata_url and self.oidc_client_id)
+
+
+def _service_token(path: str) -> str:
+    """The current token of the service token file (its first line), or none without a file."""
+    return read_service_tokens(path)[0] if path else ""

@@ -1,6 +1,6 @@
 """Tables of the assessment service."""
 
-from sqlalchemy import JSON, Column, Date, DateTime, MetaData, String, Table, Uuid
+from sqlalchemy import JSON, Column, Date, DateTime, LargeBinary, MetaData, String, Table, Uuid
 
 from hubs.runtime.messaging_tables import define_messaging_tables
 
@@ -34,6 +34,30 @@ follow_ups = Table(
     Column("measured_at", DateTime(timezone=True)),
     Column("measures", JSON),
     Column("work_situation", String(40)),
+)
+
+# The reasons for an assessment's outcome: clinical free text, sealed (see adapters.clinical_notes),
+# kept apart from the record, read only through an audited read, erased with the case.
+outcome_reasons = Table(
+    "outcome_reasons",
+    metadata,
+    Column("case_id", Uuid, primary_key=True),
+    Column("sealed", LargeBinary),  # null once erased
+    Column("erased_at", DateTime(timezone=True)),
+)
+
+# Who read or erased a case's outcome reasons, when and why; never the text.
+reasons_access_audit = Table(
+    "reasons_access_audit",
+    metadata,
+    Column("audit_id", Uuid, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("subject", String(200), nullable=False),
+    Column("roles", String(200), nullable=False),
+    Column("hub_id", String(63), nullable=False),
+    Column("case_id", Uuid, index=True),
+    Column("action", String(40), nullable=False),
+    Column("purpose", String(40), nullable=False),
 )
 
 outbox, processed_events = define_messaging_tables(metadata)

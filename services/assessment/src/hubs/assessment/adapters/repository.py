@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hubs.assessment.adapters.orm import assessments, follow_ups
+from hubs.assessment.adapters.clinical_notes import ClinicalNotesVault
+from hubs.assessment.adapters.orm import assessments, follow_ups, outcome_reasons, reasons_access_audit
 from hubs.assessment.domain.measures import from_record, to_record
 from hubs.assessment.domain.model import (
     Assessment,
@@ -60,6 +62,50 @@ class AssessmentRepository:
             select(assessments).where(assessments.c.status == status).order_by(assessments.c.referred_at)
         ).all()
         return [_to_assessment(r) for r in rows]
+
+
+class OutcomeReasonsRepository:
+    """The reasons for assessments' outcomes, sealed, and the audit of who read or erased them."""
+
+    def __init__(self, session: Session, vault: Callable[[], ClinicalNotesVault]):
+        self._session = session
+        self._vault = vault  # made when first needed: erasing and auditing need no key
+
+    def keep(self, case_id: uuid.UUID, reasons: str) -> None:
+        self._session.execute(
+            insert(outcome_reasons).values(case_id=case_id, sealed=self._vault().seal(reasons), erased_at=None)
+        )
+
+    def read(self, case_id: uuid.UUID) -> tuple[str | None, datetime | None]:
+        """The reasons (None if none were kept or they were erased) and when they were erased."""
+        row = self._session.execute(select(outcome_reasons).where(outcome_reasons.c.case_id == case_id)).first()
+        if row is None:
+            return None, None
+        return (self._vault().open(row.sealed) if row.sealed else None), _aware(row.erased_at)
+
+    def erase(self, case_ids: list[uuid.UUID], at: datetime) -> int:
+        """Erase the reasons of these cases (those not erased already); how many were erased."""
+        if not case_ids:
+            return 0
+        return self._session.execute(
+            update(outcome_reasons)
+            .where(outcome_reasons.c.case_id.in_(case_ids), outcome_reasons.c.sealed.is_not(None))
+            .values(sealed=None, erased_at=at)
+        ).rowcount
+
+    def audit(self, **values: Any) -> None:
+        """One audit record: who (subject, roles, hub), when, which case, what and why; no text."""
+        self._session.execute(
+            insert(reasons_access_audit).values(audit_id=uuid.uuid4(), at=datetime.now(UTC), **values)
+        )
+
+    def audit_records(self, case_id: uuid.UUID | None = None, since: datetime | None = None) -> list[dict[str, Any]]:
+        query = select(reasons_access_audit).order_by(reasons_access_audit.c.at.desc()).limit(1000)
+        if case_id is not None:
+            query = query.where(reasons_access_audit.c.case_id == case_id)
+        if since is not None:
+            query = query.where(reasons_access_audit.c.at >= since)
+        return [dict(r._mapping) | {"at": _aware(r.at)} for r in self._session.execute(query)]
 
 
 class FollowUpRepository:
@@ -153,7 +199,6 @@ def _completion_record(c: Completion, risk: Risk) -> dict[str, Any]:
         },
         "outcome": {
             "decisions": [d.value for d in o.decisions],
-            "reasons": o.reasons,
             "refer_on_to": [s.value for s in o.refer_on_to],
             "signpost_to": [s.value for s in o.signpost_to],
             "transfer_to_hub_id": o.transfer_to_hub_id,
@@ -199,7 +244,7 @@ def _to_assessment(row) -> Assessment:
             work_situation=WorkSituation(codes.WorkSituation(w["situation"]), w["off_sick_for_mental_health"]),
             outcome=OutcomeDecision(
                 decisions=tuple(codes.OutcomeDecision(d) for d in o["decisions"]),
-                reasons=o["reasons"],
+                reasons=None,  # sealed apart (OutcomeReasonsRepository), read only through an audited read
                 refer_on_to=tuple(codes.ServiceType(s) for s in o["refer_on_to"]),
                 signpost_to=tuple(codes.ServiceType(s) for s in o["signpost_to"]),
                 transfer_to_hub_id=o["transfer_to_hub_id"],

@@ -122,10 +122,11 @@ def judge_risk(judgement: ClinicianRisk, measures: MeasureSet) -> Risk:
 
 @dataclass(frozen=True)
 class OutcomeDecision:
-    """What the assessment decided, with its reasons (kept in the hub, never in an event)."""
+    """What the assessment decided, with its reasons (kept in the hub, sealed, never in an event;
+    None in a record loaded from storage, where they are read only through an audited read)."""
 
     decisions: tuple[codes.OutcomeDecision, ...]
-    reasons: str
+    reasons: str | None
     refer_on_to: tuple[codes.ServiceType, ...] = ()
     signpost_to: tuple[codes.ServiceType, ...] = ()
     transfer_to_hub_id: str | None = None

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from hubs.assessment.domain import commands
 from hubs.assessment.domain.measures import MeasureError
@@ -25,10 +26,14 @@ from hubs.assessment.entrypoints.schemas import (
     AssessmentQuerySchema,
     AssessmentRecordSchema,
     AssessmentSchema,
+    AuditQuerySchema,
+    AuditRecordSchema,
     CaseOutcomesSchema,
     CompleteAssessmentSchema,
     FollowUpRequestSchema,
     FollowUpSchema,
+    OutcomeReasonsSchema,
+    ReasonsQuerySchema,
     RiskEscalationSchema,
 )
 from hubs.assessment.service_layer import handlers
@@ -124,6 +129,38 @@ class CaseAssessment(MethodView):
         with refusals():
             assessment: Assessment = handlers.complete_assessment(cmd, _wiring().uow_factory(), _rules())
         return views.assessment_record(assessment)
+
+
+@blp.route("/cases/<uuid:case_id>/assessment/reasons")
+class OutcomeReasons(MethodView):
+    @blp.arguments(ReasonsQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, OutcomeReasonsSchema)
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self, query: dict, case_id: uuid.UUID):
+        """The reasons for the case's outcome; every read is audited with who, when and why."""
+        with refusals():
+            uow = _wiring().uow_factory()
+            return handlers.read_outcome_reasons(case_id, uow, current_principal(), query["purpose"])
+
+
+@blp.route("/cases/<uuid:case_id>/assessment/reasons/erasure")
+class OutcomeReasonsErasure(MethodView):
+    @blp.response(200, OutcomeReasonsSchema)
+    @requires(Role.HUB_LEAD)
+    def post(self, case_id: uuid.UUID):
+        """Erase the reasons for the case's outcome at the person's request (audited); the codes stay."""
+        with refusals():
+            return handlers.erase_outcome_reasons(case_id, _wiring().uow_factory(), current_principal())
+
+
+@blp.route("/access-audit")
+class ReasonsAccessAudit(MethodView):
+    @blp.arguments(AuditQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, AuditRecordSchema(many=True))
+    @requires(Role.HUB_LEAD)
+    def get(self, query: dict):
+        """Who read or erased outcome reasons, newest first (at most 1000); this read is audited too."""
+        return handlers.reasons_access_audit(_wiring().uow_factory(), current_principal(), **query)
 
 
 @blp.route("/cases/<uuid:case_id>/risk-escalations")

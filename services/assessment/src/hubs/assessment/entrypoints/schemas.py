@@ -172,7 +172,11 @@ class AssessmentRecordSchema(AssessmentSchema):
     measures = fields.Nested(MeasureScoresSchema, dump_only=True, allow_none=True)
     risk = fields.Nested(RiskSchema, dump_only=True, allow_none=True)
     work_situation = fields.Dict(dump_only=True, allow_none=True)
-    outcome = fields.Dict(dump_only=True, allow_none=True)
+    outcome = fields.Dict(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the decisions as codes; the reasons are read at .../assessment/reasons (audited)"},
+    )
     signed_off_by = fields.String(dump_only=True, allow_none=True)
     occupational_health_consent_recorded_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     referral_demographics = fields.Nested(
@@ -194,6 +198,40 @@ class AssessmentRecordSchema(AssessmentSchema):
 
 class RiskEscalationSchema(RiskJudgementSchema):
     pass
+
+
+# Why a clinician or hub lead reads a case's outcome reasons (written to the audit).
+PURPOSES = ("assessment", "care-coordination", "safeguarding", "transfer", "erasure-request")
+
+
+class ReasonsQuerySchema(Schema):
+    purpose = fields.String(
+        required=True, validate=validate.OneOf(PURPOSES), metadata={"description": "why the reasons are read"}
+    )
+
+
+class OutcomeReasonsSchema(Schema):
+    case_id = fields.UUID(dump_only=True)
+    reasons = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "null when none were kept, or once erased"}
+    )
+    erased_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class AuditQuerySchema(Schema):
+    case_id = fields.UUID(load_default=None)
+    since = RecordDateTime(load_default=None)
+
+
+class AuditRecordSchema(Schema):
+    audit_id = fields.UUID(dump_only=True)
+    at = fields.AwareDateTime(dump_only=True)
+    subject = fields.String(dump_only=True)
+    roles = fields.String(dump_only=True)
+    hub_id = fields.String(dump_only=True)
+    case_id = fields.UUID(dump_only=True, allow_none=True)
+    action = fields.String(dump_only=True)
+    purpose = fields.String(dump_only=True)
 
 
 class FollowUpRequestSchema(Schema):

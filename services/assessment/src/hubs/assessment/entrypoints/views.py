@@ -32,7 +32,8 @@ def assessment_record(a: Assessment) -> dict[str, Any]:
         "practitioners": [{"practitioner_id": p.practitioner_id, "discipline": p.discipline} for p in c.practitioners],
         "measures": c.measures.to_data(),
         "work_situation": asdict(c.work_situation),
-        "outcome": asdict(c.outcome),
+        # The reasons are clinical free text: read only through the audited read, never in the record.
+        "outcome": {k: v for k, v in asdict(c.outcome).items() if k != "reasons"},
         "signed_off_by": c.signed_off_by,
         "occupational_health_consent_recorded_at": c.occupational_health_consent_recorded_at,
         "demographics": asdict(c.demographics),

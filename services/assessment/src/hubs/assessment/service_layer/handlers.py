@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hubs.assessment.domain import commands
@@ -14,6 +14,7 @@ from hubs.assessment.domain.measures import ScoringRules, score
 from hubs.assessment.domain.model import Assessment, Completion, Demographics, FollowUp, Refused
 from hubs.assessment.domain.outcomes import Outcomes
 from hubs.contracts import codes
+from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
 from hubs.runtime.unit_of_work import emit_all
 
@@ -59,9 +60,64 @@ def complete_assessment(
             )
         )
         uow.assessments.save(assessment)
+        if cmd.outcome.reasons:
+            uow.reasons.keep(assessment.case_id, cmd.outcome.reasons)  # sealed, apart from the record
         emit_all(uow.outbox, assessment.events, case_id=assessment.case_id)
         uow.commit()
     return assessment
+
+
+def _audit(uow, actor: Principal, case_id: uuid.UUID | None, action: str, purpose: str) -> None:
+    uow.reasons.audit(
+        subject=actor.subject,
+        roles=",".join(sorted(actor.roles)),
+        hub_id=actor.hub_id,
+        case_id=case_id,
+        action=action,
+        purpose=purpose,
+    )
+
+
+def read_outcome_reasons(case_id: uuid.UUID, uow, actor: Principal, purpose: str) -> dict[str, Any]:
+    """The reasons for the case's outcome; the read is audited (who, when, which case, why) in the
+    same transaction, so no reasons are shown without their audit record."""
+    with uow:
+        _assessment_of(uow, case_id)
+        reasons, erased_at = uow.reasons.read(case_id)
+        _audit(uow, actor, case_id, "read-outcome-reasons", purpose)
+        uow.commit()
+    return {"case_id": case_id, "reasons": reasons, "erased_at": erased_at}
+
+
+def erase_outcome_reasons(case_id: uuid.UUID, uow, actor: Principal, now: datetime | None = None) -> dict[str, Any]:
+    """Erase the reasons for the case's outcome at the person's request; the coded record stays."""
+    at = _now(now)
+    with uow:
+        _assessment_of(uow, case_id)
+        uow.reasons.erase([case_id], at)
+        _audit(uow, actor, case_id, "erase-outcome-reasons", "erasure-request")
+        uow.commit()
+    return {"case_id": case_id, "reasons": None, "erased_at": at}
+
+
+def erase_expired_reasons(uow, retention: timedelta, now: datetime | None = None) -> int:
+    """Erase the outcome reasons of cases closed longer ago than the retention period (the
+    referral service erases the person's details on the same rule)."""
+    cut_off = _now(now) - retention
+    with uow:
+        due = [a.case_id for a in uow.assessments.with_status("closed") if a.closed_at and a.closed_at < cut_off]
+        erased = uow.reasons.erase(due, _now(now))
+        uow.commit()
+    return erased
+
+
+def reasons_access_audit(uow, actor: Principal, **filters: Any) -> list[dict[str, Any]]:
+    """Who read or erased outcome reasons, for the hub lead; looking at the audit is audited too."""
+    with uow:
+        records = uow.reasons.audit_records(**filters)
+        _audit(uow, actor, None, "read-access-audit", "audit")
+        uow.commit()
+    return records
 
 
 def record_follow_up(cmd: commands.RecordFollowUp, uow, rules: ScoringRules, now: datetime | None = None) -> FollowUp:

@@ -120,6 +120,7 @@ staff_surveys = Table(
     Column("status", String(10), nullable=False),
     Column("participation_key", LargeBinary),
     Column("released_on", Date),
+    Column("participation_sealed", Boolean, nullable=False),
 )
 
 survey_participation = Table(

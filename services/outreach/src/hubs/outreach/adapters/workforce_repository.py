@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import uuid
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from hubs.contracts import codes
@@ -83,32 +85,64 @@ class SurveyRepository:
         self._session.execute(
             update(staff_surveys)
             .where(staff_surveys.c.survey_id == survey.survey_id)
-            .values(status=survey.status, participation_key=survey.participation_key, released_on=survey.released_on)
+            .values(
+                status=survey.status,
+                participation_key=survey.participation_key,
+                released_on=survey.released_on,
+                participation_sealed=survey.participation_sealed,
+            )
         )
 
-    def has_answered(self, survey_id: uuid.UUID, token: str) -> bool:
-        """Whether this participation token has already answered the survey."""
+    def has_answered(self, survey_id: uuid.UUID, tokens: Sequence[str]) -> bool:
+        """Whether any of these participation tokens (one person's) has already answered the survey."""
         query = select(func.count()).where(
-            survey_participation.c.survey_id == survey_id, survey_participation.c.token == token
+            survey_participation.c.survey_id == survey_id, survey_participation.c.token.in_(list(tokens))
         )
         return bool(self._session.execute(query).scalar())
 
     def record_answer(self, token: str, response: SurveyResponse) -> None:
-        """Store that someone answered and what was answered, with nothing tying one to the other."""
-        self._session.execute(insert(survey_participation).values(survey_id=response.survey_id, token=token))
+        """Store that someone answered and what was answered, with nothing tying one to the other.
+
+        Rows written one after the other in one transaction would pair up by their place in the
+        table and by the transaction that wrote them (PostgreSQL's xmin, SQLite's rowid). So every
+        answer rewrites both sets of the survey, each in a random order of its own: afterwards all
+        the survey's answers, and all its tokens, were written by the same transaction, in an
+        order that says nothing about who answered when."""
         a = response.answers
-        self._session.execute(
-            insert(survey_responses).values(
-                response_id=response.response_id,
-                survey_id=response.survey_id,
-                given_on=response.given_on,
-                wellbeing=a.wellbeing,
-                workload_manageable=a.workload_manageable,
-                feel_supported=a.feel_supported,
-                supervision_helpful=a.supervision_helpful,
-                comment=response.comment,
-            )
+        answer = {
+            "response_id": response.response_id,
+            "survey_id": response.survey_id,
+            "given_on": response.given_on,
+            "wellbeing": a.wellbeing,
+            "workload_manageable": a.workload_manageable,
+            "feel_supported": a.feel_supported,
+            "supervision_helpful": a.supervision_helpful,
+            "comment": response.comment,
+        }
+        self._rewrite_shuffled(survey_responses, response.survey_id, answer)
+        participated = {"survey_id": response.survey_id, "token": token}
+        self._rewrite_shuffled(survey_participation, response.survey_id, participated)
+
+    def _rewrite_shuffled(self, table, survey_id: uuid.UUID, new_row: dict) -> None:
+        rows = [dict(r._mapping) for r in self._session.execute(select(table).where(table.c.survey_id == survey_id))]
+        rows.append(new_row)
+        random.SystemRandom().shuffle(rows)
+        self._session.execute(delete(table).where(table.c.survey_id == survey_id))
+        self._session.execute(insert(table), rows)
+
+    def reseal_participation(self, survey_id: uuid.UUID, seal: Callable[[str], str]) -> None:
+        """Key the tokens of a survey opened before they were keyed with the secret outside the database."""
+        tokens = list(
+            self._session.execute(
+                select(survey_participation.c.token).where(survey_participation.c.survey_id == survey_id)
+            ).scalars()
         )
+        random.SystemRandom().shuffle(tokens)
+        self._session.execute(delete(survey_participation).where(survey_participation.c.survey_id == survey_id))
+        if tokens:
+            self._session.execute(
+                insert(survey_participation), [{"survey_id": survey_id, "token": seal(t)} for t in tokens]
+            )
 
     def forget_participation(self, survey_id: uuid.UUID) -> None:
         """Once a survey closes, even the keyed hashes of who answered go."""
@@ -140,5 +174,12 @@ class SurveyRepository:
 
 def _survey(row) -> StaffSurvey:
     return StaffSurvey(
-        row.survey_id, row.title, row.opens_on, row.closes_on, row.status, row.participation_key, row.released_on
+        row.survey_id,
+        row.title,
+        row.opens_on,
+        row.closes_on,
+        row.status,
+        row.participation_key,
+        row.released_on,
+        row.participation_sealed,
     )

@@ -11,6 +11,7 @@ import hmac
 import random
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,6 +29,11 @@ STATEMENTS = (
     ("feel_supported", "I feel supported by the team", False),
     ("supervision_helpful", "Supervision helps me", False),
 )
+
+
+def seal_participation_token(secret: bytes, survey_keyed: str) -> str:
+    """Key a token made with the survey's own key again, with the secret kept outside the database."""
+    return hmac.new(secret, survey_keyed.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -169,10 +175,12 @@ class StaffSurvey:
     """An anonymous feedback survey of the hub's own staff.
 
     While it is open, each member of staff may answer once: the survey keeps a keyed hash of
-    who has answered (to refuse a second answer), apart from the answers themselves. Closing it
-    forgets the key, so not even the hash can be recomputed, and releases the responses as
-    events in a shuffled batch, so that neither their order nor their publication time says
-    who answered when."""
+    who has answered (to refuse a second answer), apart from the answers themselves. The hash is
+    keyed twice: with the survey's own key, kept in the database, and with the hub's
+    participation secret, kept outside it, so that the database alone cannot recompute it.
+    Closing the survey forgets its key, so not even the hash can be recomputed, and releases the
+    responses as events in a shuffled batch, so that neither their order nor their publication
+    time says who answered when."""
 
     survey_id: uuid.UUID
     title: str
@@ -181,6 +189,9 @@ class StaffSurvey:
     status: str = OPEN
     participation_key: bytes | None = None
     released_on: date | None = None
+    # Whether the participation tokens are keyed with the secret kept outside the database (a survey
+    # opened before they were has its tokens re-keyed at its next answer).
+    participation_sealed: bool = True
     events: list = field(default_factory=list, repr=False)
 
     @classmethod
@@ -196,11 +207,15 @@ class StaffSurvey:
             return CLOSED
         return NOT_YET_OPEN if today < self.opens_on else OPEN
 
-    def participation_token(self, subject: str) -> str:
-        """A one-way token saying "this person has answered", never stored with the answers."""
+    def participation_tokens(self, subject: str, secrets: Sequence[bytes]) -> list[str]:
+        """One-way tokens saying "this person has answered", never stored with the answers: one per
+        participation secret, the current one first (older ones still recognise who answered)."""
         if self.participation_key is None:
             raise Refused("This survey is closed.", "survey_id", conflict=True)
-        return hmac.new(self.participation_key, f"{self.survey_id}:{subject}".encode(), hashlib.sha256).hexdigest()
+        if not secrets:
+            raise ValueError("a participation token needs the hub's participation secret")
+        survey_keyed = hmac.new(self.participation_key, f"{self.survey_id}:{subject}".encode(), hashlib.sha256)
+        return [seal_participation_token(secret, survey_keyed.hexdigest()) for secret in secrets]
 
     def respond(self, *, today: date, answers: Answers, comment: str | None, already_answered: bool) -> SurveyResponse:
         """Take one person's answers; the caller has checked their participation token."""

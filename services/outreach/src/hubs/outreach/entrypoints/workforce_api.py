@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -30,6 +31,8 @@ from hubs.runtime.auth import Role, current_principal, requires
 workforce_blp = Blueprint("hub-workforce", __name__, url_prefix="/v1", description="The hub's own workforce")
 
 MIN_SURVEY_RESPONSES = ("HUBS_OUTREACH_MIN_SURVEY_RESPONSES", 3)
+# Where the app keeps the participation secrets it read at start (see adapters.participation_secret).
+PARTICIPATION_SECRETS = "survey_participation_secrets"
 
 
 @workforce_blp.route("/supervision-sessions")
@@ -116,7 +119,12 @@ class StaffSurveyResponses(MethodView):
         comment = body.pop("comment")
         with refusals():
             workforce_handlers.answer_staff_survey(
-                uow(), survey_id, current_principal().subject, answers=Answers(**body), comment=comment
+                uow(),
+                survey_id,
+                current_principal().subject,
+                answers=Answers(**body),
+                secrets=current_app.extensions["hubs_wiring"].extras[PARTICIPATION_SECRETS],
+                comment=comment,
             )
         return {"survey_id": survey_id, "received": True, "message": "Thank you. Your answers are anonymous."}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from hubs.outreach.domain.workforce import (
     StaffSurvey,
     SupervisionSession,
     SurveyResponse,
+    seal_participation_token,
 )
 from hubs.outreach.service_layer.handlers import emit
 
@@ -65,21 +66,34 @@ def open_staff_survey(uow, *, title: str, opens_on: date, closes_on: date) -> St
 
 
 def answer_staff_survey(
-    uow, survey_id: uuid.UUID, subject: str, *, answers: Answers, comment: str | None = None, today: date | None = None
+    uow,
+    survey_id: uuid.UUID,
+    subject: str,
+    *,
+    answers: Answers,
+    secrets: Sequence[bytes],
+    comment: str | None = None,
+    today: date | None = None,
 ) -> SurveyResponse:
-    """Take one member of staff's answers, once; the answers are stored without who gave them."""
+    """Take one member of staff's answers, once; the answers are stored without who gave them.
+    `secrets` are the hub's participation secrets (kept outside the database), the current one first."""
     with uow:
         survey = uow.surveys.get(survey_id, for_update=True)
         if survey is None:
             raise NotFound("staff survey")
-        token = survey.participation_token(subject)
+        tokens = survey.participation_tokens(subject, secrets)
+        if not survey.participation_sealed:
+            # Opened before tokens were keyed with the secret: key the ones it has now.
+            uow.surveys.reseal_participation(survey_id, lambda token: seal_participation_token(secrets[0], token))
+            survey.participation_sealed = True
+            uow.surveys.save(survey)
         response = survey.respond(
             today=today or datetime.now(UTC).date(),
             answers=answers,
             comment=comment,
-            already_answered=uow.surveys.has_answered(survey_id, token),
+            already_answered=uow.surveys.has_answered(survey_id, tokens),
         )
-        uow.surveys.record_answer(token, response)
+        uow.surveys.record_answer(tokens[0], response)
         uow.commit()
     return response
 
