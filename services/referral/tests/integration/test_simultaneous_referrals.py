@@ -62,9 +62,18 @@ def what_was_stored(engine) -> dict[str, object]:
     with engine.connect() as conn:
         # uuid.UUID(str(...)): PostgreSQL gives UUIDs, SQLite their hex
         referral_ids = [uuid.UUID(str(r[0])) for r in conn.execute(text("SELECT referral_id FROM referrals"))]
-        links = Counter(uuid.UUID(str(r[0])) for r in conn.execute(text("SELECT referral_id FROM linked_referrals")))
+        rows = conn.execute(text("SELECT referral_id, link_id FROM linked_referrals")).all()
         received = conn.execute(text("SELECT count(*) FROM outbox WHERE event_type = 'ReferralReceived'")).scalar()
-    return {"referral_ids": referral_ids, "links": links, "received_events": received}
+    return {
+        "referral_ids": referral_ids,
+        "links": Counter(uuid.UUID(str(r[0])) for r in rows),
+        "link_ids": [uuid.UUID(str(r[1])) for r in rows],
+        "received_events": received,
+    }
+
+
+def reference_of(some_id: uuid.UUID) -> str:
+    return str(some_id).split("-")[0].upper()
 
 
 @pytest.fixture(params=["postgresql", "sqlite"])
@@ -92,4 +101,7 @@ def test_simultaneous_referrals_of_one_person_open_one_referral_and_link_every_o
     assert stored["received_events"] == 1
     linked = [body["linked"] for _, body in answers if "linked" in body]
     assert linked.count(False) <= 1 and linked.count(True) >= len(linked) - 1
-    assert {body["reference"] for _, body in answers} == {str(referral_id).split("-")[0].upper()}
+    # Each submission has a reference of its own: the referral's, or its link's.
+    references = [body["reference"] for _, body in answers]
+    assert sorted(references) == sorted(reference_of(i) for i in [referral_id, *stored["link_ids"]])
+    assert len(set(references)) == SUBMISSIONS

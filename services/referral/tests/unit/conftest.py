@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import uuid
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ class FakeReferrals:
         self.sealed: dict[uuid.UUID, tuple[bytes | None, bytes | None]] = {}
         self.keys: dict[str, uuid.UUID] = {}
         self.links: list[tuple[uuid.UUID, Any, datetime, bytes | None]] = []
+        self.link_ids: list[uuid.UUID] = []
         self.transfers: list[dict] = []
         self.audits: list[dict] = []
         self.concerns: list[dict] = []
@@ -58,13 +60,23 @@ class FakeReferrals:
                 return copy.deepcopy(found)
         return None
 
-    def link(self, referral_id, source, received_at, sealed=None):
+    def link(self, referral_id, source, received_at, sealed=None, link_id=None):
+        link_id = link_id or uuid.uuid4()
         self.links.append((referral_id, source, received_at, sealed))
-        return uuid.uuid4()
+        self.link_ids.append(link_id)
+        return link_id
 
     def linked(self, referral_id):
-        return [{"source": s.value, "received_at": at, "sealed": sealed} for r, s, at, sealed in self.links
-                if r == referral_id]  # fmt: skip
+        return [
+            {"link_id": i, "source": s.value, "received_at": at, "sealed": sealed}
+            for i, (r, s, at, sealed) in zip(self.link_ids, self.links, strict=True)
+            if r == referral_id
+        ]
+
+    def record_urgency(self, referral):
+        stored = self.rows[referral.referral_id]
+        stored.urgency, stored.first_contact_due_by = referral.urgency, referral.first_contact_due_by
+        self.facts.setdefault(referral.referral_id, {})["urgency"] = referral.urgency.value
 
     def awaiting_first_contact(self):
         return [copy.deepcopy(r) for r in self.rows.values() if r.status == "awaiting-first-contact"]
@@ -126,6 +138,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox()
         self.committed = False
         self._pending: list = []
+        self.savepoints: list[bool] = []
 
     def __enter__(self):
         return self
@@ -135,6 +148,16 @@ class FakeUnitOfWork:
 
     def commit(self):
         self.committed = True
+
+    @contextlib.contextmanager
+    def savepoint(self, *, keep):
+        """Like the database's: what is written inside is undone unless kept."""
+        self.savepoints.append(keep)
+        referrals, events = copy.deepcopy(vars(self.referrals)), list(self.outbox.events)
+        yield
+        if not keep:
+            vars(self.referrals).update(referrals)
+            self.outbox.events = events
 
 
 @pytest.fixture

@@ -165,4 +165,6 @@ def test_only_an_outreach_code_of_how_they_heard_of_the_hub_leaves_the_service()
     )
     assert said.events[0].to_data()["heard_of_hub_via"] == "OUT-7KQ2"
     assert unsaid.events[0].to_data()["heard_of_hub_via"] is None
-    assert said.heard_of_hub_via.startswith("my manager")  # kept in the hub, as said
+    # The referral, stored in plaintext, keeps the code alone; the words are sealed with the person.
+    assert (said.outreach_code, unsaid.outreach_code) == ("OUT-7KQ2", None)
+    assert "Canary" not in repr(said)

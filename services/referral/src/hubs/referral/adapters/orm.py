@@ -33,7 +33,9 @@ referrals = Table(
     Column("employment_type", String(40)),
     Column("at_risk_factors", JSON, nullable=False),
     Column("demographics", JSON, nullable=False),
-    Column("heard_of_hub_via", String(64)),
+    # 0005: the outreach code how the person heard of the hub names ("OUT-7KQ2"); their own words
+    # are sealed with their personal details (0001 kept the words here, in plaintext).
+    Column("outreach_code", String(8)),
     # 0002: triage, first contact, closure, transfers, retention
     Column("first_contact_due_by", DateTime(timezone=True)),
     Column("first_contacted_at", DateTime(timezone=True)),

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, false, func, insert, select, update
+from sqlalchemy import and_, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from hubs.contracts import codes
@@ -63,7 +63,7 @@ class ReferralRepository:
                 employment_type=referral.employment_type and referral.employment_type.value,
                 at_risk_factors=[f.value for f in referral.at_risk_factors],
                 demographics={k: (v.value if v is not None else None) for k, v in vars(d).items()},
-                heard_of_hub_via=referral.heard_of_hub_via,
+                outreach_code=referral.outreach_code,
                 first_contact_due_by=referral.first_contact_due_by,
                 transferred_from_hub=referral.transferred_from_hub,
                 restricted=False,
@@ -75,8 +75,12 @@ class ReferralRepository:
                 referral_id=referral.referral_id, sealed=sealed_consent, recorded_at=datetime.now(UTC)
             )
         )
-        for key in sorted(set(person_keys or [])):
-            self._session.execute(insert(person_index).values(referral_id=referral.referral_id, person_key=key))
+        keys = sorted(set(person_keys or []))
+        if keys:
+            # One statement however many identifiers: the intake's statements are the same for everyone.
+            self._session.execute(
+                insert(person_index), [{"referral_id": referral.referral_id, "person_key": k} for k in keys]
+            )
         self._stored_attempts[referral.referral_id] = 0
         self.seen.append(referral)
 
@@ -167,10 +171,16 @@ class ReferralRepository:
         return _to_referral(row) if row else None
 
     def link(
-        self, referral_id: uuid.UUID, source: codes.ReferralSource, received_at: datetime, sealed: bytes | None = None
+        self,
+        referral_id: uuid.UUID,
+        source: codes.ReferralSource,
+        received_at: datetime,
+        sealed: bytes | None = None,
+        link_id: uuid.UUID | None = None,
     ) -> uuid.UUID:
-        """Record a second referral of the same person against the first, with its sealed account."""
-        link_id = uuid.uuid4()
+        """Record a second referral of the same person against the first, with its sealed account;
+        `link_id` is the second referral's own id, which its reference is made from."""
+        link_id = link_id or uuid.uuid4()
         self._session.execute(
             insert(linked_referrals).values(
                 link_id=link_id, referral_id=referral_id, source=source.value, received_at=received_at, sealed=sealed
@@ -184,7 +194,24 @@ class ReferralRepository:
             .where(linked_referrals.c.referral_id == referral_id)
             .order_by(linked_referrals.c.received_at)
         ).all()
-        return [{"source": r.source, "received_at": _aware(r.received_at), "sealed": r.sealed} for r in rows]
+        return [
+            {"link_id": r.link_id, "source": r.source, "received_at": _aware(r.received_at), "sealed": r.sealed}
+            for r in rows
+        ]
+
+    def record_urgency(self, referral: Referral) -> None:
+        """Write back the urgency and the time first contact is due, and nothing else: a later
+        referral of the person changes these alone (a clinician may be recording contact meanwhile).
+        A row already so is not written again (nor locked), however often the person is referred."""
+        urgency, due = referral.urgency.value, referral.first_contact_due_by
+        self._session.execute(
+            update(referrals)
+            .where(
+                referrals.c.referral_id == referral.referral_id,
+                or_(referrals.c.urgency != urgency, referrals.c.first_contact_due_by.is_distinct_from(due)),
+            )
+            .values(urgency=urgency, first_contact_due_by=due)
+        )
 
     def awaiting_first_contact(self) -> list[Referral]:
         rows = self._session.execute(
@@ -319,7 +346,7 @@ def _to_referral(row) -> Referral:
         demographics=Demographics(
             **{k: DEMOGRAPHIC_CODES[k](v) if v else None for k, v in demo.items() if k in DEMOGRAPHIC_CODES}
         ),
-        heard_of_hub_via=row.heard_of_hub_via,
+        outreach_code=row.outreach_code,
         status=row.status,
         first_contact_due_by=_aware(row.first_contact_due_by),
         first_contacted_at=_aware(row.first_contacted_at),

@@ -95,7 +95,7 @@ class ReferralReceived:
     employment_type: codes.EmploymentType | None
     at_risk_factors: list[codes.AtRiskFactor]
     demographics: Demographics
-    heard_of_hub_via: str | None
+    outreach_code: str | None
 
     event_type = "ReferralReceived"
 
@@ -115,8 +115,8 @@ class ReferralReceived:
             "gender_same_as_at_birth": d.gender_same_as_at_birth,
             "age_band": d.age_band,
             "disability": d.disability,
-            # Only an outreach code leaves the service: the person's own words stay here.
-            "heard_of_hub_via": find_outreach_code(self.heard_of_hub_via),
+            # Only an outreach code leaves the service: the person's own words stay here, sealed.
+            "heard_of_hub_via": self.outreach_code,
         }
 
 
@@ -133,7 +133,9 @@ class Referral:
     employment_type: codes.EmploymentType | None
     at_risk_factors: list[codes.AtRiskFactor]
     demographics: Demographics
-    heard_of_hub_via: str | None
+    # The outreach code named in how the person heard of the hub; their own words are personal
+    # and kept sealed with their details, never here.
+    outreach_code: str | None = None
     status: str = AWAITING_FIRST_CONTACT
     first_contact_due_by: datetime | None = None
     first_contacted_at: datetime | None = None
@@ -158,7 +160,8 @@ class Referral:
         heard_of_hub_via: str | None = None,
         urgency: codes.Urgency | None = None,
     ) -> Referral:
-        """A new referral, triaged by its risk screen, with its ReferralReceived event."""
+        """A new referral, triaged by its risk screen, with its ReferralReceived event. Of how the
+        person heard of the hub, only the outreach code it names is kept on the referral."""
         referral = cls(
             referral_id=uuid.uuid4(),
             case_id=uuid.uuid4(),
@@ -169,7 +172,7 @@ class Referral:
             employment_type=employment_type,
             at_risk_factors=sorted(set(at_risk_factors or [])),
             demographics=demographics or Demographics(),
-            heard_of_hub_via=heard_of_hub_via,
+            outreach_code=find_outreach_code(heard_of_hub_via),
         )
         referral.events.append(
             ReferralReceived(
@@ -181,7 +184,7 @@ class Referral:
                 employment_type,
                 referral.at_risk_factors,
                 referral.demographics,
-                heard_of_hub_via,
+                referral.outreach_code,
             )
         )
         return referral

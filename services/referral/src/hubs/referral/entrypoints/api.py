@@ -95,11 +95,12 @@ class SelfReferrals(MethodView):
         intake = handlers.receive_referral(
             _command(body, codes.ReferralSource.SELF, consent, None), _wiring().uow_factory(), _context(), now
         )
-        # The answer is the same whether or not the person already had an open referral, so
-        # that nobody can learn from it whether someone has been in touch with the hub.
+        # The answer is the same whether or not the person already had an open referral (its own
+        # reference, this screen's urgency, this time), so that nobody can learn from it whether
+        # someone has been in touch with the hub.
         urgency = RiskScreen(**body["risk_screen"]).urgency
         return {
-            "reference": reference_of(intake.referral.referral_id),
+            "reference": reference_of(intake.submission_id),
             "urgency": urgency,
             "received_at": now,
             "next_steps": (
@@ -126,23 +127,27 @@ class Referrals(MethodView):
         now = datetime.now(UTC)
         c = body["consent"]
         consent = commands.Consent(given_by=c["given_by"], given_at=c["given_at"].isoformat(), method=c["method"])
+        principal = current_principal()
+        clinical = bool(principal.roles & CLINICAL_ROLES)
         intake = handlers.receive_referral(
             _command(body, codes.ReferralSource(body["source"].value), consent, body["referrer"], _reason(body)),
             _wiring().uow_factory(),
             _context(),
             now,
+            # A clinician's answer says whether the person was in touch: that look-up is audited.
+            told_to=principal if clinical else None,
         )
-        if not current_principal().roles & CLINICAL_ROLES:
+        if not clinical:
             # A referrer (a manager, HR, Occupational Health) must not learn from the answer
             # whether the person was already in touch with the hub: the same answer either way.
             return {
-                "reference": reference_of(intake.referral.referral_id),
+                "reference": reference_of(intake.submission_id),
                 "urgency": RiskScreen(**body["risk_screen"]).urgency,
                 "received_at": now,
             }
         return {
             "referral_id": intake.referral.referral_id,
-            "reference": reference_of(intake.referral.referral_id),
+            "reference": reference_of(intake.submission_id),
             "urgency": intake.referral.urgency,
             "received_at": intake.referral.received_at,
             "linked": intake.linked,

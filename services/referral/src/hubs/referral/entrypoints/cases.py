@@ -14,7 +14,7 @@ from marshmallow import RAISE
 
 from hubs.contracts import codes
 from hubs.referral.domain import commands
-from hubs.referral.entrypoints.api import queue_entry
+from hubs.referral.entrypoints.api import queue_entry, reference_of
 from hubs.referral.entrypoints.schemas import (
     AuditQuerySchema,
     AuditRecordSchema,
@@ -76,10 +76,17 @@ class ReferralDetail(MethodView):
             "first_contacted_at": referral.first_contacted_at,
             "contact_attempts": [vars(a) for a in referral.contact_attempts],
             "personal": found["personal"],
+            "heard_of_hub_via": found["heard_of_hub_via"],
             "consent": found["consent"],
             "reason": found["reason"],
             "linked_referrals": [
-                {"source": link["source"], "received_at": link["received_at"].isoformat(), "reason": link["reason"]}
+                {
+                    # The reference the later referral's sender was given: theirs alone.
+                    "reference": reference_of(link["link_id"]),
+                    "source": link["source"],
+                    "received_at": link["received_at"].isoformat(),
+                    "reason": link["reason"],
+                }
                 for link in found["linked_referrals"]
             ],
         }

@@ -117,21 +117,28 @@ class ThirdPartyReferralSchema(PersonSchema):
 
 
 class ReferralAcceptedSchema(Schema):
-    reference = fields.String(dump_only=True, metadata={"description": "Quote this when you contact the hub"})
+    reference = fields.String(
+        dump_only=True,
+        metadata={"description": "Quote this when you contact the hub: this referral's own, new every time"},
+    )
     urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
     next_steps = fields.String(dump_only=True)
 
 
 class ThirdPartyAcceptedSchema(Schema):
-    """A referrer is told only the reference, the urgency of this referral and when it was
-    received; clinicians and hub leads also get the referral id and whether it was linked."""
+    """A referrer is told only this referral's own reference, its urgency and when it was
+    received; clinicians and hub leads also get the referral id it is recorded against and
+    whether it was linked."""
 
     referral_id = fields.UUID(dump_only=True)
     reference = fields.String(dump_only=True)
     urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
-    linked = fields.Boolean(dump_only=True, metadata={"description": "The person already had an open referral"})
+    linked = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "The person already had an open referral (`referral_id`); the look-up is audited"},
+    )
 
 
 class QueueEntrySchema(Schema):
@@ -242,7 +249,16 @@ class ReferralDetailSchema(QueueEntrySchema):
         allow_none=True,
         metadata={"description": "the referrer's reason for referral; null once erased"},
     )
-    linked_referrals = fields.List(fields.Dict(), dump_only=True)
+    heard_of_hub_via = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "how the person heard of the hub, in their own words (sealed); null once erased"},
+    )
+    linked_referrals = fields.List(
+        fields.Dict(),
+        dump_only=True,
+        metadata={"description": "later referrals of the person: their own reference, source, time and reason"},
+    )
 
 
 class ConcernSchema(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +19,19 @@ from hubs.runtime.unit_of_work import emit_all
 
 @dataclass
 class Intake:
-    """What became of a referral: a new one, or linked to the person's open referral."""
+    """What became of a submission: a new referral, or linked to the person's open referral.
+
+    `submission_id` is the submission's own id, whatever it was linked to: its reference is made
+    from it, so that the reference never tells who else has been in touch with the hub."""
 
     referral: Referral
     linked: bool
+    submission_id: uuid.UUID
+
+
+# Audit actions of an intake whose answer tells a clinician whether the person had an open referral.
+FOUND_OPEN_REFERRAL = "look-up-person-found"
+FOUND_NO_OPEN_REFERRAL = "look-up-person-not-found"
 
 
 def not_found() -> Problem:
@@ -45,45 +55,76 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def receive_referral(cmd: commands.ReceiveReferral, uow, ctx: ReferralContext, now: datetime | None = None) -> Intake:
+def receive_referral(
+    cmd: commands.ReceiveReferral,
+    uow,
+    ctx: ReferralContext,
+    now: datetime | None = None,
+    told_to: Principal | None = None,
+) -> Intake:
     """Store a referral (personal details sealed), triage it and emit its events; a second open
-    referral of the same person is linked to the first instead."""
+    referral of the same person is linked to the first instead.
+
+    Nobody may learn from the answer, or from how long it takes, whether the person was already in
+    touch with the hub. So the work is the same either way: the submission is built, triaged and
+    sealed before the look-up; then both outcomes are written, each in a savepoint, and the one that
+    applies is kept. `told_to` is whoever is told whether the person had an open referral (a
+    clinician or hub lead): that look-up is audited in the same transaction."""
     received_at = _now(now)
     person_keys = ctx.vault.person_keys(cmd.personal.email, cmd.personal.phone)
+    submission = Referral.receive(
+        source=cmd.source,
+        received_at=received_at,
+        risk_screen=cmd.risk_screen,
+        staff_group=cmd.staff_group,
+        employment_type=cmd.employment_type,
+        at_risk_factors=cmd.at_risk_factors,
+        demographics=cmd.demographics,
+        heard_of_hub_via=cmd.heard_of_hub_via,
+    )
+    submission.triage(ctx.calendar, ctx.standard, received_at)
+    sealed_personal = ctx.vault.seal(_personal(cmd))
+    sealed_account = ctx.vault.seal(_account(cmd, received_at))
+    urgent = cmd.risk_screen.urgency is codes.Urgency.URGENT
     with uow:
         # Held before the lookup: without it two submissions at once both find nothing and make twins.
         uow.referrals.hold_person(person_keys)
         existing = uow.referrals.open_referral_of(person_keys)
-        if existing is not None:
-            # The second referrer's account (and their reason) is kept, sealed, against the first referral.
+        linked = existing is not None
+        referral = existing if existing is not None else submission
+        escalated = linked and urgent and referral.escalate(ctx.calendar, ctx.standard, received_at)
+        # What a new referral writes: kept for a new one, undone for a link.
+        with uow.savepoint(keep=not linked):
+            uow.referrals.add(submission, sealed_personal, sealed_account, person_keys)
+            emit_all(uow.outbox, submission.events, case_id=submission.case_id)
+        # What a link writes: kept for a link, undone for a new referral. The second referrer's
+        # account (and their reason) is kept, sealed, against the open referral.
+        with uow.savepoint(keep=linked):
             uow.referrals.link(
-                existing.referral_id, cmd.source, received_at, ctx.vault.seal(_account(cmd, received_at))
+                referral.referral_id, cmd.source, received_at, sealed_account, link_id=submission.referral_id
             )
-            if cmd.risk_screen.urgency is codes.Urgency.URGENT and existing.escalate(
-                ctx.calendar, ctx.standard, received_at
-            ):
-                uow.referrals.save(existing, urgency=existing.urgency.value)
-                emit_all(uow.outbox, existing.events, case_id=existing.case_id)
-            uow.commit()
-            metrics.REFERRALS_LINKED.labels(cmd.source.value).inc()
-            return Intake(existing, linked=True)
-        referral = Referral.receive(
-            source=cmd.source,
-            received_at=received_at,
-            risk_screen=cmd.risk_screen,
-            staff_group=cmd.staff_group,
-            employment_type=cmd.employment_type,
-            at_risk_factors=cmd.at_risk_factors,
-            demographics=cmd.demographics,
-            heard_of_hub_via=cmd.heard_of_hub_via,
-        )
-        referral.triage(ctx.calendar, ctx.standard, received_at)
-        sealed_account = ctx.vault.seal(_account(cmd, received_at))
-        uow.referrals.add(referral, ctx.vault.seal(asdict(cmd.personal)), sealed_account, person_keys)
-        emit_all(uow.outbox, referral.events, case_id=referral.case_id)
+            uow.referrals.record_urgency(referral)
+        if urgent:
+            # An urgent screen makes an open referral urgent, due sooner: that triage is kept when it
+            # happened; otherwise the same write is made and undone.
+            triage = (
+                referral.events if escalated else [e for e in submission.events if e.event_type == "ReferralTriaged"]
+            )
+            with uow.savepoint(keep=escalated):
+                emit_all(uow.outbox, triage, case_id=referral.case_id if escalated else submission.case_id)
+        if told_to is not None:
+            _audit(uow, told_to, referral, FOUND_OPEN_REFERRAL if linked else FOUND_NO_OPEN_REFERRAL, "referral")
         uow.commit()
-    metrics.REFERRALS_RECEIVED.labels(referral.source.value, referral.urgency.value).inc()
-    return Intake(referral, linked=False)
+    if linked:
+        metrics.REFERRALS_LINKED.labels(cmd.source.value).inc()
+    else:
+        metrics.REFERRALS_RECEIVED.labels(referral.source.value, referral.urgency.value).inc()
+    return Intake(referral, linked=linked, submission_id=submission.referral_id)
+
+
+def _personal(cmd: commands.ReceiveReferral) -> dict[str, Any]:
+    """The person's details, sealed as one; how they heard of the hub, in their own words, with them."""
+    return {**asdict(cmd.personal), "heard_of_hub_via": cmd.heard_of_hub_via}
 
 
 def _account(cmd: commands.ReceiveReferral, received_at: datetime) -> dict[str, Any]:
@@ -208,14 +249,18 @@ def read_personal_details(referral_id, uow, ctx: ReferralContext, actor: Princip
         uow.commit()
     metrics.PERSONAL_DATA_READS.labels(purpose).inc()
     consent = ctx.vault.open(sealed_consent) if sealed_consent else None
+    personal = ctx.vault.open(sealed_personal) if sealed_personal else None
     return {
         "referral": referral,
-        "personal": ctx.vault.open(sealed_personal) if sealed_personal else None,
+        "personal": personal,
+        # Kept with the personal details (sealed, erased and re-sealed with them), shown apart from them.
+        "heard_of_hub_via": personal.pop("heard_of_hub_via", None) if personal else None,
         "consent": consent,
         # Kept with the consent (sealed, erased and re-sealed with it), shown apart from it.
         "reason": consent.pop("reason", None) if consent else None,
         "linked_referrals": [
             {
+                "link_id": link["link_id"],
                 "source": link["source"],
                 "received_at": link["received_at"],
                 "reason": ctx.vault.open(link["sealed"]).get("reason") if link.get("sealed") else None,

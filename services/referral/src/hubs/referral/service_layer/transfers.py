@@ -46,6 +46,7 @@ def transfer_referral(
             raise Problem(409, "Conflict", "The personal data of this referral was erased.", slug="erased")
         content = {
             "referral": _categories(referral),
+            # With the person's own words of how they heard of the hub, which the receiving hub seals too.
             "personal": ctx.vault.open(sealed_personal),
             "consent": ctx.vault.open(sealed_consent) if sealed_consent else None,
             "transfer_consent": {"recorded_at": cmd.consent_recorded_at.isoformat(), "method": cmd.consent_method},
@@ -86,7 +87,8 @@ def _categories(referral: Referral) -> dict[str, Any]:
         "employment_type": referral.employment_type and referral.employment_type.value,
         "at_risk_factors": [f.value for f in referral.at_risk_factors],
         "demographics": {k: v and v.value for k, v in asdict(referral.demographics).items()},
-        "heard_of_hub_via": referral.heard_of_hub_via,
+        # The outreach code alone: a hub of an earlier release keeps this field in plaintext.
+        "heard_of_hub_via": referral.outreach_code,
     }
 
 
@@ -129,6 +131,8 @@ def receive_transfer(envelope: Mapping[str, Any], uow, ctx: ReferralContext) -> 
         0, events.ReferralTransferredIn(data["transfer_id"], envelope["hub_id"], referral.referral_id, at)
     )
     personal = content["personal"]
+    # A hub of an earlier release sends the person's words among the categories: sealed here.
+    personal.setdefault("heard_of_hub_via", categories["heard_of_hub_via"])
     consent = {**(content.get("consent") or {}), "transfer": content["transfer_consent"]}
     person_keys = ctx.vault.person_keys(personal.get("email"), personal.get("phone"))
     # A referral of the same person made here at this moment then links to this one, not beside it.
