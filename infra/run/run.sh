@@ -3,6 +3,8 @@
 # Kafka from infra/kafka, SQLite files (or DATABASE_URL), every process under honcho.
 #   run.sh start | stop | logs | status
 set -euo pipefail
+# var/ holds signing keys, the personal-data key and SQLite databases: readable by their owner only.
+umask 077
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 VAR=${HUBS_VAR_DIR:-$ROOT/var}
@@ -20,6 +22,8 @@ export NATIONAL_DATABASE_URL=${NATIONAL_DATABASE_URL:-sqlite:///$HUBS_VAR_DIR/na
 export HUBS_RELAY_IDLE_SECONDS=${HUBS_RELAY_IDLE_SECONDS:-0.2}
 # The demo trusts the development issuer (never in a real hub): `hubs-dev-token` makes tokens.
 export HUBS_AUTH_DEV_ISSUER=true HUBS_DEV_ISSUER_KEY_FILE=$VAR/dev-issuer-key.pem
+# The token the portal shows the referral API when it names a person's address (Procfile).
+export PORTAL_SERVICE_TOKEN_FILE=$VAR/portal-service-token
 PATH=$ROOT/.venv/bin:$PATH
 
 personal_data_key() {
@@ -28,6 +32,28 @@ personal_data_key() {
   [ -s "$key_file" ] || python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" >"$key_file"
   chmod 600 "$key_file"
   cat "$key_file"
+}
+
+portal_service_token() {
+  # Made once for this machine, readable by its owner only; a real hub keeps it in a Secret.
+  [ -s "$PORTAL_SERVICE_TOKEN_FILE" ] || (umask 077 && python -c "import secrets; print(secrets.token_urlsafe(48))" >"$PORTAL_SERVICE_TOKEN_FILE")
+  chmod 600 "$PORTAL_SERVICE_TOKEN_FILE"
+}
+
+clinical_notes_key() {
+  # The assessment service's own key for outcome reasons, for the demo only; a real hub sets HUBS_CLINICAL_NOTES_KEYS.
+  local key_file=$VAR/clinical-notes.key
+  [ -s "$key_file" ] || python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())" >"$key_file"
+  chmod 600 "$key_file"
+  cat "$key_file"
+}
+
+survey_participation_key_file() {
+  # The secret that keys "already answered" tokens of staff surveys, outside the database.
+  local key_file=$VAR/survey-participation.key
+  [ -s "$key_file" ] || python -c "import secrets; print(secrets.token_urlsafe(32))" >"$key_file"
+  chmod 600 "$key_file"
+  echo "$key_file"
 }
 
 wait_ready() {
@@ -40,10 +66,16 @@ wait_ready() {
 
 start() {
   mkdir -p "$RUN" "$HUBS_VAR_DIR"
+  # Owner only, also for what an earlier run (before umask 077) left readable by others.
+  chmod 700 "$VAR" "$RUN" "$HUBS_VAR_DIR"
+  find "$VAR" -maxdepth 2 -type f \( -name '*.db*' -o -name '*.key' -o -name '*.pem' \) -exec chmod 600 {} +
   if [ -f "$RUN/honcho.pid" ] && kill -0 "$(cat "$RUN/honcho.pid")" 2>/dev/null; then
     echo "already running (make stop first)"; summary; return 0
   fi
   export HUBS_PERSONAL_DATA_KEYS=${HUBS_PERSONAL_DATA_KEYS:-$(personal_data_key)}
+  export HUBS_CLINICAL_NOTES_KEYS=${HUBS_CLINICAL_NOTES_KEYS:-$(clinical_notes_key)}
+  export HUBS_SURVEY_PARTICIPATION_KEY_FILE=${HUBS_SURVEY_PARTICIPATION_KEY_FILE:-$(survey_participation_key_file)}
+  portal_service_token
   if [ "$KAFKA_BOOTSTRAP_SERVERS" = "127.0.0.1:$KAFKA_PORT" ]; then
     bash infra/kafka/kafka.sh start --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --dir "$VAR/kafka"
   fi
@@ -75,7 +107,7 @@ with synthetic demo data flowing every 2 seconds.
   hub reporting       http://$HUBS_HOST:$REPORTING_PORT/v1/dataset
   national reporting  http://$HUBS_HOST:$NATIONAL_PORT/v1/national/dataset
   Kafka               $KAFKA_BOOTSTRAP_SERVERS
-  metrics             /metrics on every API; relays on port+1100, workers on port+1200
+  metrics             /metrics of APIs on port+1300, relays on port+1100, workers on port+1200
   logs                make logs   (file: $RUN/hubs.log)
   tokens              .venv/bin/hubs-dev-token --hub $HUBS_HUB_ID --role hub-lead   (clinician, referrer;
                       national-analyst with --hub national for the national service)

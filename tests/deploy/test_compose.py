@@ -82,3 +82,14 @@ def test_prometheus_in_compose_scrapes_every_process_compose_starts():
     }
     processes = {n for n in services if n.rsplit("-", 1)[-1] in ("api", "worker", "relay")}
     assert targets == processes
+
+
+def test_prometheus_in_compose_scrapes_each_process_on_its_metrics_port_never_an_api_port():
+    services = compose()["services"]
+    config = yaml.safe_load((ROOT / "infra" / "prometheus" / "compose" / "prometheus.yml").read_text())
+    for target in (t for job in config["scrape_configs"] for sc in job["static_configs"] for t in sc["targets"]):
+        name, _, port = target.partition(":")
+        environment = services[name]["environment"]
+        assert port == environment["HUBS_METRICS_PORT"] == "9090", target
+        assert not environment["HUBS_API_BIND"].endswith(":" + port), target
+        assert all(not published.endswith(":" + port) for published in services[name].get("ports", [])), target

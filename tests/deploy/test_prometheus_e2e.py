@@ -1,11 +1,13 @@
-"""A real Prometheus server (Debian's package) scrapes running services of a hub, over HTTP on
-loopback, finds the series the dashboards and alerts are built on, and evaluates the rules."""
+"""A real Prometheus server (Debian's package) scrapes running services of a hub on their metrics
+port, over HTTP on loopback, finds the series the dashboards and alerts are built on, and evaluates
+the rules; the APIs' own port serves no metrics."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -18,6 +20,7 @@ from deploy_checks import ROOT, system_tool
 
 from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
+from hubs.runtime.metrics import metrics_app
 from hubs.runtime.testing import eventually, free_port, serve_in_thread
 
 pytestmark = pytest.mark.e2e
@@ -94,6 +97,14 @@ def _get(url: str) -> bytes | None:
         return None
 
 
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 (loopback only)
+            return answer.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
 def query(url: str, promql: str) -> list[dict]:
     """The result vector of an instant query."""
     body = _get(f"{url}/api/v1/query?{urllib.parse.urlencode({'query': promql})}")
@@ -104,6 +115,9 @@ def test_prometheus_scrapes_the_services_and_evaluates_the_rules(run_service, hu
     referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}).start_relay()
     assessment = run_service(ASSESSMENT).start_worker()
     ports = {"referral": serve(referral.app), "assessment": serve(assessment.app)}
+    # The processes of these services share one registry here: one metrics port stands for each.
+    metrics_ports = {"referral": serve(metrics_app()), "assessment": serve(metrics_app())}
+    assert _status(f"http://127.0.0.1:{ports['referral']}/metrics") == 404
     request = urllib.request.Request(
         f"http://127.0.0.1:{ports['referral']}/v1/self-referrals",
         data=json.dumps(SELF_REFERRAL).encode(),
@@ -113,7 +127,7 @@ def test_prometheus_scrapes_the_services_and_evaluates_the_rules(run_service, hu
     with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (loopback only)
         assert answer.status == 201
 
-    url = prometheus(hub_id, ports)
+    url = prometheus(hub_id, metrics_ports)
     mine = f'hub_id="{hub_id}"'
 
     up = eventually(lambda: len(query(url, f'up{{job="hubs",{mine}}} == 1')) == 2 or None)

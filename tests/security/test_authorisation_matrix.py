@@ -39,14 +39,16 @@ def only(*roles: str, national: bool = False) -> Access:
     return Access(frozenset(roles), national=national)
 
 
-# Every service: health, readiness, metrics (scraped inside the cluster) and the API description.
+# Every service: health, readiness and the API description. Metrics are not on the API at all:
+# they are served on the metrics port, which only Prometheus reaches (see NOT_ON_THE_API).
 COMMON = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
 }
+# Paths no API answers, whoever asks: the hub's counters are for the monitoring namespace only.
+NOT_ON_THE_API = ("/metrics",)
 
 # (service module, reporting mode) -> {(method, rule): Access}
 EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
@@ -69,6 +71,9 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
         ("GET", "/v1/assessments"): only(CLINICIAN, HUB_LEAD),
         ("GET", "/v1/cases/<uuid:case_id>/assessment"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/cases/<uuid:case_id>/assessment"): only(CLINICIAN),
+        ("GET", "/v1/cases/<uuid:case_id>/assessment/reasons"): only(CLINICIAN, HUB_LEAD),
+        ("POST", "/v1/cases/<uuid:case_id>/assessment/reasons/erasure"): only(HUB_LEAD),
+        ("GET", "/v1/access-audit"): only(HUB_LEAD),
         ("POST", "/v1/cases/<uuid:case_id>/risk-escalations"): only(CLINICIAN),
         ("GET", "/v1/cases/<uuid:case_id>/follow-ups"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/cases/<uuid:case_id>/follow-ups"): only(CLINICIAN),
@@ -229,4 +234,8 @@ def test_every_endpoint_answers_each_role_and_hub_as_classified(module, mode, ru
                         failures.append(f"{where}: {status}, expected {sorted(expected)}")
     stale = set(EXPECTATIONS[(module, mode)]) - seen
     failures += [f"classified endpoint no longer exists: {m} {r}" for m, r in sorted(stale)]
+    for path in NOT_ON_THE_API:
+        for headers in ({}, tokens(HUB_LEAD, CLINICIAN, NATIONAL)):
+            if (status := client.get(path, headers=headers).status_code) != 404:
+                failures.append(f"GET {path} is served on the API ({status}): it belongs on the metrics port")
     assert not failures, "\n".join(failures)

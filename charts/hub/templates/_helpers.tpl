@@ -14,6 +14,11 @@
 {{- printf "%s-%s-%s" (include "hub.names.fullname" .root) .meta.name .component | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/* hub.names.portalServiceToken: the Secret holding the token the portal shows the referral API (given, or made by the chart). */}}
+{{- define "hub.names.portalServiceToken" -}}
+{{- default (printf "%s-portal-service-token" (include "hub.names.fullname" .)) .Values.portalServiceToken.existingSecret -}}
+{{- end -}}
+
 {{/* hub.names.serviceAccount: the service account every pod runs as. */}}
 {{- define "hub.names.serviceAccount" -}}
 {{- default (include "hub.names.fullname" .) .Values.serviceAccount.name -}}
@@ -86,7 +91,8 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ $v.consumerMaxAttempts | quote }}
 - name: HUBS_API_BIND
   value: "0.0.0.0:8080"
-{{- if ne .component "api" }}
+{{- if ne .component "migrate" }}
+{{- /* Every process, the API too, serves /metrics on its own port: never on the API's. */}}
 - name: HUBS_METRICS_PORT
   value: "9090"
 {{- end }}
@@ -112,6 +118,17 @@ app.kubernetes.io/component: {{ .component }}
       name: {{ $v.personalData.existingSecret | quote }}
       key: {{ $v.personalData.keysKey | quote }}
 {{- end }}
+{{- if and (eq .meta.name "assessment") (or (eq .component "api") (eq .component "migrate")) }}
+- name: HUBS_CLINICAL_NOTES_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.personalData.existingSecret | quote }}
+      key: {{ $v.personalData.clinicalNotesKeysKey | quote }}
+{{- end }}
+{{- if and (eq .meta.name "outreach") (eq .component "api") }}
+- name: HUBS_SURVEY_PARTICIPATION_KEY_FILE
+  value: /etc/hubs/survey-participation/key
+{{- end }}
 {{- if eq .component "api" }}
 - name: HUBS_API_THREADS
   value: {{ $v.apiThreads | quote }}
@@ -122,8 +139,13 @@ app.kubernetes.io/component: {{ .component }}
 - name: PROMETHEUS_MULTIPROC_DIR
   value: /tmp/prometheus-metrics
 {{- end }}
-- name: HUBS_TRUSTED_PROXY_HOPS
-  value: {{ $v.trustedProxyHops | quote }}
+{{- /* X-Forwarded-For counts only from these proxies (and, at referral, from the portal's token). */}}
+- name: HUBS_TRUSTED_PROXIES
+  value: {{ join "," $v.trustedProxies | quote }}
+{{- if eq .meta.name "referral" }}
+- name: HUBS_PORTAL_SERVICE_TOKEN_FILE
+  value: /etc/hubs/portal-service-token/token
+{{- end }}
 - name: HUBS_AUTH_ISSUER
   value: {{ $v.auth.issuer | quote }}
 - name: HUBS_AUTH_AUDIENCE
@@ -179,15 +201,41 @@ volumes:
     configMap:
       name: {{ $v.auth.publicKeysConfigMap }}
 {{- end }}
+{{- if and (eq .component "api") (eq .meta.name "referral") }}
+  - name: portal-service-token
+    secret:
+      secretName: {{ include "hub.names.portalServiceToken" .root }}
+      defaultMode: 0440
+      items:
+        - {key: {{ $v.portalServiceToken.key | quote }}, path: token}
+{{- end }}
+{{- if and (eq .component "api") (eq .meta.name "outreach") }}
+  - name: survey-participation
+    secret:
+      secretName: {{ $v.personalData.existingSecret }}
+      defaultMode: 0440
+      items:
+        - {key: {{ $v.personalData.surveyParticipationKeyKey | quote }}, path: key}
+{{- end }}
 {{- end -}}
 
-{{/* hub.container.mounts: /tmp for every container, the issuer's public keys for the API. */}}
+{{/* hub.container.mounts: /tmp for every container, the issuer's public keys for the API, the portal's service token for referral's. */}}
 {{- define "hub.container.mounts" -}}
 - name: tmp
   mountPath: /tmp
 {{- if and (eq .component "api") .root.Values.auth.publicKeysConfigMap }}
 - name: auth-keys
   mountPath: /etc/hubs/auth-keys
+  readOnly: true
+{{- end }}
+{{- if and (eq .component "api") (eq .meta.name "referral") }}
+- name: portal-service-token
+  mountPath: /etc/hubs/portal-service-token
+  readOnly: true
+{{- end }}
+{{- if and (eq .component "api") (eq .meta.name "outreach") }}
+- name: survey-participation
+  mountPath: /etc/hubs/survey-participation
   readOnly: true
 {{- end }}
 {{- end -}}
@@ -203,8 +251,8 @@ volumes:
 {{- if not $v.hub.region -}}{{- $errors = append $errors "hub.region must be set: the NHS England region of the hub" -}}{{- end -}}
 {{- if not $v.kafka.bootstrapServers -}}{{- $errors = append $errors "kafka.bootstrapServers must be set" -}}{{- end -}}
 {{- if not $v.database.existingSecret -}}{{- $errors = append $errors "database.existingSecret must name a Secret with each service's database URL" -}}{{- end -}}
-{{- if and $v.services.referral.enabled (not $v.personalData.existingSecret) -}}
-{{- $errors = append $errors "personalData.existingSecret must name a Secret with the referral service's Fernet keys" -}}
+{{- if and (or $v.services.referral.enabled $v.services.assessment.enabled $v.services.outreach.enabled) (not $v.personalData.existingSecret) -}}
+{{- $errors = append $errors "personalData.existingSecret must name a Secret with the referral, assessment and outreach services' keys" -}}
 {{- end -}}
 {{- if not (and $v.auth.issuer $v.auth.audience) -}}{{- $errors = append $errors "auth.issuer and auth.audience must be set" -}}{{- end -}}
 {{- if and $v.auth.publicKeysConfigMap (not $v.auth.publicKeysConfigMapKeys) -}}
@@ -243,10 +291,16 @@ Check that every process is ready:
 Reach the referral API from your machine:
   kubectl -n {{ .Release.Namespace }} port-forward svc/{{ include "hub.names.process" (dict "root" . "meta" (index $catalogue "referral") "component" "api") }} 8080:{{ .Values.apiService.port }}
   curl -s http://127.0.0.1:8080/readyz
+{{- if .Values.services.referral.enabled }}
+
+The portal names the person behind a self-referral to the referral API, which believes it only with
+the portal's service token: mount Secret {{ include "hub.names.portalServiceToken" . }} (key {{ .Values.portalServiceToken.key }}) in the portal
+and set HUBS_PORTAL_SERVICE_TOKEN_FILE to that file.
+{{- end }}
 {{- if .Values.networkPolicy.enabled }}
 
 Network policies deny all traffic by default: callers of the APIs must match networkPolicy.apiFrom,
-and Prometheus must match networkPolicy.metricsFrom.
+and Prometheus must match networkPolicy.metricsFrom (it alone reaches port 9090, where every process serves /metrics).
 {{- end }}
 {{- if .Values.metrics.serviceMonitor.enabled }}
 Prometheus scrapes every process through its ServiceMonitor (labels hub_id={{ .Values.hub.id }}, service, component).

@@ -80,7 +80,8 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ $v.consumerMaxAttempts | quote }}
 - name: HUBS_API_BIND
   value: "0.0.0.0:8080"
-{{- if ne .component "api" }}
+{{- if ne .component "migrate" }}
+{{- /* Every process, the API too, serves /metrics on its own port: never on the API's. */}}
 - name: HUBS_METRICS_PORT
   value: "9090"
 {{- end }}
@@ -216,6 +217,6 @@ Check that it is ready:
 {{- if .Values.networkPolicy.enabled }}
 
 Network policies deny all traffic by default: callers of the API must match networkPolicy.apiFrom,
-and Prometheus must match networkPolicy.metricsFrom.
+and Prometheus must match networkPolicy.metricsFrom (it alone reaches port 9090, where every process serves /metrics).
 {{- end }}
 {{- end -}}

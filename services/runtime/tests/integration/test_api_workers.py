@@ -1,5 +1,6 @@
 """An API served by several gunicorn workers (HUBS_API_WORKERS): the referral API as a real
-process against the real PostgreSQL, many concurrent self-referrals, metrics added up over workers."""
+process against the real PostgreSQL, many concurrent self-referrals, metrics added up over workers
+and served on the metrics port (HUBS_METRICS_PORT), never on the API's own."""
 
 from __future__ import annotations
 
@@ -143,13 +144,16 @@ def test_two_workers_take_many_concurrent_self_referrals_each_with_its_own_datab
     assert _workers_that_answered(metrics_dir) == 2  # each worker took a share, with its own pool
 
 
-def test_metrics_of_two_workers_add_up_on_metrics(start_api):
-    base, process = start_api(HUBS_API_WORKERS="2")  # no directory given: the API makes its own
+def test_metrics_of_two_workers_add_up_on_the_metrics_port_and_not_on_the_api(start_api):
+    metrics = f"http://127.0.0.1:{free_port()}"
+    # No directory given: the API makes its own.
+    base, process = start_api(HUBS_API_WORKERS="2", HUBS_METRICS_PORT=metrics.rpartition(":")[2])
     with ThreadPoolExecutor(CONCURRENCY) as pool:
         answers = list(pool.map(lambda n: _self_refer(base, n), range(SELF_REFERRALS)))
     assert all(status == 201 for status, _ in answers)
 
-    page = _request(base, "GET", "/metrics")[1].decode()
+    assert _request(base, "GET", "/metrics")[0] == 404
+    page = _request(metrics, "GET", "/metrics")[1].decode()
 
     endpoint = {"endpoint": "/v1/self-referrals", "method": "POST"}
     assert _metric(page, "hubs_http_requests_total", status="201", **endpoint) == SELF_REFERRALS
@@ -162,6 +166,17 @@ def test_metrics_of_two_workers_add_up_on_metrics(start_api):
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=30)
     assert not Path(made).exists()  # the directory it made is gone with it
+
+
+def test_one_worker_serves_its_metrics_on_the_metrics_port_and_not_on_the_api(start_api):
+    metrics = f"http://127.0.0.1:{free_port()}"
+    base, _ = start_api(HUBS_METRICS_PORT=metrics.rpartition(":")[2])
+    assert _self_refer(base, 1)[0] == 201
+
+    assert _request(base, "GET", "/metrics")[0] == 404
+    page = _request(metrics, "GET", "/metrics")[1].decode()
+    assert _metric(page, "hubs_http_requests_total", endpoint="/v1/self-referrals", status="201") == 1
+    assert _metric(page, "hubs_referrals_received_total") == 1
 
 
 def test_a_client_flooding_two_workers_meets_one_limit_not_one_per_worker(start_api, tmp_path):

@@ -44,7 +44,9 @@ def create_app(settings: PortalSettings, services: HubServices | None = None) ->
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     app.extensions["portal_settings"] = settings
-    app.extensions["portal_services"] = services or HubServices(settings.service_urls, settings.timeout_seconds)
+    app.extensions["portal_services"] = services or HubServices(
+        settings.service_urls, settings.timeout_seconds, service_token=settings.service_token
+    )
     app.extensions["portal_sessions"] = SessionStore()
     # The runtime's rate limiter reads its limits from here, as in every service.
     app.extensions["hubs_settings"] = Settings(

@@ -1,5 +1,7 @@
 """The Flask app factory every service uses: flask-smorest with OpenAPI at /openapi.json
-and interactive docs at /docs, health and readiness, metrics, request ids, problem JSON."""
+and interactive docs at /docs, health and readiness, metrics, request ids, problem JSON.
+
+The app counts requests but does not serve /metrics: the metrics port does (hubs.runtime.cli)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,12 @@ from collections.abc import Callable
 
 from flask import Flask, Response, g, request
 from flask_smorest import Api
-from prometheus_client import CONTENT_TYPE_LATEST
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from hubs.runtime import idempotency
+from hubs.runtime import guards, idempotency
 from hubs.runtime.auth import verifier_from_settings
+from hubs.runtime.forwarding import ForwardingTrust, TrustedForwarding
 from hubs.runtime.logging import correlation_id, request_id
-from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS, exposition
+from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from hubs.runtime.problems import document_problem_responses, problem_response, register_problem_handlers
 from hubs.runtime.settings import Settings
 
@@ -66,10 +67,8 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     app.extensions["hubs_settings"] = settings
-    hops = int(settings.extra.get("HUBS_TRUSTED_PROXY_HOPS", "0") or 0)
-    if hops:
-        # Behind an ingress (or the portal), the client is the one the trusted proxies name.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
+    # The client is the one a trusted proxy (the ingress, the portal) names, never one it names itself.
+    app.wsgi_app = TrustedForwarding(app.wsgi_app, ForwardingTrust.from_settings(settings.extra))  # type: ignore[method-assign]
     app.extensions["hubs_token_verifier"] = verifier_from_settings(settings.extra)
     plugins = [idempotency.IdempotencyKeyDoc()] if idempotency_keys is not None else []
     api = Api(app, spec_kwargs={"extra_plugins": plugins})
@@ -77,6 +76,7 @@ def create_app(
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     register_problem_handlers(app)
     _instrument(app, settings)
+    guards.register_request_guards(app)  # after request ids and access, before idempotency keys
     if idempotency_keys is not None:
         # After _instrument: a replayed or refused request is counted and logged like any other.
         idempotency.install(app, idempotency_keys)
@@ -96,10 +96,6 @@ def create_app(
         if failed:
             return problem_response(503, "Service Unavailable", "A dependency is not ready.", failed)
         return {"status": "ready", "checks": sorted(readiness_checks)}
-
-    @app.get("/metrics")
-    def metrics():
-        return Response(exposition(), mimetype=CONTENT_TYPE_LATEST)
 
     return app, api
 
@@ -123,7 +119,7 @@ def _instrument(app: Flask, settings: Settings) -> None:
             response.headers.setdefault(key, value)
         if request.path.startswith("/docs"):
             response.headers["Content-Security-Policy"] = DOCS_CSP
-        if endpoint not in ("/healthz", "/readyz", "/metrics"):
+        if endpoint not in ("/healthz", "/readyz"):
             log.info(
                 "request",
                 extra={

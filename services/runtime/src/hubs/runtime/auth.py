@@ -203,6 +203,9 @@ def access_of_current_view() -> tuple[frozenset[str], bool] | None:
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
         view = getattr(view_class, request.method.lower(), None)
+        if view is None and request.method == "HEAD":
+            # A MethodView answers HEAD with its GET, arguments parsed: it demands what GET demands.
+            view = getattr(view_class, "get", None)
     return getattr(view, "hubs_access", None)
 
 

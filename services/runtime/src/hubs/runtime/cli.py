@@ -14,14 +14,19 @@ from dataclasses import replace
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
-from prometheus_client import start_http_server
 
 from hubs.contracts.topics import dlq_topic
 from hubs.runtime.consumer import EventConsumer
 from hubs.runtime.kafka import ensure_topics, make_consumer, make_producer
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.logging import configure_logging
-from hubs.runtime.metrics import MULTIPROCESS, MULTIPROCESS_DIR_VARIABLE, start_multiprocess_metrics, worker_exited
+from hubs.runtime.metrics import (
+    MULTIPROCESS,
+    MULTIPROCESS_DIR_VARIABLE,
+    serve_metrics,
+    start_multiprocess_metrics,
+    worker_exited,
+)
 from hubs.runtime.migrations import upgrade
 from hubs.runtime.ratelimit import SHARED_BUCKETS, create_shared_buckets
 from hubs.runtime.relay import OutboxRelay
@@ -75,7 +80,8 @@ _OWN_METRICS_DIR = "_HUBS_API_OWN_METRICS_DIR"
 
 
 def run_api(definition: ServiceDefinition, settings: Settings) -> None:
-    """Serve the service's API with HUBS_API_WORKERS workers, each bootstrapping it after the fork."""
+    """Serve the service's API with HUBS_API_WORKERS workers, each bootstrapping it after the fork,
+    and its metrics on HUBS_METRICS_PORT (never on the API's own listener)."""
     if settings.api_workers > 1 and not MULTIPROCESS:
         _restart_with_metrics_dir()
     start_multiprocess_metrics()
@@ -93,7 +99,7 @@ def run_api(definition: ServiceDefinition, settings: Settings) -> None:
 
     server_pid = os.getpid()
     try:
-        serve(build, settings.api_bind, settings.api_threads, settings.api_workers)
+        serve(build, settings.api_bind, settings.api_threads, settings.api_workers, settings.metrics_port)
     finally:
         # gunicorn's workers leave through here too: only the server removes what it made.
         if os.getpid() == server_pid:
@@ -112,8 +118,9 @@ def _restart_with_metrics_dir() -> None:
     os.execve(sys.executable, sys.orig_argv, env)  # noqa: S606 - this very command, again
 
 
-def serve(app: Flask | Callable[[], Flask], bind: str, threads: int, workers: int = 1) -> None:
-    """Serve `app` the one way every API of the project is served: `workers` gthread workers."""
+def serve(app: Flask | Callable[[], Flask], bind: str, threads: int, workers: int = 1, metrics_port: int = 0) -> None:
+    """Serve `app` the one way every API of the project is served: `workers` gthread workers,
+    and with `metrics_port` the metrics on that port of the same host."""
     options = {
         "bind": bind,
         "workers": workers,
@@ -125,7 +132,24 @@ def serve(app: Flask | Callable[[], Flask], bind: str, threads: int, workers: in
         # A worker that ended (or was replaced) keeps its counts but no longer its live gauges.
         "child_exit": lambda _server, worker: worker_exited(worker.pid),
     }
+    if metrics_port:
+        options |= _metrics_hooks(_host(bind), metrics_port)
     GunicornServer(app, options).run()
+
+
+def _metrics_hooks(host: str, port: int) -> dict:
+    """gunicorn hooks that serve the API's metrics on their own port, from the process that holds them."""
+    if not MULTIPROCESS:
+        # One worker keeps its metrics in its own memory: it serves them itself, once its app is loaded.
+        return {"post_worker_init": lambda _worker: serve_metrics(host, port)}
+    # Several workers write theirs to files: the server process, which outlives them, adds them up.
+    served = []
+
+    def post_fork(_server, _worker) -> None:
+        for server in served:  # a worker's copy of the server's listening socket, not the server's own
+            server.socket.close()
+
+    return {"when_ready": lambda _server: served.append(serve_metrics(host, port)), "post_fork": post_fork}
 
 
 def run_worker(definition: ServiceDefinition, settings: Settings) -> None:
@@ -234,5 +258,9 @@ def _ensure_produced_topics(definition: ServiceDefinition, settings: Settings) -
 
 def _serve_metrics(settings: Settings) -> None:
     if settings.metrics_port:
-        host = settings.api_bind.rpartition(":")[0] or "127.0.0.1"
-        start_http_server(settings.metrics_port, addr=host)
+        serve_metrics(_host(settings.api_bind), settings.metrics_port)
+
+
+def _host(bind: str) -> str:
+    """The address of a `host:port` bind: the metrics port listens on the same one."""
+    return bind.rpartition(":")[0] or "127.0.0.1"

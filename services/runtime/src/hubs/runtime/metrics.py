@@ -1,17 +1,33 @@
 """Prometheus metrics shared by every service. Labels carry codes and names of things,
 never personal data or ids of people or cases.
 
+Every process serves its metrics on a port of its own (HUBS_METRICS_PORT), never on the API's
+listener: the API is reachable by the public, and its counters (a self-referral linked to a person
+the hub already knows, say) are the hub's business. Only the monitoring namespace may reach the
+metrics port.
+
 An API with several gunicorn workers keeps its metrics in prometheus_client's multiprocess mode:
-each worker writes its values to files under PROMETHEUS_MULTIPROC_DIR and /metrics adds them up.
+each worker writes its values to files under PROMETHEUS_MULTIPROC_DIR and the metrics port adds them up.
 prometheus_client chooses the mode when it is imported, from that variable alone, so this module
 follows the same rule; without the variable everything stays in the process as before."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from wsgiref.simple_server import WSGIServer
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    make_wsgi_app,
+    multiprocess,
+    start_http_server,
+)
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 MULTIPROCESS = MULTIPROCESS_DIR_VARIABLE in os.environ
@@ -64,14 +80,25 @@ CONSUMER_LAG = Gauge(
 )
 
 
-def exposition() -> bytes:
-    """What /metrics answers: this process's metrics, or in multiprocess mode every live and
-    past worker's, added up (counters and histograms sum; gauges follow their multiprocess_mode)."""
+def scraped_registry() -> CollectorRegistry:
+    """What a scrape reads: this process's metrics, or in multiprocess mode every live and past
+    worker's, added up at each scrape (counters and histograms sum; gauges follow their multiprocess_mode)."""
     if not MULTIPROCESS:
-        return generate_latest()
+        return REGISTRY
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
-    return generate_latest(registry)
+    return registry
+
+
+def metrics_app() -> Callable:
+    """The metrics port's WSGI app (what serve_metrics serves), for serving it some other way."""
+    return make_wsgi_app(scraped_registry())
+
+
+def serve_metrics(host: str, port: int) -> WSGIServer:
+    """Serve /metrics on `host:port` from a daemon thread of this process; gives the server."""
+    server, _thread = start_http_server(port, addr=host, registry=scraped_registry())
+    return server
 
 
 def start_multiprocess_metrics() -> None:

@@ -19,6 +19,8 @@ from typing import Any
 import requests
 from flask import g, has_request_context, request
 
+from hubs.runtime.forwarding import SERVICE_TOKEN_HEADER
+
 log = logging.getLogger(__name__)
 
 SERVICE_NAMES = {
@@ -112,9 +114,10 @@ def _flatten(errors: object, where: str = "") -> list[str]:
 class HubServices:
     """HTTP calls to the services at the configured base URLs."""
 
-    def __init__(self, urls: dict[str, str], timeout: float = 5.0):
+    def __init__(self, urls: dict[str, str], timeout: float = 5.0, service_token: str = ""):
         self.urls = urls
         self.timeout = timeout
+        self._service_token = service_token
         self._http = requests.Session()
 
     def _idempotency_key(self) -> str | None:
@@ -144,6 +147,9 @@ class HubServices:
             headers["Authorization"] = f"Bearer {token}"
         if forwarded_for:
             headers["X-Forwarded-For"] = forwarded_for
+            if self._service_token:
+                # The service believes the forwarded address only from the portal, which this proves.
+                headers[SERVICE_TOKEN_HEADER] = self._service_token
         key = self._idempotency_key() if method.upper() == "POST" else None
         if key:
             # A form sent twice (a double click) is one request: the service records it once and

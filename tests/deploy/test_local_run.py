@@ -1,0 +1,96 @@
+"""`make run` (infra/run/Procfile, run.sh): every process serves its metrics on a port of its own,
+which infra/prometheus/prometheus.yml scrapes, never on an API's port; and the referral API believes
+a forwarded address from the portal, by its service token, and from no one else."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import subprocess
+
+import pytest
+import yaml
+from deploy_checks import ROOT
+from flask import Blueprint, request
+
+from hubs.runtime.app import create_app
+from hubs.runtime.forwarding import SERVICE_TOKEN_HEADER, read_service_tokens
+from hubs.runtime.ratelimit import rate_limited
+from hubs.runtime.settings import Settings
+
+PROCFILE = ROOT / "infra" / "run" / "Procfile"
+RUN_SH = ROOT / "infra" / "run" / "run.sh"
+
+
+def processes() -> dict[str, str]:
+    lines = [line for line in PROCFILE.read_text().splitlines() if line and not line.startswith("#")]
+    return dict(line.split(": ", 1) for line in lines)
+
+
+@pytest.fixture
+def environment_of(tmp_path):
+    """The HUBS_* environment a Procfile process starts with, as honcho's shell gives it, with
+    run.sh's defaults; its command is replaced by `env`."""
+    commands = tmp_path / "bin"
+    commands.mkdir()
+    for line in processes().values():
+        for name in re.findall(r"\b(hubs-[a-z-]+)\b", line):
+            script = commands / name
+            script.write_text("#!/bin/sh\nexec env\n")
+            script.chmod(0o755)
+    defaults = dict(re.findall(r"\b([A-Z_]+)=\$\{\1:-([^}$]*)\}", RUN_SH.read_text()))
+    token_file = tmp_path / "portal-service-token"
+    token_file.write_text(secrets.token_urlsafe(48) + "\n")
+    base = {**defaults, "PATH": f"{commands}:/usr/bin:/bin", "PORTAL_SERVICE_TOKEN_FILE": str(token_file)}
+    base |= {"NATIONAL_DATABASE_URL": "sqlite://", "HUBS_HUB_ID": "demo-hub"}
+
+    def environment(process: str) -> dict[str, str]:
+        command = processes()[process].split(" && ")[-1]
+        done = subprocess.run(["bash", "-c", command], env=base, capture_output=True, text=True, check=True)
+        pairs = (line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+        return {k: v for k, v in pairs if k.startswith("HUBS_")}
+
+    return environment
+
+
+def api_port(environment: dict[str, str]) -> str:
+    return environment["HUBS_API_BIND"].rpartition(":")[2]
+
+
+def test_every_process_of_make_run_serves_metrics_on_a_port_of_its_own(environment_of):
+    served = {}
+    for process in (p for p in processes() if p.rsplit("-", 1)[-1] in ("api", "worker", "relay")):
+        environment = environment_of(process)
+        served[process] = environment["HUBS_METRICS_PORT"]
+        if process.endswith("-api"):
+            assert served[process] != api_port(environment), process
+    assert len(set(served.values())) == len(served)
+    api_ports = {api_port(environment_of(p)) for p in processes() if p.endswith("-api") or p == "portal"}
+    config = yaml.safe_load((ROOT / "infra" / "prometheus" / "prometheus.yml").read_text())
+    targets = {t for job in config["scrape_configs"] for sc in job["static_configs"] for t in sc["targets"]}
+    assert targets == {f"127.0.0.1:{port}" for port in served.values()}
+    assert not {t.rpartition(":")[2] for t in targets} & api_ports
+
+
+def test_the_referral_api_of_make_run_believes_a_forwarded_address_from_the_portal_only(environment_of):
+    api = environment_of("referral-api")
+    app, _ = create_app(Settings(service="referral", extra=api), title="t", description="t", readiness_checks={})
+    bp = Blueprint("t", __name__)
+
+    @bp.post("/v1/self-referrals")
+    @rate_limited("self-referral-check", default="2/hour;burst=2")
+    def self_refer():
+        return {"client": request.remote_addr}, 201
+
+    app.register_blueprint(bp)
+    client = app.test_client()
+    # Anyone on the machine can reach the API: an address of their choosing changes nothing.
+    forged = [client.post("/v1/self-referrals", headers={"X-Forwarded-For": f"198.51.100.{n}"}) for n in range(4)]
+    assert [r.status_code for r in forged] == [201, 201, 429, 429]
+    # The portal names the person, with the token it reads from the same file.
+    portal = environment_of("portal")
+    assert portal["HUBS_PORTAL_SERVICE_TOKEN_FILE"] == api["HUBS_PORTAL_SERVICE_TOKEN_FILE"]
+    token = read_service_tokens(portal["HUBS_PORTAL_SERVICE_TOKEN_FILE"])[0]
+    headers = {"X-Forwarded-For": "192.0.2.1", SERVICE_TOKEN_HEADER: token}
+    answer = client.post("/v1/self-referrals", headers=headers)
+    assert answer.status_code == 201 and answer.get_json()["client"] == "192.0.2.1"
