@@ -193,8 +193,8 @@ def _buckets_for(name: str, default: str, setting: str | None) -> TokenBuckets |
 
 
 def client_key() -> str:
-    """Who is asking, as far as this app can tell: the remote address (behind a trusted proxy,
-    the app should be wrapped in werkzeug's ProxyFix so that this is the real client)."""
+    """Who is asking, as far as this app can tell: the remote address, which
+    `hubs.runtime.forwarding` has set to the forwarded client only for a trusted proxy or the portal."""
     return request.remote_addr or "unknown"
 
 
