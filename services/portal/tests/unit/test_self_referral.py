@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from hubs.portal.adapters.services import Answer
 
 GOOD = {
@@ -120,3 +122,19 @@ def test_the_confirmation_is_shown_once_so_a_shared_computer_does_not_keep_it(cl
     assert "AB12CD34" in first.get_data(as_text=True)
     assert first.headers["Cache-Control"] == "no-store"
     assert again.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "counted_as"),
+    [
+        ("10.1.2.3", "203.0.113.9", "203.0.113.9"),  # through the hub's ingress: the person it names
+        ("198.51.100.7", "203.0.113.9", "198.51.100.7"),  # from anyone else: who really sent it
+    ],
+)
+def test_the_referral_service_is_told_the_person_behind_the_hubs_ingress_and_nobody_a_sender_names(
+    make_portal, services, peer, forwarded, counted_as
+):
+    client = make_portal(trusted_proxies="10.0.0.0/8")
+    client.post("/self-referral", data=GOOD, environ_base={"REMOTE_ADDR": peer}, headers={"X-Forwarded-For": forwarded})
+    [sent] = services.calls_to("referral", "POST", "/v1/self-referrals")
+    assert sent["forwarded_for"] == counted_as

@@ -15,6 +15,7 @@ from hubs.portal.entrypoints import clinician, lead, national, public, referrer,
 from hubs.portal.entrypoints.filters import register_filters
 from hubs.portal.entrypoints.web import person
 from hubs.portal.settings import PortalSettings
+from hubs.runtime.forwarding import ForwardingTrust, TrustedForwarding
 from hubs.runtime.settings import Settings
 
 CSP = (
@@ -33,6 +34,9 @@ SECURITY_HEADERS = {
 def create_app(settings: PortalSettings, services: HubServices | None = None) -> Flask:
     """The portal's Flask app; `services` may be replaced by a fake in tests."""
     app = Flask("hubs.portal", static_folder="static", static_url_path="/assets")
+    # Behind an ingress, the person is the address it names; X-Forwarded-For from anyone else is ignored.
+    trust = ForwardingTrust.from_settings({"HUBS_TRUSTED_PROXIES": settings.trusted_proxies})
+    app.wsgi_app = TrustedForwarding(app.wsgi_app, trust)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,

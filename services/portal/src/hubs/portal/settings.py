@@ -45,6 +45,8 @@ class PortalSettings:
     session_minutes: int = 60
     # Shown to the referral service with the person's address, which it believes from the portal only.
     service_token: str = field(default="", repr=False)
+    # The ingress in front of the portal (addresses or CIDRs): its X-Forwarded-For names the person.
+    trusted_proxies: str = ""
 
     @classmethod
     def from_env(cls) -> PortalSettings:
@@ -80,6 +82,7 @@ class PortalSettings:
             self_referral_rate_limit=_env("HUBS_SELF_REFERRAL_RATE_LIMIT", "20/minute;burst=20"),
             session_minutes=int(_env("HUBS_PORTAL_SESSION_MINUTES", "60")),
             service_token=_service_token(_env("HUBS_PORTAL_SERVICE_TOKEN_FILE")),
+            trusted_proxies=_env("HUBS_TRUSTED_PROXIES"),
         )
 
     @property
