@@ -22,6 +22,7 @@ PATHWAY = {
     "ReferralTransferredIn": ("referral", True),
     "ReferralWithdrawn": ("referral", True),
     "ReferralClosed": ("referral", True),
+    "PersonalDataErased": ("referral", True),
     "AssessmentCompleted": ("assessment", True),
     "FollowUpMeasured": ("assessment", True),
     "RiskEscalated": ("assessment", True),

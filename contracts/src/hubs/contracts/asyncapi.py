@@ -48,9 +48,11 @@ RECEIVES: tuple[tuple[str, str, str, tuple[str, ...] | None, str], ...] = (
             "ReferralTransferredOut.v1",
             "ReferralWithdrawn.v1",
             "ReferralClosed.v1",
+            "PersonalDataErased.v1",
         ),
         "A referral becomes an assessment to do once the person is reached; a case withdrawn, closed or "
-        "moved to another hub leaves the to-do list and the follow-ups due.",
+        "moved to another hub leaves the to-do list and the follow-ups due; a person's details erased "
+        "erase the reasons for their case's outcome.",
     ),
     ("assessmentReceivesFollowUpsDue", "assessment", "careEvents", ("FollowUpDue.v1",), "Follow-ups to measure."),
     (

@@ -267,6 +267,13 @@ class ClosureReason(StrEnum):
     OTHER = "other"
 
 
+class ErasureReason(StrEnum):
+    """Why a person's personal data was erased."""
+
+    PERSON_REQUESTED = "person-requested"  # the person asked (their right to erasure)
+    RETENTION = "retention"  # the closed referral's retention period passed
+
+
 class Measure(StrEnum):
     """Standard measures used at assessment and follow-up (DOMAIN.md, reference facts)."""
 

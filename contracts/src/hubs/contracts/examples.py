@@ -100,6 +100,11 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "closed_at": "2021-04-30T16:00:00+00:00",
         "reason": "care-completed",
     },
+    "PersonalDataErased.v1": {
+        "referral_id": example_id("referral"),
+        "erased_at": "2021-05-03T10:00:00+00:00",
+        "reason": "person-requested",
+    },
     # assessment
     "AssessmentCompleted.v1": {
         "assessment_id": example_id("assessment"),

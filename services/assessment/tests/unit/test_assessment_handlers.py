@@ -540,3 +540,41 @@ def test_outcome_reasons_of_a_case_moved_to_another_hub_are_not_shown_here(uow, 
     with pytest.raises(handlers.CaseNotFound):
         handlers.read_outcome_reasons(case_id, uow, CLINICIAN, "assessment")
     assert uow.reasons.audits == []
+
+
+def personal_data_erased(case_id, reason=C.ErasureReason.PERSON_REQUESTED):
+    """PersonalDataErased as the worker hands it over."""
+    data = {"referral_id": uuid.uuid4(), "erased_at": NOW + timedelta(days=1), "reason": reason}
+    return {
+        "event_type": "PersonalDataErased", "case_id": case_id, "hub_id": "test-hub",
+        "producer": "referral@test-hub", "data": data,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["here", "moved-to-another-hub"])
+def test_a_persons_details_erased_in_the_referral_service_erase_the_outcome_reasons_here(uow, case_id, moved):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    if moved:
+        handlers.on_referral_transferred_out({"case_id": case_id, "data": {}}, uow)
+
+    apply(personal_data_erased(case_id), uow)
+
+    reasons, erased_at = uow.reasons.read(case_id)
+    assert reasons is None and erased_at is not None
+    assert uow.reasons.audits == [{
+        "subject": "referral@test-hub", "roles": "", "hub_id": "test-hub", "case_id": case_id,
+        "action": "erase-outcome-reasons", "purpose": "erasure-request",
+    }]  # fmt: skip
+    assert uow.assessments.for_case(case_id).completion.outcome.decisions  # the codes stay
+
+
+def test_an_erasure_of_reasons_erased_already_or_of_a_case_never_seen_changes_nothing(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    apply(personal_data_erased(case_id, C.ErasureReason.RETENTION), uow)
+    erased = uow.reasons.read(case_id)
+
+    apply(personal_data_erased(case_id), uow)  # asked again: nothing left to erase
+    apply(personal_data_erased(uuid.uuid4()), uow)  # never referred here: ignored, not dead-lettered
+
+    assert uow.reasons.read(case_id) == erased
+    assert [(a["action"], a["purpose"]) for a in uow.reasons.audits] == [("erase-outcome-reasons", "retention")]

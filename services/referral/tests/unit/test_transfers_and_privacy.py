@@ -216,6 +216,41 @@ def test_erasure_on_request_removes_personal_data_now(hubs, new_uow):
     assert uow.referrals.audits[0]["action"] == "erase-personal-data"
 
 
+def erasures(uow) -> list[tuple[dict, uuid.UUID]]:
+    """The PersonalDataErased events queued, with their case ids."""
+    return [(data, case_id) for event_type, data, case_id in uow.outbox.events if event_type == "PersonalDataErased"]
+
+
+def test_erasure_on_request_tells_the_hubs_other_services_with_codes_only(hubs, new_uow):
+    a, _ = hubs
+    uow = new_uow()
+    referral = refer(uow, a)
+    handlers.erase_on_request(commands.EraseReferral(referral.referral_id), uow, LEAD, now=NOW)
+    [(data, case_id)] = erasures(uow)
+    assert case_id == referral.case_id
+    assert data == {
+        "referral_id": referral.referral_id, "erased_at": NOW, "reason": codes.ErasureReason.PERSON_REQUESTED,
+    }  # fmt: skip
+    assert "canary" not in repr(data).lower()
+
+
+def test_erasure_once_retention_has_passed_tells_the_hubs_other_services_once(hubs, new_uow):
+    a, _ = hubs
+    uow = new_uow()
+    old = refer(uow, a, at=NOW - a.retention - timedelta(days=1000))
+    handlers.close_referral(
+        commands.CloseReferral(old.referral_id, codes.ClosureReason.CARE_COMPLETED),
+        uow,
+        now=NOW - a.retention - timedelta(days=1),
+    )
+    refer(uow, a)
+    handlers.erase_expired(uow, a, now=NOW)
+    handlers.erase_expired(uow, a, now=NOW + timedelta(days=1))
+    assert erasures(uow) == [
+        ({"referral_id": old.referral_id, "erased_at": NOW, "reason": codes.ErasureReason.RETENTION}, old.case_id)
+    ]
+
+
 def test_the_referral_worker_takes_transfers_from_referral_topics_and_closures_from_its_care_topic(tmp_path: Path):
     # Of care's events only EpisodeClosed reaches a referral handler (OnwardReferralDeclined,
     # MonitoringEnded... do not), and it closes only a referral still open: see test_episode_closed.

@@ -16,6 +16,9 @@ from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.integration
 
+# Long enough for the metadata refresh that follows an assignment (it is requested at once).
+METADATA_SETTLE_SECONDS = 3.0
+
 
 def test_new_topics_have_a_leader_for_every_partition_when_ensure_topics_returns(infra):
     topics = [f"test-topics-{uuid.uuid4().hex[:10]}.t{n}" for n in range(12)]
@@ -87,12 +90,15 @@ def test_a_worker_is_assigned_all_its_partitions_in_its_groups_first_rebalance(i
     thread.start()
     try:
         eventually(lambda: len(consumer.assignment()) == len(topics) * DEFAULT_PARTITIONS, timeout=30)
-        # One assignment, not an empty one followed by a second rebalance (which, on a busy
-        # machine, has been seen to leave a consumer without partitions for minutes).
+        # One assignment, and no second rebalance soon after it (which, on a busy machine, has
+        # been seen to leave a consumer without partitions until it stopped): the metadata the
+        # group is refreshed with next is the metadata the assignment was made from.
+        stop.wait(METADATA_SETTLE_SECONDS)
         rebalances = REGISTRY.get_sample_value(
             "hubs_consumer_rebalances_total", {"service": "test", "consumer": prefix}
         )
         assert rebalances == 1
+        assert len(consumer.assignment()) == len(topics) * DEFAULT_PARTITIONS
     finally:
         stop.set()
         thread.join(timeout=30)

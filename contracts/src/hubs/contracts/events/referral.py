@@ -134,3 +134,12 @@ class ReferralClosed(Schema):
     referral_id = fields.UUID(required=True)
     closed_at = fields.AwareDateTime(required=True)
     reason = code(codes.ClosureReason)
+
+
+@event("PersonalDataErased", service="referral")
+class PersonalDataErased(Schema):
+    """The person's details were erased here; other services erase their free text of the case."""
+
+    referral_id = fields.UUID(required=True)
+    erased_at = fields.AwareDateTime(required=True)
+    reason = code(codes.ErasureReason)

@@ -76,10 +76,10 @@ class EventConsumer:
 
     def run(self, stop: StopSignal) -> None:
         """Poll, apply, commit, until asked to stop; the current batch always finishes."""
+        self.consumer.subscribe(self.topics, listener=_CountedRebalances(self.service, self.name))
         if not self._await_topic_metadata(stop):
             self.consumer.close(autocommit=False)
             return
-        self.consumer.subscribe(self.topics, listener=_CountedRebalances(self.service, self.name))
         failures = 0
         while not stop.stopping:
             try:
@@ -99,15 +99,18 @@ class EventConsumer:
         self.consumer.close(autocommit=False)
 
     def _await_topic_metadata(self, stop: StopSignal) -> bool:
-        """Learn every partition of the topics before joining the group (False if asked to stop first).
+        """Read the topics' metadata once subscribed and before joining the group (False if asked
+        to stop first).
 
-        A consumer that joins before its own metadata holds its topics is assigned nothing and
-        must rebalance again straight away; on a busy machine that second rebalance has been seen
-        to leave a consumer without partitions for minutes. Knowing them first, the group's first
-        assignment holds them all."""
+        The group's first assignment is then made from every partition, and kafka-python records
+        the metadata it was made from as the current one. Without this, a consumer is assigned from
+        metadata it has not yet recorded, and rebalances again at once when it does; on a busy
+        machine that second rebalance has been seen to leave a consumer without partitions until
+        it stopped."""
         delay = 0.1
         while not stop.stopping:
             try:
+                self.consumer.topics()  # a metadata fetch, which the group's coordinator records
                 if all(self.consumer.partitions_for_topic(topic) for topic in self.topics):
                     return True
             except KafkaError as exc:

@@ -216,6 +216,29 @@ def _close_case(event: Mapping[str, Any], uow, reason: codes.ClosureReason, at: 
         uow.assessments.save(assessment)
 
 
+# The purpose an erasure made in the referral service is audited with here.
+ERASURE_PURPOSES = {codes.ErasureReason.PERSON_REQUESTED: "erasure-request", codes.ErasureReason.RETENTION: "retention"}
+
+
+def on_personal_data_erased(event: Mapping[str, Any], uow) -> None:
+    """The person's details were erased in the referral service (at their request, or once the
+    closed referral's retention passed): the reasons for the case's outcome go too, whatever became
+    of the case here, and the erasure is audited as the API's is, the referral service as who
+    erased. A case this hub never saw, or reasons erased already, leave nothing to do."""
+    case_id = event["case_id"]
+    if uow.assessments.for_case(case_id) is None:
+        return
+    if uow.reasons.erase([case_id], _now(None)):
+        uow.reasons.audit(
+            subject=event["producer"],
+            roles="",
+            hub_id=event["hub_id"],
+            case_id=case_id,
+            action="erase-outcome-reasons",
+            purpose=ERASURE_PURPOSES[codes.ErasureReason(event["data"]["reason"])],
+        )
+
+
 def on_follow_up_due(event: Mapping[str, Any], uow) -> None:
     """Care co-ordination asks for follow-up measures: the follow-up shows as due."""
     data = event["data"]
@@ -243,6 +266,7 @@ EVENT_HANDLERS = {
     "ReferralTransferredOut": on_referral_transferred_out,
     "ReferralWithdrawn": on_referral_withdrawn,
     "ReferralClosed": on_referral_closed,
+    "PersonalDataErased": on_personal_data_erased,
 }
 CARE_EVENT_HANDLERS = {"FollowUpDue": on_follow_up_due}
 

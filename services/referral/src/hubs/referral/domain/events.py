@@ -93,3 +93,12 @@ class ReferralClosed(_Event):
     reason: codes.ClosureReason
 
     event_type = "ReferralClosed"
+
+
+@dataclass
+class PersonalDataErased(_Event):
+    referral_id: uuid.UUID
+    erased_at: datetime
+    reason: codes.ErasureReason
+
+    event_type = "PersonalDataErased"

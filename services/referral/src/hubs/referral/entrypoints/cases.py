@@ -168,8 +168,7 @@ class Erasure(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, referral_id: uuid.UUID):
         """Erase the person's personal data at their request; pseudonymous facts stay."""
-        referral = handlers.erase_on_request(commands.EraseReferral(referral_id), _uow(), current_principal())
-        return {**_status(referral), "erased_at": datetime.now(UTC)}
+        return _status(handlers.erase_on_request(commands.EraseReferral(referral_id), _uow(), current_principal()))
 
 
 @blp.route("/referrals/<uuid:referral_id>/fitness-to-practise-concerns")

@@ -313,14 +313,24 @@ def read_concerns(referral_id, uow, ctx: ReferralContext, actor: Principal) -> l
     ]
 
 
+def _erased(uow, referral: Referral, at: datetime, reason: codes.ErasureReason) -> None:
+    """Tell the other services of the hub, in the erasure's transaction, so that they erase their own
+    free text of the case too (codes only: the event says nothing about the person)."""
+    erased = events.PersonalDataErased(referral.referral_id, at, reason)
+    emit_all(uow.outbox, [erased], case_id=referral.case_id)
+
+
 def erase_on_request(cmd: commands.EraseReferral, uow, actor: Principal, now: datetime | None = None) -> Referral:
     """Erase a person's personal data at their request; the pseudonymous facts stay."""
+    at = _now(now)
     with uow:
         referral = uow.referrals.get(cmd.referral_id, for_update=True)
         if referral is None:
             raise not_found()
-        uow.referrals.erase_personal_data(referral.referral_id, _now(now))
+        uow.referrals.erase_personal_data(referral.referral_id, at)
+        referral.erased_at = at
         _audit(uow, actor, referral, "erase-personal-data", "erasure-request")
+        _erased(uow, referral, at, codes.ErasureReason.PERSON_REQUESTED)
         uow.commit()
     metrics.PERSONAL_DATA_ERASED.labels("request").inc()
     return referral
@@ -333,6 +343,7 @@ def erase_expired(uow, ctx: ReferralContext, now: datetime | None = None) -> int
         due = uow.referrals.closed_before(at - ctx.retention)
         for referral_id in due:
             uow.referrals.erase_personal_data(referral_id, at)
+            _erased(uow, uow.referrals.get(referral_id), at, codes.ErasureReason.RETENTION)
         uow.commit()
     if due:
         metrics.PERSONAL_DATA_ERASED.labels("retention").inc(len(due))
