@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts (and stops) a demo hub and the national reporting service on this machine:
 # Kafka from infra/kafka, SQLite files (or DATABASE_URL), every process under honcho.
-#   run.sh start | stop | logs | status
+#   run.sh start | stop | logs | status | prepare (var/, keys and token only)
 set -euo pipefail
 # var/ holds signing keys, the personal-data key and SQLite databases: readable by their owner only.
 umask 077
@@ -64,18 +64,23 @@ wait_ready() {
   done
 }
 
-start() {
+# var/ and the demo's keys and token, readable by their owner only (also what an earlier run,
+# before umask 077, left readable by others).
+prepare() {
   mkdir -p "$RUN" "$HUBS_VAR_DIR"
-  # Owner only, also for what an earlier run (before umask 077) left readable by others.
   chmod 700 "$VAR" "$RUN" "$HUBS_VAR_DIR"
   find "$VAR" -maxdepth 2 -type f \( -name '*.db*' -o -name '*.key' -o -name '*.pem' \) -exec chmod 600 {} +
-  if [ -f "$RUN/honcho.pid" ] && kill -0 "$(cat "$RUN/honcho.pid")" 2>/dev/null; then
-    echo "already running (make stop first)"; summary; return 0
-  fi
   export HUBS_PERSONAL_DATA_KEYS=${HUBS_PERSONAL_DATA_KEYS:-$(personal_data_key)}
   export HUBS_CLINICAL_NOTES_KEYS=${HUBS_CLINICAL_NOTES_KEYS:-$(clinical_notes_key)}
   export HUBS_SURVEY_PARTICIPATION_KEY_FILE=${HUBS_SURVEY_PARTICIPATION_KEY_FILE:-$(survey_participation_key_file)}
   portal_service_token
+}
+
+start() {
+  if [ -f "$RUN/honcho.pid" ] && kill -0 "$(cat "$RUN/honcho.pid")" 2>/dev/null; then
+    echo "already running (make stop first)"; summary; return 0
+  fi
+  prepare
   if [ "$KAFKA_BOOTSTRAP_SERVERS" = "127.0.0.1:$KAFKA_PORT" ]; then
     bash infra/kafka/kafka.sh start --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --dir "$VAR/kafka"
   fi
@@ -137,8 +142,9 @@ stop() {
 
 case "${1:-}" in
   start) start ;;
+  prepare) prepare ;;
   stop) stop ;;
   logs) exec tail -n 100 -F "$RUN/hubs.log" ;;
   status) summary ;;
-  *) echo "usage: $0 start|stop|logs|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|logs|status|prepare" >&2; exit 2 ;;
 esac

@@ -94,3 +94,26 @@ def test_the_referral_api_of_make_run_believes_a_forwarded_address_from_the_port
     headers = {"X-Forwarded-For": "192.0.2.1", SERVICE_TOKEN_HEADER: token}
     answer = client.post("/v1/self-referrals", headers=headers)
     assert answer.status_code == 201 and answer.get_json()["client"] == "192.0.2.1"
+
+
+def test_make_run_keeps_var_its_keys_and_databases_readable_by_their_owner_only(tmp_path):
+    var = tmp_path / "var"
+    (var / "data").mkdir(parents=True)
+    var.chmod(0o755)
+    (var / "data").chmod(0o755)
+    earlier = var / "data" / "referral.db"  # left by a run from before var/ was kept private
+    earlier.write_text("")
+    earlier.chmod(0o644)
+
+    subprocess.run(
+        ["bash", str(RUN_SH), "prepare"],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "HUBS_VAR_DIR": str(var)},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+    modes = {p.relative_to(var).as_posix(): p.stat().st_mode & 0o777 for p in [var, *var.rglob("*")]}
+    assert {name for name, mode in modes.items() if mode & 0o077} == set(), modes
+    for made in ("personal-data.key", "clinical-notes.key", "survey-participation.key", "portal-service-token"):
+        assert modes[made] == 0o600, made
