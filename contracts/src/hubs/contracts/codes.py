@@ -154,6 +154,18 @@ class Disability(StrEnum):
     NOT_STATED = "not-stated"
 
 
+# The equality questions a person may answer (at referral, and again at assessment), each with its
+# code list: one list, so that every service asks and checks the same questions.
+DEMOGRAPHIC_CODE_LISTS: dict[str, type[StrEnum]] = {
+    "ethnic_category": EthnicCategory,
+    "sexual_orientation": SexualOrientation,
+    "gender_identity": GenderIdentity,
+    "gender_same_as_at_birth": GenderSameAsAtBirth,
+    "age_band": AgeBand,
+    "disability": Disability,
+}
+
+
 class Urgency(StrEnum):
     """Set by the risk screen: urgent referrals go to the top of the queue."""
 

@@ -62,14 +62,7 @@ class Demographics:
     age_band: codes.AgeBand | None = None
     disability: codes.Disability | None = None
 
-    CODES: ClassVar[dict[str, type]] = {
-        "ethnic_category": codes.EthnicCategory,
-        "sexual_orientation": codes.SexualOrientation,
-        "gender_identity": codes.GenderIdentity,
-        "gender_same_as_at_birth": codes.GenderSameAsAtBirth,
-        "age_band": codes.AgeBand,
-        "disability": codes.Disability,
-    }
+    CODES: ClassVar[dict[str, type]] = codes.DEMOGRAPHIC_CODE_LISTS
 
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> Demographics:

@@ -23,14 +23,7 @@ from hubs.referral.adapters.orm import (
 )
 from hubs.referral.domain.model import OPEN_STATUSES, ContactAttempt, Demographics, Referral
 
-DEMOGRAPHIC_CODES = {
-    "ethnic_category": codes.EthnicCategory,
-    "sexual_orientation": codes.SexualOrientation,
-    "gender_identity": codes.GenderIdentity,
-    "gender_same_as_at_birth": codes.GenderSameAsAtBirth,
-    "age_band": codes.AgeBand,
-    "disability": codes.Disability,
-}
+DEMOGRAPHIC_CODES = codes.DEMOGRAPHIC_CODE_LISTS
 
 
 def _aware(moment: datetime | None) -> datetime | None:
