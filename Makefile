@@ -35,9 +35,11 @@ contracts/node_modules/.package-lock.json: contracts/package-lock.json
 infra: install
 	bash infra/kafka/kafka.sh fetch
 
-# helm, kubeconform and the Kubernetes and Compose schemas, into .tools/
+# helm, kubeconform, the Kubernetes and Compose schemas and a Kubernetes control plane (etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok), into .tools/
 deploy-tools: install
 	PYTHON=$(BIN)/python bash infra/tools/install-deploy-tools.sh >/dev/null
+	bash infra/kubernetes/build.sh >/dev/null
 
 run: infra
 	bash infra/run/run.sh start
@@ -51,7 +53,8 @@ logs:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	shellcheck -x infra/lib/common.sh infra/kafka/kafka.sh infra/postgres/postgres.sh infra/run/run.sh infra/tools/*.sh
+	shellcheck -x infra/lib/common.sh infra/kafka/kafka.sh infra/postgres/postgres.sh infra/run/run.sh infra/tools/*.sh \
+		infra/kubernetes/*.sh
 
 format: install
 	$(BIN)/ruff check --fix .

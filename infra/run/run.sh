@@ -24,6 +24,10 @@ export HUBS_RELAY_IDLE_SECONDS=${HUBS_RELAY_IDLE_SECONDS:-0.2}
 export HUBS_AUTH_DEV_ISSUER=true HUBS_DEV_ISSUER_KEY_FILE=$VAR/dev-issuer-key.pem
 # The token the portal shows the referral API when it names a person's address (Procfile).
 export PORTAL_SERVICE_TOKEN_FILE=$VAR/portal-service-token
+# The demo hub signs its reports with this key (Procfile: reporting-relay); the national service
+# takes reports only from the hubs its registry names, with their public keys (national-worker).
+export REPORT_SIGNING_KEY_FILE=$VAR/report-signing-key.pem REPORT_SIGNING_KEY_ID=${HUBS_HUB_ID}-demo-1
+export NATIONAL_HUB_REGISTRY_FILE=$VAR/national-hubs.json
 PATH=$ROOT/.venv/bin:$PATH
 
 personal_data_key() {
@@ -56,6 +60,29 @@ survey_participation_key_file() {
   echo "$key_file"
 }
 
+report_signing_key() {
+  # The demo hub's Ed25519 key, made once (a real hub: openssl genpkey -algorithm ed25519, in a Secret),
+  # and the national registry naming the hub with its public key, written again on every prepare.
+  [ -s "$REPORT_SIGNING_KEY_FILE" ] || python -c "
+import sys
+from cryptography.hazmat.primitives import serialization as s
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+key = Ed25519PrivateKey.generate().private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption())
+open(sys.argv[1], 'wb').write(key)" "$REPORT_SIGNING_KEY_FILE"
+  chmod 600 "$REPORT_SIGNING_KEY_FILE"
+  python -c "
+import json, sys
+from cryptography.hazmat.primitives import serialization as s
+key_file, key_id, hub_id, name, region, registry = sys.argv[1:]
+public = s.load_pem_private_key(open(key_file, 'rb').read(), None).public_key()
+pem = public.public_bytes(s.Encoding.PEM, s.PublicFormat.SubjectPublicKeyInfo).decode()
+hub = {'hub_id': hub_id, 'name': name, 'region': region, 'keys': [{'key_id': key_id, 'public_key': pem}]}
+json.dump({'hubs': [hub]}, open(registry, 'w'), indent=2)" \
+    "$REPORT_SIGNING_KEY_FILE" "$REPORT_SIGNING_KEY_ID" "$HUBS_HUB_ID" "$HUBS_HUB_NAME" "$HUBS_REGION" \
+    "$NATIONAL_HUB_REGISTRY_FILE"
+  chmod 600 "$NATIONAL_HUB_REGISTRY_FILE"
+}
+
 wait_ready() {
   local name=$1 url=$2 deadline=$((SECONDS + 90))
   until curl -fsS -o /dev/null "$url" 2>/dev/null; do
@@ -74,6 +101,7 @@ prepare() {
   export HUBS_CLINICAL_NOTES_KEYS=${HUBS_CLINICAL_NOTES_KEYS:-$(clinical_notes_key)}
   export HUBS_SURVEY_PARTICIPATION_KEY_FILE=${HUBS_SURVEY_PARTICIPATION_KEY_FILE:-$(survey_participation_key_file)}
   portal_service_token
+  report_signing_key
 }
 
 start() {

@@ -59,4 +59,11 @@ def helm_template(chart: str, values: Path, *extra: str, check: bool = True) -> 
     helm = project_tool("helm")
     release = values.stem[:20]
     return run(helm, "template", release, ROOT / "charts" / chart, "-f", values, "--kube-version", KUBE_VERSION,
-               *extra, check=check)  # fmt: skip
+               *PROMETHEUS_OPERATOR_APIS, *extra, check=check)  # fmt: skip
+
+
+# A cluster with the Prometheus Operator: the charts make ServiceMonitors and PrometheusRules only there.
+PROMETHEUS_OPERATOR_APIS = (
+    "--api-versions", "monitoring.coreos.com/v1/ServiceMonitor",
+    "--api-versions", "monitoring.coreos.com/v1/PrometheusRule",
+)  # fmt: skip

@@ -8,7 +8,7 @@ import re
 
 import pytest
 import yaml
-from deploy_checks import EXAMPLES, ROOT, example_values, helm_template
+from deploy_checks import EXAMPLES, KUBE_VERSION, ROOT, example_values, helm_template, run
 
 SECRET_LIKE = re.compile(r"KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL", re.IGNORECASE)
 
@@ -75,12 +75,17 @@ def test_every_long_running_process_has_startup_liveness_and_readiness_probes(ch
         if container["args"] == ["api"]:
             assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
             assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        else:  # a worker or relay is alive while its loops make progress, answered on its metrics port
+            assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
 
 
 @pytest.mark.parametrize(("chart", "example"), EXAMPLES)
 def test_no_secret_is_written_into_a_manifest(chart, example, rendered):
     manifests = rendered(chart, example)
-    assert not [m for m in manifests if m["kind"] == "ConfigMap"]
+    # The one ConfigMap a chart may make is the national hub registry: hubs' public keys, no secret.
+    for config in (m for m in manifests if m["kind"] == "ConfigMap"):
+        assert chart == "national" and config["metadata"]["name"].endswith("-hub-registry")
+        assert "PRIVATE" not in str(config["data"])
     # The one Secret a chart may make is the portal's service token, at random, when none is given.
     made = [m["metadata"]["name"] for m in manifests if m["kind"] == "Secret"]
     given = values_of(chart, example).get("portalServiceToken", {}).get("existingSecret")
@@ -88,6 +93,8 @@ def test_no_secret_is_written_into_a_manifest(chart, example, rendered):
     for workload in workloads(manifests):
         for container in containers(workload):
             for name, entry in env_of(container).items():
+                if name.endswith("_KEY_ID"):  # names a key, like a certificate's subject: no secret
+                    continue
                 if name.endswith(("_FILE", "_FILES")):  # names files mounted read-only, from Secrets or ConfigMaps
                     assert entry["value"].startswith("/etc/hubs/"), name
                 elif SECRET_LIKE.search(name):
@@ -149,12 +156,48 @@ def test_only_the_referral_service_gets_the_personal_data_keys(rendered):
 
 
 def test_a_hub_on_a_shared_cluster_prefixes_its_topics_and_pins_images_by_digest(rendered):
+    digests = {}
     for workload in workloads(rendered("hub", "kent-and-medway")):
         container = containers(workload)[0]
-        assert env_of(container)["HUBS_TOPIC_PREFIX"]["value"] == "se."
-        assert re.fullmatch(
-            r"registry\.kentmedway\.example\.nhs\.uk/wellbeing-hubs/[a-z-]+@sha256:[0-9a-f]{64}", container["image"]
+        if not is_portal(workload):  # the portal reads no topics
+            assert env_of(container)["HUBS_TOPIC_PREFIX"]["value"] == "se."
+        image = re.fullmatch(
+            r"registry\.kentmedway\.example\.nhs\.uk/wellbeing-hubs/([a-z-]+)@(sha256:[0-9a-f]{64})", container["image"]
         )
+        assert image, container["image"]
+        assert digests.setdefault(image.group(1), image.group(2)) == image.group(2)  # one digest an image
+    # Each image is pinned by its own digest: one digest for all of them could not be true.
+    assert len(set(digests.values())) == len(digests) == 6
+
+
+def test_each_service_takes_its_own_repository_and_the_shared_tag_otherwise():
+    values = example_values("hub", "north-east-and-north-cumbria")
+    done = helm_template("hub", values, "--set", "services.reporting.image.repository=mirror.example/hubs-reporting",
+                         "--set", "services.reporting.image.tag=0.1.1")  # fmt: skip
+    images = {
+        w["metadata"]["name"]: containers(w)[0]["image"]
+        for w in yaml.safe_load_all(done.stdout)
+        if w and w["kind"] in ("Deployment", "Job")
+    }
+    assert images["north-east-and-north-hub-reporting-api"] == "mirror.example/hubs-reporting:0.1.1"
+    assert images["north-east-and-north-hub-referral-api"] == "ghcr.io/wellbeing-hubs/referral:0.1.0"
+
+
+def test_extra_environment_volumes_and_mounts_reach_every_process_and_the_named_ones_only_theirs(rendered):
+    manifests = rendered("hub", "kent-and-medway")
+    assert workloads(manifests)
+    for workload in workloads(manifests):
+        container = containers(workload)[0]
+        env = env_of(container)
+        assert env["HUBS_BANK_HOLIDAYS"]["valueFrom"] == {"configMapKeyRef": {"name": "kent-bank-holidays", "key": "dates"}}
+        assert {"name": "trust-ca", "mountPath": "/etc/hubs/trust-ca", "readOnly": True} in container["volumeMounts"]
+        assert {"name": "trust-ca", "configMap": {"name": "kent-trust-ca"}} in workload["spec"]["template"]["spec"]["volumes"]
+        proxied = workload["metadata"]["name"] == "kent-and-medway-hub-referral-api"
+        assert ("HTTPS_PROXY" in env) == proxied, workload["metadata"]["name"]
+
+
+def is_portal(workload: dict) -> bool:
+    return workload["metadata"]["labels"].get("app.kubernetes.io/name") == "portal"
 
 
 def apis(manifests: list[dict]) -> list[dict]:
@@ -184,13 +227,15 @@ def test_a_proxy_that_is_no_address_is_refused():
         ("north-east-and-north-cumbria", "north-east-and-north-hub-portal-service-token"),
     ],
 )  # fmt: skip
-def test_only_the_referral_api_reads_the_portals_service_token(rendered, example, secret):
+def test_only_the_referral_api_and_the_portal_read_the_portals_service_token(rendered, example, secret):
     manifests = rendered("hub", example)
     for workload in workloads(manifests):
         pod = workload["spec"]["template"]["spec"]
         env = env_of(containers(workload)[0])
         labels = workload["metadata"]["labels"]
-        reads = labels["app.kubernetes.io/name"] == "referral" and labels["app.kubernetes.io/component"] == "api"
+        # The referral API checks the token; the portal shows it.
+        reads = labels["app.kubernetes.io/component"] == "api" and labels["app.kubernetes.io/name"] == "referral"
+        reads = reads or is_portal(workload)
         assert ("HUBS_PORTAL_SERVICE_TOKEN_FILE" in env) == reads, workload["metadata"]["name"]
         volumes = {v["name"]: v for v in pod["volumes"]}
         assert ("portal-service-token" in volumes) == reads
@@ -262,10 +307,16 @@ def test_network_policies_deny_by_default_and_open_only_what_each_process_needs(
         ingress_ports = {p["port"] for rule in spec.get("ingress", []) for p in rule["ports"]}
         # The metrics port is open to Prometheus' peers alone; the API's callers reach 8080 only.
         peers = network_values(chart, example)
+        portal = [{"podSelector": {"matchLabels": {**selector_of(policy), "app.kubernetes.io/name": "portal",
+                                                   "app.kubernetes.io/component": "web"}}}]  # fmt: skip
         for rule in spec.get("ingress", []):
             opened = {p["port"] for p in rule["ports"]}
             assert opened in ({8080}, {9090}), policy["metadata"]["name"]
+            if component == "api" and rule["from"] == portal:
+                continue  # the hub's own portal calls its APIs
             assert rule["from"] == peers["apiFrom" if opened == {8080} else "metricsFrom"], policy["metadata"]["name"]
+        if chart == "hub" and component == "api":
+            assert {"from": portal, "ports": [{"port": 8080, "protocol": "TCP"}]} in spec["ingress"]
         egress_ports = {p["port"] for rule in spec.get("egress", []) for p in rule["ports"]}
         if component == "migrate":
             assert spec["ingress"] == [] and egress_ports == {53, 5432}
@@ -273,6 +324,14 @@ def test_network_policies_deny_by_default_and_open_only_what_each_process_needs(
             assert ingress_ports == {8080, 9090} and {53, 5432, 9092} <= egress_ports
         elif component in ("worker", "relay"):
             assert ingress_ports == {9090} and 443 not in egress_ports and {53, 5432, 9092} <= egress_ports
+        elif component == "web":  # the portal: no database, no Kafka; the hub's APIs, sign-in and national
+            assert ingress_ports == {8080, 9090} and egress_ports == {53, 8080, 443}
+
+
+def selector_of(policy: dict) -> dict:
+    """The release's own labels (instance and hub) from a policy's pod selector."""
+    labels = policy["spec"]["podSelector"]["matchLabels"]
+    return {k: labels[k] for k in ("app.kubernetes.io/instance", "wellbeing-hubs.nhs.uk/hub-id")}
 
 
 @pytest.mark.parametrize("chart", ["hub", "national"])
@@ -285,3 +344,76 @@ def test_prometheus_rule_resource_carries_every_rule(rendered):
     rule = next(m for m in rendered("hub", "north-east-and-north-cumbria") if m["kind"] == "PrometheusRule")
     source = yaml.safe_load((ROOT / "infra" / "prometheus" / "rules" / "hubs.rules.yml").read_text())
     assert rule["spec"]["groups"] == source["groups"]
+
+
+@pytest.mark.parametrize(("chart", "example"), EXAMPLES)
+def test_the_service_account_exists_before_the_migration_jobs_that_run_as_it(chart, example, rendered):
+    manifests = rendered(chart, example)
+    (account,) = [m for m in manifests if m["kind"] == "ServiceAccount"]
+    jobs = [m for m in manifests if m["kind"] == "Job"]
+    assert jobs
+    hooks = account["metadata"]["annotations"]
+    # Hooks run before every other resource of a release: the account must be one, and the first.
+    assert set(hooks["helm.sh/hook"].split(",")) == {"pre-install", "pre-upgrade"}
+    for job in jobs:
+        assert job["spec"]["template"]["spec"]["serviceAccountName"] == account["metadata"]["name"]
+        assert int(hooks["helm.sh/hook-weight"]) < int(job["metadata"]["annotations"]["helm.sh/hook-weight"])
+
+
+@pytest.mark.parametrize(("chart", "example"), EXAMPLES)
+def test_without_a_service_account_of_its_own_every_pod_runs_as_default(chart, example):
+    done = helm_template(chart, example_values(chart, example), "--set", "serviceAccount.create=false")
+    manifests = [m for m in yaml.safe_load_all(done.stdout) if m]
+    assert not [m for m in manifests if m["kind"] == "ServiceAccount"]
+    pods = [m["spec"]["template"]["spec"] for m in manifests if m["kind"] in ("Deployment", "Job")]
+    assert pods and {p["serviceAccountName"] for p in pods} == {"default"}
+
+
+@pytest.mark.parametrize(("chart", "example"), EXAMPLES)
+def test_topics_and_their_events_outlive_an_uninstall(chart, example, rendered):
+    topics = [m for m in rendered(chart, example) if m["kind"] == "KafkaTopic"]
+    for topic in topics:
+        assert topic["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+
+
+@pytest.mark.parametrize(("chart", "example"), EXAMPLES)
+def test_monitoring_resources_are_made_only_where_the_prometheus_operator_is_installed(chart, example):
+    helm = ROOT / ".tools" / "bin" / "helm"
+    bare = run(helm, "template", "r", ROOT / "charts" / chart, "-f", example_values(chart, example),
+               "--kube-version", KUBE_VERSION)  # fmt: skip
+    kinds = {m["kind"] for m in yaml.safe_load_all(bare.stdout) if m}
+    assert "Deployment" in kinds and not kinds & {"ServiceMonitor", "PrometheusRule"}
+
+
+def test_only_the_hubs_reporting_relay_holds_its_report_signing_key(rendered):
+    for workload in workloads(rendered("hub", "north-east-and-north-cumbria")):
+        env = env_of(containers(workload)[0])
+        signs = workload["metadata"]["name"].endswith("-reporting-relay")
+        assert ("HUBS_REPORT_SIGNING_KEY_FILE" in env) == signs, workload["metadata"]["name"]
+        volumes = {v["name"]: v for v in workload["spec"]["template"]["spec"]["volumes"]}
+        assert ("report-signing" in volumes) == signs
+        if signs:
+            assert env["HUBS_REPORT_SIGNING_KEY_ID"]["value"] == "ne-north-cumbria-2026"
+            assert volumes["report-signing"]["secret"]["secretName"] == "nenc-hub-report-signing"
+            mount = next(m for m in containers(workload)[0]["volumeMounts"] if m["name"] == "report-signing")
+            assert env["HUBS_REPORT_SIGNING_KEY_FILE"]["value"] == mount["mountPath"] + "/key.pem"
+
+
+def test_the_national_worker_reads_the_hub_registry_the_chart_makes_and_restarts_when_it_changes(rendered):
+    from hubs.reporting.adapters.signing import HubRegistry
+
+    manifests = rendered("national", "national")
+    (registry,) = [m for m in manifests if m["kind"] == "ConfigMap"]
+    # The registry the chart writes is one the national service loads.
+    loaded = HubRegistry.parse(yaml.safe_load(registry["data"]["national-hubs.yaml"]))
+    assert sorted(loaded.hubs) == ["kent-and-medway", "ne-north-cumbria"]
+    (worker,) = [w for w in workloads(manifests) if w["metadata"]["name"].endswith("-worker")]
+    env = env_of(containers(worker)[0])
+    assert env["HUBS_NATIONAL_HUB_REGISTRY_FILE"]["value"] == "/etc/hubs/hub-registry/national-hubs.yaml"
+    volumes = {v["name"]: v for v in worker["spec"]["template"]["spec"]["volumes"]}
+    assert volumes["hub-registry"]["configMap"]["name"] == registry["metadata"]["name"]
+    checksum = worker["spec"]["template"]["metadata"]["annotations"]["wellbeing-hubs.nhs.uk/hub-registry-checksum"]
+    changed = helm_template("national", example_values("national", "national"),
+                            "--set", "hubRegistry.hubs[0].name=Renamed").stdout  # fmt: skip
+    (worker,) = [w for w in yaml.safe_load_all(changed) if w and w["kind"] == "Deployment" and "worker" in w["metadata"]["name"]]
+    assert worker["spec"]["template"]["metadata"]["annotations"]["wellbeing-hubs.nhs.uk/hub-registry-checksum"] != checksum

@@ -15,7 +15,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from hubs.contracts import message_headers, message_key, new_envelope, parse_envelope
 from hubs.contracts.events.assessment import GAD7_BANDS, PHQ9_BANDS
 from hubs.contracts.events.reporting import HubPeriodReport
-from hubs.contracts.topics import hub_topic, national_topic
+from hubs.contracts.topics import REPORT_KEY_ID_HEADER, REPORT_SIGNATURE_HEADER, hub_topic, national_topic
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
 from hubs.reporting.domain.catalogue import GROUPS, STATISTICS, is_count
 from hubs.runtime.testing import eventually
@@ -136,8 +136,9 @@ def problems_of(key: bytes | None, value: bytes, headers, secrets: set[str]) -> 
     raw = json.loads(text)
     if set(raw["data"]) - REPORT_FIELDS:
         found.append(f"has fields beyond the contract: {set(raw['data']) - REPORT_FIELDS}")
-    if {name for name, _ in headers} != {"event_id", "event_type"}:
-        found.append("has headers beyond event_id and event_type")
+    # Besides the event's id and type, only the hub's signature and the id of its key.
+    if {name for name, _ in headers} != {"event_id", "event_type", REPORT_SIGNATURE_HEADER, REPORT_KEY_ID_HEADER}:
+        found.append("has headers beyond event_id, event_type and the hub's signature, or is not signed")
     figures = raw["data"]["figures"]
     for name, v in figures.items():
         if is_count(name):
@@ -237,8 +238,9 @@ def test_every_message_on_the_national_topic_is_a_suppressed_aggregate(run_servi
     assert newest["figures"]["staff_assessed"] == 25
 
 
-def test_hubs_of_two_regions_are_compared_nationally_from_what_they_published(run_service, hub_id, tokens):
+def test_hubs_of_two_regions_are_compared_nationally_from_what_they_published(run_service, hub_id, tokens, signing):
     other_hub = f"{hub_id}-b"
+    signing.register(other_hub, "midlands")
     london = run_service(REPORTING).start_worker().start_relay()
     midlands = run_service(REPORTING, hub_id=other_hub, region="midlands", schema_suffix="b_").start_worker()
     midlands.start_relay()

@@ -171,7 +171,7 @@ def test_broker_stopped_during_api_writes_loses_nothing(run_service, own_broker,
     statuses = [referral.client.post("/v1/self-referrals", json=referral_body()).status_code for _ in range(10)]
     own_broker.stop()
     statuses += [referral.client.post("/v1/self-referrals", json=referral_body()).status_code for _ in range(10)]
-    assert referral.client.get("/readyz").status_code == 503
+    assert referral.client.get("/readyz").status_code == 200  # the outbox keeps intake going
     own_broker.start()
     statuses += [referral.client.post("/v1/self-referrals", json=referral_body()).status_code for _ in range(10)]
 

@@ -19,9 +19,13 @@
 {{- default (printf "%s-portal-service-token" (include "hub.names.fullname" .)) .Values.portalServiceToken.existingSecret -}}
 {{- end -}}
 
-{{/* hub.names.serviceAccount: the service account every pod runs as. */}}
+{{/* hub.names.serviceAccount: the service account every pod runs as: the chart's own, or the one named, or the namespace's `default` when the chart makes none and none is named. */}}
 {{- define "hub.names.serviceAccount" -}}
+{{- if .Values.serviceAccount.create -}}
 {{- default (include "hub.names.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
 {{- end -}}
 
 {{/* hub.services.catalogue: what the chart knows about each service, keyed as in .Values.services. */}}
@@ -59,15 +63,25 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end -}}
 
-{{/* hub.images.service: full image reference of a service; the digest wins over the tag. */}}
+{{/* hub.images.service: full image reference of a service (or of the portal, with .meta.image "portal"): its own repository, tag or digest when set (services.<name>.image, portal.image), else the shared ones; a digest wins over a tag. Each image has its own digest, so the shared image.digest is only for a registry that serves them all under one. */}}
 {{- define "hub.images.service" -}}
 {{- $image := .root.Values.image -}}
-{{- $repository := printf "%s/%s/%s" $image.registry $image.repositoryPrefix .meta.image -}}
-{{- if $image.digest -}}
-{{- printf "%s@%s" $repository $image.digest -}}
+{{- $own := default dict .image -}}
+{{- $repository := default (printf "%s/%s/%s" $image.registry $image.repositoryPrefix .meta.image) $own.repository -}}
+{{- $digest := default $image.digest $own.digest -}}
+{{- if $digest -}}
+{{- printf "%s@%s" $repository $digest -}}
 {{- else -}}
-{{- printf "%s:%s" $repository (default .root.Chart.AppVersion $image.tag) -}}
+{{- printf "%s:%s" $repository (default (default .root.Chart.AppVersion $image.tag) $own.tag) -}}
 {{- end -}}
+{{- end -}}
+
+{{/* hub.env.extra: the operator's own environment, volumes and mounts of a process: the hub-wide ones (extraEnv, extraVolumes, extraVolumeMounts) then the process's own (services.<name>.<process>.extra*). Takes (dict "root" $ "settings" $processSettings "field" "extraEnv"). */}}
+{{- define "hub.env.extra" -}}
+{{- $all := concat (default list (index .root.Values .field)) (default list (index (default dict .settings) .field)) -}}
+{{- if $all }}
+{{- toYaml $all }}
+{{- end }}
 {{- end -}}
 
 {{/* hub.env.service: environment of a process; values come from values.yaml, secrets by reference only. */}}
@@ -95,6 +109,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- /* Every process, the API too, serves /metrics on its own port: never on the API's. */}}
 - name: HUBS_METRICS_PORT
   value: "9090"
+{{- end }}
+{{- if and (eq .meta.name "reporting") (eq .component "relay") }}
+- name: HUBS_REPORT_SIGNING_KEY_FILE
+  value: /etc/hubs/report-signing/key.pem
+- name: HUBS_REPORT_SIGNING_KEY_ID
+  value: {{ $v.reportSigning.keyId | quote }}
 {{- end }}
 {{- if eq .meta.name "reporting" }}
 - name: HUBS_REPORTING_MODE
@@ -163,6 +183,9 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ join "," $files | quote }}
 {{- end }}
 {{- end }}
+{{- with include "hub.env.extra" (dict "root" .root "settings" .settings "field" "extraEnv") }}
+{{ . }}
+{{- end }}
 {{- end -}}
 
 {{/* hub.pod.spec: the parts of a pod spec every process shares (security, /tmp, scheduling). */}}
@@ -217,6 +240,17 @@ volumes:
       items:
         - {key: {{ $v.personalData.surveyParticipationKeyKey | quote }}, path: key}
 {{- end }}
+{{- if and (eq .component "relay") (eq .meta.name "reporting") }}
+  - name: report-signing
+    secret:
+      secretName: {{ $v.reportSigning.existingSecret }}
+      defaultMode: 0440
+      items:
+        - {key: {{ $v.reportSigning.key | quote }}, path: key.pem}
+{{- end }}
+{{- with include "hub.env.extra" (dict "root" .root "settings" .settings "field" "extraVolumes") }}
+{{ . | indent 2 }}
+{{- end }}
 {{- end -}}
 
 {{/* hub.container.mounts: /tmp for every container, the issuer's public keys for the API, the portal's service token for referral's. */}}
@@ -237,6 +271,14 @@ volumes:
 - name: survey-participation
   mountPath: /etc/hubs/survey-participation
   readOnly: true
+{{- end }}
+{{- if and (eq .component "relay") (eq .meta.name "reporting") }}
+- name: report-signing
+  mountPath: /etc/hubs/report-signing
+  readOnly: true
+{{- end }}
+{{- with include "hub.env.extra" (dict "root" .root "settings" .settings "field" "extraVolumeMounts") }}
+{{ . }}
 {{- end }}
 {{- end -}}
 
@@ -260,6 +302,15 @@ volumes:
 {{- end -}}
 {{- if not (or $v.auth.jwksUrl $v.auth.publicKeysConfigMap) -}}
 {{- $errors = append $errors "set auth.jwksUrl or auth.publicKeysConfigMap so the APIs can check token signatures" -}}
+{{- end -}}
+{{- if and $v.services.reporting.enabled (not (and $v.reportSigning.existingSecret $v.reportSigning.keyId)) -}}
+{{- $errors = append $errors "reportSigning.existingSecret and reportSigning.keyId must be set: the national service accepts only signed reports" -}}
+{{- end -}}
+{{- if and $v.portal.enabled (not $v.portal.existingSecret) -}}
+{{- $errors = append $errors "portal.existingSecret must name a Secret with the portal's session key (and its OIDC client secret), or set portal.enabled=false" -}}
+{{- end -}}
+{{- if and $v.portal.enabled (not (and $v.portal.oidc.metadataUrl $v.portal.oidc.clientId)) -}}
+{{- $errors = append $errors "portal.oidc.metadataUrl and portal.oidc.clientId must be set: people sign in to the portal with the hub's identity provider" -}}
 {{- end -}}
 {{- if and $v.kafka.topics.create (not $v.kafka.topics.strimziCluster) -}}
 {{- $errors = append $errors "kafka.topics.strimziCluster must be set when kafka.topics.create is true" -}}
@@ -291,7 +342,12 @@ Check that every process is ready:
 Reach the referral API from your machine:
   kubectl -n {{ .Release.Namespace }} port-forward svc/{{ include "hub.names.process" (dict "root" . "meta" (index $catalogue "referral") "component" "api") }} 8080:{{ .Values.apiService.port }}
   curl -s http://127.0.0.1:8080/readyz
-{{- if .Values.services.referral.enabled }}
+{{- if .Values.portal.enabled }}
+
+The portal: http://{{ include "hub.names.fullname" . }}-portal.{{ .Release.Namespace }}.svc:{{ .Values.apiService.port }} (route your ingress to it;
+people sign in with {{ .Values.portal.oidc.metadataUrl }}). It shows the referral API the token in Secret
+{{ include "hub.names.portalServiceToken" . }}, mounted in both.
+{{- else if .Values.services.referral.enabled }}
 
 The portal names the person behind a self-referral to the referral API, which believes it only with
 the portal's service token: mount Secret {{ include "hub.names.portalServiceToken" . }} (key {{ .Values.portalServiceToken.key }}) in the portal

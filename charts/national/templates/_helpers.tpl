@@ -14,9 +14,13 @@
 {{- printf "%s-%s-%s" (include "national.names.fullname" .root) .meta.name .component | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* national.names.serviceAccount: the service account every pod runs as. */}}
+{{/* national.names.serviceAccount: the service account every pod runs as: the chart's own, or the one named, or the namespace's `default` when the chart makes none and none is named. */}}
 {{- define "national.names.serviceAccount" -}}
+{{- if .Values.serviceAccount.create -}}
 {{- default (include "national.names.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
 {{- end -}}
 
 {{/* national.services.catalogue: the one service of the chart, reporting in national mode, keyed as in .Values.services. */}}
@@ -87,6 +91,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 - name: HUBS_REPORTING_MODE
   value: national
+{{- if eq .component "worker" }}
+- name: HUBS_NATIONAL_HUB_REGISTRY_FILE
+  value: /etc/hubs/hub-registry/{{ $v.hubRegistry.key }}
+- name: HUBS_NATIONAL_REPORT_VERSION_STEP
+  value: {{ $v.hubRegistry.versionStep | quote }}
+{{- end }}
 - name: NATIONAL_KAFKA_BOOTSTRAP_SERVERS
   value: {{ $v.kafka.bootstrapServers | quote }}
 - name: DATABASE_URL
@@ -163,6 +173,16 @@ volumes:
     configMap:
       name: {{ $v.auth.publicKeysConfigMap }}
 {{- end }}
+{{- if eq .component "worker" }}
+  - name: hub-registry
+    configMap:
+      name: {{ include "national.names.hubRegistry" .root }}
+{{- end }}
+{{- end -}}
+
+{{/* national.names.hubRegistry: the ConfigMap of the hub registry (given, or made from hubRegistry.hubs). */}}
+{{- define "national.names.hubRegistry" -}}
+{{- default (printf "%s-hub-registry" (include "national.names.fullname" .)) .Values.hubRegistry.existingConfigMap -}}
 {{- end -}}
 
 {{/* national.container.mounts: /tmp for every container, the issuer's public keys for the API. */}}
@@ -172,6 +192,11 @@ volumes:
 {{- if and (eq .component "api") .root.Values.auth.publicKeysConfigMap }}
 - name: auth-keys
   mountPath: /etc/hubs/auth-keys
+  readOnly: true
+{{- end }}
+{{- if eq .component "worker" }}
+- name: hub-registry
+  mountPath: /etc/hubs/hub-registry
   readOnly: true
 {{- end }}
 {{- end -}}
@@ -191,6 +216,9 @@ volumes:
 {{- end -}}
 {{- if not (or $v.auth.jwksUrl $v.auth.publicKeysConfigMap) -}}
 {{- $errors = append $errors "set auth.jwksUrl or auth.publicKeysConfigMap so the APIs can check token signatures" -}}
+{{- end -}}
+{{- if not (or $v.hubRegistry.hubs $v.hubRegistry.existingConfigMap) -}}
+{{- $errors = append $errors "hubRegistry.hubs (or hubRegistry.existingConfigMap) must list the hubs and their public keys: only their signed reports are accepted" -}}
 {{- end -}}
 {{- if and $v.kafka.topics.create (not $v.kafka.topics.strimziCluster) -}}
 {{- $errors = append $errors "kafka.topics.strimziCluster must be set when kafka.topics.create is true" -}}

@@ -164,7 +164,7 @@ def _message(spec: EventSpec) -> dict[str, Any]:
             f"JSON Schema: `jsonschema/{spec.name}.json`."
         ),
         "contentType": "application/json",
-        "headers": _ref("components", "schemas", "EventHeaders"),
+        "headers": _ref("components", "schemas", "ReportHeaders" if spec.national else "EventHeaders"),
         "payload": _ref("components", "schemas", spec.name),
         "correlationId": _ref("components", "correlationIds", "correlationId"),
         "tags": [{"name": spec.service}],
@@ -172,7 +172,11 @@ def _message(spec: EventSpec) -> dict[str, Any]:
         "examples": [
             {
                 "name": "example",
-                "headers": {topics.EVENT_ID_HEADER: example["event_id"], topics.EVENT_TYPE_HEADER: spec.event_type},
+                "headers": {
+                    topics.EVENT_ID_HEADER: example["event_id"],
+                    topics.EVENT_TYPE_HEADER: spec.event_type,
+                    **(EXAMPLE_SIGNATURE_HEADERS if spec.national else {}),
+                },
                 "payload": example,
             }
         ],
@@ -212,6 +216,40 @@ def _event_headers_schema() -> dict[str, Any]:
         "properties": {
             topics.EVENT_ID_HEADER: {"type": "string", "format": "uuid"},
             topics.EVENT_TYPE_HEADER: {"type": "string"},
+        },
+    }
+
+
+# What the signature headers of a report look like (not a real signature of the example).
+EXAMPLE_SIGNATURE_HEADERS = {
+    topics.REPORT_SIGNATURE_HEADER: "A" * 86 + "==",
+    topics.REPORT_KEY_ID_HEADER: "north-hub-2026",
+}
+
+
+def _report_headers_schema() -> dict[str, Any]:
+    event = _event_headers_schema()
+    return {
+        "type": "object",
+        "description": (
+            "Kafka headers of a hub's report: the event's, and the hub's Ed25519 signature over the report's "
+            "canonical JSON (the envelope's data with keys sorted, no spaces, UTF-8) with the id of the key that "
+            "made it. The national service takes a report only when the signature verifies with a key it has "
+            "registered for the hub; anything else goes to the DLQ."
+        ),
+        "required": [*event["required"], topics.REPORT_SIGNATURE_HEADER, topics.REPORT_KEY_ID_HEADER],
+        "properties": {
+            **event["properties"],
+            topics.REPORT_SIGNATURE_HEADER: {
+                "type": "string",
+                "description": "the 64-byte Ed25519 signature, standard base64",
+                "pattern": "^[A-Za-z0-9+/]{86}==$",
+            },
+            topics.REPORT_KEY_ID_HEADER: {
+                "type": "string",
+                "description": "the id of the hub's key in the national registry",
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$",
+            },
         },
     }
 
@@ -349,6 +387,7 @@ def build_document() -> dict[str, Any]:
         "components": {
             "schemas": {
                 "EventHeaders": _event_headers_schema(),
+                "ReportHeaders": _report_headers_schema(),
                 "DeadLetterHeaders": _dead_letter_headers_schema(),
                 **{spec.name: _payload_schema(spec) for spec in specs},
             },

@@ -27,6 +27,12 @@ def dlq_topic(topic: str) -> str:
 EVENT_ID_HEADER = "event_id"
 EVENT_TYPE_HEADER = "event_type"
 
+# Kafka headers of every HubPeriodReport besides those: the hub's Ed25519 signature over the
+# report's canonical JSON (the envelope's `data`, keys sorted, no spaces, UTF-8), in standard
+# base64, and the id of the hub's key that made it. The national service takes nothing else.
+REPORT_SIGNATURE_HEADER = "hubs-signature"
+REPORT_KEY_ID_HEADER = "hubs-key-id"
+
 # Kafka headers of a message parked on `<topic>.dlq` (written by hubs.runtime's consumer).
 # The key and value are the original ones, byte for byte. Header values are UTF-8 strings.
 DLQ_ORIGIN_TOPIC = "origin_topic"

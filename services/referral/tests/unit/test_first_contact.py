@@ -9,6 +9,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from hubs.contracts import codes
+from hubs.referral.adapters import metrics
 from hubs.referral.adapters.personal_data import PersonalDataVault
 from hubs.referral.domain import commands
 from hubs.referral.domain.model import RiskScreen
@@ -156,3 +157,13 @@ def test_waiting_referrals_are_counted_on_time_due_today_or_breached(ctx, new_uo
     assert counts[("urgent", "breached")] == 1
     assert counts[("routine", "due-today")] == 1
     assert counts[("routine", "on-time")] == 1
+
+
+def test_referrals_past_their_first_contact_due_time_are_shown_overdue_by_urgency(ctx, new_uow):
+    uow = new_uow()
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    refer(uow, ctx, at=monday, urgent=True, email="a@x.org")  # due Tuesday 09:00
+    refer(uow, ctx, at=monday, email="b@x.org")  # due Wednesday 09:00
+    handlers.count_waiting(uow, ctx, now=datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
+    assert metrics.FIRST_CONTACT_OVERDUE.labels("referral", "urgent")._value.get() == 1
+    assert metrics.FIRST_CONTACT_OVERDUE.labels("referral", "routine")._value.get() == 0

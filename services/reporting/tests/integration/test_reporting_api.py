@@ -120,7 +120,9 @@ def hub_report(hub_id: str, region: str, version: int, **figures) -> dict:
     return new_envelope("HubPeriodReport", data, hub_id=hub_id, producer="reporting@test")
 
 
-def test_national_mode_keeps_the_newest_version_and_compares_regions_and_england(run_service, tokens, produce):
+def test_national_mode_keeps_the_newest_version_and_compares_regions_and_england(run_service, tokens, produce, signing):
+    for hub, region in (("hub-a", "london"), ("hub-b", "london"), ("hub-c", "midlands")):
+        signing.register(hub, region)
     national = run_service(DEFINITION, reporting_mode="national").start_worker()
     topic = national_topic(national.settings.topic_prefix)
     produce(topic, hub_report("hub-a", "london", 2, self_referrals=20, referrals_received=25))

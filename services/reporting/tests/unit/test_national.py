@@ -57,6 +57,10 @@ class FakeNationalReports:
     def __init__(self):
         self.kept: dict[tuple[str, str, str], dict] = {}
 
+    def version_of(self, hub_id, period_type, period):
+        kept = self.kept.get((hub_id, period_type, period))
+        return kept["report_version"] if kept else None
+
     def keep_if_newer(self, report):
         key = (report["hub_id"], report["period_type"], report["period"])
         if key in self.kept and self.kept[key]["report_version"] >= report["report_version"]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -16,6 +17,7 @@ from hubs.portal.entrypoints.filters import register_filters
 from hubs.portal.entrypoints.web import person
 from hubs.portal.settings import PortalSettings
 from hubs.runtime.forwarding import ForwardingTrust, TrustedForwarding
+from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from hubs.runtime.settings import Settings
 
 CSP = (
@@ -95,8 +97,18 @@ def create_app(settings: PortalSettings, services: HubServices | None = None) ->
         # The portal keeps nothing of its own; a service that is down is shown on the page that needs it.
         return {"status": "ready", "checks": []}
 
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+
     @app.after_request
     def _headers(response):
+        # Counted by route, never by path: a path may carry a reference.
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        HTTP_REQUESTS.labels("portal", request.method, endpoint, str(response.status_code)).inc()
+        HTTP_LATENCY.labels("portal", request.method, endpoint).observe(
+            time.perf_counter() - g.get("started", time.perf_counter())
+        )
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         if not request.path.startswith("/assets/"):

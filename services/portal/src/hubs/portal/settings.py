@@ -31,6 +31,8 @@ class PortalSettings:
     hub_name: str = "Demo hub"
     api_bind: str = "127.0.0.1:8000"
     api_threads: int = 8
+    # Prometheus scrapes /metrics here, on a port of its own (0: not served).
+    metrics_port: int = 0
     log_level: str = "INFO"
     secret_key: str = ""
     service_urls: dict[str, str] = field(default_factory=dict)
@@ -69,6 +71,7 @@ class PortalSettings:
             hub_name=_env("HUBS_HUB_NAME", "Demo hub"),
             api_bind=_env("HUBS_API_BIND", "127.0.0.1:8000"),
             api_threads=int(_env("HUBS_API_THREADS", "8")),
+            metrics_port=int(_env("HUBS_METRICS_PORT", "0")),
             log_level=_env("HUBS_LOG_LEVEL", "INFO"),
             secret_key=secret,
             service_urls=urls,

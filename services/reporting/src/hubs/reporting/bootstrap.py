@@ -8,18 +8,20 @@ from functools import partial
 
 from flask import Flask
 
-from hubs.contracts.topics import hub_topic, national_topic
+from hubs.contracts.topics import hub_topic
 from hubs.reporting.adapters import orm
 from hubs.reporting.adapters.published_reports import published_versions
+from hubs.reporting.adapters.signing import HubRegistry, ReportSigner, count_rejected, start_counting_rejections
 from hubs.reporting.domain.dataset import DatasetRules
+from hubs.reporting.domain.provenance import DEFAULT_VERSION_STEP
 from hubs.reporting.domain.sign_off import DEFAULT_SIGN_OFF_DAYS
 from hubs.reporting.entrypoints.api import hub_blp, national_blp
 from hubs.reporting.service_layer.handlers import (
-    NATIONAL_EVENT_HANDLERS,
     ReportCycle,
     carry_on_versions,
     hub_event_handlers,
     load_cases_of,
+    national_event_handlers,
 )
 from hubs.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
@@ -68,6 +70,22 @@ def sign_off_days(settings: Settings) -> int:
     return int(text)
 
 
+def version_step(settings: Settings) -> int:
+    """HUBS_NATIONAL_REPORT_VERSION_STEP: how far above the last version taken for a hub's
+    period a report may go (further is refused: it would hide every later real report)."""
+    text = settings.extra.get("HUBS_NATIONAL_REPORT_VERSION_STEP", str(DEFAULT_VERSION_STEP)).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError("HUBS_NATIONAL_REPORT_VERSION_STEP must be a whole number of at least 1")
+    return int(text)
+
+
+def report_signature(wiring: Wiring):
+    """The relay's headers: a hub signs every report it sends; the key is read when the relay starts."""
+    if wiring.settings.reporting_mode == "national":
+        return lambda topic, value: []
+    return ReportSigner.from_settings(wiring.settings).headers_for
+
+
 def create_app(wiring: Wiring) -> Flask:
     national = wiring.settings.reporting_mode == "national"
     app, api = create_base_app(
@@ -89,8 +107,19 @@ def create_app(wiring: Wiring) -> Flask:
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     s = wiring.settings
     if s.reporting_mode == "national":
-        topics = [national_topic(s.topic_prefix)]
-        return [ConsumerSpec(consumer_name(s, "hub-reports"), topics, NATIONAL_EVENT_HANDLERS)]
+        topics = [s.national_topic]
+        # Only reports signed by a registered hub's key are taken (read once, at start).
+        registry = HubRegistry.from_settings(s)
+        start_counting_rejections()
+        return [
+            ConsumerSpec(
+                consumer_name(s, "hub-reports"),
+                topics,
+                national_event_handlers(version_step(s)),
+                verify=registry.verify,
+                dead_lettered=count_rejected,
+            )
+        ]
 
     def clock() -> datetime:
         return wiring.extras["clock"]()  # type: ignore[operator]
@@ -99,7 +128,11 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     if s.extra.get("HUBS_REPORTING_GENERATION"):
         # A rebuild: read back what the hub already published before sending anything.
         published = partial(
-            published_versions, s.national_kafka_bootstrap_servers, national_topic(s.topic_prefix), s.hub_id
+            published_versions,
+            s.national_kafka_bootstrap_servers,
+            s.national_topic,
+            s.hub_id,
+            security=s.national_kafka_security,
         )
         carry_on = partial(carry_on_versions, wiring.uow_factory, published)
     cycle = ReportCycle(
@@ -130,7 +163,7 @@ def produced_topics(settings: Settings) -> list[str]:
     if settings.reporting_mode == "national":
         return []
     return [
-        national_topic(settings.topic_prefix),
+        settings.national_topic,
         hub_topic(settings.hub_id, "reporting", prefix=settings.topic_prefix),
     ]
 
@@ -148,4 +181,5 @@ DEFINITION = ServiceDefinition(
     consumers=consumers,
     produced_topics=produced_topics,
     route=route,
+    message_headers=report_signature,
 )

@@ -172,18 +172,27 @@ def start_worker(
     wiring = wiring or definition.bootstrap(settings)
     specs = definition.consumers(wiring)
     topics = [t for spec in specs for t in spec.topics]
-    ensure_topics(settings.kafka_bootstrap_servers, topics + [dlq_topic(t) for t in topics])
+    ensure_topics(
+        settings.kafka_bootstrap_servers, topics + [dlq_topic(t) for t in topics], security=settings.kafka_security
+    )
     threads = []
     for spec in specs:
         group = f"{settings.topic_prefix}{settings.hub_id}.{definition.name}.{spec.name}"
-        dlq_producer = make_producer(settings.kafka_bootstrap_servers, f"{settings.producer_name}-{spec.name}-dlq")
+        dlq_producer = make_producer(
+            settings.kafka_bootstrap_servers, f"{settings.producer_name}-{spec.name}-dlq", settings.kafka_security
+        )
         consumer = EventConsumer(
             name=spec.name,
             service=definition.name,
             topics=spec.topics,
             handlers=spec.handlers,
             uow_factory=wiring.uow_factory,
-            consumer=make_consumer(settings.kafka_bootstrap_servers, group, f"{settings.producer_name}-{spec.name}"),
+            consumer=make_consumer(
+                settings.kafka_bootstrap_servers,
+                group,
+                f"{settings.producer_name}-{spec.name}",
+                security=settings.kafka_security,
+            ),
             dlq_producer=dlq_producer,
             max_attempts=settings.consumer_max_attempts,
             retry_base_seconds=settings.consumer_retry_base_seconds,
@@ -191,6 +200,8 @@ def start_worker(
             after_batch=spec.after_batch,
             on_idle=spec.on_idle,
             prepare_batch=spec.prepare_batch,
+            verify=spec.verify,
+            dead_lettered=spec.dead_lettered,
             batch_transactions=settings.consumer_batch_transactions,
         )
 
@@ -224,10 +235,16 @@ def build_relay(
 ) -> tuple[OutboxRelay, dict]:
     """The service's outbox relay and the producers it publishes with."""
     wiring = wiring or definition.bootstrap(settings)
-    producers = {"default": make_producer(settings.kafka_bootstrap_servers, f"{settings.producer_name}-relay")}
+    producers = {
+        "default": make_producer(
+            settings.kafka_bootstrap_servers, f"{settings.producer_name}-relay", settings.kafka_security
+        )
+    }
     if definition.route is not None:
         producers["national"] = make_producer(
-            settings.national_kafka_bootstrap_servers, f"{settings.producer_name}-relay-national"
+            settings.national_kafka_bootstrap_servers,
+            f"{settings.producer_name}-relay-national",
+            settings.national_kafka_security,
         )
     _ensure_produced_topics(definition, settings)
     relay = OutboxRelay(
@@ -237,6 +254,7 @@ def build_relay(
         service=definition.name,
         batch_size=settings.relay_batch_size,
         route=definition.route,
+        headers=definition.message_headers(wiring) if definition.message_headers is not None else None,
     )
     return relay, producers
 
@@ -244,21 +262,24 @@ def build_relay(
 def _ensure_produced_topics(definition: ServiceDefinition, settings: Settings) -> None:
     topics = definition.produced_topics(settings)
     if definition.route is None:
-        ensure_topics(settings.kafka_bootstrap_servers, topics)
+        ensure_topics(settings.kafka_bootstrap_servers, topics, security=settings.kafka_security)
         return
     by_cluster: dict[str, list[str]] = {}
     for topic in topics:
         by_cluster.setdefault(definition.route(topic), []).append(topic)
     for cluster, names in by_cluster.items():
-        servers = (
-            settings.national_kafka_bootstrap_servers if cluster == "national" else settings.kafka_bootstrap_servers
-        )
-        ensure_topics(servers, names)
+        if cluster == "national":
+            ensure_topics(settings.national_kafka_bootstrap_servers, names, security=settings.national_kafka_security)
+        else:
+            ensure_topics(settings.kafka_bootstrap_servers, names, security=settings.kafka_security)
 
 
 def _serve_metrics(settings: Settings) -> None:
+    # A worker's or relay's /healthz on this port fails once a loop has not gone round for
+    # HUBS_PROCESS_STALL_SECONDS (default 120).
     if settings.metrics_port:
-        serve_metrics(_host(settings.api_bind), settings.metrics_port)
+        stall = float(settings.extra.get("HUBS_PROCESS_STALL_SECONDS") or 120)
+        serve_metrics(_host(settings.api_bind), settings.metrics_port, stall_seconds=stall)
 
 
 def _host(bind: str) -> str:

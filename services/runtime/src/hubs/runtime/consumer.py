@@ -28,15 +28,18 @@ from kafka.structs import OffsetAndMetadata
 from hubs.contracts import ContractError, parse_envelope
 from hubs.contracts.topics import dlq_topic
 from hubs.runtime.db import is_transient
-from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.lifecycle import PROGRESS, StopSignal
 from hubs.runtime.logging import correlation_id
 from hubs.runtime.metrics import (
     CONSUMER_DEAD_LETTERED,
     CONSUMER_DUPLICATES,
     CONSUMER_LAG,
+    CONSUMER_LAG_AGE,
     CONSUMER_PROCESSED,
     CONSUMER_REBALANCES,
     CONSUMER_RETRIED,
+    DEPENDENCY_UP,
+    watch_loop,
 )
 from hubs.runtime.unit_of_work import UnitOfWork
 
@@ -70,18 +73,30 @@ class EventConsumer:
     after_batch: Callable[[bool], None] | None = None
     on_idle: Callable[[], None] | None = None
     prepare_batch: BatchPreparer | None = None
+    # Checks a message as it came (value and headers, e.g. a signature) before it is applied;
+    # raises PoisonMessage for one that must never be. Called again if its batch is retried.
+    verify: Callable[[ConsumerRecord], None] | None = None
+    # Told of every message parked on the DLQ, with why (e.g. to count rejections by reason).
+    dead_lettered: Callable[[ConsumerRecord, BaseException], None] | None = None
     batch_transactions: bool = True
     sleep: Callable[[float], None] = time.sleep
     _lag_checked: float = field(default=0.0, init=False)
+    # When the broker last told this consumer its partitions' end offsets (monotonic clock).
+    _broker_answered: float = field(default_factory=time.monotonic, init=False)
+    # How long reading the end offsets may take; the broker is taken as away past it.
+    end_offsets_timeout_ms: int = 2_000
 
     def run(self, stop: StopSignal) -> None:
         """Poll, apply, commit, until asked to stop; the current batch always finishes."""
+        self.show_lag_age()
+        self._beat()
         self.consumer.subscribe(self.topics, listener=_CountedRebalances(self.service, self.name))
         if not self._await_topic_metadata(stop):
             self.consumer.close(autocommit=False)
             return
         failures = 0
         while not stop.stopping:
+            self._beat()
             try:
                 batch = self.consumer.poll(timeout_ms=500)
                 if batch:
@@ -94,9 +109,22 @@ class EventConsumer:
                 # The broker is away (or the group is rebalancing): uncommitted offsets mean
                 # redelivery, which the processed-events table makes harmless. Wait and go on.
                 failures += 1
+                self._dependency("kafka", False)
                 log.warning("consumer loop failed", extra={"consumer": self.name, "error_type": type(exc).__name__})
                 stop.wait(min(0.5 * 2**failures, 10.0))
         self.consumer.close(autocommit=False)
+        PROGRESS.forget(self.service, self._loop)
+
+    @property
+    def _loop(self) -> str:
+        return f"consumer-{self.name}"
+
+    def _beat(self) -> None:
+        """The loop went round (waiting for a broker or a database that is away counts: it is not stuck)."""
+        watch_loop(self.service, self._loop)
+
+    def _dependency(self, name: str, up: bool) -> None:
+        DEPENDENCY_UP.labels(self.service, "worker", name).set(1 if up else 0)
 
     def _await_topic_metadata(self, stop: StopSignal) -> bool:
         """Read the topics' metadata once subscribed and before joining the group (False if asked
@@ -109,11 +137,13 @@ class EventConsumer:
         it stopped."""
         delay = 0.1
         while not stop.stopping:
+            self._beat()
             try:
                 self.consumer.topics()  # a metadata fetch, which the group's coordinator records
                 if all(self.consumer.partitions_for_topic(topic) for topic in self.topics):
                     return True
             except KafkaError as exc:
+                self._dependency("kafka", False)
                 log.warning("topic metadata not read", extra={"consumer": self.name, "error_type": type(exc).__name__})
             stop.wait(delay)
             delay = min(delay * 2, 5.0)
@@ -133,6 +163,9 @@ class EventConsumer:
     def _apply_together(self, records: list[ConsumerRecord]) -> bool:
         """Apply the whole batch in one transaction; False (and nothing applied) if any of it fails."""
         try:
+            if self.verify is not None:
+                for record in records:
+                    self.verify(record)
             envelopes = [parse_envelope(_decode(record.value)) for record in records]
             counts = Counter[str]()
             with self.uow_factory() as uow:
@@ -155,6 +188,7 @@ class EventConsumer:
                     counts[record.topic] += 1
                 uow.processed.add_all(self.name, applied)
                 uow.commit()
+            self._dependency("database", True)
         except Exception as exc:
             # Poison, a failing handler or the database: the one-by-one path retries what is
             # transient and dead-letters what never applies, event by event.
@@ -190,8 +224,10 @@ class EventConsumer:
     def _process(self, record: ConsumerRecord, stop: StopSignal) -> bool:
         """Apply one record (or dead-letter it). False only if stopping mid-retry."""
         try:
+            if self.verify is not None:
+                self.verify(record)
             envelope = parse_envelope(_decode(record.value))
-        except ContractError as exc:
+        except (ContractError, PoisonMessage) as exc:
             self._dead_letter(record, exc, attempts=1, event_id=_header(record, "event_id"))
             return True
         handler = self.handlers.get(envelope["event_type"])
@@ -202,6 +238,7 @@ class EventConsumer:
             attempts += 1
             try:
                 self._apply(envelope, handler)
+                self._dependency("database", True)
                 CONSUMER_PROCESSED.labels(self.service, self.name, record.topic).inc()
                 return True
             except PoisonMessage as exc:
@@ -209,6 +246,8 @@ class EventConsumer:
                 return True
             except Exception as exc:
                 transient = is_transient(exc)
+                if transient:
+                    self._dependency("database", False)
                 CONSUMER_RETRIED.labels(self.service, self.name, type(exc).__name__).inc()
                 if not transient and attempts >= self.max_attempts:
                     self._dead_letter(record, exc, attempts, str(envelope["event_id"]))
@@ -225,6 +264,7 @@ class EventConsumer:
                         "transient": transient,
                     },
                 )
+                self._beat()  # waiting for the database is not being stuck
                 if stop.wait(delay * (0.5 + random.random() / 2)):
                     return False
 
@@ -254,6 +294,8 @@ class EventConsumer:
         # Wait for the acknowledgement: the offset is committed only once the DLQ has it.
         self.dlq_producer.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=60)
         CONSUMER_DEAD_LETTERED.labels(self.service, self.name, record.topic).inc()
+        if self.dead_lettered is not None:
+            self.dead_lettered(record, exc)
         log.error(
             "message dead-lettered",
             extra={
@@ -277,13 +319,35 @@ class EventConsumer:
         """True when nothing more is waiting on the partitions (as of the last fetch)."""
         return all(lag == 0 for lag in self._lags().values())
 
+    def show_lag_age(self) -> None:
+        """From now on hubs_consumer_lag_age_seconds says, when scraped, how old this consumer's lag is."""
+        self._broker_answered = time.monotonic()
+        CONSUMER_LAG_AGE.labels(self.service, self.name).set_function(
+            lambda: max(time.monotonic() - self._broker_answered, 0.0)
+        )
+
     def _report_lag(self) -> None:
+        """Every 5 s, the lag against end offsets asked of the broker. If it does not answer, the
+        lag stays as last measured, hubs_consumer_lag_age_seconds keeps growing and kafka is down."""
         now = time.monotonic()
         if now - self._lag_checked < 5:
             return
         self._lag_checked = now
-        for tp, lag in self._lags().items():
-            if lag is not None:
+        assigned = list(self.consumer.assignment())
+        if assigned:
+            try:
+                ends = self.consumer.end_offsets(assigned, timeout_ms=self.end_offsets_timeout_ms)
+            except KafkaError as exc:
+                self._dependency("kafka", False)
+                log.warning("end offsets not read", extra={"consumer": self.name, "error_type": type(exc).__name__})
+                return
+        else:
+            ends = {}
+        self._broker_answered = time.monotonic()
+        self._dependency("kafka", True)
+        for tp, end in ends.items():
+            if end is not None:
+                lag = max(end - self.consumer.position(tp), 0)
                 CONSUMER_LAG.labels(self.service, self.name, tp.topic, str(tp.partition)).set(lag)
 
     def _lags(self) -> dict[TopicPartition, int | None]:

@@ -12,6 +12,8 @@ from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.errors import TopicAlreadyExistsError
 
+from hubs.runtime.settings import KafkaSecurity
+
 log = logging.getLogger(__name__)
 
 DEFAULT_PARTITIONS = 3
@@ -19,10 +21,16 @@ DEFAULT_PARTITIONS = 3
 TOPICS_READY_SECONDS = 60.0
 
 
-def make_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
+def _security(security: KafkaSecurity | None) -> dict[str, object]:
+    """TLS and SASL settings of the cluster a client talks to (none: PLAINTEXT)."""
+    return (security or KafkaSecurity()).client_config()
+
+
+def make_producer(bootstrap_servers: str, client_id: str, security: KafkaSecurity | None = None) -> KafkaProducer:
     """An idempotent producer that waits for all in-sync replicas (`acks=all`)."""
     return KafkaProducer(
         bootstrap_servers=bootstrap_servers,
+        **_security(security),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
@@ -34,10 +42,17 @@ def make_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
     )
 
 
-def make_consumer(bootstrap_servers: str, group_id: str, client_id: str, max_poll_records: int = 500) -> KafkaConsumer:
+def make_consumer(
+    bootstrap_servers: str,
+    group_id: str,
+    client_id: str,
+    max_poll_records: int = 500,
+    security: KafkaSecurity | None = None,
+) -> KafkaConsumer:
     """A consumer that never commits on its own: offsets are committed after the database."""
     return KafkaConsumer(
         bootstrap_servers=bootstrap_servers,
+        **_security(security),
         group_id=group_id,
         client_id=client_id,
         enable_auto_commit=False,
@@ -61,6 +76,7 @@ def ensure_topics(
     topics: Iterable[str],
     partitions: int = DEFAULT_PARTITIONS,
     ready_seconds: float = TOPICS_READY_SECONDS,
+    security: KafkaSecurity | None = None,
 ) -> None:
     """Create topics that do not exist yet (existing ones are left as they are), and return
     only once every partition of every one of them has a leader in the broker's metadata.
@@ -71,7 +87,9 @@ def ensure_topics(
     wanted = sorted(set(topics))
     if not wanted:
         return
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="hubs-topics", request_timeout_ms=15_000)
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id="hubs-topics", request_timeout_ms=15_000, **_security(security)
+    )
     try:
         existing = set(admin.list_topics())
         missing = [t for t in wanted if t not in existing]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
+from collections.abc import Callable
 
 
 class StopSignal:
@@ -27,3 +29,46 @@ class StopSignal:
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`; True if asked to stop meanwhile."""
         return self._event.wait(seconds)
+
+
+class Progress:
+    """When each loop of this process (a relay, a consumer) last went round.
+
+    A loop that is waiting for a broker or a database that is away still goes round (and says
+    so in hubs_dependency_up); a loop that has not gone round for `stall_seconds` is stuck
+    (a hung call, a dead thread), and the metrics port's /healthz answers 503 so it is restarted."""
+
+    def __init__(self, stall_seconds: float = 120.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stall_seconds = stall_seconds
+        self._clock = clock
+        self._beats: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+
+    def beat(self, service: str, loop: str) -> None:
+        with self._lock:
+            self._beats[(service, loop)] = self._clock()
+
+    def forget(self, service: str, loop: str) -> None:
+        """A loop that stopped because it was asked to is not stuck."""
+        with self._lock:
+            self._beats.pop((service, loop), None)
+
+    def seconds_since(self, service: str, loop: str) -> float:
+        with self._lock:
+            last = self._beats.get((service, loop))
+        return 0.0 if last is None else max(self._clock() - last, 0.0)
+
+    def stuck(self) -> dict[str, float]:
+        """Loops that have not gone round for longer than `stall_seconds`: "service/loop" -> seconds."""
+        now = self._clock()
+        with self._lock:
+            beats = dict(self._beats)
+        return {
+            f"{service}/{loop}": round(now - last, 1)
+            for (service, loop), last in beats.items()
+            if now - last > self.stall_seconds
+        }
+
+
+# The loops of this process: the relay and each consumer beat here, the metrics port reads it.
+PROGRESS = Progress()

@@ -13,10 +13,14 @@ follows the same rule; without the variable everything stays in the process as b
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from wsgiref.simple_server import WSGIServer
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import (
     REGISTRY,
@@ -26,8 +30,9 @@ from prometheus_client import (
     Histogram,
     make_wsgi_app,
     multiprocess,
-    start_http_server,
 )
+
+from hubs.runtime.lifecycle import PROGRESS
 
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 MULTIPROCESS = MULTIPROCESS_DIR_VARIABLE in os.environ
@@ -46,6 +51,27 @@ OUTBOX_BACKLOG = Gauge(
     "Events written to the outbox and not yet acknowledged by Kafka",
     ["service"],
     multiprocess_mode="livemax",  # every relay process counts the same table: show it once
+)
+# Measured from the database on every turn of the relay, whether Kafka acknowledged or not; while
+# the database is away it keeps growing from the oldest row last seen (no row can be sent meanwhile).
+OUTBOX_OLDEST_UNSENT_AGE = Gauge(
+    "hubs_outbox_oldest_unsent_age_seconds",
+    "Age of the oldest event in the outbox not yet acknowledged by Kafka (0 when none waits)",
+    ["service"],
+    multiprocess_mode="livemax",
+)
+# 1 when the process's last use of a dependency (database, kafka) worked, 0 when it failed.
+DEPENDENCY_UP = Gauge(
+    "hubs_dependency_up",
+    "Whether the process's last use of a dependency worked (1) or failed (0)",
+    ["service", "process", "dependency"],
+    multiprocess_mode="livemin",
+)
+# Computed when scraped: how long since the loop last went round (see hubs.runtime.lifecycle.Progress).
+LOOP_SECONDS_SINCE_PROGRESS = Gauge(
+    "hubs_loop_seconds_since_progress",
+    "Seconds since a relay or consumer loop last went round (its /healthz fails past HUBS_PROCESS_STALL_SECONDS)",
+    ["service", "loop"],
 )
 OUTBOX_PUBLISHED = Counter(
     "hubs_outbox_published_total", "Events the relay published and Kafka acknowledged", ["service"]
@@ -78,6 +104,19 @@ CONSUMER_LAG = Gauge(
     ["service", "consumer", "topic", "partition"],
     multiprocess_mode="livemax",  # a partition's lag as its live reader last saw it
 )
+# Computed when scraped: hubs_consumer_lag is as of the broker's end offsets read this long ago.
+# It grows while the broker is away, so a frozen lag is never taken for a current one.
+CONSUMER_LAG_AGE = Gauge(
+    "hubs_consumer_lag_age_seconds",
+    "Seconds since the consumer last read its partitions' end offsets from the broker",
+    ["service", "consumer"],
+)
+
+
+def watch_loop(service: str, loop: str) -> None:
+    """Beat for a loop now, and show how long since its last beat in hubs_loop_seconds_since_progress."""
+    PROGRESS.beat(service, loop)
+    LOOP_SECONDS_SINCE_PROGRESS.labels(service, loop).set_function(lambda: PROGRESS.seconds_since(service, loop))
 
 
 def scraped_registry() -> CollectorRegistry:
@@ -95,10 +134,45 @@ def metrics_app() -> Callable:
     return make_wsgi_app(scraped_registry())
 
 
-def serve_metrics(host: str, port: int) -> WSGIServer:
-    """Serve /metrics on `host:port` from a daemon thread of this process; gives the server."""
-    server, _thread = start_http_server(port, addr=host, registry=scraped_registry())
+def serve_metrics(host: str, port: int, stall_seconds: float | None = None) -> WSGIServer:
+    """Serve /metrics and /healthz on `host:port` from a daemon thread of this process; gives the server.
+
+    /healthz answers 200 while every relay and consumer loop of the process goes round, 503
+    once one has not for `stall_seconds` (a process without such loops, an API, is always 200)."""
+    if stall_seconds is not None:
+        PROGRESS.stall_seconds = stall_seconds
+    server_class = _MetricsServer6 if ":" in host else _MetricsServer
+    server = make_server(host, port, health_app(metrics_app()), server_class, handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, name=f"metrics-{port}", daemon=True).start()
     return server
+
+
+def health_app(metrics: Callable) -> Callable:
+    """`metrics`, with /healthz answered from the process's loops (hubs.runtime.lifecycle.PROGRESS)."""
+
+    def app(environ, start_response):
+        if environ.get("PATH_INFO") != "/healthz":
+            return metrics(environ, start_response)
+        stuck = PROGRESS.stuck()
+        body = {"status": "stuck", "stuck_loops": stuck} if stuck else {"status": "ok"}
+        status = "503 Service Unavailable" if stuck else "200 OK"
+        start_response(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
+        return [json.dumps(body).encode()]
+
+    return app
+
+
+class _MetricsServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True  # a scrape in flight never holds the process open
+
+
+class _MetricsServer6(_MetricsServer):
+    address_family = socket.AF_INET6
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):  # scrapes and probes are not worth a log line
+        pass
 
 
 def start_multiprocess_metrics() -> None:

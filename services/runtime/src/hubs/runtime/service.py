@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
+from kafka.consumer.fetcher import ConsumerRecord
 from sqlalchemy import Engine, Table
 
 from hubs.runtime.consumer import BatchPreparer, Handler
@@ -30,6 +30,9 @@ class ConsumerSpec:
     on_idle: Callable[[], None] | None = None
     # Loads what a batch's handlers will read, in one query (see EventConsumer).
     prepare_batch: BatchPreparer | None = None
+    # Checks each message as it came, and is told of each one dead-lettered (see EventConsumer).
+    verify: Callable[[ConsumerRecord], None] | None = None
+    dead_lettered: Callable[[ConsumerRecord, BaseException], None] | None = None
 
 
 @dataclass
@@ -44,10 +47,9 @@ class Wiring:
     extras: dict[str, object] = field(default_factory=dict)
 
     def readiness_checks(self) -> dict[str, Callable[[], None]]:
-        return {
-            "database": lambda: ping(self.engine),
-            "kafka": lambda: broker_reachable(self.settings.kafka_bootstrap_servers),
-        }
+        """What an API needs to answer: its database. Not Kafka: what the API writes waits in the
+        outbox while the broker is away, so taking the API out of traffic would only refuse staff."""
+        return {"database": lambda: ping(self.engine)}
 
 
 @dataclass
@@ -62,6 +64,9 @@ class ServiceDefinition:
     produced_topics: Callable[[Settings], list[str]]
     # route(topic) -> "national" sends that topic through the national cluster's producer.
     route: Callable[[str], str] | None = None
+    # message_headers(wiring) -> headers(topic, value): headers the relay adds to a message
+    # (e.g. a signature); built when the relay starts, so a missing key stops it there.
+    message_headers: Callable[[Wiring], Callable[[str, bytes], list[tuple[str, bytes]]]] | None = None
 
 
 def standard_wiring(settings: Settings, uow_class: type[UnitOfWork], outbox: Table, processed: Table) -> Wiring:
@@ -75,19 +80,6 @@ def standard_wiring(settings: Settings, uow_class: type[UnitOfWork], outbox: Tab
         outbox_table=outbox,
         processed_table=processed,
     )
-
-
-def broker_reachable(bootstrap_servers: str, timeout: float = 1.0) -> None:
-    """Raise unless one of the bootstrap brokers accepts a TCP connection."""
-    last: Exception | None = None
-    for server in bootstrap_servers.split(","):
-        host, _, port = server.strip().rpartition(":")
-        try:
-            with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
-                return
-        except OSError as exc:
-            last = exc
-    raise ConnectionError(f"no broker answered: {type(last).__name__}")
 
 
 def migrations_dir(bootstrap_file: str) -> Path:

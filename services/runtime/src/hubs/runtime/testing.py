@@ -204,6 +204,8 @@ def make_settings(infra: Infra, hub_id: str) -> Callable[..., Settings]:
             kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
             national_kafka_bootstrap_servers=infra.kafka_bootstrap_servers,
             topic_prefix=f"test-{hub_id}.",
+            # A national topic of the test's own, as a national cluster's owners may prefix it.
+            national_topic_prefix=f"test-{hub_id}.",
             consumer_retry_base_seconds=0.05,
             consumer_retry_max_seconds=0.5,
             relay_idle_seconds=0.05,

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubs.contracts import new_envelope, spec_for
-from hubs.contracts.topics import hub_topic, national_topic
+from hubs.contracts.topics import hub_topic
 from hubs.runtime.logging import correlation_id
 from hubs.runtime.settings import Settings
 
@@ -55,7 +55,7 @@ class Outbox:
             correlation_id=correlation_id.get(),
         )
         spec = spec_for(event_type)
-        topic = national_topic(s.topic_prefix) if national else hub_topic(s.hub_id, spec.service, prefix=s.topic_prefix)
+        topic = s.national_topic if national else hub_topic(s.hub_id, spec.service, prefix=s.topic_prefix)
         key = aggregate_id or (str(case_id) if case_id is not None else s.hub_id)
         self._session.execute(
             insert(self._table).values(

@@ -23,4 +23,4 @@ def main(argv: list[str] | None = None) -> None:
         settings = replace(settings, api_bind=args.bind)
     configure_logging("portal", settings.hub_id, settings.log_level)
     # One worker (as every API here): signed-in sessions live in the process, shared by its threads.
-    serve(create_app(settings), settings.api_bind, settings.api_threads)
+    serve(create_app(settings), settings.api_bind, settings.api_threads, metrics_port=settings.metrics_port)

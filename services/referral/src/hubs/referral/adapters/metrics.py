@@ -22,6 +22,14 @@ FIRST_CONTACT_AT_RISK = Gauge(
     ["service", "urgency"],
     multiprocess_mode="livemax",  # every API worker computes the same count: show it once
 )
+# Computed from the database by the worker (about every 30 s): referrals whose first-contact due
+# time has passed with no contact yet. Counted now, not when contacted late, so a breach alerts at once.
+FIRST_CONTACT_OVERDUE = Gauge(
+    "hubs_first_contact_overdue",
+    "Referrals past their first-contact due time and not yet contacted",
+    ["service", "urgency"],
+    multiprocess_mode="livemax",
+)
 SERVICE = "referral"
 PERSONAL_DATA_READS = Counter("hubs_referral_personal_data_reads_total", "Audited reads of personal data", ["purpose"])
 PERSONAL_DATA_ERASED = Counter(

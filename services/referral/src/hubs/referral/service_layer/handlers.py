@@ -365,6 +365,8 @@ def count_waiting(uow, ctx: ReferralContext, now: datetime | None = None) -> dic
         metrics.WAITING_FOR_FIRST_CONTACT.labels(urgency, state).set(value)
         if state == "due-today":
             metrics.FIRST_CONTACT_AT_RISK.labels(metrics.SERVICE, urgency).set(value)
+        elif state == "breached":
+            metrics.FIRST_CONTACT_OVERDUE.labels(metrics.SERVICE, urgency).set(value)
     return counts
 
 

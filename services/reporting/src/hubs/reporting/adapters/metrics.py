@@ -34,3 +34,9 @@ QUARANTINED = Gauge(
     ["kind"],
     multiprocess_mode="livemax",
 )
+# National mode: reports dead-lettered, by a fixed reason code (never a hub's data).
+NATIONAL_REPORTS_REJECTED = Counter(
+    "hubs_national_reports_rejected_total",
+    "Hub reports the national service refused and dead-lettered (unsigned, unknown hub, wrong key, ...)",
+    ["reason"],
+)

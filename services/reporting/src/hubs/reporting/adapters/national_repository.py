@@ -17,6 +17,15 @@ class NationalReportRepository:
     def __init__(self, session: Session):
         self._session = session
 
+    def version_of(self, hub_id: str, period_type: str, period: str) -> int | None:
+        """The version of the hub's report kept for the period (None: none yet)."""
+        t = national_reports
+        return self._session.execute(
+            select(t.c.report_version).where(
+                (t.c.hub_id == hub_id) & (t.c.period_type == period_type) & (t.c.period == period)
+            )
+        ).scalar_one_or_none()
+
     def keep_if_newer(self, report: dict[str, Any]) -> bool:
         """Keep a report unless the same or a newer version is already kept. True if kept."""
         t = national_reports

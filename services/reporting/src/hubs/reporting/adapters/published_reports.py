@@ -12,6 +12,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from hubs.contracts import ContractError, parse_envelope
 from hubs.reporting.domain.periods import Period
+from hubs.runtime.settings import KafkaSecurity
 
 
 @dataclass
@@ -23,10 +24,17 @@ class Published:
     signed_off_months: set[str] = field(default_factory=set)
 
 
-def published_versions(bootstrap_servers: str, topic: str, hub_id: str, timeout: float = 300.0) -> Published:
+def published_versions(
+    bootstrap_servers: str, topic: str, hub_id: str, timeout: float = 300.0, security: KafkaSecurity | None = None
+) -> Published:
     """What this hub has on `topic`, read from the earliest offset to the end (no consumer
-    group: nothing is committed)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None, enable_auto_commit=False)
+    group: nothing is committed), over the national cluster's TLS and SASL settings."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        **(security or KafkaSecurity()).client_config(),
+    )
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         if not partitions:

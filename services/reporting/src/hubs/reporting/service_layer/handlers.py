@@ -21,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from hubs.reporting.adapters.metrics import (
@@ -42,6 +43,7 @@ from hubs.reporting.domain.periods import (
     periods_of,
     periods_overlapping,
 )
+from hubs.reporting.domain.provenance import DEFAULT_VERSION_STEP, MALFORMED, RejectedReport, check_version
 from hubs.reporting.domain.quarantine import (
     DATE_UNPLACEABLE,
     FIGURES_FAILED,
@@ -51,7 +53,6 @@ from hubs.reporting.domain.quarantine import (
 )
 from hubs.reporting.domain.sign_off import DEFAULT_SIGN_OFF_DAYS, finality
 from hubs.reporting.domain.suppression import suppress_all
-from hubs.runtime.consumer import PoisonMessage
 from hubs.runtime.schema_fields import DATE_SKEW, PLANNING_HORIZON
 from hubs.runtime.settings import DEFAULT_RECORDS_START
 
@@ -356,15 +357,29 @@ def load_cases_of(envelopes: list[Mapping[str, Any]], uow) -> None:
     uow.cases.load({str(e["case_id"]) for e in envelopes if e.get("case_id") is not None})
 
 
-def keep_hub_report(event: Mapping[str, Any], uow) -> None:
-    """National mode: keep a hub's report unless a newer version is already kept."""
+def keep_hub_report(event: Mapping[str, Any], uow, version_step: int = DEFAULT_VERSION_STEP) -> None:
+    """National mode: keep a hub's report if it is newer than the one kept, by a sane step.
+
+    Its signature was checked before (`adapters/signing.py`); an older or equal version is
+    ignored, a version too far ahead is refused (it would hide every later real report)."""
     data = dict(event["data"])
     if data["hub_id"] != event["hub_id"]:
-        raise PoisonMessage("a hub may only report for itself")
+        raise RejectedReport(MALFORMED, "a hub may only report for itself")
     if not is_period(data["period_type"], data["period"]):
-        raise PoisonMessage("the period is not a period of its type")
+        raise RejectedReport(MALFORMED, "the period is not a period of its type")
     data["region"] = data["region"].value
+    last = uow.national.version_of(data["hub_id"], data["period_type"], data["period"])
+    if not check_version(data["report_version"], last, version_step):
+        log.info("older or repeated report version ignored", extra={"hub_id": data["hub_id"]})
+        return
     uow.national.keep_if_newer(data)
 
 
-NATIONAL_EVENT_HANDLERS = {"HubPeriodReport": keep_hub_report}
+def national_event_handlers(
+    version_step: int = DEFAULT_VERSION_STEP,
+) -> dict[str, Callable[[Mapping[str, Any], Any], None]]:
+    """What the national service takes from the national topic: hubs' reports."""
+    return {"HubPeriodReport": partial(keep_hub_report, version_step=version_step)}
+
+
+NATIONAL_EVENT_HANDLERS = national_event_handlers()
