@@ -6,6 +6,8 @@
 # Usage:
 #   kafka.sh fetch
 #   kafka.sh start  [--port 9092] [--controller-port 9093] [--dir DIR]
+#   kafka.sh start  --sasl-ssl-port P --tls-dir TLS --admin-user NAME:PASSWORD
+#                   [--scram-user NAME:PASSWORD]... [--controller-port 9093] [--dir DIR]
 #   kafka.sh stop   [--dir DIR]
 #   kafka.sh kill   [--dir DIR]          # SIGKILL, for fault-injection tests
 #   kafka.sh status [--dir DIR]          # exit 0 running, 3 not running
@@ -13,6 +15,15 @@
 #
 # Machine-readable output (stdout, one line): KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:PORT
 # (printed by `start`, and by `status` when running). Everything else goes to stderr.
+#
+# With --sasl-ssl-port the broker's only client listener is SASL_SSL (SCRAM-SHA-512
+# over TLS) on that port, and the StandardAuthorizer refuses whatever no ACL allows.
+# TLS holds PEM files: ca.crt, broker.crt (its subject alternative names must include
+# IP:127.0.0.1) and broker.key (unencrypted PKCS#8). The SCRAM users (--admin-user and
+# every --scram-user) are added when the storage is formatted, i.e. on the first start
+# of DIR only. The admin user and the controller listener's principal (User:ANONYMOUS,
+# plaintext on loopback) are super users. DIR/admin.properties is a client config of
+# the admin user for the Kafka tools (run-class ... --command-config DIR/admin.properties).
 #
 # Environment: KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_DATA_DIR (defaults for the
 # flags), KAFKA_LIB_DIR (jar folder, default infra/kafka/lib), KAFKA_HEAP_OPTS,
@@ -91,9 +102,38 @@ cmd_fetch() {
 PORT="${KAFKA_PORT:-9092}"
 CPORT="${KAFKA_CONTROLLER_PORT:-9093}"
 DIR="${KAFKA_DATA_DIR:-$REPO_ROOT/var/kafka}"
+SASL_SSL_PORT=""
+TLS_DIR=""
+ADMIN_USER=""
+SCRAM_USERS=()
 
 parse_args() {
-  parse_flags port=PORT controller-port=CPORT dir=DIR -- "$@"
+  # --scram-user may be given many times: taken out before the single-valued flags.
+  local rest=()
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --scram-user=*) SCRAM_USERS+=("${1#*=}"); shift ;;
+      --scram-user) [[ -n "${2:-}" ]] || die "$1 needs a value"; SCRAM_USERS+=("$2"); shift 2 ;;
+      *) rest+=("$1"); shift ;;
+    esac
+  done
+  parse_flags port=PORT controller-port=CPORT dir=DIR sasl-ssl-port=SASL_SSL_PORT tls-dir=TLS_DIR \
+    admin-user=ADMIN_USER -- ${rest[@]+"${rest[@]}"}
+  if [[ -n "$SASL_SSL_PORT" ]]; then
+    # The SASL_SSL listener takes the place of the plaintext one.
+    PORT="$SASL_SSL_PORT"
+    [[ -n "$TLS_DIR" ]] || die "--sasl-ssl-port needs --tls-dir"
+    [[ -n "$ADMIN_USER" ]] || die "--sasl-ssl-port needs --admin-user NAME:PASSWORD"
+    TLS_DIR="$(realpath -m -- "$TLS_DIR")"
+    local user
+    for user in "$ADMIN_USER" ${SCRAM_USERS[@]+"${SCRAM_USERS[@]}"}; do
+      # Names and passwords end up in --add-scram and a JAAS line: no quotes, commas or brackets.
+      [[ "$user" =~ ^[A-Za-z0-9._-]+:[A-Za-z0-9._~-]+$ ]] ||
+        die "SCRAM users are NAME:PASSWORD of letters, digits, '.', '_', '-' (password also '~'): ${user%%:*}"
+    done
+  elif [[ -n "$TLS_DIR$ADMIN_USER" || ${#SCRAM_USERS[@]} -gt 0 ]]; then
+    die "--tls-dir, --admin-user and --scram-user need --sasl-ssl-port"
+  fi
   [[ "$PORT" =~ ^[0-9]+$ && "$CPORT" =~ ^[0-9]+$ ]] || die "ports must be numbers"
   [[ "$PORT" != "$CPORT" ]] || die "--port and --controller-port must differ"
   # Absolute: it ends up in configs and in the pid check. Only start creates it.
@@ -122,8 +162,8 @@ running_pid() {
   printf '%s\n' "$pid"
 }
 
-props_port() {  # port of the PLAINTEXT listener in the written server.properties
-  sed -n 's/^listeners=PLAINTEXT:\/\/127\.0\.0\.1:\([0-9]*\),.*/\1/p' "$PROPS" 2>/dev/null | head -n1
+props_port() {  # port of the client listener (PLAINTEXT or SASL_SSL) in the written server.properties
+  sed -n 's/^listeners=\(PLAINTEXT\|SASL_SSL\):\/\/127\.0\.0\.1:\([0-9]*\),.*/\2/p' "$PROPS" 2>/dev/null | head -n1
 }
 
 props_cport() {  # port of the CONTROLLER listener
@@ -153,8 +193,73 @@ random_cluster_id() {
   done
 }
 
+# The listeners of a plaintext broker: PLAINTEXT for clients, CONTROLLER for the quorum.
+plaintext_listeners() {
+  cat <<EOF
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+EOF
+}
+
+# The listeners of a secured broker: SASL_SSL (SCRAM-SHA-512 over TLS) for clients and
+# between brokers; the controller listener stays plaintext, on loopback only.
+sasl_ssl_listeners() {
+  local admin="${ADMIN_USER%%:*}" password="${ADMIN_USER#*:}"
+  cat <<EOF
+listeners=SASL_SSL://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=SASL_SSL://127.0.0.1:$PORT
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$admin" password="$password";
+ssl.keystore.type=PEM
+ssl.keystore.location=$DIR/broker-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.crt
+ssl.client.auth=none
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+# The controller listener's principal (plaintext: ANONYMOUS) and the admin, who
+# creates topics and ACLs.
+super.users=User:ANONYMOUS;User:$admin
+EOF
+}
+
+# A client config of the admin user: the readiness probe and the Kafka tools use it.
+sasl_ssl_client_config() {
+  local admin="${ADMIN_USER%%:*}" password="${ADMIN_USER#*:}"
+  cat <<EOF
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$admin" password="$password";
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.crt
+EOF
+}
+
+write_tls_keystore() {
+  local f
+  for f in ca.crt broker.crt broker.key; do
+    [[ -r "$TLS_DIR/$f" ]] || die "no readable $TLS_DIR/$f (--tls-dir needs ca.crt, broker.crt, broker.key)"
+  done
+  # A PEM key store is the private key followed by its certificate chain, in one file.
+  (umask 077 && cat "$TLS_DIR/broker.key" "$TLS_DIR/broker.crt" >"$DIR/broker-keystore.pem")
+}
+
 write_configs() {
   mkdir -p "$DIR/logs" "$DIR/data"
+  local listeners
+  if [[ -n "$SASL_SSL_PORT" ]]; then
+    write_tls_keystore
+    listeners="$(sasl_ssl_listeners)"
+  else
+    listeners="$(plaintext_listeners)"
+  fi
+  # Passwords of SCRAM users may be in it: readable by its owner only.
+  (umask 077 && : >"$PROPS")
   # Rewritten on every start so port changes apply; node.id and log.dirs never
   # change, so the data survives restarts.
   cat >"$PROPS" <<EOF
@@ -164,11 +269,8 @@ node.id=1
 # Static single-voter quorum (not a dynamic --standalone one): the controller
 # endpoint is then taken from this file, so a restart may use other ports.
 controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
+$listeners
 log.dirs=$DIR/data
 # One broker: every internal topic must live with replication factor 1.
 offsets.topic.replication.factor=1
@@ -217,12 +319,18 @@ logger.srv.level = INFO
 EOF
   # Short client timeouts so one probe attempt fails fast instead of the
   # admin client's default 60 s.
+  (umask 077 && : >"$DIR/probe.properties")
   cat >"$DIR/probe.properties" <<EOF
 request.timeout.ms=4000
 default.api.timeout.ms=6000
 socket.connection.setup.timeout.ms=2000
 socket.connection.setup.timeout.max.ms=2000
 EOF
+  rm -f "$DIR/admin.properties"
+  if [[ -n "$SASL_SSL_PORT" ]]; then
+    sasl_ssl_client_config >>"$DIR/probe.properties"
+    (umask 077 && sasl_ssl_client_config >"$DIR/admin.properties")
+  fi
 }
 
 format_storage() {
@@ -231,10 +339,17 @@ format_storage() {
   fi
   local cid; cid="$(random_cluster_id)"
   log "formatting storage in $DIR/data (cluster id $cid)"
+  local scram=() user
+  if [[ -n "$SASL_SSL_PORT" ]]; then
+    for user in "$ADMIN_USER" ${SCRAM_USERS[@]+"${SCRAM_USERS[@]}"}; do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=${user%%:*},password=${user#*:}]")
+    done
+  fi
   # --ignore-formatted: harmless if a parallel start got there first.
   "$JAVA" -Xmx256m -Dlog4j2.configurationFile="$TOOLS_LOG4J" \
     -cp "$LIB_DIR/*" kafka.tools.StorageTool format \
-    --config "$PROPS" --cluster-id "$cid" --ignore-formatted >"$DIR/logs/format.out" 2>&1 || {
+    --config "$PROPS" --cluster-id "$cid" --ignore-formatted ${scram[@]+"${scram[@]}"} \
+    >"$DIR/logs/format.out" 2>&1 || {
       cat "$DIR/logs/format.out" >&2
       die "storage format failed"
     }
