@@ -22,6 +22,7 @@ from hubs.portal.bootstrap import create_app
 from hubs.portal.settings import PortalSettings
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
+from hubs.reporting.testing import ReportKeys, report_keys
 from hubs.runtime.testing import RunningService, eventually, serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,6 +133,21 @@ def small_hub(run_service, hub_id: str) -> Iterator[Hub]:
         yield running
 
 
+@pytest.fixture
+def clinical_hub(run_service, hub_id: str) -> Iterator[Hub]:
+    """The referral and assessment services (with the events between them) and care co-ordination's
+    API behind the portal: what a clinician's case pages call."""
+    services = {
+        "referral": run_service(
+            REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}
+        ).start_relay(),
+        "assessment": run_service(ASSESSMENT).start_worker().start_relay(),
+        "care": run_service(CARE).start_worker(),
+    }
+    with _portal_in_front_of(hub_id, services) as running:
+        yield running
+
+
 def check_page(page, name: str) -> None:
     """axe-core finds no serious or critical violation on the page; its screenshot is kept.
 
@@ -171,3 +187,9 @@ class BrowserSteps:
 def steps() -> type[BrowserSteps]:
     """check_page, eventually, sign_in and sign_out."""
     return BrowserSteps
+
+
+@pytest.fixture(autouse=True)
+def signing(tmp_path_factory, hub_id, monkeypatch) -> ReportKeys:
+    """The portal's hubs sign their reports, and the national service has them registered."""
+    return report_keys(tmp_path_factory.mktemp("report-keys"), hub_id, monkeypatch)

@@ -211,12 +211,20 @@ def test_feedback_scores_are_on_a_scale_of_one_to_five(score):
 )
 def test_period_report_figures_are_counts_or_suppressed(value, accepted):
     data = _data("HubPeriodReport.v1")
+    data.pop("figures_exact")  # hubs that suppressed before sending
     data["figures"] = {"staff_assessed": value}
     if accepted:
         assert _new("HubPeriodReport", data)["data"]["figures"] == {"staff_assessed": value}
     else:
         with pytest.raises(ContractError):
             _new("HubPeriodReport", data)
+
+
+def test_a_report_of_exact_figures_carries_no_suppressed_cell():
+    data = _data("HubPeriodReport.v1") | {"figures_exact": True, "figures": {"staff_assessed": 1}}
+    assert _new("HubPeriodReport", data)["data"]["figures"] == {"staff_assessed": 1}
+    with pytest.raises(ContractError):
+        _new("HubPeriodReport", data | {"figures": {"staff_assessed": "*"}})
 
 
 @pytest.mark.parametrize("period", ["2021-W05", "2021-01", "2020-21-Q4", "2020-21"])

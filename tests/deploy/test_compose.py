@@ -7,7 +7,14 @@ import json
 import os
 import re
 import shutil
+import stat
+import subprocess
+import sys
+import threading
 from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -56,6 +63,7 @@ def waits_for(services: dict, name: str) -> dict[str, str]:
 
 
 INIT = "volume-init"
+SIGNING_KEY = "report-signing-key"  # the step that makes the hub's report signing key and the registry
 
 
 def test_compose_file_is_valid_against_the_compose_specification_schema():
@@ -84,7 +92,10 @@ def test_every_service_has_migrate_api_worker_and_relay_in_start_order():
             assert service["build"]["dockerfile"] == "services/Dockerfile"
             assert service["build"]["args"] == {"SERVICE": folder}
             assert service["command"] == [process]
-            assert service["depends_on"] == {f"{name}-migrate": {"condition": "service_completed_successfully"}}
+            needs = {f"{name}-migrate": {"condition": "service_completed_successfully"}}
+            if f"{name}-{process}" == "reporting-relay":
+                needs[SIGNING_KEY] = {"condition": "service_completed_successfully"}
+            assert service["depends_on"] == needs
             assert "healthcheck" in service
     national = services["national-api"]["environment"]
     assert national["HUBS_REPORTING_MODE"] == "national" and national["HUBS_HUB_ID"] == "national"
@@ -201,3 +212,129 @@ def test_no_service_runs_as_root_but_the_volume_init_step():
             continue
         assert user, f"{name} names no user, so it runs as whatever its image says"
         assert uid(user) not in ("0", "root"), name
+
+
+def mounted(service: dict, path: str) -> dict:
+    """The volume mount of `service` that holds `path`."""
+    for mount in service.get("volumes", []):
+        if mount["type"] == "volume" and path.startswith(mount["target"].rstrip("/") + "/"):
+            return mount
+    pytest.fail(f"{path} is on no volume of the service")
+
+
+def on_host(service: dict, volumes: Path) -> dict[str, str]:
+    """The service's environment with every path on one of its volumes moved under `volumes`
+    (a directory per volume, as Compose gives each named volume one)."""
+    environment = dict(service.get("environment") or {})
+    for name, value in environment.items():
+        for mount in service.get("volumes", []):
+            target = mount["target"].rstrip("/") + "/"
+            if mount["type"] == "volume" and value.startswith(target):
+                environment[name] = str(volumes / mount["source"] / value.removeprefix(target))
+    return environment
+
+
+def test_the_reporting_relay_signs_with_a_key_made_once_before_it_that_no_other_process_sees():
+    services = loaded()["services"]
+    relay, step = services["reporting-relay"], services[SIGNING_KEY]
+    key_file = relay["environment"]["HUBS_REPORT_SIGNING_KEY_FILE"]
+    assert relay["environment"]["HUBS_REPORT_SIGNING_KEY_ID"] == step["environment"]["HUBS_REPORT_SIGNING_KEY_ID"]
+    assert step["environment"]["HUBS_REPORT_SIGNING_KEY_FILE"] == key_file
+    assert step["restart"] == "no" and step["network_mode"] == "none"
+    assert waits_for(services, "reporting-relay").get(SIGNING_KEY) == "service_completed_successfully"
+    volume = mounted(relay, key_file)
+    assert volume["read_only"] is True and not mounted(step, key_file).get("read_only")
+    assert mounted(step, key_file)["source"] == volume["source"]
+    readers = {n for n, s in services.items() if any(m.get("source") == volume["source"] for m in s.get("volumes", []))}
+    assert readers == {INIT, SIGNING_KEY, "reporting-relay"}, "only the relay may read the hub's private key"
+    # The registry names the hub the relay signs for.
+    for name in ("HUBS_HUB_ID", "HUBS_HUB_NAME", "HUBS_REGION"):
+        assert step["environment"][name] == relay["environment"][name], name
+
+
+def test_the_national_worker_reads_the_registry_naming_the_hubs_key_made_before_it_starts():
+    services = loaded()["services"]
+    worker, step = services["national-worker"], services[SIGNING_KEY]
+    registry = worker["environment"]["HUBS_NATIONAL_HUB_REGISTRY_FILE"]
+    assert step["environment"]["HUBS_NATIONAL_HUB_REGISTRY_FILE"] == registry
+    assert waits_for(services, "national-worker").get(SIGNING_KEY) == "service_completed_successfully"
+    assert mounted(worker, registry)["read_only"] is True
+    assert mounted(worker, registry)["source"] == mounted(step, registry)["source"]
+    assert "HUBS_REPORT_SIGNING_KEY_FILE" not in worker["environment"]
+
+
+def test_reports_signed_with_the_key_compose_makes_are_taken_by_the_national_worker(tmp_path, monkeypatch):
+    """The key step runs as Compose would run it (each volume a directory); the relay and the
+    national worker then read their settings from their own environment, as they do at start."""
+    from hubs.contracts import message_headers, new_envelope
+    from hubs.reporting.adapters.signing import HubRegistry, ReportSigner
+    from hubs.runtime.settings import Settings
+
+    services = loaded()["services"]
+    step = services[SIGNING_KEY]
+    for mount in step["volumes"]:
+        (tmp_path / mount["source"]).mkdir()
+    program, flag, script = step["entrypoint"]
+    assert (program, flag) == ("python", "-c")
+    environment = {"PATH": os.environ["PATH"], **on_host(step, tmp_path)}
+
+    def make() -> bytes:
+        subprocess.run([sys.executable, "-c", script], env=environment, check=True, timeout=60)
+        return Path(environment["HUBS_REPORT_SIGNING_KEY_FILE"]).read_bytes()
+
+    key = make()
+    assert make() == key, "the key is made once: a second start keeps it"
+    key_file = Path(environment["HUBS_REPORT_SIGNING_KEY_FILE"])
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+
+    def settings_of(name: str) -> Settings:
+        for variable in [v for v in os.environ if v.startswith(("HUBS_", "DATABASE_", "KAFKA_"))]:
+            monkeypatch.delenv(variable)
+        for variable, value in on_host(services[name], tmp_path).items():
+            monkeypatch.setenv(variable, value)
+        return Settings.from_env("reporting")
+
+    relay = settings_of("reporting-relay")
+    signer = ReportSigner.from_settings(relay)
+    registry = HubRegistry.from_settings(settings_of("national-worker"))
+    report = {"hub_id": relay.hub_id, "region": relay.region, "period_type": "month", "period": "2026-10",
+              "report_version": 1, "figures": {"self_referrals": 10}, "final": False}  # fmt: skip
+    message = new_envelope("HubPeriodReport", report, hub_id=relay.hub_id, producer=f"reporting@{relay.hub_id}")
+    value = json.dumps(message, default=str).encode()
+    headers = message_headers(message) + signer.headers_for("national.hub-reports.v1", value)
+    registry.verify(SimpleNamespace(value=value, headers=headers, topic="national.hub-reports.v1"))  # raises if refused
+
+
+class _Health(BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self):
+        self.send_response(self.status if self.path == "/healthz" else 404)
+        self.end_headers()
+
+    def log_message(self, format, *args):
+        pass
+
+
+def test_workers_and_relays_are_unhealthy_when_their_loops_stall_not_only_when_their_metrics_port_is_down():
+    services = loaded()["services"]
+    checks = set()
+    for name, service in services.items():
+        if name.endswith(("-worker", "-relay")):
+            command = service["healthcheck"]["test"]
+            assert f"http://127.0.0.1:{service['environment']['HUBS_METRICS_PORT']}/healthz" in command[-1], name
+            checks.add(tuple(command))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for kind, program, *arguments in checks:
+            assert (kind, program) == ("CMD", "python")
+            arguments = [a.replace("127.0.0.1:9090", f"127.0.0.1:{server.server_port}") for a in arguments]
+            for status, healthy in ((200, True), (503, False)):
+                _Health.status = status
+                done = subprocess.run([sys.executable, *arguments], capture_output=True, timeout=30)
+                assert (done.returncode == 0) is healthy, (status, arguments)
+    finally:
+        server.shutdown()
+        server.server_close()

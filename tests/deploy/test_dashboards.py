@@ -12,16 +12,33 @@ from deploy_checks import ROOT
 
 DASHBOARDS = sorted((ROOT / "infra" / "grafana" / "dashboards").glob("*.json"))
 EXPECTED_UIDS = {"hubs-hub-overview", "hubs-service-red", "hubs-kafka-flow", "hubs-national-overview"}
-# Series the first-contact work exports (the contract in docs/operations.md) and Prometheus' own `up`.
-FIRST_CONTACT = {"hubs_first_contact_breaches_total", "hubs_first_contact_at_risk", "hubs_time_to_first_contact_hours"}
+RULES = ROOT / "infra" / "prometheus" / "rules" / "hubs.rules.yml"
+# Where the series are defined: the metrics every process shares, and each service's own.
+METRICS_MODULES = [ROOT / "services" / "runtime" / "src" / "hubs" / "runtime" / "metrics.py"]
+METRICS_MODULES += sorted((ROOT / "services").glob("*/src/hubs/*/adapters/metrics.py"))
+SERIES = re.compile(r"\b(hubs[_:][a-z0-9_:]+|up)\b")
+
+
+def rules() -> list[dict]:
+    return [r for g in yaml.safe_load(RULES.read_text())["groups"] for r in g["rules"]]
 
 
 def known_series() -> set[str]:
-    metrics = (ROOT / "services" / "runtime" / "src" / "hubs" / "runtime" / "metrics.py").read_text()
-    names = set(re.findall(r'"(hubs_[a-z_]+)"', metrics))
-    rules = yaml.safe_load((ROOT / "infra" / "prometheus" / "rules" / "hubs.rules.yml").read_text())
-    names |= {r["record"] for g in rules["groups"] for r in g["rules"] if "record" in r}
-    return names | FIRST_CONTACT | {"up"}
+    names = {name for module in METRICS_MODULES for name in re.findall(r'"(hubs_[a-z0-9_]+)"', module.read_text())}
+    names |= {r["record"] for r in rules() if "record" in r}
+    return names | {"up"}  # and Prometheus' own `up`
+
+
+def base_series(expr: str) -> set[str]:
+    """The series an expression reads, recording rules replaced by what they are recorded from."""
+    recorded = {r["record"]: r["expr"] for r in rules() if "record" in r}
+    found: set[str] = set()
+    for name in SERIES.findall(expr):
+        if name in recorded:
+            found |= base_series(recorded[name])
+        else:
+            found.add(re.sub(r"_(bucket|count|sum)$", "", name))
+    return found
 
 
 def panels(dashboard: dict) -> list[dict]:
@@ -51,7 +68,7 @@ def test_every_query_names_only_series_that_exist(path):
     for panel in panels(json.loads(path.read_text())):
         assert panel["targets"], panel["title"]
         for target in panel["targets"]:
-            for name in re.findall(r"\b(hubs[_:][a-z0-9_:]+|up)\b", target["expr"]):
+            for name in SERIES.findall(target["expr"]):
                 base = re.sub(r"_(bucket|count|sum)$", "", name)
                 assert name in known or base in known, f"{panel['title']}: unknown series {name}"
 
@@ -72,3 +89,14 @@ def test_panels_do_not_overlap_on_the_grid(path):
 def test_grafana_provisioning_loads_the_dashboards_folder():
     provider = yaml.safe_load((ROOT / "infra" / "grafana" / "provisioning" / "dashboards" / "hubs.yml").read_text())
     assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
+
+
+def test_every_series_an_alert_reads_is_on_a_dashboard():
+    """Whoever an alert wakes can see what fired it, and how it got there, on a panel."""
+    shown: set[str] = set()
+    for path in DASHBOARDS:
+        for panel in panels(json.loads(path.read_text())):
+            for target in panel["targets"]:
+                shown |= base_series(target["expr"])
+    alerted = {(r["alert"], name) for r in rules() if "alert" in r for name in base_series(r["expr"])}
+    assert sorted(f"{alert}: {name}" for alert, name in alerted if name not in shown) == []

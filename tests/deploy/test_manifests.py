@@ -189,9 +189,13 @@ def test_extra_environment_volumes_and_mounts_reach_every_process_and_the_named_
     for workload in workloads(manifests):
         container = containers(workload)[0]
         env = env_of(container)
-        assert env["HUBS_BANK_HOLIDAYS"]["valueFrom"] == {"configMapKeyRef": {"name": "kent-bank-holidays", "key": "dates"}}
+        assert env["HUBS_BANK_HOLIDAYS"]["valueFrom"] == {
+            "configMapKeyRef": {"name": "kent-bank-holidays", "key": "dates"}
+        }
         assert {"name": "trust-ca", "mountPath": "/etc/hubs/trust-ca", "readOnly": True} in container["volumeMounts"]
-        assert {"name": "trust-ca", "configMap": {"name": "kent-trust-ca"}} in workload["spec"]["template"]["spec"]["volumes"]
+        assert {"name": "trust-ca", "configMap": {"name": "kent-trust-ca"}} in workload["spec"]["template"]["spec"][
+            "volumes"
+        ]
         proxied = workload["metadata"]["name"] == "kent-and-medway-hub-referral-api"
         assert ("HTTPS_PROXY" in env) == proxied, workload["metadata"]["name"]
 
@@ -415,5 +419,9 @@ def test_the_national_worker_reads_the_hub_registry_the_chart_makes_and_restarts
     checksum = worker["spec"]["template"]["metadata"]["annotations"]["wellbeing-hubs.nhs.uk/hub-registry-checksum"]
     changed = helm_template("national", example_values("national", "national"),
                             "--set", "hubRegistry.hubs[0].name=Renamed").stdout  # fmt: skip
-    (worker,) = [w for w in yaml.safe_load_all(changed) if w and w["kind"] == "Deployment" and "worker" in w["metadata"]["name"]]
-    assert worker["spec"]["template"]["metadata"]["annotations"]["wellbeing-hubs.nhs.uk/hub-registry-checksum"] != checksum
+    (worker,) = [
+        w for w in yaml.safe_load_all(changed) if w and w["kind"] == "Deployment" and "worker" in w["metadata"]["name"]
+    ]
+    assert (
+        worker["spec"]["template"]["metadata"]["annotations"]["wellbeing-hubs.nhs.uk/hub-registry-checksum"] != checksum
+    )

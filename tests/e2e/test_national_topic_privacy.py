@@ -1,6 +1,8 @@
 """Nothing personal leaves a hub: a hub's whole pathway, with small numbers everywhere, goes
 through real Kafka and PostgreSQL to the national topic; every message on that topic is read
-back and must be a suppressed aggregate from which no hidden cell can be worked out."""
+back and must carry only catalogue figure names and exact counts, signed, nothing about a
+person. Small numbers are suppressed where figures are published: nationally, for everyone but
+national analysts."""
 
 from __future__ import annotations
 
@@ -17,12 +19,11 @@ from hubs.contracts.events.assessment import GAD7_BANDS, PHQ9_BANDS
 from hubs.contracts.events.reporting import HubPeriodReport
 from hubs.contracts.topics import REPORT_KEY_ID_HEADER, REPORT_SIGNATURE_HEADER, hub_topic, national_topic
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
-from hubs.reporting.domain.catalogue import GROUPS, STATISTICS, is_count
+from hubs.reporting.domain.catalogue import COUNTS, STATISTICS
 from hubs.runtime.testing import eventually
 
 pytestmark = pytest.mark.e2e
 
-SUPPRESSED = "*"
 CANARY_EMPLOYER = "Canary Employer Q7X Trust"
 REPORT_FIELDS = set(HubPeriodReport._declared_fields)
 
@@ -106,25 +107,8 @@ def activities(hub_id: str) -> list[tuple[str, dict]]:
     return envelopes
 
 
-def derivable(published: dict) -> set[str]:
-    """Hidden cells an attacker works out by subtraction, group after group."""
-    groups = [(t, cs) for t, cs in GROUPS if t in published and all(c in published for c in cs)]
-    known = {name for name, value in published.items() if value != SUPPRESSED}
-    learnt: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for total, cells in groups:
-            unknown = [m for m in (total, *cells) if m not in known]
-            if len(unknown) == 1:
-                known.add(unknown[0])
-                learnt.add(unknown[0])
-                changed = True
-    return learnt
-
-
 def problems_of(key: bytes | None, value: bytes, headers, secrets: set[str]) -> list[str]:
-    """Why a message on the national topic is not a suppressed aggregate (empty if it is one)."""
+    """Why a message on the national topic is not an aggregate of exact counts (empty if it is one)."""
     found: list[str] = []
     text = value.decode()
     found += [f"carries {s!r}" for s in secrets if s in text or (key and s in key.decode())]
@@ -139,30 +123,27 @@ def problems_of(key: bytes | None, value: bytes, headers, secrets: set[str]) -> 
     # Besides the event's id and type, only the hub's signature and the id of its key.
     if {name for name, _ in headers} != {"event_id", "event_type", REPORT_SIGNATURE_HEADER, REPORT_KEY_ID_HEADER}:
         found.append("has headers beyond event_id, event_type and the hub's signature, or is not signed")
-    figures = raw["data"]["figures"]
-    for name, v in figures.items():
-        if is_count(name):
-            if not (v in (0, SUPPRESSED) or (isinstance(v, int) and v >= 10 and v % 5 == 0)):
-                found.append(f"count {name}={v!r} is neither 0, '*' nor rounded to 5 from 8 or more")
-        else:
-            stat = STATISTICS.get(name)
-            base = figures.get(stat.base) if stat else None
-            if v != SUPPRESSED and (base == SUPPRESSED or not isinstance(base, int) or base < 8):
-                found.append(f"statistic {name}={v!r} over a base of {base!r} is not suppressed")
-    if derivable(figures):
-        found.append(f"hidden cells can be worked out: {sorted(derivable(figures))}")
+    if raw["data"].get("figures_exact") is not True:
+        found.append("does not say its figures are exact")
+    for name, v in raw["data"]["figures"].items():
+        if name not in COUNTS and name not in STATISTICS:
+            found.append(f"figure {name!r} is not in the catalogue")
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            found.append(f"figure {name}={v!r} is not a count")
     return found
 
 
 def test_the_checker_catches_what_must_not_leave_a_hub():
     report = {"hub_id": "hub-a", "region": "london", "period_type": "month", "period": "2026-10",
-              "report_version": 1, "figures": {"self_referrals": 3, "referrals_received": 10,
-                                               "referrals_from_other_sources": "*"}}  # fmt: skip
+              "report_version": 1, "figures": {"self_referrals": 3, "referrals_received": "*",
+                                               "case-0f1d8a52": 1}}  # fmt: skip
     envelope = new_envelope("HubPeriodReport", report, hub_id="hub-a", producer="reporting@hub-a")
     value = json.dumps(envelope).encode()
     found = problems_of(b"k", value, message_headers(envelope), {"secret-case-id"})
-    assert any("self_referrals=3" in p for p in found)
-    assert any("worked out" in p for p in found)
+    assert not any("self_referrals" in p for p in found)  # an exact small count may leave
+    assert any("referrals_received='*'" in p for p in found)
+    assert any("'case-0f1d8a52' is not in the catalogue" in p for p in found)
+    assert any("exact" in p for p in found)
     case_event = new_envelope(
         "RiskEscalated",
         {"risk_escalation_id": str(uuid.uuid4()), "escalated_at": "2026-10-01T00:00:00+00:00", "risk_level": "high",
@@ -173,7 +154,7 @@ def test_the_checker_catches_what_must_not_leave_a_hub():
     assert any("not a HubPeriodReport" in p for p in found) and any("carries" in p for p in found)
 
 
-def test_every_message_on_the_national_topic_is_a_suppressed_aggregate(run_service, hub_id, tokens):
+def test_national_topic_messages_carry_only_catalogue_figures_as_exact_counts(run_service, hub_id, tokens):
     reporting = run_service(REPORTING, extra={"HUBS_PERIOD_CLOSE_CHECK_SECONDS": "0.5"}).start_worker().start_relay()
     prefix = reporting.settings.topic_prefix
     rng = random.Random(7)
@@ -213,8 +194,8 @@ def test_every_message_on_the_national_topic_is_a_suppressed_aggregate(run_servi
         reports = [json.loads(m.value)["data"] for m in messages]
         october = [r for r in reports if (r["period_type"], r["period"]) == ("month", "2026-10")]
         newest = max(october, key=lambda r: r["report_version"], default=None)
-        done = newest and newest["final"] and newest["figures"]["referrals_received"] == 25
-        return newest if done and newest["figures"]["sickness_absence.days_lost_mental_health"] == SUPPRESSED else None
+        done = newest and newest["final"] and newest["figures"]["referrals_received"] == 23
+        return newest if done and newest["figures"]["sickness_absence.days_lost_mental_health"] == 5 else None
 
     try:
         newest = eventually(october_final_with_everything)
@@ -233,12 +214,14 @@ def test_every_message_on_the_national_topic_is_a_suppressed_aggregate(run_servi
     assert len(messages) > 20
     for message in messages:
         assert problems_of(message.key, message.value, message.headers, secrets) == [], message.offset
-    # The demographic cells of 23 staff are all small or hidden beside a rounded total.
-    assert newest["figures"]["referred.ethnicity.Z"] == SUPPRESSED or newest["figures"]["referred.ethnicity.Z"] >= 10
-    assert newest["figures"]["staff_assessed"] == 25
+    # Exact counts, small ones included: the national service suppresses them where it publishes.
+    assert newest["figures"]["referrals_received"] == 23
+    assert newest["figures"]["supervision_sessions"] == 1
 
 
-def test_hubs_of_two_regions_are_compared_nationally_from_what_they_published(run_service, hub_id, tokens, signing):
+def test_two_regions_are_compared_exactly_for_analysts_and_suppressed_for_hub_leads(
+    run_service, hub_id, tokens, signing
+):
     other_hub = f"{hub_id}-b"
     signing.register(other_hub, "midlands")
     london = run_service(REPORTING).start_worker().start_relay()
@@ -271,18 +254,28 @@ def test_hubs_of_two_regions_are_compared_nationally_from_what_they_published(ru
         # Until both hubs' newest versions have arrived, an earlier version may be the one kept.
         return (
             found
-            if found["england"]["figures"].get("referrals_received") == 10 and found["england"]["hubs"] == 2
+            if found["england"]["figures"].get("referrals_received") == 15 and found["england"]["hubs"] == 2
             else None
         )
 
     found = eventually(compared)
     regions = {r["region"]: r for r in found["regions"]}
-    assert regions["london"]["figures"]["self_referrals"] == 10  # 12, rounded by the hub
-    assert regions["midlands"]["figures"]["self_referrals"] == 0  # 3, hidden by the hub
-    assert regions["midlands"]["hubs_suppressed"]["self_referrals"] == 1
-    assert found["england"]["figures"]["self_referrals"] == 10
+    assert regions["london"]["figures"]["self_referrals"] == 12
+    assert regions["midlands"]["figures"]["self_referrals"] == 3
+    assert found["england"]["figures"]["self_referrals"] == 15
     dataset = national.client.get("/v1/national/dataset?period_type=month&period=2026-10", headers=analyst)
     assert {h["hub_id"]: h["figures"]["self_referrals"] for h in dataset.get_json()["hubs"]} == {
-        hub_id: 10,
-        other_hub: SUPPRESSED,
+        hub_id: 12,
+        other_hub: 3,
     }
+    # A hub lead sees regions suppressed: midlands' 3 hidden, and london hidden beside England's
+    # exact 15 (else 15 - 10 would give midlands away); never a 0 for a hidden cell.
+    published = national.client.get(
+        "/v1/national/comparison?period_type=month&period=2026-10", headers=tokens("hub-lead")
+    ).get_json()
+    regions = {r["region"]: r for r in published["regions"]}
+    for region in ("london", "midlands"):
+        assert regions[region]["figures"]["self_referrals"] is None
+        assert regions[region]["markers"]["self_referrals"] == "suppressed"
+    assert regions["north-west"]["missing"] is True
+    assert published["england"]["figures"]["self_referrals"] == 15

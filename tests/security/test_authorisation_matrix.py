@@ -56,6 +56,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
         ("POST", "/v1/self-referrals"): PUBLIC,
         ("POST", "/v1/referrals"): only(REFERRER, CLINICIAN, HUB_LEAD),
         ("GET", "/v1/queue"): only(CLINICIAN, HUB_LEAD),
+        ("GET", "/v1/referrals"): only(CLINICIAN, HUB_LEAD),
         ("GET", "/v1/referrals/<uuid:referral_id>"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/referrals/<uuid:referral_id>/contact-attempts"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/referrals/<uuid:referral_id>/transfers"): only(CLINICIAN, HUB_LEAD),
@@ -141,6 +142,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
         ("GET", "/v1/national/dataset"): only(NATIONAL, national=True),
         ("GET", "/v1/national/comparison"): only(NATIONAL, HUB_LEAD, national=True),
         ("GET", "/v1/national/trend"): only(NATIONAL, national=True),
+        ("GET", "/v1/national/monthly-return"): only(NATIONAL, national=True),
     },
 }
 

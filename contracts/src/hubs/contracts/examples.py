@@ -289,7 +289,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "period_type": "month",
         "period": "2021-01",
         "report_version": 1,
-        "figures": {"self_referrals": 45, "referrals_from_gp": "*", "staff_assessed": 60},
+        "figures": {"self_referrals": 45, "referrals_from_gp": 3, "staff_assessed": 61},
+        "figures_exact": True,
     },
 }
 

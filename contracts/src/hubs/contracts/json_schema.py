@@ -28,11 +28,12 @@ def schema_id(spec: EventSpec) -> str:
 
 
 def _suppressed_count(self, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
-    # A custom field apispec cannot know: a count after small-number suppression.
+    # A custom field apispec cannot know: a count, or "*" from a hub that suppressed before sending.
     if isinstance(field, SuppressedCount):
         return {
             "oneOf": [{"type": "integer", "minimum": 0}, {"const": SUPPRESSED}],
-            "description": f'a count, or "{SUPPRESSED}" where small-number suppression hid it',
+            "description": f'a count: exact when the report says figures_exact, else "{SUPPRESSED}" '
+            "or rounded to 5 by a hub that suppressed before sending",
         }
     return {}
 

@@ -24,7 +24,8 @@ CONTACTED = {**DETAIL, "status": "contacted", "first_contacted_at": "2026-11-26T
 TO_DO = {"case_id": CASE_ID, "status": "to-do", "first_contact_at": None}
 ASSESSABLE = {**TO_DO, "first_contact_at": "2026-11-26T10:00:00Z"}
 CARE_CASE = {"case_id": CASE_ID, "status": "open", "assessment_id": None, "onward_referrals": [], "closed_at": None}
-COMPLETE = {f"phq9-{i}": "1" for i in range(1, 10)} | {f"gad7-{i}": "1" for i in range(1, 8)} | {
+# A low risk: PHQ-9 item 9 answered 0.
+COMPLETE = {f"phq9-{i}": "1" for i in range(1, 9)} | {"phq9-9": "0"} | {f"gad7-{i}": "1" for i in range(1, 8)} | {
     "action": "complete", "case_id": CASE_ID, "purpose": "assessment", "work_situation": "at-work",
     "decisions": "signpost", "signpost_to": "self-help", "reasons": "Wants self-help first.",
 }  # fmt: skip
@@ -144,9 +145,10 @@ WSAS = Measure("wsas", "WSAS", "work and social adjustment", "", tuple(f"item {n
         ({"measures": {"wsas": {"items": ["WSAS needs exactly 5 item responses"]}}}, (*MEASURES, WSAS), "wsas"),
         ({"measures": {"phq9": {"10": ["no such item"]}}}, MEASURES, "phq9"),
         # A measure the form does not ask is said above the form, never lost.
-        ({"measures": {"wsas": {"items": {"1": ["item 1"]}}}}, MEASURES, "assessment"),
+        ({"measures": {"pcl5": {"1": ["item 1"]}}}, MEASURES, "assessment"),
         ({"outcome": {"refer_on_to": ["services"]}}, MEASURES, "refer_on_to"),
-        ({"risk": ["a raised risk needs an escalation route"]}, MEASURES, "risk_level"),
+        ({"risk": ["a raised risk needs an escalation route"]}, MEASURES, "risk_route"),
+        ({"risk": {"level": ["Must be one of: low, moderate, high."]}}, MEASURES, "risk_level"),
         ({"demographics": {"disability": ["Must be one of: yes, no, not-stated."]}}, MEASURES, "disability"),
     ],
 )

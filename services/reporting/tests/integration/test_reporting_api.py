@@ -3,6 +3,8 @@ hub's topics become the hub's figures; sickness absence uploads; national compar
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 
 import pytest
@@ -107,7 +109,7 @@ def test_a_sickness_absence_upload_that_cannot_be_used_gets_problem_json(run_ser
     assert clinician.status_code == 403
 
 
-def hub_report(hub_id: str, region: str, version: int, **figures) -> dict:
+def hub_report(hub_id: str, region: str, version: int, exact: bool = True, **figures) -> dict:
     data = {
         "hub_id": hub_id,
         "region": region,
@@ -116,41 +118,119 @@ def hub_report(hub_id: str, region: str, version: int, **figures) -> dict:
         "report_version": version,
         "figures": figures,
         "final": True,
+        **({"figures_exact": True} if exact else {}),
     }
     return new_envelope("HubPeriodReport", data, hub_id=hub_id, producer="reporting@test")
 
 
-def test_national_mode_keeps_the_newest_version_and_compares_regions_and_england(run_service, tokens, produce, signing):
+def test_national_analysts_read_exact_figures_audited_and_everyone_else_reads_them_suppressed(
+    run_service, tokens, produce, signing
+):
     for hub, region in (("hub-a", "london"), ("hub-b", "london"), ("hub-c", "midlands")):
         signing.register(hub, region)
     national = run_service(DEFINITION, reporting_mode="national").start_worker()
     topic = national_topic(national.settings.topic_prefix)
-    produce(topic, hub_report("hub-a", "london", 2, self_referrals=20, referrals_received=25))
-    produce(topic, hub_report("hub-a", "london", 1, self_referrals=10, referrals_received=10))  # older, late
-    produce(topic, hub_report("hub-b", "london", 1, self_referrals="*", referrals_received=10))
-    produce(topic, hub_report("hub-c", "midlands", 1, self_referrals=15, referrals_received=15))
+    produce(topic, hub_report("hub-a", "london", 2, self_referrals=20, supervision_sessions=1))
+    produce(topic, hub_report("hub-a", "london", 1, self_referrals=10, supervision_sessions=0))  # older, late
+    produce(topic, hub_report("hub-b", "london", 1, self_referrals=12, supervision_sessions=0))
+    produce(topic, hub_report("hub-c", "midlands", 1, self_referrals=15, supervision_sessions=0))
+    analyst = tokens("national-analyst", hub="national")
+    october = "period_type=month&period=2026-10"
+
+    def comparison():
+        body = national.client.get(f"/v1/national/comparison?{october}", headers=analyst).get_json()
+        return body if body["england"]["hubs"] == 3 else None
+
+    exact = eventually(comparison)
+    assert exact["view"] == "exact"
+    london = next(r for r in exact["regions"] if r["region"] == "london")
+    assert london["figures"]["self_referrals"] == 32 and london["figures"]["supervision_sessions"] == 1
+    assert exact["england"]["figures"]["supervision_sessions"] == 1  # the one session, not 0
+    north_west = next(r for r in exact["regions"] if r["region"] == "north-west")
+    assert north_west["missing"] is True and north_west["figures"] == {}
+    hubs = national.client.get(f"/v1/national/dataset?{october}", headers=analyst).get_json()["hubs"]
+    assert {h["hub_id"]: h["figures"]["supervision_sessions"] for h in hubs} == {"hub-a": 1, "hub-b": 0, "hub-c": 0}
+
+    # Hub leads: regions suppressed (never 0), England exact; exact figures are refused.
+    lead = tokens("hub-lead")
+    published = national.client.get(f"/v1/national/comparison?{october}", headers=lead).get_json()
+    assert published["view"] == "published"
+    london = next(r for r in published["regions"] if r["region"] == "london")
+    assert london["figures"]["supervision_sessions"] is None
+    assert london["markers"]["supervision_sessions"] == "suppressed"
+    assert london["figures"]["self_referrals"] == 30
+    assert published["england"]["figures"]["supervision_sessions"] == 1
+    assert published["england"]["figures"]["self_referrals"] == 47
+    refused = national.client.get(f"/v1/national/comparison?{october}&view=exact", headers=lead)
+    assert refused.status_code == 403
+    assert national.client.get("/v1/national/dataset", headers=lead).status_code == 403
+
+    trend = national.client.get(
+        "/v1/national/trend?figure=supervision_sessions&period_type=month&first=2026-09&last=2026-10&view=published",
+        headers=analyst,
+    ).get_json()
+    september, oct_point = trend["series"]
+    assert september["england"] is None and september["markers"]["england"] == "missing"
+    assert september["hubs"]["hub-a"] is None and september["markers"]["hubs"]["hub-a"] == "missing"
+    assert oct_point["england"] == 1 and oct_point["hubs"]["hub-a"] is None
+    assert oct_point["markers"]["hubs"]["hub-a"] == "suppressed"
+
+    csv_exact = national.client.get("/v1/national/monthly-return?month=2026-10", headers=analyst)
+    assert csv_exact.status_code == 200 and csv_exact.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(csv_exact.get_data(as_text=True))))
+    row = next(r for r in rows if r["area"] == "hub-a" and r["figure"] == "supervision_sessions")
+    assert (row["area_type"], row["region"], row["value"], row["status"]) == ("hub", "london", "1", "exact")
+    csv_published = national.client.get("/v1/national/monthly-return?month=2026-10&view=published", headers=analyst)
+    rows = list(csv.DictReader(io.StringIO(csv_published.get_data(as_text=True))))
+    cells = {(r["area"], r["figure"]): (r["value"], r["status"]) for r in rows}
+    assert cells[("hub-a", "supervision_sessions")] == ("[c]", "suppressed")
+    assert cells[("london", "supervision_sessions")] == ("[c]", "suppressed")
+    assert cells[("england", "supervision_sessions")] == ("1", "exact")
+    assert cells[("north-west", "supervision_sessions")] == ("", "missing")
+    assert not [r for r in rows if r["area_type"] != "england" and r["value"] in {str(n) for n in range(1, 8)}]
+    bad_month = national.client.get("/v1/national/monthly-return?month=2026-13", headers=analyst)
+    assert bad_month.status_code == 422 and "month" in bad_month.get_json()["errors"]
+
+    # Every read of exact figures is recorded: who, and which periods; published reads are not.
+    with national.wiring.uow_factory() as uow:
+        reads = uow.national.exact_reads()
+    assert {(r["what"], r["first_period"], r["last_period"]) for r in reads} == {
+        ("comparison", "2026-10", "2026-10"),
+        ("dataset", "2026-10", "2026-10"),
+        ("monthly-return", "2026-10", "2026-10"),
+    }
+    assert all(r["roles"] == "national-analyst" and r["subject"] for r in reads)
+
+
+def test_a_report_of_the_earlier_suppressed_format_makes_its_totals_unknown_never_0(
+    run_service, tokens, produce, signing
+):
+    for hub, region in (("hub-a", "london"), ("hub-b", "london")):
+        signing.register(hub, region)
+    national = run_service(DEFINITION, reporting_mode="national").start_worker()
+    topic = national_topic(national.settings.topic_prefix)
+    produce(topic, hub_report("hub-a", "london", 1, self_referrals=20))
+    produce(topic, hub_report("hub-b", "london", 1, exact=False, self_referrals="*"))
     analyst = tokens("national-analyst", hub="national")
 
     def comparison():
-        answer = national.client.get("/v1/national/comparison?period_type=month&period=2026-10", headers=analyst)
-        body = answer.get_json()
-        return body if body["england"]["hubs"] == 3 else None
+        url = "/v1/national/comparison?period_type=month&period=2026-10"
+        body = national.client.get(url, headers=analyst).get_json()
+        return body if body["england"]["hubs"] == 2 else None
 
     body = eventually(comparison)
-    london = next(r for r in body["regions"] if r["region"] == "london")
-    assert london["figures"]["self_referrals"] == 20
-    assert london["hubs_suppressed"] == {"self_referrals": 1}
-    assert body["england"]["figures"]["referrals_received"] == 50
-    trend = national.client.get(
-        "/v1/national/trend?figure=self_referrals&period_type=month&first=2026-09&last=2026-10", headers=analyst
-    ).get_json()
-    assert [p["period"] for p in trend["series"]] == ["2026-09", "2026-10"]
-    assert trend["series"][0]["england"] is None
-    assert trend["series"][1]["hubs"] == {"hub-a": 20, "hub-b": "*", "hub-c": 15}
-    assert trend["series"][1]["regions"] == {"london": 20, "midlands": 15}
-    # Hub leads see regions and England beside their own figures; hub-level detail stays national.
-    assert national.client.get("/v1/national/comparison", headers=tokens("hub-lead")).status_code == 200
-    assert national.client.get("/v1/national/dataset", headers=tokens("hub-lead")).status_code == 403
+    assert body["england"]["figures"]["self_referrals"] is None
+    assert body["england"]["markers"]["self_referrals"] == "suppressed-by-hub"
+    assert body["england"]["hubs_suppressed"] == {"self_referrals": 1}
+    # The hub, upgraded, sends the period again exactly: the totals are known again.
+    produce(topic, hub_report("hub-b", "london", 2, self_referrals=3))
+
+    def upgraded():
+        url = "/v1/national/comparison?period_type=month&period=2026-10"
+        body = national.client.get(url, headers=analyst).get_json()
+        return body if body["england"]["figures"]["self_referrals"] is not None else None
+
+    assert eventually(upgraded)["england"]["figures"]["self_referrals"] == 23
 
 
 def test_the_api_of_each_mode_is_documented(run_service):
@@ -160,7 +240,12 @@ def test_the_api_of_each_mode_is_documented(run_service):
     )
     national = run_service(DEFINITION, reporting_mode="national", schema_suffix="n_")
     national_paths = national.client.get("/openapi.json").get_json()["paths"]
-    assert {"/v1/national/dataset", "/v1/national/comparison", "/v1/national/trend"} <= set(national_paths)
+    assert {
+        "/v1/national/dataset",
+        "/v1/national/comparison",
+        "/v1/national/trend",
+        "/v1/national/monthly-return",
+    } <= set(national_paths)
 
 
 def test_a_sickness_absence_upload_too_large_is_refused(run_service, tokens):

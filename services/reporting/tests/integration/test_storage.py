@@ -88,6 +88,6 @@ def test_a_hub_on_sqlite_builds_its_figures_and_queues_its_report(tmp_path):
             assert uow.figures.figures("month", "2026-10")["self_referrals"] == 9
             payloads = [r.payload for r in uow.session.execute(select(outbox.c.payload)).all()]
         october = [p["data"] for p in payloads if p["data"]["period"] == "2026-10"]
-        assert october[0]["figures"]["self_referrals"] == 10 and october[0]["final"] is True
+        assert october[0]["figures"]["self_referrals"] == 9 and october[0]["final"] is True
     finally:
         wiring.engine.dispose()

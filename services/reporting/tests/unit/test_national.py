@@ -1,4 +1,5 @@
-"""National figures: regions and England from what hubs published, not suppressed."""
+"""National figures: exact for analysts; suppressed hub and region cells where published,
+England exact; missing periods missing."""
 
 from __future__ import annotations
 
@@ -8,20 +9,82 @@ from types import SimpleNamespace
 import pytest
 
 from hubs.contracts import new_envelope, parse_envelope
-from hubs.reporting.domain.national import combine, compare, series_value
+from hubs.reporting.domain.national import exact_view, published_view, series_point
 from hubs.reporting.service_layer.handlers import keep_hub_report
 from hubs.runtime.consumer import PoisonMessage
 
 
-def report(hub_id: str, region: str, **figures) -> dict:
-    return {"hub_id": hub_id, "region": region, "figures": figures}
+def report(hub_id: str, region: str, exact: bool = True, **figures) -> dict:
+    return {"hub_id": hub_id, "region": region, "figures": figures, "figures_exact": exact or None}
 
 
-def test_national_totals_add_what_hubs_published_and_say_how_many_hubs_hid_a_figure():
-    totals = combine([report("a", "london", self_referrals=10), report("b", "london", self_referrals="*")])
-    assert totals["figures"]["self_referrals"] == 10
-    assert totals["hubs_suppressed"] == {"self_referrals": 1}
-    assert totals["hubs"] == 2
+def area(view: dict, region: str) -> dict:
+    return next(a for a in view["regions"] if a["region"] == region)
+
+
+def hub(view: dict, hub_id: str) -> dict:
+    return next(h for h in view["hubs"] if h["hub_id"] == hub_id)
+
+
+ONE_SUPERVISION_SESSION = [
+    report("a", "london", supervision_sessions=1),
+    report("b", "london", supervision_sessions=0),
+    report("c", "south-west", supervision_sessions=0),
+]
+
+
+def test_englands_totals_are_the_exact_sums_of_what_hubs_counted_even_a_single_session():
+    for shown in (exact_view(ONE_SUPERVISION_SESSION), published_view(ONE_SUPERVISION_SESSION)):
+        assert shown["england"]["figures"]["supervision_sessions"] == 1
+        assert shown["england"]["markers"] == {}
+
+
+def test_national_analysts_see_every_hub_and_region_exactly():
+    shown = exact_view(ONE_SUPERVISION_SESSION)
+    assert hub(shown, "a")["figures"]["supervision_sessions"] == 1
+    assert area(shown, "london")["figures"]["supervision_sessions"] == 1
+
+
+def test_a_published_small_hub_or_region_cell_is_shown_suppressed_never_as_0():
+    shown = published_view(ONE_SUPERVISION_SESSION)
+    for cell in (hub(shown, "a"), area(shown, "london")):
+        assert cell["figures"]["supervision_sessions"] is None
+        assert cell["markers"]["supervision_sessions"] == "suppressed"
+
+
+def test_a_region_hidden_beside_an_exact_england_is_not_recoverable_by_subtraction():
+    # England 1, London hidden: were every other region shown as 0, London would be England's 1.
+    shown = published_view(ONE_SUPERVISION_SESSION)
+    regions_with_reports = [a for a in shown["regions"] if not a["missing"]]
+    hidden = [a["region"] for a in regions_with_reports if a["markers"].get("supervision_sessions")]
+    assert hidden == ["london", "south-west"]
+    # and south-west's hidden 0 is not given away by its only hub's 0
+    assert hub(shown, "c")["markers"].get("supervision_sessions") == "suppressed"
+
+
+def test_published_hub_and_region_counts_are_rounded_to_5_and_england_stays_exact():
+    shown = published_view([report("a", "london", self_referrals=23), report("b", "london", self_referrals=11),
+                            report("c", "midlands", self_referrals=12)])  # fmt: skip
+    assert hub(shown, "a")["figures"]["self_referrals"] == 25
+    assert area(shown, "london")["figures"]["self_referrals"] == 35
+    assert area(shown, "midlands")["figures"]["self_referrals"] == 10
+    assert shown["england"]["figures"]["self_referrals"] == 46
+
+
+def test_a_region_with_no_report_for_the_period_is_missing_not_0():
+    for shown in (exact_view(ONE_SUPERVISION_SESSION), published_view(ONE_SUPERVISION_SESSION)):
+        midlands = area(shown, "midlands")
+        assert midlands["missing"] is True and midlands["hubs"] == 0 and midlands["figures"] == {}
+
+
+def test_a_cell_an_earlier_format_hub_sent_as_star_makes_its_totals_unknown_not_0():
+    reports = [report("a", "london", self_referrals=10), report("b", "london", exact=False, self_referrals="*")]
+    for shown in (exact_view(reports), published_view(reports)):
+        assert hub(shown, "b")["figures"]["self_referrals"] is None
+        assert hub(shown, "b")["markers"]["self_referrals"] == "suppressed-by-hub"
+        assert area(shown, "london")["figures"]["self_referrals"] is None
+        assert shown["england"]["figures"]["self_referrals"] is None
+        assert shown["england"]["hubs_suppressed"] == {"self_referrals": 1}
 
 
 def test_percentages_are_computed_again_from_the_summed_counts_and_medians_are_left_to_hubs():
@@ -32,25 +95,29 @@ def test_percentages_are_computed_again_from_the_summed_counts_and_medians_are_l
         report("b", "midlands", **{"clinical_outcomes.paired": 30, "clinical_outcomes.recovery": 20,
                                    "clinical_outcomes.caseness_at_assessment": 30}),
     ]  # fmt: skip
-    england = compare(reports)["england"]["figures"]
+    england = exact_view(reports)["england"]["figures"]
     assert england["clinical_outcomes.recovery_percent"] == 60
     assert "time_to_first_contact.calendar.median_minutes" not in england
 
 
-def test_regions_are_compared_side_by_side_with_england():
-    compared = compare(
-        [report("a", "london", self_referrals=10), report("b", "london", self_referrals=15),
-         report("c", "south-west", self_referrals=20)]
-    )  # fmt: skip
-    assert [(r["region"], r["figures"]["self_referrals"]) for r in compared["regions"]] == [
-        ("london", 25),
-        ("south-west", 20),
-    ]
-    assert compared["england"]["figures"]["self_referrals"] == 45
+def test_a_published_percentage_over_a_small_base_is_suppressed():
+    figures = {"clinical_outcomes.caseness_at_assessment": 5, "clinical_outcomes.recovery": 2,
+               "clinical_outcomes.recovery_percent": 40}  # fmt: skip
+    reports = [report("a", "london", **figures)]
+    shown = published_view(reports)
+    assert hub(shown, "a")["figures"]["clinical_outcomes.recovery_percent"] is None
+    assert area(shown, "london")["figures"]["clinical_outcomes.recovery_percent"] is None
+    assert shown["england"]["figures"]["clinical_outcomes.recovery_percent"] == 40
 
 
-def test_one_hub_in_a_series_keeps_its_published_value():
-    assert series_value([report("a", "london", self_referrals="*")], "self_referrals") == "*"
+def test_a_period_without_any_report_is_missing_in_a_trend():
+    point = series_point("2026-09", [], "exact", "self_referrals", ["a"], ["london"])
+    assert point["england"] is None and point["markers"]["england"] == "missing"
+    assert point["hubs"] == {"a": None} and point["markers"]["hubs"] == {"a": "missing"}
+    later = series_point("2026-10", [report("b", "midlands", self_referrals=9)], "published", "self_referrals",
+                         ["a", "b"], ["london", "midlands"])  # fmt: skip
+    assert later["markers"]["hubs"]["a"] == "missing" and later["markers"]["regions"]["london"] == "missing"
+    assert later["hubs"]["b"] == 10 and later["england"] == 9
 
 
 class FakeNationalReports:

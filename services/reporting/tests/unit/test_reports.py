@@ -11,7 +11,7 @@ import pytest
 
 from hubs.contracts import new_envelope
 from hubs.reporting.adapters.published_reports import Published
-from hubs.reporting.domain.catalogue import is_count
+from hubs.reporting.domain.catalogue import COUNTS, STATISTICS
 from hubs.reporting.domain.dataset import DatasetRules
 from hubs.reporting.service_layer import handlers
 from hubs.reporting.service_layer.handlers import ReportCycle, publish_due_reports, refresh_figures
@@ -32,7 +32,7 @@ def test_a_report_is_sent_when_figures_change_and_not_again_while_they_do_not(hu
     hub.cycle()
     first = reports_for(hub, *OCT)
     assert [r["report_version"] for r in first] == [1]
-    assert first[0]["figures"]["self_referrals"] == 10
+    assert first[0]["figures"]["self_referrals"] == 9
     assert first[0]["final"] is False
     hub.cycle()
     assert len(reports_for(hub, *OCT)) == 1
@@ -68,7 +68,7 @@ def test_a_late_event_corrects_a_closed_period_with_a_newer_version(hub, case):
     newest = reports_for(hub, *OCT)[-1]
     assert newest["report_version"] == max(versions) + 1
     assert newest["final"] is True
-    assert newest["figures"]["self_referrals"] == 10
+    assert newest["figures"]["self_referrals"] == 9
 
 
 def test_a_redelivered_event_even_with_a_new_event_id_changes_nothing(hub, case):
@@ -87,17 +87,20 @@ def test_a_redelivered_event_even_with_a_new_event_id_changes_nothing(hub, case)
     assert len(hub.reports()) == sent
 
 
-def test_reports_carry_only_counts_after_small_number_suppression(hub, case):
+def test_reports_carry_only_catalogue_figures_as_exact_counts_and_say_so(hub, case):
     for _ in range(3):
         case().referred("2026-10-05T09:00:00+00:00", source="gp", ethnic_category="A")
     case().referred("2026-10-05T09:00:00+00:00", source="hr", ethnic_category="B").assessed("2026-10-06T09:00:00+00:00")
     hub.today = date(2026, 11, 2)
     hub.cycle()
     for report in hub.reports():
+        assert report["figures_exact"] is True
         for name, value in report["figures"].items():
-            if is_count(name):
-                assert value in (0, "*") or (isinstance(value, int) and value % 5 == 0 and value >= 10), name
+            assert name in COUNTS or name in STATISTICS, name
+            assert isinstance(value, int) and not isinstance(value, bool) and value >= 0, name
         new_envelope("HubPeriodReport", report, hub_id="unit-hub", producer="reporting@unit-hub")  # contract-valid
+    october = reports_for(hub, *OCT)[-1]["figures"]
+    assert october["referrals_by_source.hr"] == 1 and october["staff_assessed"] == 1
 
 
 def test_the_order_in_which_events_arrive_does_not_change_the_figures(make_hub):
@@ -140,7 +143,7 @@ def test_the_order_in_which_events_arrive_does_not_change_the_figures(make_hub):
     assert results[0][("month", "2026-11")]["clinical_outcomes.recovery"] == 6
 
 
-def test_twelve_self_referrals_one_onward_referral_and_one_event_leave_the_hub_rounded_or_hidden(hub, case):
+def test_twelve_self_referrals_one_onward_referral_and_one_event_leave_the_hub_exactly(hub, case):
     hub.today = date(2026, 10, 20)
     cases = [
         case().referred("2026-10-05T09:00:00+00:00", ethnic_category="M", age_band="25-34", staff_group="ambulance")
@@ -154,13 +157,13 @@ def test_twelve_self_referrals_one_onward_referral_and_one_event_leave_the_hub_r
     hub.cycle()
     published = reports_for(hub, *OCT)[-1]["figures"]
     assert {name: published[name] for name in ("self_referrals", "onward_referrals_made", "outreach_attendance")} == {
-        "self_referrals": 10,
-        "onward_referrals_made": "*",
-        "outreach_attendance": 25,
+        "self_referrals": 12,
+        "onward_referrals_made": 1,
+        "outreach_attendance": 23,
     }
-    assert published["onward_referrals.talking-therapies"] == "*"
-    assert published["outreach_events_held"] == "*"
-    assert published["referred.ethnicity.M"] == 10
+    assert published["onward_referrals.talking-therapies"] == 1
+    assert published["outreach_events_held"] == 1
+    assert published["referred.ethnicity.M"] == 12
 
 
 def test_a_rebuilt_hub_starts_its_versions_above_the_floor(hub, case):

@@ -103,3 +103,30 @@ def test_a_worker_is_assigned_all_its_partitions_in_its_groups_first_rebalance(i
         stop.set()
         thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_a_topic_made_here_takes_the_replication_factor_asked_for_never_a_fixed_one(infra):
+    # One broker: a factor of 2 must be refused by it, proving the setting reaches the broker
+    # (a fixed factor of 1 would make the topic); the default (-1) is the broker's own default.
+    topic = f"test-topics-{uuid.uuid4().hex[:10]}"
+    with pytest.raises(Exception, match=r"(?i)replication"):
+        ensure_topics(infra.kafka_bootstrap_servers, [topic + ".two"], replication_factor=2)
+    ensure_topics(infra.kafka_bootstrap_servers, [topic + ".default"])
+    admin = KafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
+    try:
+        assert topic + ".two" not in admin.list_topics()
+        (described,) = admin.describe_topics([topic + ".default"])
+    finally:
+        admin.close()
+    assert {len(p["replica_nodes"]) for p in described["partitions"]} == {1}
+
+
+def test_where_the_platform_makes_the_topics_none_is_made_and_a_missing_one_is_named(infra):
+    topic = f"test-topics-{uuid.uuid4().hex[:10]}.platform-made"
+    with pytest.raises(TimeoutError, match=topic):
+        ensure_topics(infra.kafka_bootstrap_servers, [topic], create=False, ready_seconds=2)
+    admin = KafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap_servers)
+    try:
+        assert topic not in admin.list_topics()
+    finally:
+        admin.close()

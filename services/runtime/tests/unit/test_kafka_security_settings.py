@@ -192,3 +192,20 @@ def test_the_runtimes_producer_is_built_with_its_clusters_tls_and_scram_settings
     assert built["security_protocol"] == "SASL_SSL"
     assert built["sasl_plain_password"] == "s3cret-Password"
     assert built["enable_idempotence"] is True and built["acks"] == "all"
+
+
+def test_topics_are_made_with_the_brokers_replication_factor_unless_one_is_set(monkeypatch):
+    from hubs.runtime.settings import Settings
+
+    monkeypatch.delenv("HUBS_KAFKA_TOPIC_REPLICATION_FACTOR", raising=False)
+    monkeypatch.delenv("HUBS_KAFKA_CREATE_TOPICS", raising=False)
+    defaults = Settings.from_env("referral")
+    assert (defaults.topic_replication_factor, defaults.create_topics) == (-1, True)
+    monkeypatch.setenv("HUBS_KAFKA_TOPIC_REPLICATION_FACTOR", "3")
+    monkeypatch.setenv("HUBS_KAFKA_CREATE_TOPICS", "false")
+    given = Settings.from_env("referral")
+    assert (given.topic_replication_factor, given.create_topics) == (3, False)
+    for wrong in ("0", "-2", "three"):
+        monkeypatch.setenv("HUBS_KAFKA_TOPIC_REPLICATION_FACTOR", wrong)
+        with pytest.raises(ValueError, match="HUBS_KAFKA_TOPIC_REPLICATION_FACTOR"):
+            Settings.from_env("referral")

@@ -1,9 +1,11 @@
 """Events of the reporting service: imported figures, and the hub's period report, the one
-event that leaves a hub (counts only, after small-number suppression)."""
+event that leaves a hub (aggregate counts only, never anything about a person). Hubs send their
+exact counts (`figures_exact`); small-number suppression is applied where figures are published.
+Hubs of the earlier format sent counts already suppressed ("*")."""
 
 from collections.abc import Mapping
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hubs.contracts import codes
 from hubs.contracts.events._common import code, count
@@ -16,7 +18,7 @@ PERIOD_PATTERN = r"^\d{4}-(W(0[1-9]|[1-4]\d|5[0-3])|\d{2}|\d{2}-Q[1-4])$"
 
 
 class SuppressedCount(fields.Field):
-    """A count after small-number suppression: a non-negative integer, or "*"."""
+    """A count: a non-negative integer, or "*" from hubs that suppressed before sending."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
@@ -30,7 +32,7 @@ class SuppressedCount(fields.Field):
 
 
 class SuppressedCounts(fields.Dict):
-    """Figures by name, each a count after suppression. Checked in one pass: a report carries
+    """Figures by name, each a count (exact, or "*" from hubs that suppressed). Checked in one pass: a report carries
     hundreds, and a field object per key and value made reading reports slow."""
 
     def __init__(self, **kwargs):
@@ -73,6 +75,15 @@ class HubPeriodReport(Schema):
     period = fields.String(required=True)
     report_version = fields.Integer(required=True, validate=validate.Range(min=1))
     figures = SuppressedCounts(required=True)
+    figures_exact = fields.Boolean(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": 'true when every figure is the hub\'s exact count (never "*"): the national '
+            "service applies small-number suppression where it publishes them; absent or null from hubs "
+            'that suppressed before sending (their counts are "*" or rounded to 5)'
+        },
+    )
     final = fields.Boolean(
         allow_none=True,
         load_default=None,
@@ -91,3 +102,9 @@ class HubPeriodReport(Schema):
             "yet; absent from hubs that do not sign off"
         },
     )
+
+    @validates_schema
+    def _exact_figures_are_counts(self, data, **kwargs):
+        # "*" is a suppressed cell: a report saying its figures are exact cannot carry one.
+        if data.get("figures_exact") and any(v == SUPPRESSED for v in data.get("figures", {}).values()):
+            raise ValidationError('an exact report carries counts only, never "*"', "figures")

@@ -173,7 +173,7 @@ def start_worker(
     specs = definition.consumers(wiring)
     topics = [t for spec in specs for t in spec.topics]
     ensure_topics(
-        settings.kafka_bootstrap_servers, topics + [dlq_topic(t) for t in topics], security=settings.kafka_security
+        settings.kafka_bootstrap_servers, topics + [dlq_topic(t) for t in topics], **_topic_settings(settings)
     )
     threads = []
     for spec in specs:
@@ -262,16 +262,29 @@ def build_relay(
 def _ensure_produced_topics(definition: ServiceDefinition, settings: Settings) -> None:
     topics = definition.produced_topics(settings)
     if definition.route is None:
-        ensure_topics(settings.kafka_bootstrap_servers, topics, security=settings.kafka_security)
+        ensure_topics(settings.kafka_bootstrap_servers, topics, **_topic_settings(settings))
         return
     by_cluster: dict[str, list[str]] = {}
     for topic in topics:
         by_cluster.setdefault(definition.route(topic), []).append(topic)
     for cluster, names in by_cluster.items():
         if cluster == "national":
-            ensure_topics(settings.national_kafka_bootstrap_servers, names, security=settings.national_kafka_security)
+            ensure_topics(
+                settings.national_kafka_bootstrap_servers, names,
+                **_topic_settings(settings, security=settings.national_kafka_security),
+            )  # fmt: skip
         else:
-            ensure_topics(settings.kafka_bootstrap_servers, names, security=settings.kafka_security)
+            ensure_topics(settings.kafka_bootstrap_servers, names, **_topic_settings(settings))
+
+
+def _topic_settings(settings: Settings, **overrides: object) -> dict:
+    """How this process makes (or only waits for) its topics, on the hub's cluster unless told."""
+    found = {
+        "security": settings.kafka_security,
+        "create": settings.create_topics,
+        "replication_factor": settings.topic_replication_factor,
+    }
+    return found | overrides
 
 
 def _serve_metrics(settings: Settings) -> None:

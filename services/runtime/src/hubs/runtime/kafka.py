@@ -77,9 +77,13 @@ def ensure_topics(
     partitions: int = DEFAULT_PARTITIONS,
     ready_seconds: float = TOPICS_READY_SECONDS,
     security: KafkaSecurity | None = None,
+    create: bool = True,
+    replication_factor: int = -1,
 ) -> None:
-    """Create topics that do not exist yet (existing ones are left as they are), and return
-    only once every partition of every one of them has a leader in the broker's metadata.
+    """Create topics that do not exist yet (existing ones are left as they are; with
+    `create=False` the platform makes them and this only waits for them), and return only once
+    every partition of every one of them has a leader in the broker's metadata. A topic made here
+    has the broker's default replication factor (-1) unless `replication_factor` is given.
 
     A consumer group assigned while a topic is still missing from the metadata leaves that
     topic's partitions unassigned until a later rebalance: on a busy machine, its events
@@ -92,10 +96,10 @@ def ensure_topics(
     )
     try:
         existing = set(admin.list_topics())
-        missing = [t for t in wanted if t not in existing]
+        missing = [t for t in wanted if t not in existing] if create else []
         for topic in missing:
             try:
-                admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
+                admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=replication_factor)])
                 log.info("topic created", extra={"topic": topic})
             except TopicAlreadyExistsError:
                 pass

@@ -158,6 +158,19 @@ def _secret(name: str, path: str | None) -> str:
     return text
 
 
+def _replication_factor(text: str) -> int:
+    """-1 (the broker's default.replication.factor) or a positive number of replicas."""
+    try:
+        factor = int(text)
+    except ValueError:
+        factor = 0
+    if factor == 0 or factor < -1:
+        raise ValueError(
+            f"HUBS_KAFKA_TOPIC_REPLICATION_FACTOR must be -1 (the broker's default) or 1 or more, not {text!r}"
+        )
+    return factor
+
+
 def _national_kafka_security(hub: KafkaSecurity, hub_servers: str) -> KafkaSecurity:
     """The national cluster's settings. When none of its own is given and it is the hub's own
     cluster (no other address), it is reached as the hub reaches its cluster; a cluster
@@ -188,6 +201,10 @@ class Settings:
     # The national topic is one per country, whatever the hub's own prefix: only the national
     # cluster's owners may prefix it (HUBS_NATIONAL_TOPIC_PREFIX).
     national_topic_prefix: str = ""
+    # Topics are made at start unless the platform makes them (Strimzi KafkaTopics); a made topic
+    # takes the broker's default replication factor (-1) unless one is set.
+    create_topics: bool = True
+    topic_replication_factor: int = -1
     reporting_mode: str = "hub"
     log_level: str = "INFO"
     api_bind: str = "127.0.0.1:8000"
@@ -231,6 +248,8 @@ class Settings:
             national_topic_prefix=_env(
                 "HUBS_NATIONAL_TOPIC_PREFIX", topic_prefix if reporting_mode == "national" else ""
             ),
+            create_topics=_env("HUBS_KAFKA_CREATE_TOPICS", "true").lower() != "false",
+            topic_replication_factor=_replication_factor(_env("HUBS_KAFKA_TOPIC_REPLICATION_FACTOR", "-1")),
             reporting_mode=reporting_mode,
             log_level=_env("HUBS_LOG_LEVEL", "INFO"),
             api_bind=_env("HUBS_API_BIND", "127.0.0.1:8000"),

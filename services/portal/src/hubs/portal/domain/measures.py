@@ -115,6 +115,21 @@ MEASURES: tuple[Measure, ...] = (
         ((0, "0"), (1, "1"), (2, "2"), (3, "3"), (4, "4")),
         positive_at=5,
     ),
+    Measure(
+        "wsas",
+        "WSAS",
+        "work and social adjustment",
+        "Because of my problem, how much is each of these impaired (0 not at all, 8 very severely)?",
+        (
+            "My ability to work",
+            "My home management (cleaning, tidying, shopping, cooking, looking after home or children, paying bills)",
+            "My social leisure activities (with other people: parties, pubs, outings, entertaining)",
+            "My private leisure activities (done alone: reading, gardening, sewing, hobbies, walking alone)",
+            "My ability to form and maintain close relationships with others, including those I live with",
+        ),
+        WSAS_ANSWERS,
+        _words(WSAS_BANDS),
+    ),
 )
 
 MEASURES_BY_KEY = {m.key: m for m in MEASURES}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 
 from hubs.contracts import codes
-from hubs.portal.adapters.services import Answer
+from hubs.portal.adapters.services import Answer, first_submitted_at
+from hubs.portal.domain import assessment_form
 from hubs.portal.domain.equality_at_assessment import EQUALITY_KEYS, EQUALITY_QUESTIONS, equality_answers
 from hubs.portal.domain.forms import in_order, problem_fields
 from hubs.portal.domain.measures import MEASURES, Measure, answers_from_form, score
@@ -17,8 +20,6 @@ from hubs.portal.entrypoints.web import call, person, requires_role
 
 bp = Blueprint("clinician", __name__)
 CASE_ROLES = ("clinician", "hub-lead")
-# The hub's rule: every rapid assessment takes the PHQ-9 and the GAD-7.
-ALWAYS_TAKEN = ("phq9", "gad7")
 # Reasons the referral service records itself (withdrawal, transfer), not a closure a clinician chooses.
 CLOSED_ELSEWHERE = ("withdrawn", "transferred-to-another-hub")
 PURPOSES = [
@@ -47,6 +48,66 @@ def queue():
         breaching_today=sum(1 for e in entries if e.get("breaches_today")),
         follow_ups=follow_ups,
     )
+
+
+# The caseload's stages, as the referral service keeps them.
+STAGES = [("awaiting-first-contact", "Awaiting first contact"), ("contacted", "First contact made")]
+CASELOAD_VIEWS = [("mine", "My cases"), ("all", "All open cases")]
+PAGE_SIZE = 25
+REFERENCE = re.compile(r"^[0-9A-F]{1,8}$")
+
+
+@bp.get("/caseload")
+@requires_role(*CASE_ROLES)
+def caseload():
+    """Open cases after the queue: "my cases" (those whose record I opened) or all of them, by stage,
+    or found by reference; a page at a time."""
+    view = request.args.get("view") if request.args.get("view") in dict(CASELOAD_VIEWS) else "mine"
+    stage = request.args.get("stage") if request.args.get("stage") in dict(STAGES) else ""
+    reference = request.args.get("reference", "").strip().upper().lstrip("#")
+    page = int(request.args["page"]) if request.args.get("page", "").isdigit() and int(request.args["page"]) else 1
+    errors: dict[str, str] = {}
+    if reference and not REFERENCE.match(reference):
+        errors["reference"] = "Enter a reference like 5E0955AA: up to 8 letters A to F and digits"
+    found = None
+    if not errors:
+        params: dict[str, Any] = {
+            "page": page,
+            "page_size": PAGE_SIZE,
+            "status": stage or None,
+            "reference": reference or None,
+            "opened_by_me": "true" if view == "mine" else None,
+        }
+        found = call("referral", "GET", "/v1/referrals", params=params)
+        if not found.ok and found.errors:
+            errors = {"reference": f"The search was refused: {found.message}"}
+    entries = (found.data or {}).get("referrals", []) if found is not None and found.ok else []
+    total = (found.data or {}).get("total", 0) if found is not None and found.ok else 0
+    return render_template(
+        "caseload.html",
+        found=found,
+        entries=entries,
+        assessed=_assessment_statuses() if entries else {},
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        view=view,
+        views=CASELOAD_VIEWS,
+        stage=stage,
+        stages=STAGES,
+        reference=reference,
+        errors=errors,
+    ), (400 if errors else 200)
+
+
+def _assessment_statuses() -> dict[str, str]:
+    """Each case's assessment, to do or completed, as the assessment service lists them."""
+    statuses: dict[str, str] = {}
+    for status in ("to-do", "completed"):
+        answer = call("assessment", "GET", "/v1/assessments", params={"status": status})
+        for a in answer.data if answer.ok and isinstance(answer.data, list) else []:
+            statuses[str(a.get("case_id"))] = status
+    return statuses
 
 
 def _referral_id(value: str) -> str:
@@ -101,6 +162,9 @@ def _form_choices() -> dict[str, Any]:
         "work_situations": _options(codes.WorkSituation),
         "disciplines": _options(codes.Discipline),
         "risk_levels": _options(codes.RiskLevel),
+        "raised_levels": [o for o in _options(codes.RiskLevel) if o[0] != "low"],
+        "escalation_routes": _options(codes.EscalationRoute),
+        "item9_positive": False,
         "equality_questions": EQUALITY_QUESTIONS,
         "scores": {},
         "values": {},
@@ -136,51 +200,18 @@ def assessment(referral_id: str):
     form = request.form
     answers = {m.key: answers_from_form(m, form) for m in MEASURES}
     scores = {m.key: score(m, answers[m.key]) for m in MEASURES}
-    errors: dict[str, str] = {}
-    for m in MEASURES:
-        if m.key in ALWAYS_TAKEN and not scores[m.key].complete:
-            errors[m.key] = f"Answer all {len(m.items)} questions of the {m.name}: it is taken at every assessment"
-        elif 0 < scores[m.key].answered < len(m.items):
-            errors[m.key] = f"Answer all {len(m.items)} questions of the {m.name}, or none of them"
-    if form.get("work_situation") not in dict(_options(codes.WorkSituation)):
-        errors["work_situation"] = "Select the person's work situation"
-    decisions = [d for d in form.getlist("decisions") if d in dict(_options(codes.OutcomeDecision))]
-    if not decisions:
-        errors["decisions"] = "Select at least one outcome"
-    for decision, field, words in (
-        ("signpost", "signpost_to", "signposting"),
-        ("refer-on", "refer_on_to", "referring on"),
-    ):
-        if (decision in decisions) != bool(form.getlist(field)):
-            errors[field] = f"Select the services for {words}, and the outcome '{decision.replace('-', ' ')}', together"
-    if not form.get("reasons", "").strip():
-        errors["reasons"] = "Enter the reasons for the outcome"
     if form.get("action") == "check":
         # Checking the scores is not yet submitting: no messages about the rest of the form.
         return _case_again(referral_id, scores, {})
+    staff, errors = assessment_form.practitioners(form, person().subject)
+    errors |= assessment_form.check(form, scores)
     if errors:
         return _case_again(referral_id, scores, errors)
-    who = person()
-    body = {
-        "practitioners": [{"practitioner_id": who.subject[:64], "discipline": form.get("discipline") or "other"}],
-        "measures": {m.key: answers[m.key] for m in MEASURES if scores[m.key].complete},
-        "risk": {
-            "level": form.get("risk_level") or "low",
-            "risk_to_self": form.get("risk_to_self") == "yes",
-            "risk_to_others": form.get("risk_to_others") == "yes",
-        },
-        "work_situation": {"situation": form["work_situation"]},
-        "outcome": {
-            "decisions": decisions,
-            "reasons": form["reasons"].strip()[:2000],
-            "refer_on_to": [s for s in form.getlist("refer_on_to") if s in dict(_options(codes.ServiceType))],
-            "signpost_to": [s for s in form.getlist("signpost_to") if s in dict(_options(codes.ServiceType))],
-        },
-    }
+    body = assessment_form.request_body(form, answers, scores, staff, first_submitted_at(datetime.now(UTC)))
     # Only the equality questions answered: one left unanswered keeps the referral's answer.
     if demographics := equality_answers(form):
         body["demographics"] = demographics
-    case_id = str(uuid.UUID(form.get("case_id", "")))
+    case_id = _case_id()
     answer = call("assessment", "POST", f"/v1/cases/{case_id}/assessment", json=body)
     if not answer.ok:
         return _case_again(referral_id, scores, assessment_errors(answer))
@@ -188,12 +219,36 @@ def assessment(referral_id: str):
     return _back(referral_id)
 
 
-def _case_again(referral_id: str, scores: dict, errors: dict[str, str]):
+@bp.errorhandler(CSRFError)
+def _form_expired(error: CSRFError):
+    """An assessment or escalation sent with an expired form token: nothing is sent to the service,
+    and the case comes back with everything typed, to check and send again."""
+    resent = ("clinician.assessment", "clinician.risk_escalation")
+    if request.endpoint not in resent or person() is None or not person().has(*CASE_ROLES):
+        return render_template("error.html", status=400, title="Your form has expired",
+                               detail="Go back, reload the page and try again."), 400  # fmt: skip
+    referral_id = _referral_id((request.view_args or {}).get("referral_id", ""))
+    scores = {m.key: score(m, answers_from_form(m, request.form)) for m in MEASURES}
+    said = "Your form had expired, so nothing was saved. Your answers are below: check them and send the form again."
+    where = "assessment" if request.endpoint == "clinician.assessment" else "escalation"
+    return _case_again(referral_id, scores, {where: said}, status=400)
+
+
+def _case_id() -> str:
+    try:
+        return str(uuid.UUID(request.form.get("case_id", "")))
+    except ValueError:
+        abort(400)
+
+
+def _case_again(referral_id: str, scores: dict, errors: dict[str, str], status: int | None = None):
+    """The case page again with everything the clinician typed, and what to change beside each answer."""
     purpose = request.form.get("purpose") or "assessment"
     detail = call("referral", "GET", f"/v1/referrals/{referral_id}", params={"purpose": purpose})
     if not detail.ok:
         abort(detail.status if detail.status in (403, 404) else 503)
-    choices = _form_choices() | {"scores": scores, "values": request.form, "errors": errors}
+    choices = _form_choices() | {"scores": scores, "values": request.form, "errors": errors,
+                                 "item9_positive": assessment_form.item9_positive(request.form)}  # fmt: skip
     return render_template(
         "case.html",
         referral_id=referral_id,
@@ -201,13 +256,30 @@ def _case_again(referral_id: str, scores: dict, errors: dict[str, str]):
         detail=detail,
         **_case_records(detail.data["case_id"]),
         **choices,
-    ), (400 if errors else 200)
+    ), status or (400 if errors else 200)
 
 
 # Where the assessment service's field names are asked on the case page.
-OUTCOME_QUESTIONS = ("decisions", "refer_on_to", "signpost_to", "reasons")
+OUTCOME_QUESTIONS = ("decisions", "refer_on_to", "signpost_to", "transfer_to_hub_id", "monitoring_review_interval_days",
+                     "reasons")  # fmt: skip
 # The questions asked of the service's nested objects: `outcome.reasons`, `demographics.disability`.
 NESTED_QUESTIONS = {"outcome": OUTCOME_QUESTIONS, "demographics": EQUALITY_KEYS}
+# The risk judgement's answers, as the service names them, and the question asking each.
+RISK_QUESTIONS = {"level": "risk_level", "risk_to_self": "risk_to_self", "risk_to_others": "risk_to_others",
+                  "route": "risk_route"}  # fmt: skip
+WORK_QUESTIONS = {"situation": "work_situation", "off_sick_for_mental_health": "off_sick_for_mental_health"}
+
+
+def _practitioner_question(parts: list[str]) -> str:
+    """`practitioners.1.practitioner_id`: the second practitioner's staff id (the first is the one signing off)."""
+    if len(parts) < 2 or not parts[1].isdigit():
+        return "assessment"
+    n = int(parts[1]) + 1
+    if n == 1:
+        return "discipline"
+    if n > 1 + len(assessment_form.OTHER_PRACTITIONERS):
+        return "assessment"
+    return f"practitioner-{n}-discipline" if parts[2:] == ["discipline"] else f"practitioner-{n}-id"
 
 
 def assessment_errors(answer: Answer, measures: tuple[Measure, ...] = MEASURES) -> dict[str, str]:
@@ -216,7 +288,8 @@ def assessment_errors(answer: Answer, measures: tuple[Measure, ...] = MEASURES) 
     An item is named as clinicians count it (`measures.phq9.9`, WSAS `measures.wsas.items.1`) and
     lands on that question's radio group (`phq9-9`), else on its measure's group; a missing first
     contact is said once, in the error summary, linking to the page's "Record first contact before
-    the assessment"; anything else is said above the form, all of it."""
+    the assessment"; a raised risk without its route (`risk`) lands on the route; anything else
+    is said above the form, all of it."""
     on_form = {m.key: len(m.items) for m in measures}
     found: dict[str, str] = {}
     elsewhere: list[str] = []
@@ -232,9 +305,14 @@ def assessment_errors(answer: Answer, measures: tuple[Measure, ...] = MEASURES) 
         elif len(parts) > 1 and parts[1] in NESTED_QUESTIONS.get(parts[0], ()):
             question = parts[1]
         elif parts[0] in ("work_situation", *OUTCOME_QUESTIONS):
-            question = parts[0]
+            question = WORK_QUESTIONS.get(parts[1], parts[0]) if len(parts) > 1 else parts[0]
         elif parts[0] == "risk":
-            question = "risk_level"
+            # The service's own rule (a raised risk needs its route) names the whole judgement.
+            question = RISK_QUESTIONS.get(parts[1], "risk_level") if len(parts) > 1 else "risk_route"
+        elif parts[0] == "occupational_health_consent":
+            question = "occupational_health_consent"
+        elif parts[0] == "practitioners":
+            question = _practitioner_question(parts)
         if question == "assessment":
             elsewhere.append(message)
         else:
@@ -248,13 +326,55 @@ def assessment_errors(answer: Answer, measures: tuple[Measure, ...] = MEASURES) 
 def _assessment_questions(measures: tuple[Measure, ...]) -> list[str]:
     """The assessment form's questions in the order they are asked (for the error summary)."""
     items = [q for m in measures for q in (m.key, *(f"{m.key}-{n}" for n in range(1, len(m.items) + 1)))]
-    return ["first_contact", "assessment", *items, "risk_level", "work_situation", *EQUALITY_KEYS, *OUTCOME_QUESTIONS]
+    others = [f"practitioner-{n}-{part}" for n in assessment_form.OTHER_PRACTITIONERS for part in ("id", "discipline")]
+    return ["first_contact", "assessment", *items, "risk_level", "risk_to_self", "risk_to_others", "risk_route",
+            "work_situation", "off_sick_for_mental_health", "discipline", *others, *EQUALITY_KEYS, "decisions",
+            "refer_on_to", "signpost_to", "transfer_to_hub_id", "monitoring_review_interval_days",
+            "occupational_health_consent", "reasons"]  # fmt: skip
 
 
 def _refusal(answer: Answer) -> str:
     """What a service said, once: its field messages, else its detail."""
     said = list(dict.fromkeys(problem_fields(answer.errors).values()))
     return " ".join(said) if said else answer.message
+
+
+# The escalation form's questions, and the risk judgement's names for them in the service's refusal.
+ESCALATION_QUESTIONS = {"level": "escalation_level", "risk_to_self": "escalation_to_self",
+                        "risk_to_others": "escalation_to_others", "route": "escalation_route"}  # fmt: skip
+
+
+@bp.post("/cases/<referral_id>/risk-escalations")
+@requires_role(*CASE_ROLES)
+def risk_escalation(referral_id: str):
+    """Escalate a raised risk judged between assessment and follow-up: the case goes on the urgent path."""
+    referral_id = _referral_id(referral_id)
+    form = request.form
+    errors: dict[str, str] = {}
+    if form.get("escalation_level") not in ("moderate", "high"):
+        errors["escalation_level"] = "Select the level of the raised risk: moderate or high"
+    if form.get("escalation_route") not in {c.value for c in codes.EscalationRoute}:
+        errors["escalation_route"] = "Select where the risk was escalated to"
+    if errors:
+        return _case_again(referral_id, {}, errors)
+    body = {
+        "level": form["escalation_level"],
+        "risk_to_self": form.get("escalation_to_self") == "yes",
+        "risk_to_others": form.get("escalation_to_others") == "yes",
+        "route": form["escalation_route"],
+    }
+    answer = call("assessment", "POST", f"/v1/cases/{_case_id()}/risk-escalations", json=body)
+    if not answer.ok:
+        found: dict[str, str] = {}
+        for path, message in problem_fields(answer.errors).items():
+            found.setdefault(ESCALATION_QUESTIONS.get(path.split(".")[-1], "escalation"), message)
+        said = found.pop("escalation", None) or (None if found else answer.message)
+        if said:
+            found = {"escalation": f"The risk was not escalated: {said}", **found}
+        return _case_again(referral_id, {}, found)
+    route = dict(_options(codes.EscalationRoute))[body["route"]].lower()
+    flash(f"Risk escalated ({body['level']}, to {route}): the case is on the urgent path", "success")
+    return _back(referral_id)
 
 
 @bp.post("/cases/<referral_id>/onward-referrals")

@@ -43,3 +43,26 @@ document.querySelectorAll("[data-measure]").forEach((group) => {
   group.addEventListener("change", () => scoreMeasure(group));
   scoreMeasure(group);
 });
+
+// PHQ-9 item 9 above 0 is flagged as it is answered (the server flags it too, on "Check scores").
+const item9Warning = document.querySelector("[data-item9-warning]");
+if (item9Warning) {
+  const item9 = () => document.querySelector("input[name='phq9-9']:checked");
+  const flag = () => {
+    const answer = item9();
+    item9Warning.hidden = !(answer && Number(answer.value) > 0);
+  };
+  document.querySelectorAll("input[name='phq9-9']").forEach((input) => input.addEventListener("change", flag));
+  flag();
+}
+
+// A radio's conditional questions (`data-reveals`): shown while it is chosen. Without scripts they are always shown.
+document.querySelectorAll("input[type=radio][data-reveals]").forEach((radio) => {
+  const group = document.querySelectorAll(`input[type=radio][name='${radio.name}']`);
+  const sync = () => {
+    const revealed = document.getElementById(radio.dataset.reveals);
+    if (revealed) revealed.classList.toggle("nhsuk-radios__conditional--hidden", !radio.checked);
+  };
+  group.forEach((input) => input.addEventListener("change", sync));
+  sync();
+});

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, false, func, insert, or_, select, update
+from sqlalchemy import String, and_, cast, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from hubs.contracts import codes
@@ -210,7 +210,39 @@ class ReferralRepository:
         rows = self._session.execute(
             select(referrals).where(referrals.c.status == "awaiting-first-contact").order_by(referrals.c.received_at)
         ).all()
-        waiting = [_to_referral(r) for r in rows]
+        return self._with_attempts([_to_referral(r) for r in rows])
+
+    def open_referrals(
+        self,
+        statuses: tuple[str, ...],
+        *,
+        opened_by: str | None = None,
+        reference: str | None = None,
+        offset: int = 0,
+        limit: int = 25,
+    ) -> tuple[list[Referral], int]:
+        """Open referrals in `statuses`, newest first, one page of them and how many there are in all:
+        those whose record `opened_by` opened (from the access audit), those whose reference (the
+        first part of the id) is `reference`."""
+        conditions = [referrals.c.status.in_(statuses)]
+        if opened_by is not None:
+            opened = select(access_audit.c.referral_id).where(
+                access_audit.c.subject == opened_by, access_audit.c.action == "read-personal-details"
+            )
+            conditions.append(referrals.c.referral_id.in_(opened))
+        if reference is not None:
+            conditions.append(func.lower(cast(referrals.c.referral_id, String)).like(f"{reference.lower()}%"))
+        total = self._session.execute(select(func.count()).select_from(referrals).where(*conditions)).scalar_one()
+        rows = self._session.execute(
+            select(referrals)
+            .where(*conditions)
+            .order_by(referrals.c.received_at.desc(), referrals.c.referral_id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return self._with_attempts([_to_referral(r) for r in rows]), total
+
+    def _with_attempts(self, waiting: list[Referral]) -> list[Referral]:
         attempts = self._session.execute(
             select(contact_attempts).where(contact_attempts.c.referral_id.in_([r.referral_id for r in waiting]))
         ).all()

@@ -8,11 +8,14 @@ from typing import Any
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from hubs.contracts import codes
 from hubs.referral.domain import commands
-from hubs.referral.domain.model import Demographics, Referral, RiskScreen
+from hubs.referral.domain.model import OPEN_STATUSES, Demographics, Referral, RiskScreen
 from hubs.referral.entrypoints.schemas import (
+    CaseloadQuerySchema,
+    CaseloadSchema,
     QueueEntrySchema,
     ReferralAcceptedSchema,
     SelfReferralSchema,
@@ -118,6 +121,27 @@ CLINICAL_ROLES = frozenset({Role.CLINICIAN.value, Role.HUB_LEAD.value})
 
 @blp.route("/referrals")
 class Referrals(MethodView):
+    @blp.arguments(CaseloadQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, CaseloadSchema)
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self, query: dict):
+        """Open referrals, newest first, a page at a time: by stage, those whose record the caller
+        opened, or by reference. No personal details: a case is opened, with its purpose, to see them."""
+        size = query["page_size"]
+        with _wiring().uow_factory() as uow:
+            found, total = uow.referrals.open_referrals(
+                tuple(query["status"] or OPEN_STATUSES),
+                opened_by=current_principal().subject if query["opened_by_me"] else None,
+                reference=query["reference"],
+                offset=(query["page"] - 1) * size,
+                limit=size,
+            )
+        now, ctx = datetime.now(UTC), _context()
+        entries = [
+            {**queue_entry(r, now, ctx), "status": r.status, "first_contacted_at": r.first_contacted_at} for r in found
+        ]
+        return {"referrals": entries, "page": query["page"], "page_size": size, "total": total}
+
     @blp.arguments(ThirdPartyReferralSchema)
     @blp.response(201, ThirdPartyAcceptedSchema)
     @blp.doc(description="Refer a member of staff, with their consent (who gave it, when and how).")

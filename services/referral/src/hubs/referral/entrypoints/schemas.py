@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from hubs.contracts import codes
 from hubs.contracts.topics import HUB_ID_PATTERN
+from hubs.referral.domain.model import OPEN_STATUSES
 from hubs.runtime.schema_fields import DateOfBirth, JsonBoolean, RecordDateTime
 
 PURPOSES = ("first-contact", "assessment", "care-coordination", "safeguarding", "transfer", "erasure-request")
@@ -154,6 +155,37 @@ class QueueEntrySchema(Schema):
     breached = fields.Boolean(dump_only=True)
     attempts = fields.Integer(dump_only=True)
     transferred_from_hub = fields.String(dump_only=True, allow_none=True)
+
+
+class CaseloadQuerySchema(Schema):
+    status = fields.List(
+        fields.String(validate=validate.OneOf(OPEN_STATUSES)),
+        load_default=None,
+        metadata={"description": "the open stages to list (repeat for several); default: every open stage"},
+    )
+    opened_by_me = fields.Boolean(
+        load_default=False,
+        metadata={"description": "only the referrals whose record the caller has opened (from the access audit)"},
+    )
+    reference = fields.String(
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9A-Fa-f]{1,8}$", error="a reference: up to 8 letters A-F and digits"),
+        metadata={"description": "the reference a person quotes, or its start"},
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class CaseloadEntrySchema(QueueEntrySchema):
+    status = fields.String(dump_only=True)
+    first_contacted_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class CaseloadSchema(Schema):
+    referrals = fields.List(fields.Nested(CaseloadEntrySchema), dump_only=True)
+    page = fields.Integer(dump_only=True)
+    page_size = fields.Integer(dump_only=True)
+    total = fields.Integer(dump_only=True, metadata={"description": "how many referrals match, over all pages"})
 
 
 class PurposeSchema(Schema):

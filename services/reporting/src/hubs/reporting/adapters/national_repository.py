@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from hubs.reporting.adapters.orm import national_reports
+from hubs.reporting.adapters.orm import national_exact_reads, national_reports
 
 
 class NationalReportRepository:
@@ -40,6 +41,7 @@ class NationalReportRepository:
             "figures": report["figures"],
             "final": report.get("final"),
             "signed_off": report.get("signed_off"),
+            "figures_exact": report.get("figures_exact"),
             "received_at": datetime.now(UTC),
         }
         current = self._session.execute(select(t.c.report_version).where(key)).scalar_one_or_none()
@@ -70,4 +72,21 @@ class NationalReportRepository:
             .where(t.c.period_type == period_type, t.c.period >= first, t.c.period <= last)
             .order_by(t.c.period, t.c.region, t.c.hub_id)
         ).all()
+        return [dict(r._mapping) for r in rows]
+
+    def record_exact_read(
+        self, subject: str, roles: str, hub_id: str, what: str, period_type: str, first: str, last: str
+    ) -> None:
+        """Audit a national analyst's read of exact figures of periods `first` to `last`."""
+        self._session.execute(
+            insert(national_exact_reads).values(
+                read_id=uuid.uuid4(), at=datetime.now(UTC), subject=subject, roles=roles, hub_id=hub_id,
+                what=what, period_type=period_type, first_period=first, last_period=last,
+            )
+        )  # fmt: skip
+
+    def exact_reads(self) -> list[dict[str, Any]]:
+        """The audit of exact reads, newest first (at most 1000)."""
+        t = national_exact_reads
+        rows = self._session.execute(select(t).order_by(t.c.at.desc()).limit(1000)).all()
         return [dict(r._mapping) for r in rows]

@@ -1,6 +1,6 @@
 """Tables of the reporting service (hub mode and national mode share one schema)."""
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, false
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, MetaData, String, Table, Uuid, false
 
 from hubs.runtime.messaging_tables import define_messaging_tables
 
@@ -124,6 +124,25 @@ national_reports = Table(
     Column("final", Boolean, nullable=True),
     # True when the hub lead signed off every month of the period; None from older hubs.
     Column("signed_off", Boolean, nullable=True),
+    # True when the figures are the hub's exact counts; None from hubs that suppressed before
+    # sending (their figures are "*" or rounded to 5).
+    Column("figures_exact", Boolean, nullable=True),
+)
+
+# Every read of exact national figures (national analysts only): who, in which role, what and
+# for which periods. Published (suppressed) figures are not audited.
+national_exact_reads = Table(
+    "national_exact_reads",
+    metadata,
+    Column("read_id", Uuid, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("subject", String(200), nullable=False),
+    Column("roles", String(200), nullable=False),
+    Column("hub_id", String(64), nullable=False),
+    Column("what", String(40), nullable=False),
+    Column("period_type", String(20), nullable=False),
+    Column("first_period", String(20), nullable=False),
+    Column("last_period", String(20), nullable=False),
 )
 
 outbox, processed_events = define_messaging_tables(metadata)

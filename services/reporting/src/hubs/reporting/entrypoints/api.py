@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hubs.reporting.domain import national
 from hubs.reporting.domain.case_facts import LOCAL_TIME
 from hubs.reporting.domain.data_quality import data_quality
+from hubs.reporting.domain.monthly_return import monthly_return_csv
 from hubs.reporting.domain.periods import period_bounds, periods_overlapping
 from hubs.reporting.domain.quarantine import REASONS
 from hubs.reporting.domain.sickness_csv import CsvRefused
@@ -20,9 +21,11 @@ from hubs.reporting.entrypoints.schemas import (
     DataQualitySchema,
     HubDatasetSchema,
     HubReportPreviewSchema,
+    MonthlyReturnQuerySchema,
     MonthSignOffSchema,
     MonthSignOffsSchema,
     NationalDatasetSchema,
+    NationalPeriodQuerySchema,
     PeriodQuerySchema,
     QuarantineSchema,
     SicknessImportSchema,
@@ -112,7 +115,8 @@ class HubReportPreview(MethodView):
     @hub_blp.response(200, HubReportPreviewSchema)
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):
-        """The figures of a period as they leave the hub: small numbers suppressed."""
+        """The hub's figures of a period as the national service would publish them on their own
+        (small numbers suppressed); the report itself carries the exact counts."""
         period_type, period = resolve_period(query)
         with _uow() as uow:
             figures = suppress_all(uow.figures.figures(period_type, period))
@@ -194,32 +198,58 @@ class SicknessAbsence(MethodView):
         return result
 
 
+def _view(asked: str | None) -> str:
+    """Exact figures for national analysts (unless they ask for the published ones), published
+    figures for everyone else; asking for exact figures without the role is refused."""
+    analyst = str(Role.NATIONAL_ANALYST) in current_principal().roles
+    if asked == national.EXACT and not analyst:
+        raise Problem(403, "Forbidden", "Only national analysts may read exact figures.", slug="forbidden")
+    return asked or (national.EXACT if analyst else national.PUBLISHED)
+
+
+def _audit_exact(uow, what: str, period_type: str, first: str, last: str) -> None:
+    """Record who read exact figures of which periods, in the same transaction as the read."""
+    who = current_principal()
+    uow.national.record_exact_read(who.subject, ",".join(sorted(who.roles)), who.hub_id, what, period_type, first, last)
+
+
+def _reports(what: str, which: str, period_type: str, first: str, last: str) -> list[dict]:
+    with _uow() as uow:
+        reports = uow.national.for_periods(period_type, first, last)
+        if which == national.EXACT:
+            _audit_exact(uow, what, period_type, first, last)
+        uow.commit()
+    return reports
+
+
 @national_blp.route("/dataset")
 class NationalDataset(MethodView):
-    @national_blp.arguments(PeriodQuerySchema, location="query")
+    @national_blp.arguments(NationalPeriodQuerySchema, location="query")
     @national_blp.response(200, NationalDatasetSchema)
     @requires(Role.NATIONAL_ANALYST, national=True)
     def get(self, query: dict):
-        """The newest report of every hub for a period, as the hubs published them."""
+        """The newest report of every hub for a period: exact (audited) or as published."""
         period_type, period = resolve_period(query)
-        with _uow() as uow:
-            hubs = uow.national.for_period(period_type, period)
-        return {"period_type": period_type, "period": period, "hubs": hubs}
+        which = _view(query.get("view"))
+        reports = _reports("dataset", which, period_type, period, period)
+        return {"period_type": period_type, "period": period, "view": which,
+                "hubs": national.view(reports, which)["hubs"]}  # fmt: skip
 
 
 @national_blp.route("/comparison")
 class NationalComparison(MethodView):
-    @national_blp.arguments(PeriodQuerySchema, location="query")
+    @national_blp.arguments(NationalPeriodQuerySchema, location="query")
     @national_blp.response(200, ComparisonSchema)
-    # Hub leads of every hub see their region and England beside their own figures: these are
-    # the published, suppressed aggregates, nothing more.
+    # Hub leads of every hub see every region and England beside their own figures: published
+    # figures only (regions suppressed, England exact).
     @requires(Role.NATIONAL_ANALYST, Role.HUB_LEAD, national=True)
     def get(self, query: dict):
-        """Every region's totals and England's for a period, from what the hubs published."""
+        """Every region's totals and England's for a period; a region without reports is missing."""
         period_type, period = resolve_period(query)
-        with _uow() as uow:
-            reports = uow.national.for_period(period_type, period)
-        return {"period_type": period_type, "period": period, **national.compare(reports)}
+        which = _view(query.get("view"))
+        shown = national.view(_reports("comparison", which, period_type, period, period), which)
+        return {"period_type": period_type, "period": period, "view": which,
+                "regions": shown["regions"], "england": shown["england"]}  # fmt: skip
 
 
 @national_blp.route("/trend")
@@ -228,27 +258,36 @@ class NationalTrend(MethodView):
     @national_blp.response(200, TrendSchema)
     @requires(Role.NATIONAL_ANALYST, national=True)
     def get(self, query: dict):
-        """One figure over time: England, every region and every hub, period by period."""
+        """One figure over time: England, every region and every hub, period by period; a
+        period without a report is missing (null), never 0."""
         period_type, figure = query["period_type"], query["figure"]
         first, _ = period_bounds(period_type, query["first"])
         _, last = period_bounds(period_type, query["last"])
         periods = sorted(p for _, p in periods_overlapping(first, last, (period_type,)))
         if len(periods) > 400:
             raise Problem(422, "Unprocessable Content", "Ask for at most 400 periods.", {"first": ["too far back"]})
-        with _uow() as uow:
-            reports = uow.national.for_periods(period_type, query["first"], query["last"])
-        series = []
-        for period in periods:
-            mine = [r for r in reports if r["period"] == period]
-            regions: dict[str, list] = {}
-            for r in mine:
-                regions.setdefault(r["region"], []).append(r)
-            series.append(
-                {
-                    "period": period,
-                    "england": national.series_value(mine, figure) if mine else None,
-                    "regions": {region: national.series_value(rs, figure) for region, rs in sorted(regions.items())},
-                    "hubs": {r["hub_id"]: r["figures"].get(figure) for r in mine},
-                }
-            )
-        return {"figure": figure, "period_type": period_type, "series": series}
+        which = _view(query.get("view"))
+        reports = _reports("trend", which, period_type, query["first"], query["last"])
+        hubs_seen = sorted({r["hub_id"] for r in reports})
+        regions_seen = sorted({r["region"] for r in reports})
+        series = [
+            national.series_point(p, [r for r in reports if r["period"] == p], which, figure, hubs_seen, regions_seen)
+            for p in periods
+        ]
+        return {"figure": figure, "period_type": period_type, "view": which, "series": series}
+
+
+@national_blp.route("/monthly-return")
+class MonthlyReturn(MethodView):
+    @national_blp.arguments(MonthlyReturnQuerySchema, location="query")
+    @national_blp.response(200, {"type": "string"}, content_type="text/csv")
+    @requires(Role.NATIONAL_ANALYST, national=True)
+    def get(self, query: dict):
+        """The month's return as CSV, one row per area and figure (layout in docs/reporting.md):
+        exact (audited), or with `view=published` the file for publication."""
+        which = _view(query.get("view"))
+        month = query["month"]
+        reports = _reports("monthly-return", which, "month", month, month)
+        text = monthly_return_csv(month, national.view(reports, which), which)
+        name = f"monthly-return-{month}{'' if which == national.EXACT else '-published'}.csv"
+        return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -101,6 +101,22 @@ class HubReportPreviewSchema(Schema):
     figures = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
 
 
+VIEW = {
+    "description": "exact: the hubs' exact counts (national analysts only; every read is audited); published: "
+    "hub and region cells after small-number suppression, England exact. Analysts get exact unless they ask "
+    "for published; everyone else gets published."
+}
+FIGURE_OR_HIDDEN = {"description": "a count or statistic; null where it is hidden or not known (see markers)"}
+MARKERS = {
+    "description": "why a figure is null: suppressed (small-number suppression where published), "
+    'suppressed-by-hub (a hub of the earlier format sent "*": the figure and its totals are not known)'
+}
+
+
+class NationalPeriodQuerySchema(PeriodQuerySchema):
+    view = fields.String(load_default=None, validate=validate.OneOf(["exact", "published"]), metadata=VIEW)
+
+
 class HubReportSchema(Schema):
     hub_id = fields.String()
     region = fields.String()
@@ -109,36 +125,56 @@ class HubReportSchema(Schema):
     signed_off = fields.Boolean(
         allow_none=True, metadata={"description": "the hub lead signed off every month; null from older hubs"}
     )
-    figures = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
+    figures_exact = fields.Boolean(
+        metadata={"description": 'the hub sent exact counts (false: an earlier-format report, "*" or rounded)'}
+    )
+    figures = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True, metadata=FIGURE_OR_HIDDEN))
+    markers = fields.Dict(keys=fields.String(), values=fields.String(), metadata=MARKERS)
     received_at = fields.AwareDateTime()
 
 
 class NationalDatasetSchema(Schema):
     period_type = fields.String()
     period = fields.String()
+    view = fields.String(metadata=VIEW)
     hubs = fields.List(fields.Nested(HubReportSchema))
 
 
 class AreaTotalsSchema(Schema):
     region = fields.String(metadata={"description": "a region, or england"})
     hubs = fields.Integer(metadata={"description": "hubs whose reports are included"})
-    figures = fields.Dict(keys=fields.String(), values=fields.Integer())
+    missing = fields.Boolean(metadata={"description": "no hub of the region reported for the period (not 0)"})
+    figures_exact = fields.Boolean(metadata={"description": "every report included carries exact counts"})
+    figures = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True, metadata=FIGURE_OR_HIDDEN))
+    markers = fields.Dict(keys=fields.String(), values=fields.String(), metadata=MARKERS)
     hubs_suppressed = fields.Dict(
         keys=fields.String(),
         values=fields.Integer(),
-        metadata={"description": 'per figure, hubs that published "*" for it (not included in the total)'},
+        metadata={"description": 'per figure, hubs of the earlier format that sent "*" for it (the total is null)'},
     )
 
 
 class ComparisonSchema(Schema):
     period_type = fields.String()
     period = fields.String()
+    view = fields.String(metadata=VIEW)
     regions = fields.List(fields.Nested(AreaTotalsSchema))
     england = fields.Nested(AreaTotalsSchema)
 
 
+class MonthlyReturnQuerySchema(Schema):
+    month = fields.String(required=True, validate=validate.Length(min=7, max=7))
+    view = fields.String(load_default=None, validate=validate.OneOf(["exact", "published"]), metadata=VIEW)
+
+    @validates_schema
+    def _a_month_of_records(self, data, **kwargs):
+        if "month" in data and (problem := period_problem("month", data["month"])):
+            raise ValidationError(problem, "month")
+
+
 class TrendQuerySchema(Schema):
     figure = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    view = fields.String(load_default=None, validate=validate.OneOf(["exact", "published"]), metadata=VIEW)
     period_type = fields.String(load_default="month", validate=validate.OneOf(PERIOD_TYPES))
     first = fields.String(required=True, validate=validate.Length(min=4, max=20))
     last = fields.String(required=True, validate=validate.Length(min=4, max=20))
@@ -155,15 +191,26 @@ class TrendQuerySchema(Schema):
             raise ValidationError("must not come after last", "first")
 
 
+class TrendMarkersSchema(Schema):
+    england = fields.String(metadata={"description": "missing (no hub reported), or why England's figure is null"})
+    regions = fields.Dict(keys=fields.String(), values=fields.String())
+    hubs = fields.Dict(keys=fields.String(), values=fields.String())
+
+
 class TrendPointSchema(Schema):
     period = fields.String()
-    england = fields.Raw(metadata=COUNT_OR_SUPPRESSED)
-    regions = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
-    hubs = fields.Dict(keys=fields.String(), values=fields.Raw(metadata=COUNT_OR_SUPPRESSED))
+    england = fields.Integer(allow_none=True, metadata=FIGURE_OR_HIDDEN)
+    regions = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True, metadata=FIGURE_OR_HIDDEN))
+    hubs = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True, metadata=FIGURE_OR_HIDDEN))
+    markers = fields.Nested(
+        TrendMarkersSchema,
+        metadata={"description": "why a value is null: missing (no report for the period), " + MARKERS["description"]},
+    )
 
 
 class TrendSchema(Schema):
     figure = fields.String()
+    view = fields.String(metadata=VIEW)
     period_type = fields.String()
     series = fields.List(fields.Nested(TrendPointSchema))
 

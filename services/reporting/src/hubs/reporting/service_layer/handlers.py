@@ -3,7 +3,7 @@
 Event handlers run inside the consumer's unit of work (which records the event id and
 commits): they fold the event into the hub's facts and mark the periods it can change as
 stale. After each batch, and when idle, the stale periods' figures are computed again from
-the facts; a period whose figures changed gets a new report version, suppressed, in the
+the facts; a period whose figures changed gets a new report version, exact counts, in the
 outbox to the national topic. A throttled check closes periods that have ended: their
 final version is sent even if nothing changed, and again whenever a late event corrects it.
 
@@ -52,7 +52,6 @@ from hubs.reporting.domain.quarantine import (
     misplaced_date,
 )
 from hubs.reporting.domain.sign_off import DEFAULT_SIGN_OFF_DAYS, finality
-from hubs.reporting.domain.suppression import suppress_all
 from hubs.runtime.schema_fields import DATE_SKEW, PLANNING_HORIZON
 from hubs.runtime.settings import DEFAULT_RECORDS_START
 
@@ -233,7 +232,8 @@ def publish_due_reports(
     clock: Clock = _now,
     sign_off_days: int = DEFAULT_SIGN_OFF_DAYS,
 ) -> int:
-    """Send a new version of every report that is due: counts only, suppressed, saying whether
+    """Send a new version of every report that is due: the hub's exact aggregate counts, only
+    to the national service (which suppresses small numbers where it publishes), saying whether
     it is final and whether the hub lead signed it off (never who, nor when).
 
     `version_floor` lets a rebuilt instance start above the versions its predecessor sent."""
@@ -256,7 +256,8 @@ def publish_due_reports(
                 "period_type": period_type,
                 "period": period,
                 "report_version": version,
-                "figures": suppress_all(uow.figures.figures(period_type, period)),
+                "figures": uow.figures.figures(period_type, period),
+                "figures_exact": True,
                 "final": state.final,
                 "signed_off": state.signed_off,
             }
