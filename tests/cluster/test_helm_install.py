@@ -33,6 +33,12 @@ def hub_prerequisites(cluster: Cluster, namespace: str, values: dict) -> None:
         },
         values["portal"]["existingSecret"]: {"portal-secret-key": "k" * 64, "portal-oidc-client-secret": "c" * 32},
     }
+    secrets[values["reportSigning"]["existingSecret"]] = {"report-signing-key.pem": "-"}
+    for security in (values["kafka"].get("security", {}), values["kafka"].get("national", {}).get("security", {})):
+        if security.get("caSecret"):
+            secrets[security["caSecret"]] = {"ca.crt": "-"}
+        if security.get("userSecret"):
+            secrets[security["userSecret"]] = {"password": "p" * 32}
     if values.get("portalServiceToken", {}).get("existingSecret"):
         secrets[values["portalServiceToken"]["existingSecret"]] = {"portal-service-token": "t" * 64}
     documents = [
@@ -176,9 +182,14 @@ def test_without_a_service_account_of_its_own_the_hub_runs_as_the_namespaces_def
 
 def test_the_national_service_installs_and_serves(cluster, namespace):
     values = example("national", "national")
+    security = values["kafka"]["security"]
     cluster.apply(
         {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": values["database"]["existingSecret"]},
-         "stringData": {values["database"].get("urlKey", "database-url"): "postgresql+psycopg://hubs@db/national"}},
+         "stringData": {"reporting-database-url": "postgresql+psycopg://hubs@db/national"}},
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": security["caSecret"]},
+         "stringData": {"ca.crt": "-"}},
+        {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": security["userSecret"]},
+         "stringData": {"password": "p" * 32}},
         namespace=namespace,
     )  # fmt: skip
     path = ROOT / "charts" / "national" / "examples" / "national.yaml"

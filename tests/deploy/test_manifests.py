@@ -425,3 +425,59 @@ def test_the_national_worker_reads_the_hub_registry_the_chart_makes_and_restarts
     assert (
         worker["spec"]["template"]["metadata"]["annotations"]["wellbeing-hubs.nhs.uk/hub-registry-checksum"] != checksum
     )
+
+
+def test_workers_and_relays_reach_each_kafka_as_their_own_user_from_mounted_secrets(rendered):
+    manifests = rendered("hub", "north-east-and-north-cumbria")
+    for workload in workloads(manifests):
+        name = workload["metadata"]["name"]
+        container = containers(workload)[0]
+        env = env_of(container)
+        component = workload["metadata"]["labels"]["app.kubernetes.io/component"]
+        mounts = {m["mountPath"] for m in container["volumeMounts"]}
+        if component in ("worker", "relay"):
+            assert env["HUBS_KAFKA_SECURITY_PROTOCOL"]["value"] == "SASL_SSL", name
+            assert env["HUBS_KAFKA_SASL_USERNAME"]["value"] == "nenc-hub"
+            assert env["HUBS_KAFKA_SASL_PASSWORD_FILE"]["value"] == "/etc/hubs/kafka/user/password"
+            assert {"/etc/hubs/kafka/ca", "/etc/hubs/kafka/user"} <= mounts
+        else:  # APIs, the portal and migrations make no Kafka client
+            assert not [k for k in env if "KAFKA_S" in k], name
+        national = name.endswith(("-reporting-relay", "-reporting-worker"))
+        assert ("HUBS_NATIONAL_KAFKA_SECURITY_PROTOCOL" in env) == national, name
+        if national:
+            assert env["HUBS_NATIONAL_KAFKA_SASL_USERNAME"]["value"] == "hub-ne-north-cumbria"
+            assert env["HUBS_NATIONAL_KAFKA_SASL_PASSWORD_FILE"]["value"] == "/etc/hubs/national-kafka/user/password"
+            assert "/etc/hubs/national-kafka/user" in mounts
+            assert "HUBS_NATIONAL_TOPIC_PREFIX" not in env  # the hub's own prefix is never the national topic's
+    policies = {p["metadata"]["name"]: p for p in manifests if p["kind"] == "NetworkPolicy"}
+    national_peer = {"to": [{"ipBlock": {"cidr": "203.0.113.0/24"}}], "ports": [{"port": 9093, "protocol": "TCP"}]}
+    for name, policy in policies.items():
+        reaches = national_peer in policy["spec"].get("egress", [])
+        assert reaches == name.endswith(("-reporting-relay", "-reporting-worker")), name
+
+
+def test_the_hubs_kafka_user_is_allowed_its_own_topics_and_groups_only(rendered):
+    (user,) = [m for m in rendered("hub", "north-east-and-north-cumbria") if m["kind"] == "KafkaUser"]
+    assert user["metadata"]["name"] == "nenc-hub"
+    assert user["spec"]["authentication"] == {"type": "scram-sha-512"}
+    resources = [(a["resource"]["type"], a["resource"]["name"], a["resource"]["patternType"])
+                 for a in user["spec"]["authorization"]["acls"]]  # fmt: skip
+    assert resources == [("topic", "hub.ne-north-cumbria.", "prefix"), ("group", "ne-north-cumbria.", "prefix")]
+
+
+def test_secure_kafka_without_its_secrets_is_refused_with_the_setting_named():
+    done = helm_template("hub", example_values("hub", "north-east-and-north-cumbria"),
+                         "--set", "kafka.security.userSecret=", check=False)  # fmt: skip
+    assert done.returncode != 0
+    assert "kafka.security.username and kafka.security.userSecret must be set with SASL_SSL" in done.stderr
+
+
+def test_the_national_worker_reads_the_national_kafka_as_its_own_user(rendered):
+    manifests = rendered("national", "national")
+    for workload in workloads(manifests):
+        env = env_of(containers(workload)[0])
+        worker = workload["metadata"]["name"].endswith("-worker")
+        assert ("HUBS_KAFKA_SECURITY_PROTOCOL" in env) == worker
+        if worker:
+            assert env["HUBS_KAFKA_SASL_USERNAME"]["value"] == "national-reporting"
+            assert env["HUBS_KAFKA_SSL_CA_FILE"]["value"] == "/etc/hubs/kafka/ca/ca.crt"

@@ -103,6 +103,12 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ $v.kafka.topicPrefix | quote }}
 - name: HUBS_CONSUMER_MAX_ATTEMPTS
   value: {{ $v.consumerMaxAttempts | quote }}
+{{- if $v.kafka.topics.create }}
+{{- /* Strimzi makes the topics (KafkaTopics of this chart): the processes only wait for them. */}}
+- name: HUBS_KAFKA_CREATE_TOPICS
+  value: "false"
+{{- end }}
+{{- include "hub.kafka.env" . }}
 - name: HUBS_API_BIND
   value: "0.0.0.0:8080"
 {{- if ne .component "migrate" }}
@@ -121,6 +127,10 @@ app.kubernetes.io/component: {{ .component }}
   value: hub
 - name: NATIONAL_KAFKA_BOOTSTRAP_SERVERS
   value: {{ default $v.kafka.bootstrapServers $v.kafka.nationalBootstrapServers | quote }}
+{{- with $v.kafka.national.topicPrefix }}
+- name: HUBS_NATIONAL_TOPIC_PREFIX
+  value: {{ . | quote }}
+{{- end }}
 {{- end }}
 - name: DATABASE_URL
   valueFrom:
@@ -188,6 +198,84 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end -}}
 
+{{/* hub.kafka.clusters: the Kafka clusters a process talks to with its own settings, as a list of (dict "prefix" "dir" "security"): the hub's for every worker and relay, the national one for reporting's relay and worker when it is a cluster of its own. */}}
+{{- define "hub.kafka.clusters" -}}
+{{- $v := .root.Values -}}
+{{- $clusters := list -}}
+{{- if and (has .component (list "worker" "relay")) (ne $v.kafka.security.protocol "PLAINTEXT") -}}
+{{- $clusters = append $clusters (dict "prefix" "HUBS_KAFKA_" "name" "kafka" "security" $v.kafka.security) -}}
+{{- end -}}
+{{- if and (eq .meta.name "reporting") (has .component (list "worker" "relay")) $v.kafka.nationalBootstrapServers -}}
+{{- $clusters = append $clusters (dict "prefix" "HUBS_NATIONAL_KAFKA_" "name" "national-kafka" "security" $v.kafka.national.security) -}}
+{{- end -}}
+{{- toYaml $clusters -}}
+{{- end -}}
+
+{{/* hub.kafka.env: how a process reaches each of its Kafka clusters (TLS, SCRAM); secrets as mounted files only. */}}
+{{- define "hub.kafka.env" -}}
+{{- range include "hub.kafka.clusters" . | fromYamlArray }}
+{{- $dir := printf "/etc/hubs/%s" .name }}
+- name: {{ .prefix }}SECURITY_PROTOCOL
+  value: {{ .security.protocol | quote }}
+{{- if ne .security.protocol "PLAINTEXT" }}
+- name: {{ .prefix }}SSL_CA_FILE
+  value: {{ $dir }}/ca/ca.crt
+{{- if eq .security.protocol "SASL_SSL" }}
+- name: {{ .prefix }}SASL_MECHANISM
+  value: SCRAM-SHA-512
+- name: {{ .prefix }}SASL_USERNAME
+  value: {{ .security.username | quote }}
+- name: {{ .prefix }}SASL_PASSWORD_FILE
+  value: {{ $dir }}/user/password
+{{- else if .security.userSecret }}
+- name: {{ .prefix }}SSL_CERT_FILE
+  value: {{ $dir }}/user/user.crt
+- name: {{ .prefix }}SSL_KEY_FILE
+  value: {{ $dir }}/user/user.key
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* hub.kafka.volumes: the CA and user Secrets of each Kafka cluster a process reaches securely. */}}
+{{- define "hub.kafka.volumes" -}}
+{{- range include "hub.kafka.clusters" . | fromYamlArray }}
+{{- if ne .security.protocol "PLAINTEXT" }}
+- name: {{ .name }}-ca
+  secret:
+    secretName: {{ .security.caSecret }}
+    defaultMode: 0440
+    items:
+      - {key: {{ .security.caKey | quote }}, path: ca.crt}
+{{- if .security.userSecret }}
+- name: {{ .name }}-user
+  secret:
+    secretName: {{ .security.userSecret }}
+    defaultMode: 0440
+    items:
+    {{- if eq .security.protocol "SASL_SSL" }}
+      - {key: {{ .security.passwordKey | quote }}, path: password}
+    {{- else }}
+      - {key: {{ .security.certKey | quote }}, path: user.crt}
+      - {key: {{ .security.keyKey | quote }}, path: user.key}
+    {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* hub.kafka.mounts: where those Secrets are read. */}}
+{{- define "hub.kafka.mounts" -}}
+{{- range include "hub.kafka.clusters" . | fromYamlArray }}
+{{- if ne .security.protocol "PLAINTEXT" }}
+- {name: {{ .name }}-ca, mountPath: /etc/hubs/{{ .name }}/ca, readOnly: true}
+{{- if .security.userSecret }}
+- {name: {{ .name }}-user, mountPath: /etc/hubs/{{ .name }}/user, readOnly: true}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
 {{/* hub.pod.spec: the parts of a pod spec every process shares (security, /tmp, scheduling). */}}
 {{- define "hub.pod.spec" -}}
 {{- $v := .root.Values -}}
@@ -240,6 +328,9 @@ volumes:
       items:
         - {key: {{ $v.personalData.surveyParticipationKeyKey | quote }}, path: key}
 {{- end }}
+{{- with include "hub.kafka.volumes" . }}
+{{ . | indent 2 }}
+{{- end }}
 {{- if and (eq .component "relay") (eq .meta.name "reporting") }}
   - name: report-signing
     secret:
@@ -272,6 +363,9 @@ volumes:
   mountPath: /etc/hubs/survey-participation
   readOnly: true
 {{- end }}
+{{- with include "hub.kafka.mounts" . }}
+{{ . }}
+{{- end }}
 {{- if and (eq .component "relay") (eq .meta.name "reporting") }}
 - name: report-signing
   mountPath: /etc/hubs/report-signing
@@ -302,6 +396,20 @@ volumes:
 {{- end -}}
 {{- if not (or $v.auth.jwksUrl $v.auth.publicKeysConfigMap) -}}
 {{- $errors = append $errors "set auth.jwksUrl or auth.publicKeysConfigMap so the APIs can check token signatures" -}}
+{{- end -}}
+{{- range $name, $sec := dict "kafka.security" $v.kafka.security "kafka.national.security" $v.kafka.national.security -}}
+{{- if and (ne $sec.protocol "PLAINTEXT") (not $sec.caSecret) -}}
+{{- $errors = append $errors (printf "%s.caSecret must name the Secret of the cluster's CA certificate with %s" $name $sec.protocol) -}}
+{{- end -}}
+{{- if and (eq $sec.protocol "SASL_SSL") (not (and $sec.username $sec.userSecret)) -}}
+{{- $errors = append $errors (printf "%s.username and %s.userSecret must be set with SASL_SSL" $name $name) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (ne $v.kafka.national.security.protocol "PLAINTEXT") (not $v.kafka.nationalBootstrapServers) -}}
+{{- $errors = append $errors "kafka.national.security applies to a national cluster of its own: set kafka.nationalBootstrapServers" -}}
+{{- end -}}
+{{- if and $v.kafka.user.create (not $v.kafka.topics.strimziCluster) -}}
+{{- $errors = append $errors "kafka.topics.strimziCluster must name the Strimzi cluster the KafkaUser belongs to" -}}
 {{- end -}}
 {{- if and $v.services.reporting.enabled (not (and $v.reportSigning.existingSecret $v.reportSigning.keyId)) -}}
 {{- $errors = append $errors "reportSigning.existingSecret and reportSigning.keyId must be set: the national service accepts only signed reports" -}}

@@ -91,6 +91,26 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 - name: HUBS_REPORTING_MODE
   value: national
+{{- $sec := $v.kafka.security }}
+{{- if and (eq .component "worker") (ne $sec.protocol "PLAINTEXT") }}
+- name: HUBS_KAFKA_SECURITY_PROTOCOL
+  value: {{ $sec.protocol | quote }}
+- name: HUBS_KAFKA_SSL_CA_FILE
+  value: /etc/hubs/kafka/ca/ca.crt
+{{- if eq $sec.protocol "SASL_SSL" }}
+- name: HUBS_KAFKA_SASL_MECHANISM
+  value: SCRAM-SHA-512
+- name: HUBS_KAFKA_SASL_USERNAME
+  value: {{ $sec.username | quote }}
+- name: HUBS_KAFKA_SASL_PASSWORD_FILE
+  value: /etc/hubs/kafka/user/password
+{{- else if $sec.userSecret }}
+- name: HUBS_KAFKA_SSL_CERT_FILE
+  value: /etc/hubs/kafka/user/user.crt
+- name: HUBS_KAFKA_SSL_KEY_FILE
+  value: /etc/hubs/kafka/user/user.key
+{{- end }}
+{{- end }}
 {{- if eq .component "worker" }}
 - name: HUBS_NATIONAL_HUB_REGISTRY_FILE
   value: /etc/hubs/hub-registry/{{ $v.hubRegistry.key }}
@@ -177,6 +197,28 @@ volumes:
   - name: hub-registry
     configMap:
       name: {{ include "national.names.hubRegistry" .root }}
+{{- $sec := $v.kafka.security }}
+{{- if ne $sec.protocol "PLAINTEXT" }}
+  - name: kafka-ca
+    secret:
+      secretName: {{ $sec.caSecret }}
+      defaultMode: 0440
+      items:
+        - {key: {{ $sec.caKey | quote }}, path: ca.crt}
+{{- if $sec.userSecret }}
+  - name: kafka-user
+    secret:
+      secretName: {{ $sec.userSecret }}
+      defaultMode: 0440
+      items:
+      {{- if eq $sec.protocol "SASL_SSL" }}
+        - {key: {{ $sec.passwordKey | quote }}, path: password}
+      {{- else }}
+        - {key: {{ $sec.certKey | quote }}, path: user.crt}
+        - {key: {{ $sec.keyKey | quote }}, path: user.key}
+      {{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -198,6 +240,12 @@ volumes:
 - name: hub-registry
   mountPath: /etc/hubs/hub-registry
   readOnly: true
+{{- if ne .root.Values.kafka.security.protocol "PLAINTEXT" }}
+- {name: kafka-ca, mountPath: /etc/hubs/kafka/ca, readOnly: true}
+{{- if .root.Values.kafka.security.userSecret }}
+- {name: kafka-user, mountPath: /etc/hubs/kafka/user, readOnly: true}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -216,6 +264,12 @@ volumes:
 {{- end -}}
 {{- if not (or $v.auth.jwksUrl $v.auth.publicKeysConfigMap) -}}
 {{- $errors = append $errors "set auth.jwksUrl or auth.publicKeysConfigMap so the APIs can check token signatures" -}}
+{{- end -}}
+{{- if and (ne $v.kafka.security.protocol "PLAINTEXT") (not $v.kafka.security.caSecret) -}}
+{{- $errors = append $errors "kafka.security.caSecret must name the Secret of the cluster's CA certificate" -}}
+{{- end -}}
+{{- if and (eq $v.kafka.security.protocol "SASL_SSL") (not (and $v.kafka.security.username $v.kafka.security.userSecret)) -}}
+{{- $errors = append $errors "kafka.security.username and kafka.security.userSecret must be set with SASL_SSL" -}}
 {{- end -}}
 {{- if not (or $v.hubRegistry.hubs $v.hubRegistry.existingConfigMap) -}}
 {{- $errors = append $errors "hubRegistry.hubs (or hubRegistry.existingConfigMap) must list the hubs and their public keys: only their signed reports are accepted" -}}
