@@ -21,7 +21,8 @@ from hubs.assessment.domain.model import (
 )
 from hubs.assessment.entrypoints import views
 from hubs.assessment.service_layer import handlers
-from hubs.contracts import codes, new_envelope
+from hubs.contracts import codes
+from hubs.runtime import fakes
 from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
 
@@ -85,35 +86,24 @@ class FakeFollowUps:
         return sorted(found, key=lambda f: (f.measured_at is None, f.measured_at or NOW))
 
 
-class FakeOutbox:
+class FakeOutbox(fakes.FakeOutbox):
+    def entry(self, envelope, event_type, data, **about):
+        return (event_type, data)
+
+
+class FakeUnitOfWork(fakes.FakeUnitOfWork):
+    collects_events = True
+
     def __init__(self):
-        self.events = []
-
-    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False):
-        # Validate as the real outbox does: a contract breach must fail the test.
-        new_envelope(event_type, data, hub_id="test-hub", producer="assessment@test-hub", case_id=case_id)
-        self.events.append((event_type, data))
-
-
-class FakeUnitOfWork:
-    def __init__(self):
-        self.assessments, self.follow_ups, self.outbox = FakeAssessments(), FakeFollowUps(), FakeOutbox()
-        self.reasons = FakeReasons()
-        self.commits = 0
-
-    def __enter__(self):
-        self._mark = len(self.outbox.events)
-        return self
-
-    def __exit__(self, *exc):
-        if exc[0] is not None:
-            del self.outbox.events[self._mark :]  # rolled back
-
-    def commit(self):
-        self.commits += 1
+        super().__init__(
+            FakeOutbox("test-hub", "assessment@test-hub"),
+            assessments=FakeAssessments(),
+            follow_ups=FakeFollowUps(),
+            reasons=FakeReasons(),
+        )
 
     def types(self):
-        return [t for t, _ in self.outbox.events]
+        return self.outbox.types()
 
 
 @pytest.fixture
@@ -182,6 +172,18 @@ def test_completing_an_assessment_scores_signs_off_and_announces_the_outcome(uow
     assert data["risk_level"] is C.RiskLevel.LOW
     assert "Moderate depression" not in repr(data)  # reasons stay in the hub
     assert assessment.completion.signed_off_by == "clinician-sub"
+
+
+def test_a_completed_assessment_is_kept_and_announced_only_when_its_transaction_commits(uow, case_id, monkeypatch):
+    def commit_fails():
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(uow, "commit", commit_fails)
+    with pytest.raises(ConnectionError):
+        handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+
+    assert uow.assessments.for_case(case_id).status == "to-do" and uow.outbox.events == []
+    assert uow.reasons.kept == {}
 
 
 def test_equality_answers_given_at_assessment_travel_as_codes_on_assessment_completed(uow, case_id):

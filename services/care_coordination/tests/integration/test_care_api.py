@@ -166,6 +166,31 @@ def test_occupational_health_liaison_without_consent_is_refused(care, tokens):
     assert events(care) == []
 
 
+def test_the_advice_given_to_occupational_health_is_kept_with_the_case_and_never_sent_out(care, tokens):
+    case_id = referred(care)
+    event = {"case_id": case_id, "occurred_at": ASSESSED_AT, "data": {
+        "assessment_id": uuid.uuid4(), "completed_at": ASSESSED_AT, "measures": {}, "risk_level": codes.RiskLevel.LOW,
+        "outcome_decisions": [codes.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH], "occupational_health_consent": True,
+        "occupational_health_consent_recorded_at": ASSESSED_AT, "refer_on_to": [], "signpost_to": [],
+        "monitoring_review_interval_days": None}}  # fmt: skip
+    with care.wiring.uow_factory() as uow:
+        reactions.make_on_assessment_completed(care.wiring.extras["policy"])(event, uow)
+        uow.commit()
+    advice = "Canary Q8Z: a phased return over four weeks"
+    liaisons = f"/v1/cases/{case_id}/occupational-health-liaisons"
+    body = {"liaised_on": "2026-11-03", "advice": advice}
+    answer = care.client.post(liaisons, json=body, headers=tokens("clinician"))
+    assert answer.status_code == 201, answer.get_json()
+    assert answer.get_json()["advice"] == advice
+    record = care.client.get(f"/v1/cases/{case_id}", headers=tokens("clinician")).get_json()
+    [liaison] = [a for a in record["activities"] if a["kind"] == "occupational-health-liaison"]
+    assert liaison["detail"] == {"advice": advice}
+    assert "Canary Q8Z" not in str(events(care))
+    long = {"liaised_on": "2026-11-03", "advice": "x" * 2001}
+    too_long = care.client.post(liaisons, json=long, headers=tokens("clinician"))
+    assert too_long.status_code == 422 and "advice" in str(too_long.get_json()["errors"])
+
+
 def test_service_user_feedback_is_reported_anonymously_and_the_comment_stays(care, tokens):
     body = {"given_on": "2026-11-26", "stage": "at-closure", "overall_experience": "very-good", "felt_listened_to": 5,
             "comment": "Canary Q7X: the nurse was kind"}  # fmt: skip

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from hubs.care_coordination.domain.model import OnwardReferral
-from hubs.contracts import new_envelope
+from hubs.runtime import fakes
 
 
 class _ById:
@@ -84,31 +84,17 @@ class FakeFeedback:
         return list(self.rows)
 
 
-class FakeOutbox:
+class FakeUnitOfWork(fakes.FakeUnitOfWork):
     def __init__(self):
-        self.events = []
-
-    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False):
-        # Validate as the real outbox does: a contract breach fails the test.
-        new_envelope(event_type, data, hub_id="test-hub", producer="care@test-hub", case_id=case_id)
-        self.events.append((event_type, dict(data), case_id))
-
-
-class FakeUnitOfWork:
-    def __init__(self):
-        self.cases, self.onward_referrals, self.directory = FakeCases(), FakeOnwardReferrals(), FakeDirectory()
-        self.monitoring_plans, self.activities, self.feedback = FakeMonitoringPlans(), FakeActivities(), FakeFeedback()
-        self.outbox = FakeOutbox()
-        self.commits = 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def commit(self):
-        self.commits += 1
+        super().__init__(
+            fakes.FakeOutbox("test-hub", "care@test-hub"),
+            cases=FakeCases(),
+            onward_referrals=FakeOnwardReferrals(),
+            directory=FakeDirectory(),
+            monitoring_plans=FakeMonitoringPlans(),
+            activities=FakeActivities(),
+            feedback=FakeFeedback(),
+        )
 
     def types(self):
         return [t for t, _, _ in self.outbox.events]

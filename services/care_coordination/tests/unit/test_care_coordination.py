@@ -280,6 +280,22 @@ def test_monitoring_asks_for_a_follow_up_at_every_review_point_once_and_ends_on_
                                                "ended_on": date(2026, 12, 14)}]  # fmt: skip
 
 
+def test_an_episode_closed_is_kept_and_announced_only_when_its_transaction_commits(uow, monkeypatch):
+    case_id = received(uow)
+    handlers.start_monitoring(case_id, date(2026, 11, 2), 28, uow)
+    sent = list(uow.outbox.events)
+
+    def commit_fails():
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(uow, "commit", commit_fails)
+    with pytest.raises(ConnectionError):
+        handlers.close_episode(case_id, C.ClosureReason.CARE_COMPLETED, uow, now=COMPLETED_AT + timedelta(days=60))
+
+    assert uow.cases.get(case_id).closed_at is None and uow.outbox.events == sent
+    assert [p.ended_on for p in uow.monitoring_plans.for_case(case_id)] == [None]
+
+
 def test_monitoring_plan_rejects_an_impossible_interval():
     with pytest.raises(handlers.Refused):
         MonitoringPlan.start(uuid.uuid4(), date(2026, 11, 2), 0)

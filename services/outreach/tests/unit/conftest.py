@@ -7,23 +7,22 @@ from collections import Counter
 
 import pytest
 
-from hubs.contracts import new_envelope
+from hubs.runtime import fakes
 
 
-class FakeOutbox:
+class FakeOutbox(fakes.FakeOutbox):
     """Validates every event against its contract, as the real outbox does."""
 
-    def __init__(self):
-        self.envelopes = []
+    def entry(self, envelope, event_type, data, **about):
+        return (envelope, about.get("aggregate_id"), about.get("on"))
 
-    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False, on=None):
-        envelope = new_envelope(event_type, data, hub_id="unit-hub", producer="outreach@unit-hub", case_id=case_id)
-        self.envelopes.append((envelope, aggregate_id, on))
-        return envelope
+    @property
+    def envelopes(self):
+        return self.events
 
     @property
     def types(self):
-        return [e["event_type"] for e, _, _ in self.envelopes]
+        return [e["event_type"] for e, _, _ in self.events]
 
 
 class Store:
@@ -134,30 +133,22 @@ class FakeFeedback:
         return [f for f in self.given if outreach_event_id in (None, f.outreach_event_id)]
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(fakes.FakeUnitOfWork):
     def __init__(self):
-        self.campaigns = FakeCampaigns()
-        self.outreach_events = FakeEvents()
-        self.outreach_feedback = FakeFeedback()
+        super().__init__(
+            FakeOutbox("unit-hub", "outreach@unit-hub"),
+            outboxes={"anonymous_outbox": FakeOutbox("unit-hub", "outreach@unit-hub")},
+            campaigns=FakeCampaigns(),
+            outreach_events=FakeEvents(),
+            outreach_feedback=FakeFeedback(),
+            attributions=FakeAttributions(),
+            training=FakeTraining(),
+            engagements=Store("engagement_id"),
+            supervision=Store("supervision_session_id"),
+            check_ins=Store("check_in_id"),
+            surveys=FakeSurveys(),
+        )
         self.public_codes = FakeCodes(self)
-        self.attributions = FakeAttributions()
-        self.training = FakeTraining()
-        self.engagements = Store("engagement_id")
-        self.supervision = Store("supervision_session_id")
-        self.check_ins = Store("check_in_id")
-        self.surveys = FakeSurveys()
-        self.outbox = FakeOutbox()
-        self.anonymous_outbox = FakeOutbox()
-        self.commits = 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def commit(self):
-        self.commits += 1
 
 
 @pytest.fixture

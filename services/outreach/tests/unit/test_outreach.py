@@ -133,3 +133,16 @@ def test_negative_attendance_is_refused():
 
     with pytest.raises(Refused):
         OutreachEvent.record_held(code="OUT-2345", kind=codes.OutreachEventType.OUTREACH, held_on=DAY, attendance=-1)
+
+
+def test_an_outreach_event_is_kept_as_held_and_announced_only_when_its_transaction_commits(uow, monkeypatch):
+    planned = handlers.plan_outreach_event(uow, kind=codes.OutreachEventType.OUTREACH, planned_on=DAY)
+
+    def commit_fails():
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(uow, "commit", commit_fails)
+    with pytest.raises(ConnectionError):
+        handlers.hold_outreach_event(uow, planned.outreach_event_id, held_on=date(2026, 11, 3), attendance=31)
+
+    assert uow.outreach_events.get(planned.outreach_event_id).status == "planned" and uow.outbox.envelopes == []

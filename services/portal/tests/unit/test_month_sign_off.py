@@ -103,3 +103,12 @@ def test_only_a_hub_lead_signs_off_a_month(signed_in, services):
     response = signed_in("clinician").post("/lead/dataset/sign-off", data={"period": "2026-11"})
     assert response.status_code == 403
     assert services.calls_to("reporting", "POST", "/v1/dataset/sign-offs") == []
+
+
+def test_the_data_set_page_says_exact_counts_go_to_the_national_service_which_hides_small_numbers(signed_in, services):
+    services.answers[("reporting", "GET", "/v1/dataset")] = Answer(200, NOVEMBER)
+    page = signed_in("hub-lead").get("/lead/dataset").get_data(as_text=True)
+    said = page[page.index('id="dataset-exactness"') : page.index("</p>", page.index('id="dataset-exactness"'))]
+    assert "Exact counts, as the hub sends them to the national reporting service" in said
+    assert "small numbers are hidden there when the figures are published" in said
+    assert "before suppression" not in page and "they stay in the hub" not in page

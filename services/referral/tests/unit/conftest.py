@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from hubs.referral.domain.model import OPEN_STATUSES, Referral
+from hubs.runtime import fakes
 
 
 class FakeReferrals:
@@ -117,47 +118,16 @@ class FakeReferrals:
         self.rows[referral_id].erased_at = at
 
 
-class FakeOutbox:
-    def __init__(self):
-        self.events: list[tuple[str, dict, Any]] = []
-
-    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False):
-        # Validate like the real outbox does, against the published contract.
-        from hubs.contracts import new_envelope
-
-        new_envelope(event_type, data, hub_id="hub-a", producer="referral@hub-a", case_id=case_id)
-        self.events.append((event_type, data, case_id))
-
-    def types(self) -> list[str]:
-        return [e[0] for e in self.events]
-
-
-class FakeUnitOfWork:
+class FakeUnitOfWork(fakes.FakeUnitOfWork):
     def __init__(self, referrals: FakeReferrals | None = None):
-        self.referrals = referrals or FakeReferrals()
-        self.outbox = FakeOutbox()
-        self.committed = False
-        self._pending: list = []
+        super().__init__(fakes.FakeOutbox("hub-a", "referral@hub-a"), referrals=referrals or FakeReferrals())
         self.savepoints: list[bool] = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def commit(self):
-        self.committed = True
 
     @contextlib.contextmanager
     def savepoint(self, *, keep):
-        """Like the database's: what is written inside is undone unless kept."""
         self.savepoints.append(keep)
-        referrals, events = copy.deepcopy(vars(self.referrals)), list(self.outbox.events)
-        yield
-        if not keep:
-            vars(self.referrals).update(referrals)
-            self.outbox.events = events
+        with super().savepoint(keep=keep):
+            yield
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from cryptography.fernet import Fernet
 
 from hubs.contracts import codes
@@ -120,6 +121,21 @@ def test_a_person_whose_referral_closed_can_be_referred_again(new_uow):
     handlers.close_referral(commands.CloseReferral(first.referral.referral_id, codes.ClosureReason.SIGNPOSTED), uow)
     again = handlers.receive_referral(command(), uow, ctx, now=NOW)
     assert not again.linked and again.referral.referral_id != first.referral.referral_id
+
+
+def test_a_closed_referral_is_kept_and_announced_only_when_its_transaction_commits(new_uow, monkeypatch):
+    uow, ctx = new_uow(), context()
+    referral = handlers.receive_referral(command(), uow, ctx, now=NOW).referral
+    sent = list(uow.outbox.events)
+
+    def commit_fails():
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(uow, "commit", commit_fails)
+    with pytest.raises(ConnectionError):
+        handlers.close_referral(commands.CloseReferral(referral.referral_id, codes.ClosureReason.SIGNPOSTED), uow)
+
+    assert uow.referrals.get(referral.referral_id).is_open and uow.outbox.events == sent
 
 
 def test_the_same_phone_number_written_differently_is_the_same_person():

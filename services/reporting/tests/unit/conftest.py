@@ -16,6 +16,7 @@ from hubs.reporting.adapters.repository import StalePeriod, StoredCase
 from hubs.reporting.domain.case_facts import case_days
 from hubs.reporting.domain.dataset import DatasetRules
 from hubs.reporting.service_layer.handlers import ReportCycle, hub_event_handlers
+from hubs.runtime import fakes
 
 HUB = "unit-hub"
 
@@ -175,36 +176,23 @@ class FakeSignOffs:
         return {p: dict(w) for (pt, p), w in self.stored.items() if pt == "month" and p in set(months)}
 
 
-class FakeOutbox:
+class FakeOutbox(fakes.FakeOutbox):
+    def entry(self, envelope, event_type, data, **about):
+        return {"envelope": envelope, "national": about.get("national", False), "key": about.get("aggregate_id")}
+
+
+class FakeUnitOfWork(fakes.FakeUnitOfWork):
     def __init__(self):
-        self.events = []
-
-    def add(self, event_type, data, *, case_id=None, aggregate_id=None, national=False):
-        envelope = new_envelope(event_type, data, hub_id=HUB, producer="reporting@unit-hub", case_id=case_id)
-        self.events.append({"envelope": envelope, "national": national, "key": aggregate_id})
-        return envelope
-
-
-class FakeUnitOfWork:
-    def __init__(self):
+        super().__init__(
+            FakeOutbox(HUB, "reporting@unit-hub"),
+            figures=FakeFigures(),
+            cases=FakeCases(),
+            activities=FakeActivities(),
+            sickness=FakeSickness(),
+            quarantine=FakeQuarantine(),
+            sign_offs=FakeSignOffs(),
+        )
         self.settings = SimpleNamespace(hub_id=HUB, region="london")
-        self.figures = FakeFigures()
-        self.cases = FakeCases()
-        self.activities = FakeActivities()
-        self.sickness = FakeSickness()
-        self.quarantine = FakeQuarantine()
-        self.sign_offs = FakeSignOffs()
-        self.outbox = FakeOutbox()
-        self.commits = 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def commit(self):
-        self.commits += 1
 
 
 class FakeHub:

@@ -62,6 +62,21 @@ def test_an_import_publishes_each_months_new_total(hub):
     assert again.months == [{"month": "2026-10", "employer_count": 2, "days_lost_mental_health": 9.5}]
 
 
+def test_an_import_is_kept_and_announced_only_when_its_transaction_commits(hub, monkeypatch):
+    def commit_fails():
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(hub.uow, "commit", commit_fails)
+    with pytest.raises(ConnectionError):
+        import_sickness_absence(
+            "employer,month,mental_health_days_lost\nNorth Trust,2026-10,10\n",
+            hub.uow,
+            datetime(2026, 11, 2, 9, tzinfo=UTC),
+        )
+
+    assert hub.uow.sickness.rows == {} and hub.uow.outbox.events == []
+
+
 @pytest.mark.parametrize(
     ("month", "why"),
     [

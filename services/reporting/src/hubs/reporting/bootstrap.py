@@ -12,6 +12,7 @@ from hubs.contracts.topics import hub_topic
 from hubs.reporting.adapters import orm
 from hubs.reporting.adapters.published_reports import published_versions
 from hubs.reporting.adapters.signing import HubRegistry, ReportSigner, count_rejected, start_counting_rejections
+from hubs.reporting.adapters.timeliness import HubTimeliness, grace_days
 from hubs.reporting.domain.dataset import DatasetRules
 from hubs.reporting.domain.provenance import DEFAULT_VERSION_STEP
 from hubs.reporting.domain.sign_off import DEFAULT_SIGN_OFF_DAYS
@@ -111,11 +112,21 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
         # Only reports signed by a registered hub's key are taken (read once, at start).
         registry = HubRegistry.from_settings(s)
         start_counting_rejections()
+        # Every registered hub's silence and lateness, refreshed as the worker goes round.
+        timeliness = HubTimeliness(
+            {hub.hub_id: hub.region for hub in registry.hubs.values()},
+            wiring.uow_factory,
+            lambda: wiring.extras["clock"](),  # type: ignore[operator]
+            grace_days(s, wiring.extras["sign_off_days"]),  # type: ignore[arg-type]
+            every=float(s.extra.get("HUBS_PERIOD_CLOSE_CHECK_SECONDS", "60")),
+        )
         return [
             ConsumerSpec(
                 consumer_name(s, "hub-reports"),
                 topics,
                 national_event_handlers(version_step(s)),
+                after_batch=timeliness.after_batch,
+                on_idle=timeliness,
                 verify=registry.verify,
                 dead_lettered=count_rejected,
             )

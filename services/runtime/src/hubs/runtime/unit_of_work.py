@@ -4,7 +4,7 @@ causes (written to the outbox) and, for consumers, the id of the event that caus
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -72,6 +72,58 @@ class Outbox:
         return envelope
 
 
+def aggregates_in(value: object) -> Iterator[Any]:
+    """The aggregates in a value a repository took or gave: an object with a list of `events`,
+    alone or in a list, tuple or set of them."""
+    if isinstance(getattr(value, "events", None), list):
+        yield value
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            if isinstance(getattr(item, "events", None), list):
+                yield item
+
+
+class TrackingRepository:
+    """A repository as a unit of work sees it: every aggregate given to it or got from it is
+    remembered in `seen`, so that the aggregate's new events can be collected at commit (a
+    handler cannot forget to emit them)."""
+
+    def __init__(self, repository: Any, seen: dict[int, Any]):
+        object.__setattr__(self, "_repository", repository)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._repository, name)
+        if not callable(found):
+            return found
+
+        def tracked(*args: Any, **kwargs: Any) -> Any:
+            self._see(args, kwargs.values())
+            result = found(*args, **kwargs)
+            self._see([result])
+            return result
+
+        return tracked
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._repository, name, value)
+
+    def _see(self, *values: Iterable[Any]) -> None:
+        for group in values:
+            for value in group:
+                for aggregate in aggregates_in(value):
+                    # Held by id: two equal aggregates are still two (the dict keeps each alive).
+                    self._seen.setdefault(id(aggregate), aggregate)
+
+
+def collect_new_events(seen: Mapping[int, Any]) -> Iterator[tuple[Any, DomainEvent]]:
+    """Each new event of the aggregates seen, with its aggregate, taken off the aggregate (an event
+    is collected once), aggregate by aggregate in the order they were first seen."""
+    for aggregate in list(seen.values()):
+        while aggregate.events:
+            yield aggregate, aggregate.events.pop(0)
+
+
 class ProcessedEvents:
     """The ids of events a consumer has already applied, in the consumer's transaction."""
 
@@ -112,20 +164,42 @@ class ProcessedEvents:
 class UnitOfWork:
     """`with uow: ... uow.commit()`; anything not committed is rolled back on exit.
 
-    Services subclass it to add their repositories in `_open(session)`."""
+    Services subclass it to add their repositories in `_open(session)`. A repository attached
+    through `track(...)` has its aggregates' new events written to the outbox at commit, in the
+    same transaction as the state change (an event is never sent for a change not stored, nor a
+    change stored without its event)."""
 
     def __init__(self, session_factory: sessionmaker, outbox_table: Table, processed_table: Table, settings: Settings):
         self._session_factory = session_factory
         self._outbox_table = outbox_table
         self._processed_table = processed_table
         self.settings = settings
+        self._seen: dict[int, Any] = {}
 
     def __enter__(self) -> UnitOfWork:
         self.session: Session = self._session_factory()
         self.outbox = Outbox(self.session, self._outbox_table, self.settings)
         self.processed = ProcessedEvents(self.session, self._processed_table)
+        self._seen = {}
         self._open(self.session)
         return self
+
+    def track(self, repository: Any) -> Any:
+        """The repository, seen through this unit of work: its aggregates' events are collected."""
+        return TrackingRepository(repository, self._seen)
+
+    def collect_new_events(self) -> Iterator[tuple[Any, DomainEvent]]:
+        return collect_new_events(self._seen)
+
+    def emit_new_events(self) -> None:
+        """Write the new events of the aggregates seen to the outbox, now (commit does it too)."""
+        for aggregate, domain_event in self.collect_new_events():
+            self.outbox.add(
+                domain_event.event_type,
+                domain_event.to_data(),
+                case_id=getattr(aggregate, "case_id", None),
+                aggregate_id=getattr(domain_event, "aggregate_id", None),
+            )
 
     def _open(self, session: Session) -> None:
         """Hook for services: attach repositories to the session."""
@@ -137,16 +211,19 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
+        self.emit_new_events()
         self.session.commit()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._seen.clear()
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 def emit_all(outbox: Outbox, events: Iterable[DomainEvent], *, case_id: uuid.UUID | None) -> None:
-    """Queue the events an aggregate collected."""
+    """Queue events that belong to no aggregate a repository handled (an aggregate's own events are
+    collected by the unit of work at commit)."""
     for domain_event in events:
         outbox.add(domain_event.event_type, domain_event.to_data(), case_id=case_id)

@@ -1,6 +1,7 @@
 """Handlers of the assessment service. Command handlers run one unit of work each; event
 handlers run inside the consumer's unit of work (it records the event id and commits) and
-never commit themselves."""
+never commit themselves. An assessment's new events go to the outbox when the unit of work
+commits, with the change that caused them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from hubs.assessment.domain.outcomes import Outcomes
 from hubs.contracts import codes
 from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
-from hubs.runtime.unit_of_work import emit_all
 
 
 class CaseNotFound(Exception):
@@ -62,7 +62,6 @@ def complete_assessment(
         uow.assessments.save(assessment)
         if cmd.outcome.reasons:
             uow.reasons.keep(assessment.case_id, cmd.outcome.reasons)  # sealed, apart from the record
-        emit_all(uow.outbox, assessment.events, case_id=assessment.case_id)
         uow.commit()
     return assessment
 
@@ -138,7 +137,6 @@ def record_follow_up(cmd: commands.RecordFollowUp, uow, rules: ScoringRules, now
         )
         (uow.follow_ups.add if is_new else uow.follow_ups.save)(follow_up)
         uow.assessments.save(assessment)
-        emit_all(uow.outbox, assessment.events, case_id=assessment.case_id)
         uow.commit()
     return follow_up
 
@@ -149,7 +147,6 @@ def escalate_risk(cmd: commands.EscalateRisk, uow, now: datetime | None = None) 
         assessment = _assessment_of(uow, cmd.case_id)
         assessment.escalate_risk(cmd.clinician_risk, _now(now))
         uow.assessments.save(assessment)
-        emit_all(uow.outbox, assessment.events, case_id=assessment.case_id)
         uow.commit()
     return assessment
 

@@ -13,6 +13,6 @@ class AssessmentUnitOfWork(UnitOfWork):
     reasons: OutcomeReasonsRepository
 
     def _open(self, session: Session) -> None:
-        self.assessments = AssessmentRepository(session)
+        self.assessments = self.track(AssessmentRepository(session))
         self.follow_ups = FollowUpRepository(session)
         self.reasons = OutcomeReasonsRepository(session, lambda: vault_from_settings(self.settings))

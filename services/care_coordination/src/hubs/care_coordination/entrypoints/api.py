@@ -128,9 +128,11 @@ class Liaisons(MethodView):
     @blp.response(201, LiaisonSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
-        """Record a liaison with Occupational Health (only with the person's recorded consent)."""
+        """Record a liaison with Occupational Health (only with the person's recorded consent) and the
+        advice given, which stays in the hub."""
         with refusals():
-            return handlers.liaise_with_occupational_health(case_id, body["liaised_on"], _uow()).data
+            liaison = handlers.liaise_with_occupational_health(case_id, body["liaised_on"], _uow(), body["advice"])
+        return liaison.data | {"advice": body["advice"]}
 
 
 @blp.route("/cases/<uuid:case_id>/signpostings")

@@ -82,6 +82,12 @@ class LiaisonSchema(Schema):
     liaised_on = RecordDate(required=True)
     liaison_id = fields.UUID(dump_only=True)
     consent_recorded_at = fields.AwareDateTime(dump_only=True)
+    advice = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "the advice given to Occupational Health: kept in the hub, never in an event"},
+    )
 
 
 class SignpostingSchema(Schema):

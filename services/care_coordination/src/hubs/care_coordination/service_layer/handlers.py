@@ -173,12 +173,14 @@ def _ask_follow_up(uow, asked: FollowUpAsked) -> None:
     uow.outbox.add("FollowUpDue", asked.event().to_data(), case_id=asked.case_id)
 
 
-def liaise_with_occupational_health(case_id: uuid.UUID, liaised_on: date, uow) -> CareEvent:
-    """Record a liaison with Occupational Health; refused without the person's consent."""
+def liaise_with_occupational_health(case_id: uuid.UUID, liaised_on: date, uow, advice: str | None = None) -> CareEvent:
+    """Record a liaison with Occupational Health; refused without the person's consent. The advice
+    given is kept with the case's activity only: it never goes out in the event."""
     with uow:
         case = _open_case(uow, case_id)
         liaison = case.liaise_with_occupational_health(liaised_on)
-        uow.activities.add(case_id, "occupational-health-liaison", liaised_on, {}, liaison.data["liaison_id"])
+        detail = {"advice": advice} if advice else {}
+        uow.activities.add(case_id, "occupational-health-liaison", liaised_on, detail, liaison.data["liaison_id"])
         emit_all(uow.outbox, [liaison], case_id=case_id)
         uow.commit()
     return liaison

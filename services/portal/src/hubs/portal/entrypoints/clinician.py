@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from hubs.contracts import codes
 from hubs.portal.adapters.services import Answer, first_submitted_at
+from hubs.portal.domain import after_assessment as after
 from hubs.portal.domain import assessment_form
 from hubs.portal.domain.equality_at_assessment import EQUALITY_KEYS, EQUALITY_QUESTIONS, equality_answers
 from hubs.portal.domain.forms import in_order, problem_fields
@@ -19,6 +20,8 @@ from hubs.portal.domain.measures import MEASURES, Measure, answers_from_form, sc
 from hubs.portal.entrypoints.web import call, person, requires_role
 
 bp = Blueprint("clinician", __name__)
+# The measures taken at every follow-up (the NHS Talking Therapies outcomes compare them with the assessment's).
+FOLLOW_UP_MEASURES = tuple(m for m in MEASURES if m.key in ("phq9", "gad7"))
 CASE_ROLES = ("clinician", "hub-lead")
 # Reasons the referral service records itself (withdrawal, transfer), not a closure a clinician chooses.
 CLOSED_ELSEWHERE = ("withdrawn", "transferred-to-another-hub")
@@ -140,15 +143,52 @@ def _case_records(case_id: str) -> dict[str, Any]:
     service has heard of it), an onward referral only once care co-ordination has the assessment."""
     assessment = call("assessment", "GET", f"/v1/cases/{case_id}/assessment")
     care = call("care", "GET", f"/v1/cases/{case_id}")
+    completed = bool(assessment.ok and (assessment.data or {}).get("status") == "completed")
+    # The outcomes come with every follow-up, measured and due: one call for both once assessed.
+    outcomes = call("assessment", "GET", f"/v1/cases/{case_id}/outcomes") if completed else None
+    if outcomes is not None and outcomes.ok:
+        follow_ups = Answer(200, data=(outcomes.data or {}).get("follow_ups") or [])
+    else:
+        follow_ups = call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups")
+    over_time = after.measured_over_time(assessment.data if completed else None, follow_ups.data or [])
     return {
         "assessment": assessment,
-        "follow_ups": call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups"),
+        "follow_ups": follow_ups,
+        "outcomes": outcomes,
+        "over_time": over_time,
+        "chart": after.chart(over_time),
+        "chart_description": after.chart_description(over_time) if over_time else "",
+        "outcome_headline": after.outcome_in_words((outcomes.data or {}).get("outcomes") if outcomes else None),
+        "outcome_definitions": after.outcome_rows((outcomes.data or {}).get("outcomes") if outcomes else None),
         "care": care,
         "first_contact_known": bool(assessment.ok and (assessment.data or {}).get("first_contact_at")),
         # The equality answers the referral recorded, as the assessment service has them (None: not said).
         "at_referral": (assessment.data or {}).get("referral_demographics") if assessment.ok else None,
         "assessment_known_to_care": bool(care.ok and (care.data or {}).get("assessment_id")),
     }
+
+
+# An onward referral's states as care co-ordination keeps them, in the hub's words, and what may be recorded next.
+ONWARD_STATUS_WORDS = {
+    "awaiting-response": "Awaiting a response",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "in-treatment": "Treatment started",
+    "treatment-ended": "Treatment ended",
+    "withdrawn": "Called off: the person withdrew",
+}
+ONWARD_STEPS_ALLOWED = {
+    "awaiting-response": [("acceptance", "Record acceptance"), ("decline", "Record decline"),
+                          ("treatment-start", "Record start of treatment")],
+    "accepted": [("decline", "Record decline"), ("treatment-start", "Record start of treatment")],
+    "in-treatment": [("treatment-end", "Record end of treatment")],
+}  # fmt: skip
+ONWARD_DAY_QUESTIONS = {
+    "acceptance": "Day the service accepted",
+    "decline": "Day the service declined",
+    "treatment-start": "Day treatment started",
+    "treatment-end": "Day treatment ended",
+}
 
 
 def _form_choices() -> dict[str, Any]:
@@ -164,6 +204,13 @@ def _form_choices() -> dict[str, Any]:
         "risk_levels": _options(codes.RiskLevel),
         "raised_levels": [o for o in _options(codes.RiskLevel) if o[0] != "low"],
         "escalation_routes": _options(codes.EscalationRoute),
+        "decline_reasons": _options(codes.OnwardReferralDeclineReason),
+        "treatment_end_reasons": _options(codes.TreatmentEndReason),
+        "onward_status_words": ONWARD_STATUS_WORDS,
+        "onward_steps_allowed": ONWARD_STEPS_ALLOWED,
+        "onward_day_questions": ONWARD_DAY_QUESTIONS,
+        "follow_up_measures": FOLLOW_UP_MEASURES,
+        "today_iso": date.today().isoformat(),
         "item9_positive": False,
         "equality_questions": EQUALITY_QUESTIONS,
         "scores": {},
@@ -172,9 +219,10 @@ def _form_choices() -> dict[str, Any]:
     }
 
 
-def _back(referral_id: str) -> Any:
+def _back(referral_id: str, section: str | None = None) -> Any:
+    """Back to the case, at the section the form was in."""
     purpose = request.form.get("purpose") or "first-contact"
-    return redirect(url_for("clinician.case", referral_id=referral_id, purpose=purpose), 303)
+    return redirect(url_for("clinician.case", referral_id=referral_id, purpose=purpose, _anchor=section), 303)
 
 
 @bp.post("/cases/<referral_id>/contact-attempts")
@@ -397,13 +445,181 @@ def onward_referral(referral_id: str):
     return _back(referral_id)
 
 
+# The steps of an onward referral as care co-ordination takes them: the day each names, and its reason.
+ONWARD_STEPS = {
+    "acceptance": ("accepted_on", None, "Acceptance recorded"),
+    "decline": ("declined_on", codes.OnwardReferralDeclineReason, "Decline recorded"),
+    "treatment-start": ("started_on", None, "Start of treatment recorded: the wait has ended"),
+    "treatment-end": ("ended_on", codes.TreatmentEndReason, "End of treatment recorded: a follow-up is due"),
+}
+
+
+def _uuid_or_404(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        abort(404)
+
+
+@bp.post("/cases/<referral_id>/onward-referrals/<onward_referral_id>/<step>")
+@requires_role(*CASE_ROLES)
+def onward_referral_step(referral_id: str, onward_referral_id: str, step: str):
+    """Record what the other service said or did: accepted, declined, treatment started or ended."""
+    referral_id = _referral_id(referral_id)
+    onward_referral_id = _uuid_or_404(onward_referral_id)
+    if step not in ONWARD_STEPS:
+        abort(404)
+    day_field, reasons, done = ONWARD_STEPS[step]
+    form = request.form
+    on = after.day_from_form(form.get("on"))
+    problems = [] if on else ["Enter the day as a date, like 2026-11-03"]
+    body: dict[str, Any] = {day_field: on.isoformat() if on else None}
+    if reasons is not None:
+        if form.get("reason") not in {c.value for c in reasons}:
+            problems.append("Select the reason")
+        body["reason"] = form.get("reason")
+    if step == "acceptance" and form.get("expected_start_on"):
+        expected = after.day_from_form(form.get("expected_start_on"))
+        if expected is None:
+            problems.append("Enter the expected start as a date, like 2026-11-03, or leave it empty")
+        body["expected_start_on"] = expected.isoformat() if expected else None
+    if problems:
+        flash(f"Nothing was recorded: {' '.join(problems)}", "error")
+        return _back(referral_id, "care")
+    answer = call("care", "POST", f"/v1/onward-referrals/{onward_referral_id}/{step}", json=body)
+    flash(done if answer.ok else f"Nothing was recorded: {_refusal(answer)}", "success" if answer.ok else "error")
+    return _back(referral_id, "care")
+
+
+@bp.post("/cases/<referral_id>/monitoring-plans")
+@requires_role(*CASE_ROLES)
+def monitoring_plan(referral_id: str):
+    """Start monitoring from today: a PHQ-9 and GAD-7 follow-up falls due at every review."""
+    referral_id = _referral_id(referral_id)
+    days = (request.form.get("review_interval_days") or "").strip()
+    if not days.isdigit() or not 1 <= int(days) <= 365:
+        flash("Nothing was recorded: enter the days between reviews as a whole number from 1 to 365", "error")
+        return _back(referral_id, "monitoring")
+    body = {"started_on": date.today().isoformat(), "review_interval_days": int(days), "measures": ["phq-9", "gad-7"]}
+    answer = call("care", "POST", f"/v1/cases/{_case_id()}/monitoring-plans", json=body)
+    flash("Monitoring started" if answer.ok else f"Monitoring was not started: {_refusal(answer)}",
+          "success" if answer.ok else "error")  # fmt: skip
+    return _back(referral_id, "monitoring")
+
+
+@bp.post("/cases/<referral_id>/monitoring-plans/<monitoring_plan_id>/end")
+@requires_role(*CASE_ROLES)
+def monitoring_end(referral_id: str, monitoring_plan_id: str):
+    """End a monitoring plan today: no more follow-ups fall due from it."""
+    referral_id = _referral_id(referral_id)
+    plan = _uuid_or_404(monitoring_plan_id)
+    answer = call("care", "POST", f"/v1/monitoring-plans/{plan}/end", json={"ended_on": date.today().isoformat()})
+    flash("Monitoring ended" if answer.ok else f"Monitoring was not ended: {_refusal(answer)}",
+          "success" if answer.ok else "error")  # fmt: skip
+    return _back(referral_id, "monitoring")
+
+
+@bp.post("/cases/<referral_id>/follow-ups")
+@requires_role(*CASE_ROLES)
+def follow_up(referral_id: str):
+    """Take the PHQ-9 and GAD-7 at a follow-up (a due one, or unprompted)."""
+    referral_id = _referral_id(referral_id)
+    form = request.form
+    answers = {m.key: answers_from_form(m, form) for m in FOLLOW_UP_MEASURES}
+    scores = {m.key: score(m, answers[m.key]) for m in FOLLOW_UP_MEASURES}
+    errors = {
+        m.key: f"Answer all {len(m.items)} questions of the {m.name}: it is taken at every follow-up"
+        for m in FOLLOW_UP_MEASURES
+        if not scores[m.key].complete
+    }
+    raised = assessment_form.item9_positive(form)
+    if raised and form.get("follow_up_route") not in {c.value for c in codes.EscalationRoute}:
+        errors["follow_up_route"] = "Select where the raised risk was escalated to"
+    if errors:
+        return _case_again(referral_id, scores, errors)
+    body: dict[str, Any] = {"measures": answers}
+    if form.get("follow_up_id"):
+        body["follow_up_id"] = _uuid_or_404(form["follow_up_id"])
+    if raised:
+        # The service raises the level itself for item 9; the route is the clinician's to say.
+        body["risk"] = {"route": form["follow_up_route"]}
+    answer = call("assessment", "POST", f"/v1/cases/{_case_id()}/follow-ups", json=body)
+    if not answer.ok:
+        found: dict[str, str] = {}
+        for path, message in problem_fields(answer.errors).items():
+            parts = path.split(".")
+            where = parts[1] if parts[0] == "measures" and len(parts) > 1 and parts[1] in answers else "follow_up"
+            found.setdefault("follow_up_route" if parts[0] == "risk" else where, message)
+        said = found.pop("follow_up", None) or (None if found else answer.message)
+        if said:
+            found = {"follow_up": f"The follow-up was not recorded: {said}", **found}
+        return _case_again(referral_id, scores, found)
+    flash("Follow-up measures recorded", "success")
+    return _back(referral_id, "follow-ups")
+
+
+@bp.post("/cases/<referral_id>/occupational-health-liaisons")
+@requires_role(*CASE_ROLES)
+def liaison(referral_id: str):
+    """Record a liaison with Occupational Health and the advice given (only with the person's consent)."""
+    referral_id = _referral_id(referral_id)
+    on = after.day_from_form(request.form.get("liaised_on"))
+    advice = (request.form.get("advice") or "").strip()
+    if on is None or len(advice) > 2000:
+        flash("Nothing was recorded: " + ("enter the day as a date, like 2026-11-03" if on is None else
+              "the advice is longer than 2,000 characters"), "error")  # fmt: skip
+        return _back(referral_id, "liaison")
+    body = {"liaised_on": on.isoformat(), **({"advice": advice} if advice else {})}
+    answer = call("care", "POST", f"/v1/cases/{_case_id()}/occupational-health-liaisons", json=body)
+    flash("Liaison with Occupational Health recorded" if answer.ok else
+          f"The liaison was not recorded: {_refusal(answer)}", "success" if answer.ok else "error")  # fmt: skip
+    return _back(referral_id, "liaison")
+
+
+@bp.post("/cases/<referral_id>/signpostings")
+@requires_role(*CASE_ROLES)
+def signposting(referral_id: str):
+    """Signpost the person to types of service, today."""
+    referral_id = _referral_id(referral_id)
+    chosen = [t for t in request.form.getlist("signpost_service_types") if t in dict(_options(codes.ServiceType))]
+    if not chosen:
+        flash("Nothing was recorded: select at least one type of service to signpost to", "error")
+        return _back(referral_id, "signposting")
+    body = {"service_types": chosen, "signposted_on": date.today().isoformat()}
+    answer = call("care", "POST", f"/v1/cases/{_case_id()}/signpostings", json=body)
+    flash("Signposting recorded" if answer.ok else f"The signposting was not recorded: {_refusal(answer)}",
+          "success" if answer.ok else "error")  # fmt: skip
+    return _back(referral_id, "signposting")
+
+
 @bp.post("/cases/<referral_id>/closure")
 @requires_role(*CASE_ROLES)
 def closure(referral_id: str):
-    """Close the referral with a reason."""
+    """Close the case: first a confirmation page, then the referral and the episode of care together.
+
+    The confirmation's form key makes both calls idempotent: a double click closes each once."""
     referral_id = _referral_id(referral_id)
-    answer = call("referral", "POST", f"/v1/referrals/{referral_id}/closure",
-                  json={"reason": request.form.get("reason")})  # fmt: skip
-    flash("Referral closed" if answer.ok else f"The referral was not closed: {answer.message}",
-          "success" if answer.ok else "error")  # fmt: skip
-    return _back(referral_id)
+    form = request.form
+    reasons = [o for o in _options(codes.ClosureReason) if o[0] not in CLOSED_ELSEWHERE]
+    reason = form.get("reason", "")
+    if reason not in dict(reasons):
+        flash("Select the reason for closing the case", "error")
+        return _back(referral_id, "closure")
+    if form.get("confirm") != "yes":
+        purpose = form.get("purpose") or "first-contact"
+        return render_template("case_close.html", referral_id=referral_id, purpose=purpose, case_id=_case_id(),
+                               reason=reason, reason_words=dict(reasons)[reason])  # fmt: skip
+    case_id = _case_id()
+    closed = call("referral", "POST", f"/v1/referrals/{referral_id}/closure", json={"reason": reason})
+    if not closed.ok:
+        flash(f"The case was not closed: {_refusal(closed)}", "error")
+        return _back(referral_id, "closure")
+    episode = call("care", "POST", f"/v1/cases/{case_id}/closure", json={"reason": reason})
+    # The referral's closure reaches care co-ordination as an event too: an episode it already
+    # closed is closed all the same (409), and one the service cannot close now closes from the event.
+    if episode.ok or episode.status == 409:
+        flash("Case closed: the referral and the episode of care", "success")
+    else:
+        flash("The referral is closed; the episode of care closes when care co-ordination hears of it "
+              f"({episode.message})", "success")  # fmt: skip
+    return _back(referral_id, "closure")

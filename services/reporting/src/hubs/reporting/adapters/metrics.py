@@ -40,3 +40,17 @@ NATIONAL_REPORTS_REJECTED = Counter(
     "Hub reports the national service refused and dead-lettered (unsigned, unknown hub, wrong key, ...)",
     ["reason"],
 )
+# National mode: how long each registered hub has been quiet, and how late its report of the last
+# month due is. Labelled by the hub's and region's codes only (from the registry).
+NATIONAL_HUB_SILENT = Gauge(
+    "hubs_national_hub_seconds_since_report",
+    "Seconds since the national service last took a report from the hub (+Inf: never)",
+    ["hub_id", "region"],
+    multiprocess_mode="livemax",
+)
+NATIONAL_REPORT_LATE = Gauge(
+    "hubs_national_hub_report_late_seconds",
+    "Seconds the hub's final report of the last month due is overdue (0: in, or not due yet)",
+    ["hub_id", "region"],
+    multiprocess_mode="livemax",
+)

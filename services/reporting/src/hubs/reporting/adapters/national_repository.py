@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from hubs.reporting.adapters.orm import national_exact_reads, national_reports
@@ -73,6 +73,20 @@ class NationalReportRepository:
             .order_by(t.c.period, t.c.region, t.c.hub_id)
         ).all()
         return [dict(r._mapping) for r in rows]
+
+    def last_received(self) -> dict[str, datetime]:
+        """When each hub's newest report was taken (its last report kept, of any period)."""
+        t = national_reports
+        rows = self._session.execute(select(t.c.hub_id, func.max(t.c.received_at)).group_by(t.c.hub_id)).all()
+        return dict(rows)  # type: ignore[arg-type]
+
+    def finality_for(self, period_type: str, period: str) -> dict[str, bool | None]:
+        """Whether each hub's kept report of the period is final (None: the hub does not say)."""
+        t = national_reports
+        rows = self._session.execute(
+            select(t.c.hub_id, t.c.final).where(t.c.period_type == period_type, t.c.period == period)
+        ).all()
+        return dict(rows)  # type: ignore[arg-type]
 
     def record_exact_read(
         self, subject: str, roles: str, hub_id: str, what: str, period_type: str, first: str, last: str

@@ -44,6 +44,14 @@ CASE_EVENTS = (
     "EpisodeClosed",
 )
 
+# Events about a case that the case's facts leave out on purpose, and why: each contract event
+# about a case is either folded (CASE_EVENTS) or named here, so a new one is never missed unseen.
+IGNORED_CASE_EVENTS = {
+    "ContactAttempted": "attempts that do not reach the person count for nothing: first contact does",
+    "OccupationalHealthLiaised": "no figure of the hub's reports counts liaisons with Occupational Health",
+    "PersonalDataErased": "the facts hold no personal details to erase",
+}
+
 # Item 16's dimensions and the fields of ReferralReceived they come from.
 DEMOGRAPHIC_FIELDS = {
     "ethnicity": "ethnic_category",
