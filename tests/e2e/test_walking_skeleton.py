@@ -39,7 +39,7 @@ REFER_ON = {
 }
 
 
-def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_id, tokens):
+def test_self_referrals_reach_the_national_dataset_exact_and_suppressed_when_published(run_service, hub_id, tokens):
     referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}).start_relay()
     assessment = run_service(ASSESSMENT).start_worker().start_relay()
     run_service(CARE).start_worker().start_relay()  # makes the onward referral the assessment decided
@@ -101,25 +101,34 @@ def test_self_referrals_reach_the_national_dataset_suppressed(run_service, hub_i
     figures = eventually(hub_figures)
     assert figures["referrals_from_other_sources"] == 0
 
-    # 12 self-referrals leave the hub rounded to the nearest 5; one onward referral and one
-    # event are suppressed; attendance of 23 is rounded to 25.
+    # The hub sends its exact counts to the national service; national analysts see them as sent.
     expected = {
-        "self_referrals": 10,
-        "onward_referrals_made": "*",
-        "onward_referrals.talking-therapies": "*",
-        "outreach_events_held": "*",
-        "outreach_attendance": 25,
+        "self_referrals": 12,
+        "onward_referrals_made": 1,
+        "onward_referrals.talking-therapies": 1,
+        "outreach_events_held": 1,
+        "outreach_attendance": 23,
     }
 
-    def national_report():
+    def national_report(view: str = "exact"):
         dataset = national.client.get(
-            "/v1/national/dataset", headers=tokens("national-analyst", hub="national")
+            f"/v1/national/dataset?view={view}", headers=tokens("national-analyst", hub="national")
         ).get_json()
         assert dataset["period"] == month
         mine = [h for h in dataset["hubs"] if h["hub_id"] == hub_id]
-        published = mine[0]["figures"] if mine else {}
-        return mine[0] if {name: published.get(name) for name in expected} == expected else None
+        shown = mine[0]["figures"] if mine else {}
+        return mine[0] if {name: shown.get(name) for name in expected} == expected else None
 
     report = eventually(national_report)
+    # Published, the same hub's small cells are suppressed (never shown as 0) and the rest rounded:
+    # 12 self-referrals to the nearest 5, attendance of 23 to 25.
+    dataset = national.client.get(
+        "/v1/national/dataset?view=published", headers=tokens("national-analyst", hub="national")
+    ).get_json()
+    [published] = [h for h in dataset["hubs"] if h["hub_id"] == hub_id]
+    assert published["figures"]["self_referrals"] == 10
+    assert published["figures"]["outreach_attendance"] == 25
+    for small in ("onward_referrals_made", "onward_referrals.talking-therapies", "outreach_events_held"):
+        assert published["figures"][small] is None and published["markers"][small] == "suppressed"
     assert report["region"] == "london"
     assert report["report_version"] >= 1
