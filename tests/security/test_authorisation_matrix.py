@@ -25,14 +25,17 @@ ROLES = (CLINICIAN, HUB_LEAD, REFERRER, NATIONAL, "no-role")
 @dataclass(frozen=True)
 class Access:
     """Who may call an endpoint: nobody needs a token (public), or one of `roles` of this hub
-    (`national`: a national analyst of any hub)."""
+    (`national`: a national analyst of any hub), or only the portal, with its service token
+    (`portal`: 403 to everyone else, whatever bearer token they show)."""
 
     roles: frozenset[str] = frozenset()
     public: bool = False
     national: bool = False
+    portal: bool = False
 
 
 PUBLIC = Access(public=True)
+PORTAL_ONLY = Access(portal=True)
 
 
 def only(*roles: str, national: bool = False) -> Access:
@@ -54,6 +57,7 @@ NOT_ON_THE_API = ("/metrics",)
 EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
     ("referral", "hub"): {
         ("POST", "/v1/self-referrals"): PUBLIC,
+        ("POST", "/v1/colleague-referrals"): PORTAL_ONLY,
         ("POST", "/v1/referrals"): only(REFERRER, CLINICIAN, HUB_LEAD),
         ("GET", "/v1/queue"): only(CLINICIAN, HUB_LEAD),
         ("GET", "/v1/referrals"): only(CLINICIAN, HUB_LEAD),
@@ -166,6 +170,8 @@ def _forged_header(hub_id: str) -> dict[str, str]:
 def _expected(access: Access, role: str, own_hub: bool, has_record_id: bool) -> set[int] | str:
     if access.public:
         return "not-auth"
+    if access.portal:
+        return {403}
     allowed = role in access.roles
     if not own_hub and not (access.national and allowed):
         return {404} if has_record_id else {403}
@@ -215,9 +221,10 @@ def test_every_endpoint_answers_each_role_and_hub_as_classified(module, mode, ru
                 return client.open(path, method=method, headers=headers, **kwargs).status_code
 
             if not access.public:
+                refused = 403 if access.portal else 401
                 for label, headers in (("no token", {}), ("forged token", _forged_header(hub_id))):
-                    if (status := call(headers)) != 401:
-                        failures.append(f"{method} {rule.rule} with {label}: {status}, expected 401")
+                    if (status := call(headers)) != refused:
+                        failures.append(f"{method} {rule.rule} with {label}: {status}, expected {refused}")
             for role in ROLES:
                 for own_hub in (True, False):
                     hub = hub_id if own_hub else f"{hub_id}-other"

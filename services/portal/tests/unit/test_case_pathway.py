@@ -230,3 +230,15 @@ def test_an_equality_answer_the_service_refuses_is_shown_on_its_question(signed_
     assert summary_links(page) == ["disability"]
     assert f'id="disability-error"><span class="nhsuk-u-visually-hidden">Error:</span> {message}' in page
     assert re.search(r'id="disability" name="disability" type="radio" value="yes" checked', page)
+
+
+def test_the_case_says_whether_a_voicemail_or_a_text_is_all_right_before_anyone_calls(signed_in, case_of):
+    client = signed_in("clinician")
+    agreed = {**DETAIL, "personal": {"name": "Sam Example", "voicemail_ok": False, "text_ok": True}}
+    case_of(agreed, TO_DO)
+    page = re.sub(r"\s+", " ", case_page(client))
+    assert 'Voicemail all right</dt><dd class="nhsuk-summary-list__value">No<' in page
+    assert 'Text all right</dt><dd class="nhsuk-summary-list__value">Yes<' in page
+    case_of(DETAIL, TO_DO)  # a referral from before the questions were asked
+    page = re.sub(r"\s+", " ", case_page(client))
+    assert 'Voicemail all right</dt><dd class="nhsuk-summary-list__value">Not asked<' in page

@@ -69,7 +69,7 @@ def test_a_self_referral_is_sent_with_its_answers_and_shows_the_reference(client
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "AB12CD34" in page
     assert "A clinician from the hub will contact you." in page
-    assert "116 123" not in page
+    assert 'id="urgent-help"' not in page
 
 
 def test_the_confirmation_gives_urgent_help_numbers_when_the_risk_questions_say_so(client, services):

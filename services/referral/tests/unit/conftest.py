@@ -28,6 +28,7 @@ class FakeReferrals:
         self.stored = []  # (referral, sealed personal, sealed consent) as added
         self.held: list[list[str]] = []  # person keys held, in order
         self.looked_up_after_hold: list[bool] = []
+        self.notifications: dict[tuple, dict] = {}  # (referral, reason, channel) -> sent_at, attempts, last_error
 
     def add(self, referral, sealed_personal, sealed_consent, person_keys=None):
         self.stored.append((referral, sealed_personal, sealed_consent))
@@ -110,6 +111,16 @@ class FakeReferrals:
 
     def closed_before(self, cutoff):
         return [r.referral_id for r in self.rows.values() if r.closed_at and r.closed_at < cutoff and not r.erased_at]
+
+    def claim_notification(self, referral_id, reason, channel):
+        row = self.notifications.setdefault(
+            (referral_id, reason, channel), {"sent_at": None, "attempts": 0, "last_error": None}
+        )
+        return dict(row)
+
+    def notification_done(self, referral_id, reason, channel, *, sent_at, error):
+        row = self.notifications[(referral_id, reason, channel)]
+        row.update(sent_at=sent_at, attempts=row["attempts"] + 1, last_error=error)
 
     def erase_personal_data(self, referral_id, at):
         self.sealed[referral_id] = (None, None)

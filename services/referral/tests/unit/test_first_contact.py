@@ -75,8 +75,8 @@ def test_a_later_success_does_not_move_first_contact(ctx, new_uow):
 
 def test_contact_after_the_standard_is_a_breach(ctx, new_uow):
     uow = new_uow()
-    referral = refer(uow, ctx, urgent=True)  # due Friday 10:00
-    late = attempt(uow, ctx, referral, THURSDAY + timedelta(days=1, minutes=1), codes.ContactOutcome.CONTACTED)
+    referral = refer(uow, ctx, urgent=True)  # due Thursday 14:00: four working hours
+    late = attempt(uow, ctx, referral, THURSDAY + timedelta(hours=4, minutes=1), codes.ContactOutcome.CONTACTED)
     assert late.referral.breached()
     on_time = refer(new_uow(), ctx, urgent=True)
     assert not on_time.breached()
@@ -150,7 +150,7 @@ def test_the_queue_says_which_referrals_breach_today(ctx, new_uow):
 def test_waiting_referrals_are_counted_on_time_due_today_or_breached(ctx, new_uow):
     uow = new_uow()
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    refer(uow, ctx, at=monday, urgent=True, email="a@x.org")  # due Tuesday 09:00
+    refer(uow, ctx, at=monday, urgent=True, email="a@x.org")  # due Monday 13:00
     refer(uow, ctx, at=monday, email="b@x.org")  # due Wednesday 09:00
     refer(uow, ctx, at=monday + timedelta(days=1), email="c@x.org")  # due Thursday 09:00
     counts = handlers.count_waiting(uow, ctx, now=datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
@@ -162,7 +162,7 @@ def test_waiting_referrals_are_counted_on_time_due_today_or_breached(ctx, new_uo
 def test_referrals_past_their_first_contact_due_time_are_shown_overdue_by_urgency(ctx, new_uow):
     uow = new_uow()
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    refer(uow, ctx, at=monday, urgent=True, email="a@x.org")  # due Tuesday 09:00
+    refer(uow, ctx, at=monday, urgent=True, email="a@x.org")  # due Monday 13:00
     refer(uow, ctx, at=monday, email="b@x.org")  # due Wednesday 09:00
     handlers.count_waiting(uow, ctx, now=datetime(2026, 11, 25, 7, 0, tzinfo=UTC))
     assert metrics.FIRST_CONTACT_OVERDUE.labels("referral", "urgent")._value.get() == 1

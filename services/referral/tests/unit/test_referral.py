@@ -58,7 +58,7 @@ def test_self_referral_is_stored_sealed_triaged_and_announced_with_codes_only(ne
     assert uow.outbox.types() == ["ReferralReceived", "ReferralTriaged"]
     received, triaged = (e[1] for e in uow.outbox.events)
     assert received["urgency"] is codes.Urgency.URGENT
-    assert triaged["first_contact_due_by"] == datetime(2026, 11, 27, 9, 30, tzinfo=UTC)  # one working day
+    assert triaged["first_contact_due_by"] == datetime(2026, 11, 26, 13, 30, tzinfo=UTC)  # four working hours
     assert all(
         "Canary" not in repr(e) and "example.org" not in repr(e) and "900123" not in repr(e) for e in uow.outbox.events
     )
@@ -161,7 +161,7 @@ def test_a_linked_referral_that_screens_urgent_makes_the_open_one_urgent(new_uow
     handlers.receive_referral(command(self_harm=True), uow, ctx, now=later)
     stored = uow.referrals.rows[first.referral.referral_id]
     assert stored.urgency is codes.Urgency.URGENT
-    assert stored.first_contact_due_by == later.replace(day=27)  # one working day from the urgent screen
+    assert stored.first_contact_due_by == later.replace(hour=15)  # four working hours from the urgent screen
     assert uow.outbox.types() == ["ReferralReceived", "ReferralTriaged", "ReferralTriaged"]
     assert uow.referrals.facts[first.referral.referral_id]["urgency"] == "urgent"
 

@@ -10,7 +10,7 @@ from hubs.contracts.topics import hub_topic
 from hubs.referral.adapters import orm
 from hubs.referral.entrypoints import cases
 from hubs.referral.entrypoints.api import CONFIDENTIALITY, blp
-from hubs.referral.service_layer import handlers, reactions, transfers
+from hubs.referral.service_layer import duty, handlers, reactions, transfers
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.referral.service_layer.unit_of_work import ReferralUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
@@ -43,15 +43,19 @@ def create_app(wiring: Wiring) -> Flask:
 
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     """Transfers in from neighbouring hubs' referral topics, with erasure of expired personal data
-    when idle; and episodes closed in care co-ordination, which close the referral."""
+    and notices of referrals about to miss their standard when idle; episodes closed in care
+    co-ordination, which close the referral; and, with a duty inbox, urgent referrals announced."""
     s = wiring.settings
     context: ReferralContext = wiring.extras["referral"]
+    # Built here, in the worker: only it sends notices (and reads the mail and Notify secrets).
+    notices = duty.Duty.from_settings(s, context.calendar.zone)
+    wiring.extras["duty"] = notices
     neighbours = sorted(context.transfer_keys.neighbours) if context.transfer_keys else []
     topics = [hub_topic(n, "referral", prefix=s.topic_prefix) for n in neighbours]
     # With no neighbours the worker still reads its own topic, so that retention runs.
     topics = topics or [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)]
     retention = RetentionSweep(wiring)
-    return [
+    specs = [
         ConsumerSpec(
             "transfers-in",
             topics,
@@ -60,11 +64,21 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
         ),
         ConsumerSpec("care", [hub_topic(s.hub_id, "care", prefix=s.topic_prefix)], reactions.CARE_EVENT_HANDLERS),
     ]
+    if notices.notifiers:
+        specs.append(
+            ConsumerSpec(
+                "duty",
+                [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)],
+                {"ReferralTriaged": duty.urgent_referral_handler(notices, wiring.uow_factory)},
+            )
+        )
+    return specs
 
 
 class RetentionSweep:
     """While the worker is idle: erase personal data past its retention period (at most once every
-    HUBS_RETENTION_SWEEP_SECONDS) and refresh the waiting-for-first-contact gauges (every 30 s)."""
+    HUBS_RETENTION_SWEEP_SECONDS); refresh the waiting-for-first-contact gauges and tell the duty
+    inbox of referrals about to miss their standard (every 30 s)."""
 
     def __init__(self, wiring: Wiring):
         self._wiring = wiring
@@ -78,6 +92,9 @@ class RetentionSweep:
         if not self._last_count or now - self._last_count >= 30:
             self._last_count = now
             handlers.count_waiting(self._wiring.uow_factory(), context)
+            notices = self._wiring.extras.get("duty")
+            if isinstance(notices, duty.Duty):
+                duty.warn_at_risk(notices, self._wiring.uow_factory, context)
         if not self._last_sweep or now - self._last_sweep >= self._every:
             self._last_sweep = now
             handlers.erase_expired(self._wiring.uow_factory(), context)

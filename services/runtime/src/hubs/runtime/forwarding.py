@@ -33,6 +33,8 @@ _TOKEN_ENVIRON = "HTTP_X_HUBS_SERVICE_TOKEN"  # noqa: S105 - the same header in 
 _FORWARDED_ENVIRON = "HTTP_X_FORWARDED_FOR"
 # The address the connection came from, kept beside the client's for whoever needs the hop.
 PEER_ENVIRON = "hubs.peer_address"
+# Whether the request showed the portal's service token: what an endpoint only the portal may call checks.
+FROM_PORTAL_ENVIRON = "hubs.from_portal"
 # A token anyone could guess in a day is no proof: at least this many characters.
 MIN_TOKEN_LENGTH = 32
 
@@ -138,5 +140,6 @@ class TrustedForwarding:
         forwarded = environ.pop(_FORWARDED_ENVIRON, None)
         peer = environ.get("REMOTE_ADDR") or ""
         environ[PEER_ENVIRON] = peer
+        environ[FROM_PORTAL_ENVIRON] = presented is not None and self.trust.knows(presented)
         environ["REMOTE_ADDR"] = self.trust.client(peer, forwarded, presented)
         return self.app(environ, start_response)

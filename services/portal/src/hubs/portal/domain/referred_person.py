@@ -13,6 +13,21 @@ from hubs.portal.domain.forms import typed_date
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9 +()-]{6,20}$")
+# A UK number as people write it (spaces, brackets, dashes; +44 or 0044, with or without "(0)"):
+# a 0 and 9 or 10 more digits once those are taken out.
+UK_PHONE_MESSAGE = "Enter a UK telephone number, like 01632 960 001 or 07700 900 982"
+
+
+def is_uk_phone(text: str) -> bool:
+    """Whether `text` is a UK telephone number the hub can call or text."""
+    if not PHONE.match(text) or text.count("+") > 1 or ("+" in text and not text.startswith("+")):
+        return False
+    digits = re.sub(r"[ ()-]", "", text)
+    for international in ("+440", "+44", "00440", "0044"):
+        if digits.startswith(international):
+            digits = "0" + digits[len(international) :]
+            break
+    return re.fullmatch(r"0[1-9][0-9]{8,9}", digits) is not None
 
 
 def options(enum: type, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:

@@ -11,10 +11,11 @@ from hubs.portal.domain.forms import Answers, errors_for_form
 from hubs.portal.domain.referred_person import (
     DEMOGRAPHIC_QUESTIONS,
     EMAIL,
-    PHONE,
+    UK_PHONE_MESSAGE,
     check_date_of_birth,
     check_risk_questions,
     drop_unknown_choices,
+    is_uk_phone,
     options,
     person_body,
 )
@@ -37,8 +38,8 @@ AT_RISK_FACTORS = options(
     },
 )
 # The order errors are listed in the error summary: the order of the questions.
-FIELD_ORDER = ("name", "email", "phone", "date_of_birth", "thoughts_of_self_harm", "risk_to_others",
-               *DEMOGRAPHIC_QUESTIONS, "consent")  # fmt: skip
+FIELD_ORDER = ("name", "phone", "email", "voicemail_ok", "text_ok", "date_of_birth", "thoughts_of_self_harm",
+               "risk_to_others", *DEMOGRAPHIC_QUESTIONS, "consent")  # fmt: skip
 
 
 class SelfReferralForm(Answers):
@@ -52,7 +53,7 @@ def read_form(form: Any) -> SelfReferralForm:
     v: dict[str, Any] = {k: (form.get(k) or "").strip() for k in (
         "name", "email", "phone", "dob-day", "dob-month", "dob-year", "preferred_contact", "employer",
         "job_role", "staff_group", "employment_type", "thoughts_of_self_harm", "risk_to_others", "consent",
-        "heard_of_hub_via", *DEMOGRAPHIC_QUESTIONS,
+        "heard_of_hub_via", "voicemail_ok", "text_ok", *DEMOGRAPHIC_QUESTIONS,
     )}  # fmt: skip
     v["at_risk_factors"] = [f for f in form.getlist("at_risk_factors") if f in dict(AT_RISK_FACTORS)]
     errors: dict[str, str] = {}
@@ -62,16 +63,19 @@ def read_form(form: Any) -> SelfReferralForm:
         errors["name"] = "Your name must be 200 characters or fewer"
     if v["email"] and not EMAIL.match(v["email"]):
         errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    if v["phone"] and not PHONE.match(v["phone"]):
-        errors["phone"] = "Enter a telephone number, like 01632 960 001 or 07700 900 982"
-    if not v["email"] and not v["phone"] and "email" not in errors and "phone" not in errors:
+    if v["phone"] and not is_uk_phone(v["phone"]):
+        errors["phone"] = UK_PHONE_MESSAGE
+    if not v["email"] and not v["phone"]:
         errors["phone"] = "Enter a telephone number or an email address so that the hub can contact you"
+    for question in ("voicemail_ok", "text_ok"):
+        if v[question] not in ("yes", "no"):
+            v[question] = ""  # optional: an answer that is neither is no answer
     check_date_of_birth(v, errors, date.today(), "Date of birth must be a real date in the past, like 15 3 1984")
     check_risk_questions(
         v,
         errors,
-        self_harm="Select yes if you are having thoughts of harming or ending your life",
-        others="Select yes if you are worried you might harm someone else",
+        self_harm="Select yes if you are having thoughts of harming yourself or ending your life",
+        others="Select yes if you are worried that you might harm someone else",
     )
     if v["consent"] != "yes":
         errors["consent"] = "Confirm that the hub may contact you"
@@ -87,6 +91,9 @@ def request_body(form: SelfReferralForm) -> dict[str, Any]:
         "at_risk_factors": v["at_risk_factors"],
         "heard_of_hub_via": v["heard_of_hub_via"][:64] or None,
         "consent_to_contact": True,
+        # Not answered: the hub asks before leaving a message that someone else might hear or see.
+        "voicemail_ok": {"yes": True, "no": False}.get(v["voicemail_ok"]),
+        "text_ok": {"yes": True, "no": False}.get(v["text_ok"]),
     }
 
 

@@ -118,6 +118,15 @@ def read_form(form: Any, today: date) -> ThirdPartyReferralForm:
     return ThirdPartyReferralForm(v, errors)
 
 
+def read_colleague_form(form: Any, today: date) -> ThirdPartyReferralForm:
+    """A referral from someone without an account: as `read_form`, and the hub must be able to
+    reach the referrer at their work email, the only way it knows who referred."""
+    checked = read_form(form, today)
+    if not checked.values["referrer_email"]:
+        checked.errors["referrer_email"] = "Enter your work email address"
+    return checked
+
+
 def _contact(v: dict[str, Any], errors: dict[str, str], phone: str, email: str, *, required: bool) -> None:
     whose = "your" if phone.startswith("referrer") else "their"
     if v[email] and not EMAIL.match(v[email]):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
 
 from hubs.portal.domain import referred_person, self_referral
+from hubs.portal.domain.first_contact import contact_by
 from hubs.portal.entrypoints.web import services
 from hubs.runtime.ratelimit import rate_limited
 
@@ -71,6 +73,24 @@ def submit_self_referral():
     return redirect(url_for("public.confirmation"), 303)
 
 
+@bp.errorhandler(CSRFError)
+def _form_expired(error: CSRFError):
+    """A self-referral sent after its form token expired: nothing is sent, and the form comes
+    back with every answer, saying so."""
+    if request.endpoint != "public.submit_self_referral":
+        return render_template("error.html", status=400, title="Your form has expired",
+                               detail="Go back, reload the page and try again."), 400  # fmt: skip
+    form = self_referral.read_form(request.form)
+    form.errors = {}
+    return _render_form(form, 400, FORM_EXPIRED)
+
+
+FORM_EXPIRED = (
+    "Your form has expired, so for your security nothing was sent. "
+    'Your answers are still here: check them and select "Send referral" again.'
+)
+
+
 @bp.get("/self-referral/confirmation")
 def confirmation():
     """The reference to quote and what happens next (with urgent help when the answers call for it)."""
@@ -79,7 +99,8 @@ def confirmation():
     if not confirmed:
         return redirect(url_for("public.self_referral_form"))
     urgent = confirmed.get("urgency") == "urgent" or confirmed.get("urgent_screen")
-    return render_template("confirmation.html", confirmed=confirmed, urgent=urgent)
+    when = contact_by(confirmed.get("first_contact_due_by"))
+    return render_template("confirmation.html", confirmed=confirmed, urgent=urgent, contact_by=when)
 
 
 @bp.get("/accessibility")

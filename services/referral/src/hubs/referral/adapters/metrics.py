@@ -41,3 +41,11 @@ WAITING_FOR_FIRST_CONTACT = Gauge(
     ["urgency", "state"],
     multiprocess_mode="livemax",
 )
+# Notices to the hub's duty inbox: channel (email, notify) and reason (urgent-referral,
+# first-contact-at-risk) are codes; nothing about the person or the referral is a label.
+DUTY_NOTIFICATIONS_SENT = Counter(
+    "hubs_duty_notifications_sent_total", "Notices sent to the hub's duty inbox", ["channel", "reason"]
+)
+DUTY_NOTIFICATIONS_FAILED = Counter(
+    "hubs_duty_notifications_failed_total", "Attempts to notify the hub's duty inbox that failed", ["channel", "reason"]
+)

@@ -131,4 +131,16 @@ concerns = Table(
     Column("sealed", LargeBinary),  # the concern in words: encrypted like personal details
 )
 
+# 0006: what the duty inbox was told, once per referral, reason and channel (codes and times only)
+duty_notifications = Table(
+    "duty_notifications",
+    metadata,
+    Column("referral_id", Uuid, ForeignKey("referrals.referral_id"), primary_key=True),
+    Column("reason", String(40), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", String(80)),  # the kind of failure only, e.g. SMTPServerDisconnected
+)
+
 outbox, processed_events = define_messaging_tables(metadata)

@@ -15,6 +15,7 @@ from hubs.referral.adapters.orm import (
     concerns,
     consents,
     contact_attempts,
+    duty_notifications,
     linked_referrals,
     person_index,
     personal_details,
@@ -350,6 +351,38 @@ class ReferralRepository:
             update(linked_referrals).where(linked_referrals.c.referral_id == referral_id).values(sealed=None)
         )
         self._session.execute(update(referrals).where(referrals.c.referral_id == referral_id).values(erased_at=at))
+
+    def claim_notification(self, referral_id: uuid.UUID, reason: str, channel: str) -> dict[str, Any]:
+        """What became of a duty notice so far (`sent_at`, `attempts`), held for the rest of the
+        transaction (its row made if there was none), so that two workers never both send it."""
+        key = and_(
+            duty_notifications.c.referral_id == referral_id,
+            duty_notifications.c.reason == reason,
+            duty_notifications.c.channel == channel,
+        )
+        row = self._session.execute(
+            select(duty_notifications.c.sent_at, duty_notifications.c.attempts).where(key).with_for_update()
+        ).first()
+        if row is None:
+            self._session.execute(
+                insert(duty_notifications).values(referral_id=referral_id, reason=reason, channel=channel, attempts=0)
+            )
+            return {"sent_at": None, "attempts": 0}
+        return {"sent_at": _aware(row.sent_at), "attempts": row.attempts}
+
+    def notification_done(
+        self, referral_id: uuid.UUID, reason: str, channel: str, *, sent_at: datetime | None, error: str | None
+    ) -> None:
+        """One more attempt at a duty notice: sent at `sent_at`, or failed with the kind of `error`."""
+        self._session.execute(
+            update(duty_notifications)
+            .where(
+                duty_notifications.c.referral_id == referral_id,
+                duty_notifications.c.reason == reason,
+                duty_notifications.c.channel == channel,
+            )
+            .values(sent_at=sent_at, attempts=duty_notifications.c.attempts + 1, last_error=error)
+        )
 
 
 def person_lock_key(person_key: str) -> int:

@@ -21,6 +21,9 @@ class PersonalDetails:
     job_role: str | None = None
     date_of_birth: str | None = None
     preferred_contact: str | None = None
+    # Whether the hub may leave a voicemail, or send a text, that others might see or hear; None: not asked.
+    voicemail_ok: bool | None = None
+    text_ok: bool | None = None
 
 
 @dataclass(frozen=True)

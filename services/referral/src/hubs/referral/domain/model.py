@@ -198,9 +198,9 @@ class Referral:
             raise ReferralNotOpen(self.status)
 
     def triage(self, calendar: WorkingCalendar, standard: FirstContactStandard, at: datetime) -> None:
-        """Set when first contact is due, counted in working days from receipt."""
+        """Set when first contact is due: urgent in working hours, routine in working days from receipt."""
         urgent = self.urgency is codes.Urgency.URGENT
-        self.first_contact_due_by = calendar.add_working_days(self.received_at, standard.days_for(urgent))
+        self.first_contact_due_by = standard.due_by(calendar, self.received_at, urgent)
         self.events.append(
             events.ReferralTriaged(
                 self.referral_id, at, codes.TriageDecision.ACCEPTED, self.urgency, self.first_contact_due_by
@@ -212,7 +212,7 @@ class Referral:
         if self.urgency is codes.Urgency.URGENT or self.status != AWAITING_FIRST_CONTACT:
             return False
         self.urgency = codes.Urgency.URGENT
-        due = calendar.add_working_days(at, standard.days_for(urgent=True))
+        due = standard.due_by(calendar, at, urgent=True)
         self.first_contact_due_by = min(due, self.first_contact_due_by or due)
         self.events.append(
             events.ReferralTriaged(

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
+from werkzeug.exceptions import Forbidden
 
 from hubs.contracts import codes
 from hubs.referral.domain import commands
+from hubs.referral.domain.duty import reference_of
 from hubs.referral.domain.model import OPEN_STATUSES, Demographics, Referral, RiskScreen
 from hubs.referral.entrypoints.schemas import (
     CaseloadQuerySchema,
     CaseloadSchema,
+    ColleagueReferralAcceptedSchema,
+    ColleagueReferralSchema,
     QueueEntrySchema,
     ReferralAcceptedSchema,
     SelfReferralSchema,
@@ -25,6 +30,7 @@ from hubs.referral.entrypoints.schemas import (
 from hubs.referral.service_layer import handlers
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.runtime.auth import Role, current_principal, requires
+from hubs.runtime.forwarding import FROM_PORTAL_ENVIRON
 from hubs.runtime.ratelimit import rate_limited
 
 CONFIDENTIALITY = (
@@ -44,11 +50,6 @@ def _context() -> ReferralContext:
     return _wiring().extras["referral"]
 
 
-def reference_of(referral_id: Any) -> str:
-    """A short reference a person can quote (the first part of an id)."""
-    return str(referral_id).split("-")[0].upper()
-
-
 def _command(
     body: dict,
     source: codes.ReferralSource,
@@ -65,6 +66,8 @@ def _command(
             job_role=body["job_role"],
             date_of_birth=body["date_of_birth"] and body["date_of_birth"].isoformat(),
             preferred_contact=body["preferred_contact"] and body["preferred_contact"].value,
+            voicemail_ok=body["voicemail_ok"],
+            text_ok=body["text_ok"],
         ),
         risk_screen=RiskScreen(**body["risk_screen"]),
         consent=consent,
@@ -77,6 +80,26 @@ def _command(
         demographics=Demographics(**body["demographics"]),
         heard_of_hub_via=body["heard_of_hub_via"],
     )
+
+
+def first_contact_due(urgency: codes.Urgency, now: datetime) -> datetime:
+    """When the hub will have made first contact at the latest, by its standard for this urgency.
+    Worked out from this referral alone, so that it says nothing of any earlier one."""
+    ctx = _context()
+    return ctx.standard.due_by(ctx.calendar, now, urgency is codes.Urgency.URGENT)
+
+
+def from_the_portal(view):
+    """Only the portal may call this: it shows its service token (HUBS_PORTAL_SERVICE_TOKEN_FILE).
+    Checked before the body is read, so nobody else learns anything from validation messages."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not request.environ.get(FROM_PORTAL_ENVIRON):
+            raise Forbidden("Only the hub's portal may send this.")
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _reason(body: dict) -> str | None:
@@ -106,12 +129,46 @@ class SelfReferrals(MethodView):
             "reference": reference_of(intake.submission_id),
             "urgency": urgency,
             "received_at": now,
+            "first_contact_due_by": first_contact_due(urgency, now),
             "next_steps": (
                 "A clinician will contact you as a priority. If you are in immediate danger call 999, "
                 "or call NHS 111 (option 2 for mental health), or Samaritans on 116 123."
                 if urgency is codes.Urgency.URGENT
                 else "A clinician from the hub will contact you to talk about how you are and what might help."
             ),
+        }
+
+
+@blp.route("/colleague-referrals")
+class ColleagueReferrals(MethodView):
+    @from_the_portal
+    @blp.arguments(ColleagueReferralSchema)
+    @blp.response(201, ColleagueReferralAcceptedSchema)
+    @blp.doc(
+        description="A line manager, Occupational Health, HR or a GP refers a colleague, with their consent, "
+        "without an account: through the portal only (its service token), rate-limited like self-referral. "
+        "The referrer is known by their work email. The answer is the same whether or not the person was "
+        "already in touch with the hub."
+    )
+    @rate_limited("colleague-referral", default="60/minute;burst=30", setting="HUBS_SELF_REFERRAL_RATE_LIMIT")
+    def post(self, body: dict):
+        """Refer a colleague to the hub, with their consent, without an account."""
+        now = datetime.now(UTC)
+        c = body["consent"]
+        consent = commands.Consent(given_by=c["given_by"], given_at=c["given_at"].isoformat(), method=c["method"])
+        intake = handlers.receive_referral(
+            _command(body, codes.ReferralSource(body["source"].value), consent, body["referrer"], _reason(body)),
+            _wiring().uow_factory(),
+            _context(),
+            now,
+        )
+        # Like a signed-in referrer's answer: nothing in it says whether the person was known.
+        urgency = RiskScreen(**body["risk_screen"]).urgency
+        return {
+            "reference": reference_of(intake.submission_id),
+            "urgency": urgency,
+            "received_at": now,
+            "first_contact_due_by": first_contact_due(urgency, now),
         }
 
 

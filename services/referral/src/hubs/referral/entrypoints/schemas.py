@@ -44,6 +44,18 @@ class PersonSchema(Schema):
     phone = fields.String(load_default=None, validate=PHONE, load_only=True)
     date_of_birth = DateOfBirth(load_default=None, load_only=True)
     preferred_contact = fields.Enum(codes.ContactChannel, by_value=True, load_default=None, load_only=True)
+    voicemail_ok = JsonBoolean(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        metadata={"description": "whether the hub may leave a voicemail (others may hear it); null: not asked"},
+    )
+    text_ok = JsonBoolean(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        metadata={"description": "whether the hub may send a text message (others may see it); null: not asked"},
+    )
     employer = fields.String(load_default=None, validate=validate.Length(max=200), load_only=True)
     job_role = fields.String(load_default=None, validate=validate.Length(max=200), load_only=True)
     staff_group = fields.Enum(codes.StaffGroup, by_value=True, load_default=None)
@@ -125,6 +137,32 @@ class ReferralAcceptedSchema(Schema):
     urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
     received_at = fields.AwareDateTime(dump_only=True)
     next_steps = fields.String(dump_only=True)
+    first_contact_due_by = fields.AwareDateTime(
+        dump_only=True,
+        metadata={
+            "description": "when the hub will have made first contact at the latest: the hub's standard "
+            "for this urgency, counted in working days from now"
+        },
+    )
+
+
+class ColleagueReferrerSchema(ReferrerSchema):
+    """A referrer without an account is known by their work email, which the hub can check and answer."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class ColleagueReferralSchema(ThirdPartyReferralSchema):
+    referrer = fields.Nested(ColleagueReferrerSchema, required=True, load_only=True)
+
+
+class ColleagueReferralAcceptedSchema(Schema):
+    """The same answer whether or not the person was already in touch with the hub."""
+
+    reference = fields.String(dump_only=True)
+    urgency = fields.Enum(codes.Urgency, by_value=True, dump_only=True)
+    received_at = fields.AwareDateTime(dump_only=True)
+    first_contact_due_by = fields.AwareDateTime(dump_only=True)
 
 
 class ThirdPartyAcceptedSchema(Schema):

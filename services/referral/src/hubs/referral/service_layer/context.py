@@ -39,15 +39,20 @@ class ReferralContext:
     @classmethod
     def from_settings(cls, settings: Settings) -> ReferralContext:
         """HUBS_PERSONAL_DATA_KEYS, HUBS_PERSON_INDEX_KEY, HUBS_FIRST_CONTACT_STANDARD,
-        HUBS_RETENTION_DAYS, HUBS_TRANSFER_PRIVATE_KEY_FILE and HUBS_NEIGHBOUR_HUBS."""
+        HUBS_URGENT_FIRST_CONTACT_HOURS, HUBS_OPENING_HOURS, HUBS_TIME_ZONE, HUBS_RETENTION_DAYS,
+        HUBS_TRANSFER_PRIVATE_KEY_FILE and HUBS_NEIGHBOUR_HUBS."""
         extra = settings.extra
         return cls(
             hub_id=settings.hub_id,
             vault=PersonalDataVault.from_setting(
                 extra.get("HUBS_PERSONAL_DATA_KEYS"), extra.get("HUBS_PERSON_INDEX_KEY")
             ),
-            calendar=WorkingCalendar(bank_holidays=bank_holidays_of_england_and_wales()),
-            standard=FirstContactStandard.parse(extra.get("HUBS_FIRST_CONTACT_STANDARD")),
+            calendar=WorkingCalendar.from_settings(
+                extra.get("HUBS_OPENING_HOURS"), extra.get("HUBS_TIME_ZONE"), bank_holidays_of_england_and_wales()
+            ),
+            standard=FirstContactStandard.parse(extra.get("HUBS_FIRST_CONTACT_STANDARD")).with_urgent_hours(
+                extra.get("HUBS_URGENT_FIRST_CONTACT_HOURS")
+            ),
             transfer_keys=TransferKeys.from_settings(settings.hub_id, extra),
             retention=timedelta(days=int(extra.get("HUBS_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)),
         )
