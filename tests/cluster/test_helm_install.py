@@ -34,6 +34,8 @@ def hub_prerequisites(cluster: Cluster, namespace: str, values: dict) -> None:
         values["portal"]["existingSecret"]: {"portal-secret-key": "k" * 64, "portal-oidc-client-secret": "c" * 32},
     }
     secrets[values["reportSigning"]["existingSecret"]] = {"report-signing-key.pem": "-"}
+    if values.get("dutyNotices", {}).get("smtp", {}).get("existingSecret"):
+        secrets[values["dutyNotices"]["smtp"]["existingSecret"]] = {"smtp-password": "-"}
     for security in (values["kafka"].get("security", {}), values["kafka"].get("national", {}).get("security", {})):
         if security.get("caSecret"):
             secrets[security["caSecret"]] = {"ca.crt": "-"}

@@ -481,3 +481,25 @@ def test_the_national_worker_reads_the_national_kafka_as_its_own_user(rendered):
         if worker:
             assert env["HUBS_KAFKA_SASL_USERNAME"]["value"] == "national-reporting"
             assert env["HUBS_KAFKA_SSL_CA_FILE"]["value"] == "/etc/hubs/kafka/ca/ca.crt"
+
+
+def test_only_the_referral_worker_sends_duty_notices_with_its_smtp_password_from_a_secret(rendered):
+    for workload in workloads(rendered("hub", "north-east-and-north-cumbria")):
+        name = workload["metadata"]["name"]
+        container = containers(workload)[0]
+        env = env_of(container)
+        if not is_portal(workload):  # every service counts working hours within the same opening hours
+            assert env["HUBS_OPENING_HOURS"]["value"] == "Mon-Fri 08:00-18:00", name
+        sends = name.endswith("-referral-worker")
+        assert ("HUBS_DUTY_EMAIL" in env) == sends, name
+        if sends:
+            assert env["HUBS_PORTAL_URL"]["value"] == "https://wellbeing.nenc.example.nhs.uk"
+            assert env["HUBS_SMTP_PASSWORD_FILE"]["value"] == "/etc/hubs/duty/smtp/password"
+            volumes = {v["name"]: v for v in workload["spec"]["template"]["spec"]["volumes"]}
+            assert volumes["duty-smtp"]["secret"]["secretName"] == "nenc-hub-duty-smtp"
+
+
+def test_a_duty_inbox_without_a_way_to_send_is_refused():
+    done = helm_template("hub", example_values("hub", "north-east-and-north-cumbria"),
+                         "--set", "dutyNotices.smtp.host=", check=False)  # fmt: skip
+    assert done.returncode != 0 and "dutyNotices.email needs a way to send" in done.stderr

@@ -95,6 +95,12 @@ app.kubernetes.io/component: {{ .component }}
   value: {{ $v.hub.region | quote }}
 - name: HUBS_LOG_LEVEL
   value: {{ $v.logLevel | quote }}
+- name: HUBS_OPENING_HOURS
+  value: {{ $v.hub.openingHours | quote }}
+- name: HUBS_TIME_ZONE
+  value: {{ $v.hub.timeZone | quote }}
+- name: HUBS_URGENT_FIRST_CONTACT_HOURS
+  value: {{ $v.hub.urgentFirstContactHours | quote }}
 - name: HUBS_VAR_DIR
   value: /tmp
 - name: KAFKA_BOOTSTRAP_SERVERS
@@ -147,6 +153,35 @@ app.kubernetes.io/component: {{ .component }}
     secretKeyRef:
       name: {{ $v.personalData.existingSecret | quote }}
       key: {{ $v.personalData.keysKey | quote }}
+{{- end }}
+{{- $duty := $v.dutyNotices }}
+{{- if and (eq .meta.name "referral") (eq .component "worker") $duty.email }}
+- name: HUBS_DUTY_EMAIL
+  value: {{ $duty.email | quote }}
+- name: HUBS_DUTY_EMAIL_FROM
+  value: {{ $duty.from | quote }}
+- name: HUBS_PORTAL_URL
+  value: {{ $v.hub.portalUrl | quote }}
+{{- if $duty.smtp.host }}
+- name: HUBS_SMTP_HOST
+  value: {{ $duty.smtp.host | quote }}
+- name: HUBS_SMTP_PORT
+  value: {{ $duty.smtp.port | quote }}
+- name: HUBS_SMTP_STARTTLS
+  value: {{ $duty.smtp.starttls | quote }}
+{{- if $duty.smtp.username }}
+- name: HUBS_SMTP_USERNAME
+  value: {{ $duty.smtp.username | quote }}
+- name: HUBS_SMTP_PASSWORD_FILE
+  value: /etc/hubs/duty/smtp/password
+{{- end }}
+{{- end }}
+{{- if $duty.notify.templateId }}
+- name: HUBS_NOTIFY_TEMPLATE_ID
+  value: {{ $duty.notify.templateId | quote }}
+- name: HUBS_NOTIFY_API_KEY_FILE
+  value: /etc/hubs/duty/notify/api-key
+{{- end }}
 {{- end }}
 {{- if and (eq .meta.name "assessment") (or (eq .component "api") (eq .component "migrate")) }}
 - name: HUBS_CLINICAL_NOTES_KEYS
@@ -331,6 +366,25 @@ volumes:
 {{- with include "hub.kafka.volumes" . }}
 {{ . | indent 2 }}
 {{- end }}
+{{- $duty := $v.dutyNotices }}
+{{- if and (eq .meta.name "referral") (eq .component "worker") $duty.email }}
+{{- if and $duty.smtp.host $duty.smtp.username }}
+  - name: duty-smtp
+    secret:
+      secretName: {{ $duty.smtp.existingSecret }}
+      defaultMode: 0440
+      items:
+        - {key: {{ $duty.smtp.passwordKey | quote }}, path: password}
+{{- end }}
+{{- if $duty.notify.templateId }}
+  - name: duty-notify
+    secret:
+      secretName: {{ $duty.notify.existingSecret }}
+      defaultMode: 0440
+      items:
+        - {key: {{ $duty.notify.apiKeyKey | quote }}, path: api-key}
+{{- end }}
+{{- end }}
 {{- if and (eq .component "relay") (eq .meta.name "reporting") }}
   - name: report-signing
     secret:
@@ -365,6 +419,15 @@ volumes:
 {{- end }}
 {{- with include "hub.kafka.mounts" . }}
 {{ . }}
+{{- end }}
+{{- $duty := .root.Values.dutyNotices }}
+{{- if and (eq .meta.name "referral") (eq .component "worker") $duty.email }}
+{{- if and $duty.smtp.host $duty.smtp.username }}
+- {name: duty-smtp, mountPath: /etc/hubs/duty/smtp, readOnly: true}
+{{- end }}
+{{- if $duty.notify.templateId }}
+- {name: duty-notify, mountPath: /etc/hubs/duty/notify, readOnly: true}
+{{- end }}
 {{- end }}
 {{- if and (eq .component "relay") (eq .meta.name "reporting") }}
 - name: report-signing
@@ -410,6 +473,18 @@ volumes:
 {{- end -}}
 {{- if and $v.kafka.user.create (not $v.kafka.topics.strimziCluster) -}}
 {{- $errors = append $errors "kafka.topics.strimziCluster must name the Strimzi cluster the KafkaUser belongs to" -}}
+{{- end -}}
+{{- if and $v.dutyNotices.email (not (or $v.dutyNotices.smtp.host $v.dutyNotices.notify.templateId)) -}}
+{{- $errors = append $errors "dutyNotices.email needs a way to send: dutyNotices.smtp.host or dutyNotices.notify.templateId" -}}
+{{- end -}}
+{{- if and $v.dutyNotices.email (not $v.hub.portalUrl) -}}
+{{- $errors = append $errors "hub.portalUrl must be set: duty notices link to the case in the portal" -}}
+{{- end -}}
+{{- if and $v.dutyNotices.smtp.username (not $v.dutyNotices.smtp.existingSecret) -}}
+{{- $errors = append $errors "dutyNotices.smtp.existingSecret must hold the SMTP user's password" -}}
+{{- end -}}
+{{- if and $v.dutyNotices.notify.templateId (not $v.dutyNotices.notify.existingSecret) -}}
+{{- $errors = append $errors "dutyNotices.notify.existingSecret must hold the GOV.UK Notify API key" -}}
 {{- end -}}
 {{- if and $v.services.reporting.enabled (not (and $v.reportSigning.existingSecret $v.reportSigning.keyId)) -}}
 {{- $errors = append $errors "reportSigning.existingSecret and reportSigning.keyId must be set: the national service accepts only signed reports" -}}
