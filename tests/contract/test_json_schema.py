@@ -123,9 +123,18 @@ def test_suppressed_count_is_a_non_negative_integer_or_a_star():
     assert figures["additionalProperties"]["oneOf"] == [{"minimum": 0, "type": "integer"}, {"const": "*"}]
     envelope = json.loads(json.dumps(example_envelope(spec_for("HubPeriodReport"))))
     validator = Draft202012Validator(schema)
+    envelope["data"]["figures_exact"] = None  # a hub of the earlier format, which suppressed
     for value, valid in ((0, True), (5, True), ("*", True), (-1, False), ("3", False), (None, False)):
         envelope["data"]["figures"] = {"staff_assessed": value}
         assert validator.is_valid(envelope) is valid, value
+
+
+def test_an_exact_report_carries_counts_only_in_the_json_schema_too():
+    validator = Draft202012Validator(envelope_schema(spec_for("HubPeriodReport")))
+    envelope = json.loads(json.dumps(example_envelope(spec_for("HubPeriodReport"))))
+    envelope["data"]["figures"] = {"staff_assessed": "*"}
+    assert not validator.is_valid(envelope)
+    assert not _marshmallow_accepts(envelope)
 
 
 def test_objects_stay_open_so_that_optional_fields_can_be_added():

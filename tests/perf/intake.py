@@ -54,22 +54,24 @@ def _load(url: str, bodies: str, concurrency: int, seconds: float, rate: float =
 
 
 def intake(bench, concurrency: int, seconds: float, workers: int = 2) -> dict:
-    """Self-referrals per second and latency, and a hello-world app's, at the same concurrency,
-    both served by gunicorn with `workers` gthread workers (HUBS_API_WORKERS) of HUBS_API_THREADS."""
+    """Self-referrals per second and latency, beside a hello-world app's and a durable write's
+    (one row and one outbox row in one transaction, `tests/perf/durable.py`) at the same
+    concurrency, all served by gunicorn with `workers` gthread workers (HUBS_API_WORKERS) of
+    HUBS_API_THREADS."""
     bodies = _bodies(bench)
     env = bench.env("bench-intake", "referral_intake", HUBS_SELF_REFERRAL_RATE_LIMIT=UNLIMITED)
     env["HUBS_API_WORKERS"] = str(workers)
     bench.migrate("referral", env)
     results = {}
     servers = [
-        ("hello", [sys.executable, "-m", "tests.perf.hello"], "/hello"),
-        ("referral", [str(BIN / "hubs-referral"), "api"], "/v1/self-referrals"),
+        ("hello", [sys.executable, "-m", "tests.perf.hello"], "/hello", env),
+        ("durable", [sys.executable, "-m", "tests.perf.durable"], "/durable", env | {"DATABASE_SCHEMA": "durable"}),
+        ("referral", [str(BIN / "hubs-referral"), "api"], "/v1/self-referrals", env),
     ]
-    for name, cmd, path in servers:
+    for name, cmd, path, server_env in servers:
         bind = f"127.0.0.1:{free_port()}"
-        process = bench.api(
-            [*cmd, "--bind", bind], env, bind, f"intake-{name}", health="" if name == "hello" else "/healthz"
-        )
+        health = "/healthz" if name == "referral" else ""
+        process = bench.api([*cmd, "--bind", bind], server_env, bind, f"intake-{name}", health=health)
         try:
             _load(f"http://{bind}{path}", bodies, concurrency, 2)  # warm up
             cpu_before = cpu_seconds(process.pid)

@@ -227,11 +227,18 @@ def stale_periods_left(engine) -> bool:
     return _count(engine, "select count(*) from stale_periods") == 0
 
 
-def publish(bench, envelopes: list[dict], topic_of: Callable[[dict], str], key_of: Callable[[dict], str]) -> None:
-    """Put `envelopes` on their topics, as the hubs' relays would have."""
+def publish(
+    bench,
+    envelopes: list[dict],
+    topic_of: Callable[[dict], str],
+    key_of: Callable[[dict], str],
+    headers: Callable[[dict], list[tuple[str, bytes]]] | None = None,
+) -> None:
+    """Put `envelopes` on their topics, as the hubs' relays would have (with `headers(envelope)`,
+    such as a report's signature)."""
     ensure_topics(bench.kafka, sorted({topic_of(e) for e in envelopes}))
     producer = make_producer(bench.kafka, "bench-seed")
     for e in envelopes:
-        producer.send(topic_of(e), key=key_of(e).encode(), value=encoded(e))
+        producer.send(topic_of(e), key=key_of(e).encode(), value=encoded(e), headers=headers(e) if headers else None)
     producer.flush()
     producer.close()

@@ -4,6 +4,7 @@ self-referral handler, on this run's own Kafka and PostgreSQL. Prints the top fu
     python -m tests.perf.profile_hot_paths consumer|intake [--events N] [--one-by-one]
     python -m tests.perf.profile_hot_paths compare [--events N]   # one transaction per event, or per batch
     python -m tests.perf.profile_hot_paths workers   # the referral API with 1 and 2 gunicorn workers
+    python -m tests.perf.profile_hot_paths validation [--events N]   # contract checks per event, no broker
 """
 
 from __future__ import annotations
@@ -88,6 +89,12 @@ def profile_intake(bench: Bench, referrals: int) -> None:
     population = Population(99)
     bodies = [population.self_referral() for _ in range(referrals)]
     client.post("/v1/self-referrals", json=bodies[0])
+    start = time.perf_counter()
+    for body in bodies[1 : referrals // 2]:
+        assert client.post("/v1/self-referrals", json=body).status_code == 201
+    plain = (referrals // 2 - 1) / (time.perf_counter() - start)
+    print(f"{referrals // 2 - 1} self-referrals unprofiled: {plain:.0f}/s, {1000 / plain:.2f} ms each (one thread)")
+    bodies = bodies[referrals // 2 - 1 :]
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
@@ -95,10 +102,42 @@ def profile_intake(bench: Bench, referrals: int) -> None:
         assert client.post("/v1/self-referrals", json=body).status_code == 201
     profiler.disable()
     elapsed = time.perf_counter() - start
-    print(
-        f"{referrals - 1} self-referrals in {elapsed:.1f} s: {(referrals - 1) / elapsed:.0f}/s (one thread, profiled)"
-    )
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    done = len(bodies) - 1
+    print(f"{done} self-referrals in {elapsed:.1f} s: {done / elapsed:.0f}/s (one thread, profiled)")
+    stats = pstats.Stats(profiler)
+    print_breakdown(stats, done)
+    stats.sort_stats("cumulative").print_stats(45)
+
+
+# What a function's own time is spent on, by where its code lives (first match wins).
+PARTS = (
+    ("encryption (Fernet: AES-CBC, HMAC-SHA256 of the token)", ("cryptography/fernet", "cryptography/hazmat")),
+    ("keyed hashes (HMAC of the person's details)", ("/hmac.py", "hashlib", "_hashlib")),
+    ("SQL round trips (psycopg, waiting for PostgreSQL)", ("psycopg/", "psycopg_pool", "psycopg_binary")),
+    ("ORM (sessions, unit of work, mapping)", ("sqlalchemy/orm/",)),
+    ("SQLAlchemy Core (statements, compiling, results)", ("sqlalchemy/",)),
+    ("rate limiter", ("runtime/ratelimit",)),
+    ("marshmallow (request schema, contract of the events)", ("marshmallow/",)),
+    ("JSON (encoding and decoding)", ("json/", "_json")),
+    ("Flask, werkzeug, flask-smorest", ("flask/", "werkzeug/", "flask_smorest/", "webargs/")),
+    ("metrics, logging", ("prometheus_client/", "/logging/", "runtime/logging", "runtime/metrics")),
+    ("the services' own code", ("hubs/",)),
+)
+
+
+def print_breakdown(stats: pstats.Stats, requests: int) -> None:
+    """Each function's own time (not its callees') added up by PARTS, in µs per request."""
+    totals: dict[str, float] = {}
+    for (filename, _line, function), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        where = f"{filename}:{function}"
+        parts = (name for name, marks in PARTS if any(mark in where for mark in marks))
+        part = next(parts, "other (stdlib, uuid, ...)")
+        totals[part] = totals.get(part, 0.0) + own
+    total = sum(totals.values())
+    print("\n| part | µs per self-referral (profiled) | share |\n| --- | --- | --- |")
+    for part, seconds in sorted(totals.items(), key=lambda item: -item[1]):
+        print(f"| {part} | {seconds / requests * 1e6:,.0f} | {seconds / total:.0%} |")
+    print(f"| all | {total / requests * 1e6:,.0f} | |\n")
 
 
 def compare_consumers(bench: Bench, events: int) -> None:
@@ -132,12 +171,47 @@ def compare_consumers(bench: Bench, events: int) -> None:
     print("same figures in every variant:", all(f == first for f in figures.values()), len(first), "rows")
 
 
+def compare_validation(events: int) -> None:
+    """µs per event to check and load a hub's events against their contracts: marshmallow
+    (`parse_envelope`) and the compiled JSON Schemas (`read_envelope`, what consumers use), on
+    the same decoded messages; and to check them only, with the compiled schemas. No broker."""
+    import json
+
+    from hubs.contracts import parse_envelope
+    from hubs.contracts.compiled import _compiled, read_envelope
+
+    hub = max(england(), key=lambda h: h.referrals_per_year)
+    messages = [
+        json.loads(kafka_bench.encoded(e)) for e in Pathways(hub, seed=2020).year(date.today() - timedelta(days=365))
+    ]
+    messages = messages[:events]
+    compiled = _compiled()
+    checks = [(compiled[(m["event_type"], m["schema_version"])].validator, m) for m in messages]
+    assert all(read_envelope(m) == parse_envelope(m) for m in messages)
+    for name, run in (
+        ("marshmallow parse_envelope", lambda: [parse_envelope(m) for m in messages]),
+        ("compiled read_envelope", lambda: [read_envelope(m) for m in messages]),
+        ("compiled JSON Schema check only", lambda: [v.is_valid(m) for v, m in checks]),
+    ):
+        best = min(_timed(run) for _ in range(5))
+        print(f"{name}: {best / len(messages) * 1e6:.1f} µs per event ({len(messages)} events, best of 5)")
+
+
+def _timed(run) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="profile_hot_paths")
-    parser.add_argument("what", choices=["consumer", "intake", "compare", "workers"])
+    parser.add_argument("what", choices=["consumer", "intake", "compare", "workers", "validation"])
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--one-by-one", action="store_true", help="one transaction per event, as on failures")
     args = parser.parse_args()
+    if args.what == "validation":
+        compare_validation(args.events)
+        return
     workdir = REPO / "var/bench/profile"
     shutil.rmtree(workdir, ignore_errors=True)
     bench = Bench(workdir)

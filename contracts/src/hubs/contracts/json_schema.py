@@ -38,6 +38,18 @@ def _suppressed_count(self, field: fields.Field, **kwargs: Any) -> dict[str, Any
     return {}
 
 
+def _rule(schema: Any) -> dict[str, Any]:
+    # A rule across fields that a schema checks in Python (`@validates_schema`), in JSON Schema
+    # (if/then/else) where it can be said there: the schema's `json_schema_rule()`.
+    schema_class = schema if isinstance(schema, type) else type(schema)
+    rule = getattr(schema_class, "json_schema_rule", None)
+    return rule() if rule is not None else {}
+
+
+def _nested_rule(self, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
+    return _rule(field.schema) if isinstance(field, fields.Nested) else {}
+
+
 @functools.cache
 def _converter():
     # Returning None from the resolver inlines nested schemas instead of referring to
@@ -45,6 +57,7 @@ def _converter():
     plugin = MarshmallowPlugin(schema_name_resolver=lambda schema: None)
     APISpec("wellbeing-hubs", "1", "3.1.0", plugins=[plugin])
     plugin.converter.add_attribute_function(_suppressed_count)
+    plugin.converter.add_attribute_function(_nested_rule)
     return plugin.converter
 
 
@@ -63,7 +76,7 @@ def canonical(node: Any) -> Any:
 
 def data_schema(spec: EventSpec) -> dict[str, Any]:
     """JSON Schema of the data of one event version."""
-    schema = _open_objects(_converter().schema2jsonschema(spec.schema))
+    schema = _open_objects(_converter().schema2jsonschema(spec.schema)) | _rule(spec.schema)
     schema["description"] = spec.summary
     return schema
 

@@ -47,6 +47,16 @@ class _Banded(Part):
         if data["band"] != expected:
             raise ValidationError(f"a total of {data['total']} is in band {expected.value}", "band")
 
+    @classmethod
+    def json_schema_rule(cls) -> dict:
+        """The same rule in the JSON Schema: if the total reaches the top band, that band, else
+        the next one down, and so on."""
+        rule: dict = {"properties": {"band": {"const": cls.BANDS[0][1].value}}}
+        for lowest, band in cls.BANDS[1:]:
+            reached = {"properties": {"total": {"minimum": lowest}}}
+            rule = {"if": reached, "then": {"properties": {"band": {"const": band.value}}}, "else": rule}
+        return rule
+
 
 class _Screen(Part):
     FIXED_CUT_OFF: int | None = None  # for screens whose cut-off is not a setting
@@ -56,6 +66,25 @@ class _Screen(Part):
         cut_off = data.get("cut_off", self.FIXED_CUT_OFF)
         if data["positive"] != (data["total"] >= cut_off):
             raise ValidationError(f"positive means a total of {cut_off} or more", "positive")
+
+    @classmethod
+    def json_schema_rule(cls) -> dict:
+        """The same rule in the JSON Schema, for each cut-off the screen allows."""
+
+        def positive_from(cut_off: int) -> dict:
+            return {
+                "if": {"properties": {"total": {"minimum": cut_off}}},
+                "then": {"properties": {"positive": {"const": True}}},
+                "else": {"properties": {"positive": {"const": False}}},
+            }
+
+        if cls.FIXED_CUT_OFF is not None:
+            return positive_from(cls.FIXED_CUT_OFF)
+        allowed = next(v for v in cls._declared_fields["cut_off"].validators if isinstance(v, validate.Range))
+        rule: dict = {}
+        for cut_off in range(allowed.max, allowed.min - 1, -1):
+            rule = {"if": {"properties": {"cut_off": {"const": cut_off}}}, "then": positive_from(cut_off), "else": rule}
+        return rule
 
 
 class Phq9Score(_Banded):
@@ -214,6 +243,21 @@ class AssessmentCompleted(Schema):
         liaise = codes.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH in data["outcome_decisions"]
         if liaise and not data.get("occupational_health_consent"):
             raise ValidationError("liaising with Occupational Health needs the person's consent", "outcome_decisions")
+
+    @classmethod
+    def json_schema_rule(cls) -> dict:
+        """The same rule in the JSON Schema."""
+        liaise = codes.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH.value
+        return {
+            "if": {
+                "required": ["outcome_decisions"],
+                "properties": {"outcome_decisions": {"contains": {"const": liaise}}},
+            },
+            "then": {
+                "required": ["occupational_health_consent"],
+                "properties": {"occupational_health_consent": {"const": True}},
+            },
+        }
 
 
 def _outcome(description: str) -> fields.Boolean:

@@ -108,3 +108,11 @@ class HubPeriodReport(Schema):
         # "*" is a suppressed cell: a report saying its figures are exact cannot carry one.
         if data.get("figures_exact") and any(v == SUPPRESSED for v in data.get("figures", {}).values()):
             raise ValidationError('an exact report carries counts only, never "*"', "figures")
+
+    @classmethod
+    def json_schema_rule(cls) -> dict:
+        """The same rule in the JSON Schema."""
+        return {
+            "if": {"required": ["figures_exact"], "properties": {"figures_exact": {"const": True}}},
+            "then": {"properties": {"figures": {"additionalProperties": {"not": {"const": SUPPRESSED}}}}},
+        }

@@ -25,7 +25,8 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from hubs.contracts import ContractError, parse_envelope
+from hubs.contracts import ContractError
+from hubs.contracts.compiled import read_envelope
 from hubs.contracts.topics import dlq_topic
 from hubs.runtime.db import is_transient
 from hubs.runtime.lifecycle import PROGRESS, StopSignal
@@ -166,7 +167,7 @@ class EventConsumer:
             if self.verify is not None:
                 for record in records:
                     self.verify(record)
-            envelopes = [parse_envelope(_decode(record.value)) for record in records]
+            envelopes = [read_envelope(_decode(record.value)) for record in records]
             counts = Counter[str]()
             with self.uow_factory() as uow:
                 seen = uow.processed.seen_any(self.name, [e["event_id"] for e in envelopes])
@@ -226,7 +227,7 @@ class EventConsumer:
         try:
             if self.verify is not None:
                 self.verify(record)
-            envelope = parse_envelope(_decode(record.value))
+            envelope = read_envelope(_decode(record.value))
         except (ContractError, PoisonMessage) as exc:
             self._dead_letter(record, exc, attempts=1, event_id=_header(record, "event_id"))
             return True

@@ -1,0 +1,138 @@
+"""Reading events where they are consumed: the generated JSON Schema of each event version,
+compiled once (jsonschema-rs), checks a message in microseconds; its values are then turned
+into what `parse_envelope` gives (UUIDs, datetimes, dates, code-list members, defaults for
+absent fields, unknown fields left out) by readers built once from the marshmallow schemas,
+and the rules across fields that JSON Schema cannot state (one time not before another) are
+checked by the schemas' own `@validates_schema` methods.
+
+`read_envelope` gives the same envelope as `parse_envelope` for every message the JSON Schema
+accepts. A message it refuses is read by `parse_envelope`, which raises ContractError with
+field-level messages (what the dead-letter topic's `error` header says), so the verdict on
+anything the JSON Schema finds wrong stays marshmallow's. tests/contract/test_compiled.py
+holds both to the same verdicts and the same envelopes."""
+
+from __future__ import annotations
+
+import functools
+import math
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import jsonschema_rs
+from marshmallow import Schema, ValidationError, fields
+from marshmallow.utils import missing
+
+from hubs.contracts.envelope import EnvelopeSchema, parse_envelope
+from hubs.contracts.json_schema import envelope_schema
+from hubs.contracts.registry import EventSpec, all_specs
+
+Read = Callable[[Any], Any]
+
+
+class _NotRead(Exception):
+    """The compiled path cannot read this message: `parse_envelope` decides."""
+
+
+def _nullable(read: Read) -> Read:
+    return lambda value: None if value is None else read(value)
+
+
+def _float(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise _NotRead  # marshmallow refuses NaN and infinities; JSON Schema has no word for them
+    return number
+
+
+def _field_reader(field: fields.Field) -> Read:
+    """How one field's JSON value becomes what the marshmallow field loads, for values the
+    JSON Schema has already accepted."""
+    read: Read
+    if isinstance(field, fields.UUID):
+        read = uuid.UUID
+    elif isinstance(field, fields.AwareDateTime) and field.format in (None, "iso"):
+        # marshmallow reads ISO 8601 with datetime.fromisoformat; the JSON Schema's date-time
+        # format has made sure of the offset that AwareDateTime requires.
+        read = datetime.fromisoformat
+    elif type(field) is fields.Date and field.format in (None, "iso"):
+        read = date.fromisoformat
+    elif isinstance(field, fields.Enum) and field.by_value:
+        read = field.enum._value2member_map_.__getitem__  # the member of a value: what Enum(value) looks up
+    elif isinstance(field, fields.Nested) and not (field.many or field.only or field.exclude):
+        read = _schema_reader(type(field.schema))
+    elif isinstance(field, fields.List) and not isinstance(field.inner, fields.Nested | fields.List):
+        inner = _field_reader(field.inner)
+        read = lambda values: [inner(v) for v in values]  # noqa: E731
+    elif type(field) is fields.Integer:
+        read = int
+    elif type(field) is fields.Float:
+        read = _float
+    elif type(field) in (fields.String, fields.Boolean):
+        return lambda value: value
+    elif type(field) is fields.Dict and field.key_field is None and field.value_field is None:
+        read = dict
+    else:
+        # Anything else (e.g. a report's figures) checks and loads itself, as in marshmallow.
+        return field.deserialize
+    return _nullable(read) if field.allow_none else read
+
+
+@functools.cache
+def _schema_reader(schema_class: type[Schema]) -> Read:
+    """A reader of a schema's data: its declared fields only, defaults where absent, then the
+    schema's own rules across fields."""
+    schema = schema_class()
+    readers = []
+    for name, field in schema.fields.items():
+        default = field.load_default
+        readers.append((field.data_key or name, field.attribute or name, _field_reader(field), default))
+    rules = [getattr(schema, name) for name, _, _ in schema._hooks.get("validates_schema", [])]
+
+    def read(data: Mapping[str, Any]) -> dict[str, Any]:
+        loaded: dict[str, Any] = {}
+        for key, attribute, read_value, default in readers:
+            if key in data:
+                loaded[attribute] = read_value(data[key])
+            elif default is not missing:
+                loaded[attribute] = default() if callable(default) else default
+        for rule in rules:
+            rule(loaded, partial=None, many=False)
+        return loaded
+
+    return read
+
+
+class _CompiledEvent:
+    """One event version: its compiled JSON Schema and the readers of its envelope and data."""
+
+    def __init__(self, spec: EventSpec):
+        self.validator = jsonschema_rs.validator_for(envelope_schema(spec), validate_formats=True)
+        self.envelope = _schema_reader(EnvelopeSchema)
+        self.data = _schema_reader(spec.schema)
+
+    def read(self, message: Mapping[str, Any]) -> dict[str, Any]:
+        if not self.validator.is_valid(message):
+            raise _NotRead
+        envelope = self.envelope(message)
+        envelope["data"] = self.data(message["data"])
+        return envelope
+
+
+@functools.cache
+def _compiled() -> dict[tuple[str, int], _CompiledEvent]:
+    # Every event version at once, on the first message read: about 0.7 s, once per process.
+    return {(spec.event_type, spec.version): _CompiledEvent(spec) for spec in all_specs()}
+
+
+def read_envelope(message: Any) -> dict[str, Any]:
+    """The envelope with its data loaded, as `parse_envelope` gives it; raises ContractError
+    for anything that does not satisfy the contract (the message belongs in the dead-letter topic)."""
+    try:
+        compiled = _compiled()[(message["event_type"], message["schema_version"])]
+        return compiled.read(message)
+    except (_NotRead, KeyError, TypeError, ValueError, ValidationError):
+        # Not a message the compiled path reads: parse_envelope refuses it with field-level
+        # messages (or, for what only marshmallow's coercions accept, reads it as before).
+        return parse_envelope(message)
