@@ -23,6 +23,9 @@ mkdir -p "$BIN"
 printf "*\n" >"$TOOLS/.gitignore"
 
 log() { printf 'kubernetes/build.sh: %s\n' "$*" >&2; }
+# One build at a time: a second run (CI starts one early, in the background) waits for the first.
+exec 8>"$TOOLS/.kubernetes-build.lock"
+flock 8
 # A stamp per part records what it was built from (the pins and, for the local modules, their
 # go.mod), so a changed pin rebuilds and an unchanged one is instant.
 fresh() { [[ -f "$TOOLS/.$1" && "$(cat "$TOOLS/.$1")" == "$2" ]]; }
