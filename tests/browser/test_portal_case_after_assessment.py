@@ -47,6 +47,7 @@ def test_a_case_goes_from_assessment_through_treatment_and_follow_up_to_closure(
     for item in range(1, 8):
         page.locator(f"input[name='gad7-{item}'][value='2']").check()
     page.locator("input[name=work_situation][value=at-work]").check()
+    page.locator("input[name=risk_level][value=low]").check()  # judged every time: none chosen for them
     page.locator("input[name=decisions][value=refer-on]").check()
     page.locator("input[name=refer_on_to][value=talking-therapies]").check()
     page.locator("input[name=decisions][value=liaise-occupational-health]").check()

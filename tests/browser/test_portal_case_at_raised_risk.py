@@ -41,6 +41,7 @@ def test_a_case_at_raised_risk_is_assessed_escalated_and_found_again_in_my_cases
     for item in range(1, 8):
         page.locator(f"input[name='gad7-{item}'][value='1']").check()
     page.locator("input[name=work_situation][value=off-sick]").check()
+    page.locator("input[name=risk_level][value=moderate]").check()  # judged every time: none chosen for them
     page.locator("input[name=off_sick_for_mental_health][value=yes]").check()
     page.locator("input[name=decisions][value=monitor]").check()
     page.get_by_label("Reasons for the outcome").fill("Thoughts of self-harm; safety plan agreed.")

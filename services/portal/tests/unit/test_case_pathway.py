@@ -26,7 +26,7 @@ ASSESSABLE = {**TO_DO, "first_contact_at": "2026-11-26T10:00:00Z"}
 CARE_CASE = {"case_id": CASE_ID, "status": "open", "assessment_id": None, "onward_referrals": [], "closed_at": None}
 # A low risk: PHQ-9 item 9 answered 0.
 COMPLETE = {f"phq9-{i}": "1" for i in range(1, 9)} | {"phq9-9": "0"} | {f"gad7-{i}": "1" for i in range(1, 8)} | {
-    "action": "complete", "case_id": CASE_ID, "purpose": "assessment", "work_situation": "at-work",
+    "action": "complete", "case_id": CASE_ID, "purpose": "assessment", "work_situation": "at-work", "risk_level": "low",
     "decisions": "signpost", "signpost_to": "self-help", "reasons": "Wants self-help first.",
 }  # fmt: skip
 NO_FIRST_CONTACT = "First contact with the person must be recorded before the assessment."

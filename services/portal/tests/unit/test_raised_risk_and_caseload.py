@@ -23,7 +23,7 @@ CONTACTED = {
 ASSESSABLE = {"case_id": CASE_ID, "status": "to-do", "first_contact_at": "2026-11-26T10:00:00Z", "urgency": "urgent"}
 # A low risk: PHQ-9 item 9 answered 0.
 COMPLETE = {f"phq9-{i}": "1" for i in range(1, 9)} | {"phq9-9": "0"} | {f"gad7-{i}": "1" for i in range(1, 8)} | {
-    "action": "complete", "case_id": CASE_ID, "purpose": "assessment", "work_situation": "at-work",
+    "action": "complete", "case_id": CASE_ID, "purpose": "assessment", "work_situation": "at-work", "risk_level": "low",
     "decisions": "signpost", "signpost_to": "self-help", "reasons": "Wants self-help first.",
 }  # fmt: skip
 ASSESSMENT_POST = ("assessment", "POST", f"/v1/cases/{CASE_ID}/assessment")
@@ -234,3 +234,14 @@ def test_a_case_is_found_by_its_reference_and_a_wrong_one_is_said_beside_the_box
     assert response.status_code == 400
     assert summary_links(response.get_data(as_text=True)) == ["reference"]
     assert len(services.calls_to(*CASELOAD)) == 1
+
+
+def test_the_risk_level_is_judged_every_time_never_chosen_for_the_clinician(signed_in, services, case_at_raised_risk):
+    client = signed_in("clinician")
+    page = client.get(f"/cases/{REFERRAL_ID}?purpose=assessment").get_data(as_text=True)
+    assert not re.search(r'<input[^>]*name="risk_level"[^>]*checked', page)
+    unjudged = {k: v for k, v in COMPLETE.items() if k != "risk_level"}
+    response = client.post(f"/cases/{REFERRAL_ID}/assessment", data=unjudged)
+    assert response.status_code == 400
+    assert "Select the risk level you judged" in response.get_data(as_text=True)
+    assert not services.calls_to(*ASSESSMENT_POST)

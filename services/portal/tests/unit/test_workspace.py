@@ -93,6 +93,7 @@ def test_an_assessment_without_the_gad7_is_not_sent(signed_in, services):
     services.answers[("referral", "GET", f"/v1/referrals/{REFERRAL_ID}")] = Answer(200, DETAIL)
     form = {f"phq9-{i}": "1" for i in range(1, 10)} | {
         "action": "complete", "case_id": CASE_ID, "work_situation": "at-work", "decisions": "no-further-action",
+        "risk_level": "low",
         "reasons": "Coping well.",
     }  # fmt: skip
     response = client.post(f"/cases/{REFERRAL_ID}/assessment", data=form)

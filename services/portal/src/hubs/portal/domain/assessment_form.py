@@ -69,6 +69,9 @@ def check(form: Mapping[str, Any], scores: Mapping[str, Scored]) -> dict[str, st
             errors[m.key] = f"Answer all {len(m.items)} questions of the {m.name}: it is taken at every assessment"
         elif 0 < scores[m.key].answered < len(m.items):
             errors[m.key] = f"Answer all {len(m.items)} questions of the {m.name}, or none of them"
+    # The clinician judges the risk level every time: nothing is chosen for them, not even "low".
+    if form.get("risk_level") not in _codes(codes.RiskLevel):
+        errors["risk_level"] = "Select the risk level you judged"
     if risk_raised(form) and form.get("risk_route") not in _codes(codes.EscalationRoute):
         errors["risk_route"] = "Select where the raised risk was escalated to"
     situation = form.get("work_situation")
@@ -121,7 +124,7 @@ def request_body(
         "practitioners": staff,
         "measures": measures,
         "risk": {
-            "level": form.get("risk_level") if form.get("risk_level") in _codes(codes.RiskLevel) else "low",
+            "level": form.get("risk_level"),
             "risk_to_self": form.get("risk_to_self") == "yes",
             "risk_to_others": form.get("risk_to_others") == "yes",
             # Only a raised risk has a route: the service keeps none for a low one.
