@@ -8,10 +8,11 @@ PACKAGES := contracts services/runtime services/referral services/assessment \
 PORTAL_ASSETS := services/portal/src/hubs/portal/static/nhsuk/nhsuk-frontend.min.css
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run stop logs test test-unit bench lint format infra deploy-tools clean
+.PHONY: help install run run-compact stop logs test test-unit bench lint format infra deploy-tools clean
 
 help:
 	@echo "make run        start a demo hub and the national reporting service (make stop, make logs)"
+	@echo "make run-compact the same with the whole hub in one process (HUBS_PROFILE=compact make run)"
 	@echo "make test       lint and the whole suite against real Kafka and PostgreSQL"
 	@echo "make test-unit  unit and contract tests only (no broker, no database)"
 	@echo "make bench      benchmarks against real Kafka and PostgreSQL (var/bench/results.json)"
@@ -44,6 +45,10 @@ deploy-tools: install
 run: infra
 	bash infra/run/run.sh start
 
+# The compact profile: the hub's five services in one process, `hubs-hub all` (docs/operations.md)
+run-compact: infra
+	HUBS_PROFILE=compact bash infra/run/run.sh start
+
 stop:
 	bash infra/run/run.sh stop
 
@@ -53,6 +58,7 @@ logs:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy -p hubs.contracts -p hubs.runtime
 	shellcheck -x infra/lib/common.sh infra/kafka/kafka.sh infra/postgres/postgres.sh infra/run/run.sh infra/tools/*.sh \
 		infra/kubernetes/*.sh
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts (and stops) a demo hub and the national reporting service on this machine:
 # Kafka from infra/kafka, SQLite files (or DATABASE_URL), every process under honcho.
-#   run.sh start | stop | logs | status | prepare (var/, keys and token only)
+#   run.sh start | stop | logs | status | prepare (var/, keys and token only) | procfile
+# HUBS_PROFILE=scaled (default: a process per service and role, infra/run/Procfile) or compact
+# (the whole hub in one process, `hubs-hub all`, infra/run/Procfile.compact).
 set -euo pipefail
 # var/ holds signing keys, the personal-data key and SQLite databases: readable by their owner only.
 umask 077
@@ -14,6 +16,14 @@ export HUBS_HOST=${HUBS_HOST:-127.0.0.1}
 export REFERRAL_PORT=${REFERRAL_PORT:-8001} ASSESSMENT_PORT=${ASSESSMENT_PORT:-8002} CARE_PORT=${CARE_PORT:-8003}
 export OUTREACH_PORT=${OUTREACH_PORT:-8004} REPORTING_PORT=${REPORTING_PORT:-8005} NATIONAL_PORT=${NATIONAL_PORT:-8006}
 export PORTAL_PORT=${PORTAL_PORT:-8000}
+# The compact profile's one metrics port for the whole hub.
+export HUB_METRICS_PORT=${HUB_METRICS_PORT:-9100}
+HUBS_PROFILE=${HUBS_PROFILE:-scaled}
+case "$HUBS_PROFILE" in
+  scaled) PROCFILE=infra/run/Procfile ;;
+  compact) PROCFILE=infra/run/Procfile.compact ;;
+  *) echo "HUBS_PROFILE must be scaled or compact, not '$HUBS_PROFILE'" >&2; exit 2 ;;
+esac
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$KAFKA_PORT}
@@ -117,8 +127,9 @@ start() {
   done
   HUBS_REPORTING_MODE=national HUBS_HUB_ID=national DATABASE_URL=$NATIONAL_DATABASE_URL \
     hubs-reporting migrate 2>>"$RUN/migrate.log"
-  nohup honcho start -f infra/run/Procfile -d "$ROOT" --no-prefix >"$RUN/hubs.log" 2>&1 &
+  nohup honcho start -f "$PROCFILE" -d "$ROOT" --no-prefix >"$RUN/hubs.log" 2>&1 &
   echo $! >"$RUN/honcho.pid"
+  echo "$HUBS_PROFILE" >"$RUN/profile"
   for pair in referral:$REFERRAL_PORT assessment:$ASSESSMENT_PORT care-coordination:$CARE_PORT \
     outreach:$OUTREACH_PORT reporting:$REPORTING_PORT national-reporting:$NATIONAL_PORT portal:$PORTAL_PORT; do
     wait_ready "${pair%%:*}" "http://$HUBS_HOST:${pair##*:}/readyz"
@@ -130,7 +141,7 @@ summary() {
   cat <<TXT
 
 wellbeing-hubs is running: hub '$HUBS_HUB_ID' ($HUBS_REGION) and the national reporting service,
-with synthetic demo data flowing every 2 seconds.
+with synthetic demo data flowing every 2 seconds (profile: $(cat "$RUN/profile" 2>/dev/null || echo "$HUBS_PROFILE")).
 
   portal              http://$HUBS_HOST:$PORTAL_PORT/   (self-referral; development sign-in for staff)
   referral            http://$HUBS_HOST:$REFERRAL_PORT/docs
@@ -141,6 +152,7 @@ with synthetic demo data flowing every 2 seconds.
   national reporting  http://$HUBS_HOST:$NATIONAL_PORT/v1/national/dataset
   Kafka               $KAFKA_BOOTSTRAP_SERVERS
   metrics             /metrics of APIs on port+1300, relays on port+1100, workers on port+1200
+                      (compact profile: the whole hub's on $HUB_METRICS_PORT, the national service's as above)
   logs                make logs   (file: $RUN/hubs.log)
   tokens              .venv/bin/hubs-dev-token --hub $HUBS_HUB_ID --role hub-lead   (clinician, referrer;
                       national-analyst with --hub national for the national service)
@@ -162,7 +174,7 @@ stop() {
       for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
       kill -KILL "$pid" 2>/dev/null || true
     fi
-    rm -f "$RUN/honcho.pid"
+    rm -f "$RUN/honcho.pid" "$RUN/profile"
   fi
   bash infra/kafka/kafka.sh stop --dir "$VAR/kafka" || true
   echo "stopped"
@@ -174,5 +186,6 @@ case "${1:-}" in
   stop) stop ;;
   logs) exec tail -n 100 -F "$RUN/hubs.log" ;;
   status) summary ;;
-  *) echo "usage: $0 start|stop|logs|status|prepare" >&2; exit 2 ;;
+  procfile) echo "$PROCFILE" ;;
+  *) echo "usage: $0 start|stop|logs|status|prepare|procfile" >&2; exit 2 ;;
 esac

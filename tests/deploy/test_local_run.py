@@ -1,12 +1,15 @@
 """`make run` (infra/run/Procfile, run.sh): every process serves its metrics on a port of its own,
 which infra/prometheus/prometheus.yml scrapes, never on an API's port; and the referral API believes
-a forwarded address from the portal, by its service token, and from no one else."""
+a forwarded address from the portal, by its service token, and from no one else. The compact
+profile (HUBS_PROFILE=compact, infra/run/Procfile.compact: the whole hub in one `hubs-hub all`)
+keeps the same promises and serves every API where the scaled profile does."""
 
 from __future__ import annotations
 
 import re
 import secrets
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -15,25 +18,28 @@ from flask import Blueprint, request
 
 from hubs.runtime.app import create_app
 from hubs.runtime.forwarding import SERVICE_TOKEN_HEADER, read_service_tokens
+from hubs.runtime.hub import HUB_SERVICES, hub_settings
 from hubs.runtime.ratelimit import rate_limited
 from hubs.runtime.settings import Settings
 
 PROCFILE = ROOT / "infra" / "run" / "Procfile"
+COMPACT_PROCFILE = ROOT / "infra" / "run" / "Procfile.compact"
 RUN_SH = ROOT / "infra" / "run" / "run.sh"
 
 
-def processes() -> dict[str, str]:
-    lines = [line for line in PROCFILE.read_text().splitlines() if line and not line.startswith("#")]
+def processes(procfile: Path = PROCFILE) -> dict[str, str]:
+    lines = [line for line in procfile.read_text().splitlines() if line and not line.startswith("#")]
     return dict(line.split(": ", 1) for line in lines)
 
 
 @pytest.fixture
 def environment_of(tmp_path):
     """The HUBS_* environment a Procfile process starts with, as honcho's shell gives it, with
-    run.sh's defaults; its command is replaced by `env`."""
+    run.sh's defaults; its command is replaced by `env`. `environment_of("hub", COMPACT_PROCFILE)`
+    gives the variables of every name (a service of the hub reads its own through hub_settings)."""
     commands = tmp_path / "bin"
     commands.mkdir()
-    for line in processes().values():
+    for line in [*processes().values(), *processes(COMPACT_PROCFILE).values()]:
         for name in re.findall(r"\b(hubs-[a-z-]+)\b", line):
             script = commands / name
             script.write_text("#!/bin/sh\nexec env\n")
@@ -44,10 +50,12 @@ def environment_of(tmp_path):
     base = {**defaults, "PATH": f"{commands}:/usr/bin:/bin", "PORTAL_SERVICE_TOKEN_FILE": str(token_file)}
     base |= {"NATIONAL_DATABASE_URL": "sqlite://", "HUBS_HUB_ID": "demo-hub"}
 
-    def environment(process: str) -> dict[str, str]:
-        command = processes()[process].split(" && ")[-1]
+    def environment(process: str, procfile: Path = PROCFILE) -> dict[str, str]:
+        command = processes(procfile)[process].split(" && ")[-1]
         done = subprocess.run(["bash", "-c", command], env=base, capture_output=True, text=True, check=True)
         pairs = (line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+        if procfile == COMPACT_PROCFILE and process == "hub":
+            return dict(pairs)
         return {k: v for k, v in pairs if k.startswith("HUBS_")}
 
     return environment
@@ -117,3 +125,61 @@ def test_make_run_keeps_var_its_keys_and_databases_readable_by_their_owner_only(
     assert {name for name, mode in modes.items() if mode & 0o077} == set(), modes
     for made in ("personal-data.key", "clinical-notes.key", "survey-participation.key", "portal-service-token"):
         assert modes[made] == 0o600, made
+
+
+def test_the_compact_profile_serves_every_api_of_the_hub_where_the_scaled_profile_does(environment_of):
+    hub = environment_of("hub", COMPACT_PROCFILE)
+    scaled = {name: environment_of(f"{name.split('-')[0]}-api")["HUBS_API_BIND"] for name in HUB_SERVICES}
+    assert {name: hub_settings(name, hub).api_bind for name in HUB_SERVICES} == scaled
+    # The national service, the portal and the demo feed are as in the scaled profile.
+    for process in ("national-api", "national-worker", "portal", "demo-data"):
+        assert processes(COMPACT_PROCFILE)[process] == processes()[process], process
+    assert subprocess.run(
+        ["bash", str(RUN_SH), "procfile"], env={"PATH": "/usr/bin:/bin", "HUBS_PROFILE": "compact"},
+        capture_output=True, text=True, check=True,
+    ).stdout.strip() == "infra/run/Procfile.compact"  # fmt: skip
+
+
+def test_the_compact_hub_serves_its_metrics_on_one_port_of_its_own(environment_of):
+    hub = environment_of("hub", COMPACT_PROCFILE)
+    others = [environment_of(p, COMPACT_PROCFILE) for p in ("national-api", "national-worker", "portal")]
+    metrics = [hub["HUBS_METRICS_PORT"], *(e["HUBS_METRICS_PORT"] for e in others if "HUBS_METRICS_PORT" in e)]
+    assert len(set(metrics)) == len(metrics)
+    api_ports = {api_port({"HUBS_API_BIND": hub_settings(name, hub).api_bind}) for name in HUB_SERVICES}
+    api_ports |= {api_port(e) for e in others if "HUBS_API_BIND" in e}
+    assert not set(metrics) & api_ports
+    # No service of the hub serves metrics of its own beside the process's port.
+    assert {hub_settings(name, hub).metrics_port for name in HUB_SERVICES} == {0}
+
+
+def test_each_service_of_the_compact_hub_keeps_settings_of_its_own(environment_of):
+    hub = environment_of("hub", COMPACT_PROCFILE)
+    hub |= {"REFERRAL__DATABASE_URL": "sqlite:///referral-own.db", "OUTREACH__DATABASE_SCHEMA": "outreach_own"}
+    settings = {name: hub_settings(name, hub) for name in HUB_SERVICES}
+    assert settings["referral"].database_url == "sqlite:///referral-own.db"
+    assert settings["assessment"].database_url != settings["referral"].database_url
+    assert settings["outreach"].database_schema == "outreach_own"
+    assert settings["reporting"].database_schema is None
+    # Only referral is given the portal's token, only reporting the report signing key.
+    assert [n for n, s in settings.items() if "HUBS_PORTAL_SERVICE_TOKEN_FILE" in s.extra] == ["referral"]
+    assert [n for n, s in settings.items() if "HUBS_REPORT_SIGNING_KEY_FILE" in s.extra] == ["reporting"]
+
+
+def test_the_referral_api_of_the_compact_hub_believes_a_forwarded_address_from_the_portal_only(environment_of):
+    referral = hub_settings("referral", environment_of("hub", COMPACT_PROCFILE))
+    app, _ = create_app(referral, title="t", description="t", readiness_checks={})
+    bp = Blueprint("t", __name__)
+
+    @bp.post("/v1/self-referrals")
+    @rate_limited("self-referral-check", default="2/hour;burst=2")
+    def self_refer():
+        return {"client": request.remote_addr}, 201
+
+    app.register_blueprint(bp)
+    client = app.test_client()
+    forged = [client.post("/v1/self-referrals", headers={"X-Forwarded-For": f"198.51.100.{n}"}) for n in range(4)]
+    assert [r.status_code for r in forged] == [201, 201, 429, 429]
+    portal = environment_of("portal", COMPACT_PROCFILE)
+    token = read_service_tokens(portal["HUBS_PORTAL_SERVICE_TOKEN_FILE"])[0]
+    answer = client.post("/v1/self-referrals", headers={"X-Forwarded-For": "192.0.2.1", SERVICE_TOKEN_HEADER: token})
+    assert answer.status_code == 201 and answer.get_json()["client"] == "192.0.2.1"

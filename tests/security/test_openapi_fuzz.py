@@ -17,6 +17,7 @@ from hubs.care_coordination.bootstrap import DEFINITION as CARE
 from hubs.outreach.bootstrap import DEFINITION as OUTREACH
 from hubs.referral.bootstrap import DEFINITION as REFERRAL
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
+from hubs.runtime.forwarding import SERVICE_TOKEN_HEADER
 
 pytestmark = pytest.mark.integration
 
@@ -45,10 +46,18 @@ def _fields_named(errors) -> set[str]:
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
 @pytest.mark.parametrize("service_name", sorted(SERVICES))
-def test_every_api_keeps_its_contract_under_generated_input(service_name, mode, run_service, openapi_with_every_role):
+def test_every_api_keeps_its_contract_under_generated_input(
+    service_name, mode, run_service, openapi_with_every_role, tmp_path
+):
     definition, overrides, examples = SERVICES[service_name]
+    portal = {}
     if service_name == "referral":
-        overrides = {"extra": {**overrides["extra"], "HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}}
+        # Requests come as the portal sends them, so the portal-only endpoints are reached too.
+        token = tmp_path / "portal-service-token"
+        token.write_text(uuid.uuid4().hex * 2)
+        portal = {SERVICE_TOKEN_HEADER: token.read_text()}
+        overrides = {"extra": {**overrides["extra"], "HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode(),
+                               "HUBS_PORTAL_SERVICE_TOKEN_FILE": str(token)}}  # fmt: skip
     service = run_service(definition, **overrides)
     national = service.settings.reporting_mode == "national"
     schema = openapi_with_every_role(service.app, national=national)
@@ -70,7 +79,7 @@ def test_every_api_keeps_its_contract_under_generated_input(service_name, mode, 
             if mode is GenerationMode.POSITIVE and "Idempotency-Key" in (case.headers or {}):
                 # Generated keys repeat; a key sent again with another body is rightly refused (422).
                 case.headers["Idempotency-Key"] = str(uuid.uuid4())
-            response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
+            response = case.call_and_validate(headers=portal, excluded_checks=[positive_data_acceptance])
             statuses.setdefault(case.operation.label, set()).add(response.status_code)
             if mode is GenerationMode.POSITIVE and response.status_code == 422 and service_name == "referral":
                 # The public API: schema-valid input is refused only for what OpenAPI cannot say.

@@ -83,12 +83,15 @@ def test_completed_assessment_is_scored_signed_off_and_announced(assessment, tok
     record = answer.get_json()
     assert record["status"] == "completed" and record["multidisciplinary"]
     assert record["measures"]["phq9"] == {"total": 16, "band": "moderately-severe", "item9_positive": False}
-    assert record["measures"]["pcl5"]["provisional_ptsd"] and record["measures"]["pcl5"]["dsm5_rule_met"]
+    # A PCL-5 total of 12: provisional PTSD by the DSM-5 rule, not by the cut-off of 33.
+    by_the_rule = {"total": 12, "provisional_ptsd": True, "cut_off_met": False, "dsm5_rule_met": True}
+    assert record["measures"]["pcl5"] == by_the_rule
     assert record["measures"]["pc_ptsd5"] == {"total": 3, "cut_off": 4, "positive": False}  # the hub's cut-off
     assert record["signed_off_by"] and record["occupational_health_consent_recorded_at"]
 
     [event] = outbox_events(assessment)
     assert event["event_type"] == "AssessmentCompleted" and event["case_id"] == str(case_id)
+    assert event["data"]["measures"]["pcl5"] == by_the_rule
     assert event["data"]["outcome_decisions"] == ["refer-on", "liaise-occupational-health", "monitor"]
     assert "ICU" not in str(event)
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from hubs.assessment.domain import commands
-from hubs.assessment.domain.measures import MeasureError, ScoringRules
+from hubs.assessment.domain.measures import ScoringRules
 from hubs.assessment.domain.model import (
     Assessment,
     ClinicianRisk,
@@ -157,6 +157,20 @@ def complete(case_id, *, phq9=(2, 2, 2, 2, 2, 1, 1, 0, 0), gad7=(2, 2, 2, 1, 1, 
 def test_a_referral_becomes_one_assessment_to_do_with_its_referral_id(uow, case_id):
     assessment = uow.assessments.for_case(case_id)
     assert assessment.status == "to-do" and assessment.referral_id is not None
+
+
+def test_assessment_completed_says_which_pcl5_rule_made_ptsd_provisional(uow, case_id):
+    command = complete(case_id)
+    #                            B: 1-5         C: 6-7  D: 8-14               E: 15-20
+    command.responses["pcl5"] = [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0]
+    handlers.complete_assessment(command, uow, RULES, now=NOW)
+    [(_, data)] = uow.outbox.events
+    assert data["measures"]["pcl5"] == {
+        "total": 12,
+        "provisional_ptsd": True,
+        "cut_off_met": False,
+        "dsm5_rule_met": True,
+    }
 
 
 def test_completing_an_assessment_scores_signs_off_and_announces_the_outcome(uow, case_id):
@@ -319,8 +333,9 @@ def test_first_contact_with_a_case_this_hub_never_received_can_never_be_applied(
 
 
 def test_wrong_item_counts_are_refused_before_anything_is_stored(uow, case_id):
-    with pytest.raises(MeasureError):
+    with pytest.raises(handlers.Refused) as refused:
         handlers.complete_assessment(complete(case_id, phq9=(1, 1)), uow, RULES)
+    assert "phq9" in refused.value.errors["measures"]
     assert uow.assessments.for_case(case_id).status == "to-do"
 
 

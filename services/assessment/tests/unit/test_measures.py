@@ -19,6 +19,7 @@ from hubs.assessment.domain.measures import (
     score,
     to_record,
 )
+from hubs.assessment.entrypoints.schemas import MeasureScoresSchema
 from hubs.contracts import codes, new_envelope
 from hubs.contracts.examples import EXAMPLES
 
@@ -92,6 +93,40 @@ def test_pcl5_dsm5_rule_needs_one_b_one_c_two_d_and_two_e_symptoms():
         short = list(meets)
         short[missing_one] = 1  # rated 1 ("a little bit") is not a symptom
         assert not Pcl5(tuple(short)).dsm5_rule_met, missing_one
+
+
+#                   B: 1-5         C: 6-7  D: 8-14               E: 15-20
+BY_THE_RULE_ALONE = [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0]  # total 12
+BY_THE_CUT_OFF_ALONE = [4] * 8 + [1] + [0] * 11  # total 33, one D symptom only
+
+
+@pytest.mark.parametrize(
+    ("items", "cut_off_met", "dsm5_rule_met", "provisional_ptsd"),
+    [
+        (BY_THE_RULE_ALONE, False, True, True),
+        (BY_THE_CUT_OFF_ALONE, True, False, True),
+        ([2] * 20, True, True, True),  # total 40 and every cluster
+        ([1] * 12 + [4, 4, 4, 4, 4, 0, 0, 0], False, False, False),  # total 32, no E symptom
+    ],
+)
+def test_pcl5_says_which_rule_made_ptsd_provisional(items, cut_off_met, dsm5_rule_met, provisional_ptsd):
+    pcl5 = score({"pcl5": items}).pcl5
+    assert (pcl5.cut_off_met, pcl5.dsm5_rule_met, pcl5.provisional_ptsd) == (
+        cut_off_met,
+        dsm5_rule_met,
+        provisional_ptsd,
+    )
+    assert pcl5.to_data() == {
+        "total": sum(items),
+        "provisional_ptsd": provisional_ptsd,
+        "cut_off_met": cut_off_met,
+        "dsm5_rule_met": dsm5_rule_met,
+    }
+
+
+def test_a_pcl5_total_of_12_reads_as_the_dsm5_rule_not_the_cut_off_in_the_api_answer():
+    answer = MeasureScoresSchema().dump(score({"pcl5": BY_THE_RULE_ALONE}).to_data())
+    assert answer["pcl5"] == {"total": 12, "provisional_ptsd": True, "cut_off_met": False, "dsm5_rule_met": True}
 
 
 @pytest.mark.parametrize(("cut_off", "total", "positive"), [(3, 2, False), (3, 3, True), (4, 3, False), (4, 4, True)])
@@ -190,4 +225,5 @@ def test_a_higher_phq9_answer_never_lowers_the_band(items, which, raise_by):
 def test_pcl5_total_is_the_item_sum_and_ptsd_follows_either_rule(items):
     pcl5 = Pcl5(tuple(items))
     assert pcl5.total == sum(items)
-    assert pcl5.provisional_ptsd == (sum(items) >= 33 or pcl5.dsm5_rule_met)
+    assert pcl5.cut_off_met == (sum(items) >= 33)
+    assert pcl5.provisional_ptsd == (pcl5.cut_off_met or pcl5.dsm5_rule_met)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from hubs.care_coordination.domain.directory import Competency, DirectoryService, best_match
-from hubs.care_coordination.domain.model import MonitoringPlan
+from hubs.care_coordination.domain.model import MonitoringPlan, Refused
 from hubs.care_coordination.service_layer import handlers, reactions
 from hubs.contracts import codes as C
 from hubs.runtime.consumer import PoisonMessage
@@ -222,7 +222,7 @@ def test_monitoring_cannot_be_ended_before_it_started(uow):
 
 
 def test_a_monitoring_plan_must_end_after_it_starts():
-    with pytest.raises(handlers.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         MonitoringPlan.start(uuid.uuid4(), date(2026, 11, 2), 14, planned_end_on=date(2026, 11, 2))
     assert "planned_end_on" in refused.value.errors
 
@@ -297,7 +297,7 @@ def test_an_episode_closed_is_kept_and_announced_only_when_its_transaction_commi
 
 
 def test_monitoring_plan_rejects_an_impossible_interval():
-    with pytest.raises(handlers.Refused):
+    with pytest.raises(Refused):
         MonitoringPlan.start(uuid.uuid4(), date(2026, 11, 2), 0)
 
 

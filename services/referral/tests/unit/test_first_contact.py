@@ -17,7 +17,7 @@ from hubs.referral.domain.working_days import WorkingCalendar
 from hubs.referral.entrypoints.api import ordered_queue, queue_entry
 from hubs.referral.service_layer import handlers
 from hubs.referral.service_layer.context import ReferralContext, bank_holidays_of_england_and_wales
-from hubs.runtime.problems import Problem
+from hubs.runtime.refusals import Refusal
 
 THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
@@ -85,13 +85,13 @@ def test_contact_after_the_standard_is_a_breach(ctx, new_uow):
 def test_an_attempt_before_the_referral_or_on_a_closed_referral_is_refused(ctx, new_uow):
     uow = new_uow()
     referral = refer(uow, ctx)
-    with pytest.raises(Problem) as before:
+    with pytest.raises(Refusal) as before:
         attempt(uow, ctx, referral, THURSDAY - timedelta(minutes=1))
     assert before.value.status == 422
     handlers.withdraw_referral(
         commands.WithdrawReferral(referral.referral_id, codes.WithdrawalReason.PERSON_ASKED), uow
     )
-    with pytest.raises(Problem) as closed:
+    with pytest.raises(Refusal) as closed:
         attempt(uow, ctx, referral, THURSDAY + timedelta(hours=1))
     assert closed.value.status == 409
 
@@ -104,14 +104,14 @@ def test_withdrawal_closes_the_referral_with_its_reason(ctx, new_uow):
     )
     assert withdrawn.status == "withdrawn" and withdrawn.closure_reason is codes.ClosureReason.WITHDRAWN
     assert uow.outbox.types()[-2:] == ["ReferralWithdrawn", "ReferralClosed"]
-    with pytest.raises(Problem):
+    with pytest.raises(Refusal):
         handlers.close_referral(commands.CloseReferral(referral.referral_id, codes.ClosureReason.OTHER), uow)
 
 
 def test_closing_as_transferred_needs_a_transfer(ctx, new_uow):
     uow = new_uow()
     referral = refer(uow, ctx)
-    with pytest.raises(Problem) as refused:
+    with pytest.raises(Refusal) as refused:
         handlers.close_referral(
             commands.CloseReferral(referral.referral_id, codes.ClosureReason.TRANSFERRED_TO_ANOTHER_HUB), uow
         )
@@ -121,7 +121,7 @@ def test_closing_as_transferred_needs_a_transfer(ctx, new_uow):
 def test_an_unknown_referral_is_404(ctx, new_uow):
     import uuid
 
-    with pytest.raises(Problem) as missing:
+    with pytest.raises(Refusal) as missing:
         handlers.withdraw_referral(commands.WithdrawReferral(uuid.uuid4(), codes.WithdrawalReason.OTHER), new_uow())
     assert missing.value.status == 404
 

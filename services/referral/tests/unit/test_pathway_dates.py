@@ -26,7 +26,7 @@ from hubs.referral.entrypoints.schemas import (
 from hubs.referral.service_layer import handlers, transfers
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.runtime.auth import Principal
-from hubs.runtime.problems import Problem
+from hubs.runtime.refusals import Refusal
 from hubs.runtime.settings import Settings
 
 CLINICIAN = Principal("clin-1", "hub-a", frozenset({"clinician"}))
@@ -122,7 +122,7 @@ def test_a_contact_attempt_before_the_referral_is_refused_on_its_field_and_nothi
     uow = new_uow()
     referral = refer(uow, hub, NOW - timedelta(hours=3))
     events_before = list(uow.outbox.events)
-    with pytest.raises(Problem) as error:
+    with pytest.raises(Refusal) as error:
         handlers.record_contact_attempt(
             commands.RecordContactAttempt(
                 referral.referral_id,
@@ -144,7 +144,7 @@ def test_a_consent_to_a_transfer_before_the_referral_is_refused_on_its_field_and
     uow = new_uow()
     referral = refer(uow, hub, NOW - timedelta(days=2))
     events_before = list(uow.outbox.events)
-    with pytest.raises(Problem) as error:
+    with pytest.raises(Refusal) as error:
         transfers.transfer_referral(
             commands.TransferReferral(
                 referral.referral_id, "hub-b", codes.TransferReason.SHORTER_WAIT, NOW - timedelta(days=3), "verbal"

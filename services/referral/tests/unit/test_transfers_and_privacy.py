@@ -27,7 +27,7 @@ from hubs.referral.domain.model import RiskScreen
 from hubs.referral.service_layer import handlers, transfers
 from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
-from hubs.runtime.problems import Problem
+from hubs.runtime.refusals import Refusal
 from hubs.runtime.settings import Settings
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -116,7 +116,7 @@ def test_transfer_only_to_a_configured_neighbour(hubs, new_uow):
     a, _ = hubs
     uow = new_uow()
     referral = refer(uow, a)
-    with pytest.raises(Problem) as refused:
+    with pytest.raises(Refusal) as refused:
         transfers.transfer_referral(
             commands.TransferReferral(referral.referral_id, "hub-z", codes.TransferReason.SHORTER_WAIT, NOW, "verbal"),
             uow, a, CLINICIAN,

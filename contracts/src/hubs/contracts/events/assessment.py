@@ -124,8 +124,11 @@ class Pcl5Score(Part):
 
     total = _total(80)
     provisional_ptsd = fields.Boolean(
-        required=True, metadata={"description": "total of 33 or more, or the DSM-5 item rule met"}
+        required=True,
+        metadata={"description": "either rule met: cut_off_met or dsm5_rule_met (they say which)"},
     )
+    # Optional, so that scores sent before it read back unchanged.
+    cut_off_met = fields.Boolean(allow_none=True, metadata={"description": "total of 33 or more"})
     dsm5_rule_met = fields.Boolean(
         allow_none=True,
         metadata={"description": "items scored 2 or more meet the DSM-5 criteria B, C, D and E"},

@@ -18,7 +18,12 @@ from hubs.runtime.auth import verifier_from_settings
 from hubs.runtime.forwarding import ForwardingTrust, TrustedForwarding
 from hubs.runtime.logging import correlation_id, request_id
 from hubs.runtime.metrics import HTTP_LATENCY, HTTP_REQUESTS
-from hubs.runtime.problems import document_problem_responses, problem_response, register_problem_handlers
+from hubs.runtime.problems import (
+    document_problem_responses,
+    problem_response,
+    register_problem_handlers,
+    register_refusal_handler,
+)
 from hubs.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,6 +80,7 @@ def create_app(
     document_problem_responses(api)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     register_problem_handlers(app)
+    register_refusal_handler(app)  # NotFound and Refused, raised by service layers
     _instrument(app, settings)
     guards.register_request_guards(app)  # after request ids and access, before idempotency keys
     if idempotency_keys is not None:

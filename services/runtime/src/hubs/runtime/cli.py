@@ -1,4 +1,5 @@
-"""The one command line of every service: `hubs-<service> api|worker|relay|migrate`."""
+"""The one command line of every service: `hubs-<service> api|worker|relay|migrate|all`
+(`all`: the API, worker and relay in one process, hubs.runtime.hub)."""
 
 from __future__ import annotations
 
@@ -58,16 +59,22 @@ class GunicornServer(BaseApplication):
 
 def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"hubs-{definition.name}")
-    parser.add_argument("command", choices=["api", "worker", "relay", "migrate"])
+    parser.add_argument("command", choices=["api", "worker", "relay", "migrate", "all"])
     parser.add_argument("--bind", help="host:port for the api (default HUBS_API_BIND)")
     args = parser.parse_args(argv)
     settings = Settings.from_env(definition.name)
     if args.bind:
         settings = replace(settings, api_bind=args.bind)
     configure_logging(definition.name, settings.hub_id, settings.log_level)
-    {"api": run_api, "worker": run_worker, "relay": run_relay, "migrate": run_migrate}[args.command](
-        definition, settings
-    )
+    commands = {"api": run_api, "worker": run_worker, "relay": run_relay, "migrate": run_migrate, "all": run_all}
+    commands[args.command](definition, settings)
+
+
+def run_all(definition: ServiceDefinition, settings: Settings) -> None:
+    """The service's API, worker and relay in this one process (the compact profile)."""
+    from hubs.runtime.hub import run_all as run_in_one_process  # it builds on this module
+
+    run_in_one_process(definition, settings)
 
 
 def run_migrate(definition: ServiceDefinition, settings: Settings) -> None:

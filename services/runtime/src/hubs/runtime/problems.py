@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from hubs.runtime.db import is_transient
+from hubs.runtime.refusals import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +23,13 @@ class Problem(Exception):
     """Raise from a handler or view to answer with a problem document."""
 
     def __init__(
-        self, status: int, title: str, detail: str | None = None, errors: dict | None = None, slug: str | None = None
-    ):
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        errors: dict[str, Any] | None = None,
+        slug: str | None = None,
+    ) -> None:
         super().__init__(detail or title)
         self.status = status
         self.title = title
@@ -38,7 +44,7 @@ def problem_response(
     detail: str | None = None,
     errors: Any = None,
     slug: str | None = None,
-    headers: dict | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + (slug or str(status)),
@@ -60,11 +66,11 @@ def register_problem_handlers(app: Flask) -> None:
     """Turn every error (ours, webargs' 422, werkzeug's, unexpected ones) into problem JSON."""
 
     @app.errorhandler(Problem)
-    def _problem(exc: Problem):
+    def _problem(exc: Problem) -> Response:
         return problem_response(exc.status, exc.title, exc.detail, exc.errors, exc.slug)
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
+    def _http(exc: HTTPException) -> Response:
         errors = None
         data = getattr(exc, "data", None)  # webargs puts field-level messages here
         if isinstance(data, dict) and "messages" in data:
@@ -79,7 +85,7 @@ def register_problem_handlers(app: Flask) -> None:
         return problem_response(exc.code or 500, title, detail, errors, headers=headers)
 
     @app.errorhandler(DBAPIError)
-    def _database(exc: DBAPIError):
+    def _database(exc: DBAPIError) -> Response:
         if not is_transient(exc):
             return _unexpected(exc)
         # The transaction was rolled back: nothing was stored, and the same request may be sent again.
@@ -93,10 +99,18 @@ def register_problem_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
+    def _unexpected(exc: Exception) -> Response:
         # Log the type only: an exception message may carry what a person typed.
         log.error("unexpected error", extra={"error_type": type(exc).__name__}, exc_info=False)
         return problem_response(500, "Internal Server Error", "The hub could not complete the request.")
+
+
+def register_refusal_handler(app: Flask) -> None:
+    """Answer the refusals service layers raise (hubs.runtime.refusals), the same in every service."""
+
+    @app.errorhandler(Refusal)
+    def _refusal(exc: Refusal) -> Response:
+        return problem_response(exc.status, exc.title, exc.detail, exc.errors, exc.code)
 
 
 # The OpenAPI description of errors as they are really sent: problem documents, not

@@ -141,11 +141,22 @@ class Pcl5:
         )
 
     @property
+    def cut_off_met(self) -> bool:
+        """A total of 33 or more."""
+        return self.total >= PCL5_PROVISIONAL_PTSD_AT
+
+    @property
     def provisional_ptsd(self) -> bool:
-        return self.total >= PCL5_PROVISIONAL_PTSD_AT or self.dsm5_rule_met
+        """Either rule: kept as one answer for readers of earlier scores; the two say which held."""
+        return self.cut_off_met or self.dsm5_rule_met
 
     def to_data(self) -> dict:
-        return {"total": self.total, "provisional_ptsd": self.provisional_ptsd, "dsm5_rule_met": self.dsm5_rule_met}
+        return {
+            "total": self.total,
+            "provisional_ptsd": self.provisional_ptsd,
+            "cut_off_met": self.cut_off_met,
+            "dsm5_rule_met": self.dsm5_rule_met,
+        }
 
 
 @dataclass(frozen=True)

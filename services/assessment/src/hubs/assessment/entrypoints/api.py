@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
 
 from flask import current_app
 from flask.views import MethodView
@@ -12,7 +10,6 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from hubs.assessment.domain import commands
-from hubs.assessment.domain.measures import MeasureError
 from hubs.assessment.domain.model import (
     Assessment,
     ClinicianRisk,
@@ -39,30 +36,12 @@ from hubs.assessment.entrypoints.schemas import (
 from hubs.assessment.service_layer import handlers
 from hubs.contracts import codes
 from hubs.runtime.auth import Role, current_principal, requires
-from hubs.runtime.problems import Problem
 
 blp = Blueprint("assessments", __name__, url_prefix="/v1", description="Rapid assessments and follow-up")
 
 
 def _wiring():
     return current_app.extensions["hubs_wiring"]
-
-
-@contextlib.contextmanager
-def refusals() -> Iterator[None]:
-    """Turn the hub's refusals into problem JSON: 404 unknown case, 409 wrong state, 422 bad input."""
-    try:
-        yield
-    except handlers.CaseNotFound as exc:
-        raise Problem(404, "Not Found", "There is no such case in this hub.", slug="not-found") from exc
-    except MeasureError as exc:
-        raise Problem(422, "Unprocessable Entity", "The measures cannot be scored.", {"measures": exc.errors}) from exc
-    except handlers.Refused as exc:
-        if exc.conflict:
-            # The detail says why in words ("First contact ... must be recorded"); errors name the field.
-            detail = " ".join(message for messages in exc.errors.values() for message in messages)
-            raise Problem(409, "Conflict", detail, exc.errors, slug="conflict") from exc
-        raise Problem(422, "Unprocessable Entity", "The hub's rules refuse this.", exc.errors) from exc
 
 
 def _risk(body: dict) -> ClinicianRisk:
@@ -97,8 +76,7 @@ class CaseAssessment(MethodView):
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, case_id: uuid.UUID):
         """The case's assessment record."""
-        with refusals():
-            return views.assessment_record(handlers.assessment_of_case(case_id, _wiring().uow_factory()))
+        return views.assessment_record(handlers.assessment_of_case(case_id, _wiring().uow_factory()))
 
     @blp.arguments(CompleteAssessmentSchema)
     @blp.response(200, AssessmentRecordSchema)
@@ -126,8 +104,7 @@ class CaseAssessment(MethodView):
             occupational_health_consent_recorded_at=consent["recorded_at"],
             demographics=Demographics.of(body["demographics"]),
         )
-        with refusals():
-            assessment: Assessment = handlers.complete_assessment(cmd, _wiring().uow_factory(), _rules())
+        assessment: Assessment = handlers.complete_assessment(cmd, _wiring().uow_factory(), _rules())
         return views.assessment_record(assessment)
 
 
@@ -138,9 +115,8 @@ class OutcomeReasons(MethodView):
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict, case_id: uuid.UUID):
         """The reasons for the case's outcome; every read is audited with who, when and why."""
-        with refusals():
-            uow = _wiring().uow_factory()
-            return handlers.read_outcome_reasons(case_id, uow, current_principal(), query["purpose"])
+        uow = _wiring().uow_factory()
+        return handlers.read_outcome_reasons(case_id, uow, current_principal(), query["purpose"])
 
 
 @blp.route("/cases/<uuid:case_id>/assessment/reasons/erasure")
@@ -149,8 +125,7 @@ class OutcomeReasonsErasure(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, case_id: uuid.UUID):
         """Erase the reasons for the case's outcome at the person's request (audited); the codes stay."""
-        with refusals():
-            return handlers.erase_outcome_reasons(case_id, _wiring().uow_factory(), current_principal())
+        return handlers.erase_outcome_reasons(case_id, _wiring().uow_factory(), current_principal())
 
 
 @blp.route("/access-audit")
@@ -170,8 +145,7 @@ class RiskEscalations(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
         """Escalate a risk judged by a clinician; the case goes on the urgent path."""
-        with refusals():
-            assessment = handlers.escalate_risk(commands.EscalateRisk(case_id, _risk(body)), _wiring().uow_factory())
+        assessment = handlers.escalate_risk(commands.EscalateRisk(case_id, _risk(body)), _wiring().uow_factory())
         return views.assessment_record(assessment)
 
 
@@ -181,8 +155,7 @@ class CaseFollowUps(MethodView):
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, case_id: uuid.UUID):
         """The case's follow-ups, measured first (oldest first), then those due."""
-        with refusals():
-            _, follow_ups, _ = handlers.case_outcomes(case_id, _wiring().uow_factory())
+        _, follow_ups, _ = handlers.case_outcomes(case_id, _wiring().uow_factory())
         return [views.follow_up(f) for f in follow_ups]
 
     @blp.arguments(FollowUpRequestSchema)
@@ -198,8 +171,7 @@ class CaseFollowUps(MethodView):
             work_situation=body["work_situation"],
             clinician_risk=_risk(body["risk"]),
         )
-        with refusals():
-            follow_up = handlers.record_follow_up(cmd, _wiring().uow_factory(), _rules())
+        follow_up = handlers.record_follow_up(cmd, _wiring().uow_factory(), _rules())
         return views.follow_up(follow_up)
 
 
@@ -219,8 +191,7 @@ class CaseOutcomes(MethodView):
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, case_id: uuid.UUID):
         """NHS Talking Therapies outcomes of the case from its first and latest PHQ-9 and GAD-7."""
-        with refusals():
-            assessment, follow_ups, outcomes = handlers.case_outcomes(case_id, _wiring().uow_factory())
+        assessment, follow_ups, outcomes = handlers.case_outcomes(case_id, _wiring().uow_factory())
         return views.case_outcomes(assessment, follow_ups, outcomes)
 
 

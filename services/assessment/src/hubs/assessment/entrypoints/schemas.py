@@ -141,8 +141,13 @@ class ScoreSchema(Schema):
     total = fields.Integer(dump_only=True)
     band = fields.String(dump_only=True)
     item9_positive = fields.Boolean(dump_only=True)
-    provisional_ptsd = fields.Boolean(dump_only=True)
-    dsm5_rule_met = fields.Boolean(dump_only=True)
+    provisional_ptsd = fields.Boolean(
+        dump_only=True, metadata={"description": "PCL-5: the cut-off or the DSM-5 symptom-cluster rule met"}
+    )
+    cut_off_met = fields.Boolean(dump_only=True, metadata={"description": "PCL-5: a total of 33 or more"})
+    dsm5_rule_met = fields.Boolean(
+        dump_only=True, metadata={"description": "PCL-5: items rated 2 or more meet the DSM-5 clusters B, C, D and E"}
+    )
     cut_off = fields.Integer(dump_only=True)
     positive = fields.Boolean(dump_only=True)
     retired_or_not_working = fields.Boolean(dump_only=True)

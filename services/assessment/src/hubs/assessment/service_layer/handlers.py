@@ -5,40 +5,67 @@ commits, with the change that caused them."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hubs.assessment.domain import commands
-from hubs.assessment.domain.measures import ScoringRules, score
-from hubs.assessment.domain.model import Assessment, Completion, Demographics, FollowUp, Refused
+from hubs.assessment.domain import commands, model
+from hubs.assessment.domain.measures import MeasureError, MeasureSet, ScoringRules, score
+from hubs.assessment.domain.model import Assessment, Completion, Demographics, FollowUp
 from hubs.assessment.domain.outcomes import Outcomes
+from hubs.assessment.service_layer.unit_of_work import AssessmentUow
 from hubs.contracts import codes
 from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
+from hubs.runtime.refusals import NotFound, Refused
 
 
-class CaseNotFound(Exception):
+class CaseNotFound(NotFound):
     """No such case in this hub (a case of another hub does not exist here either)."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such case in this hub.")
+
+
+@contextlib.contextmanager
+def _the_hubs_rules() -> Iterator[None]:
+    """The assessment's rules refusing a change, said as the service refuses: a conflict's detail
+    says why in words ("First contact ... must be recorded"), its errors name the field."""
+    try:
+        yield
+    except model.Refused as exc:
+        if exc.conflict:
+            detail = " ".join(message for messages in exc.errors.values() for message in messages)
+            raise Refused(detail, errors=exc.errors, conflict=True, code="conflict") from exc
+        raise Refused("The hub's rules refuse this.", errors=exc.errors) from exc
+
+
+def _scored(responses: Mapping[str, Any], rules: ScoringRules) -> MeasureSet:
+    try:
+        return score(responses, rules)
+    except MeasureError as exc:
+        raise Refused("The measures cannot be scored.", errors={"measures": exc.errors}) from exc
 
 
 def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def _assessment_of(uow, case_id: uuid.UUID) -> Assessment:
+def _assessment_of(uow: AssessmentUow, case_id: uuid.UUID) -> Assessment:
     assessment = uow.assessments.for_case(case_id)
     if assessment is None or assessment.status == "transferred-out":
-        raise CaseNotFound(str(case_id))
+        raise CaseNotFound()
     return assessment
 
 
+@_the_hubs_rules()
 def complete_assessment(
-    cmd: commands.CompleteAssessment, uow, rules: ScoringRules, now: datetime | None = None
+    cmd: commands.CompleteAssessment, uow: AssessmentUow, rules: ScoringRules, now: datetime | None = None
 ) -> Assessment:
     """Score the measures, judge risk, check the decision and sign off; emits the events."""
-    measures = score(cmd.responses, rules)
+    measures = _scored(cmd.responses, rules)
     at = _now(now)
     if cmd.occupational_health_consent and cmd.occupational_health_consent_recorded_at is None:
         consent_at: datetime | None = at
@@ -66,7 +93,7 @@ def complete_assessment(
     return assessment
 
 
-def _audit(uow, actor: Principal, case_id: uuid.UUID | None, action: str, purpose: str) -> None:
+def _audit(uow: AssessmentUow, actor: Principal, case_id: uuid.UUID | None, action: str, purpose: str) -> None:
     uow.reasons.audit(
         subject=actor.subject,
         roles=",".join(sorted(actor.roles)),
@@ -77,7 +104,7 @@ def _audit(uow, actor: Principal, case_id: uuid.UUID | None, action: str, purpos
     )
 
 
-def read_outcome_reasons(case_id: uuid.UUID, uow, actor: Principal, purpose: str) -> dict[str, Any]:
+def read_outcome_reasons(case_id: uuid.UUID, uow: AssessmentUow, actor: Principal, purpose: str) -> dict[str, Any]:
     """The reasons for the case's outcome; the read is audited (who, when, which case, why) in the
     same transaction, so no reasons are shown without their audit record."""
     with uow:
@@ -88,7 +115,9 @@ def read_outcome_reasons(case_id: uuid.UUID, uow, actor: Principal, purpose: str
     return {"case_id": case_id, "reasons": reasons, "erased_at": erased_at}
 
 
-def erase_outcome_reasons(case_id: uuid.UUID, uow, actor: Principal, now: datetime | None = None) -> dict[str, Any]:
+def erase_outcome_reasons(
+    case_id: uuid.UUID, uow: AssessmentUow, actor: Principal, now: datetime | None = None
+) -> dict[str, Any]:
     """Erase the reasons for the case's outcome at the person's request; the coded record stays."""
     at = _now(now)
     with uow:
@@ -99,7 +128,7 @@ def erase_outcome_reasons(case_id: uuid.UUID, uow, actor: Principal, now: dateti
     return {"case_id": case_id, "reasons": None, "erased_at": at}
 
 
-def erase_expired_reasons(uow, retention: timedelta, now: datetime | None = None) -> int:
+def erase_expired_reasons(uow: AssessmentUow, retention: timedelta, now: datetime | None = None) -> int:
     """Erase the outcome reasons of cases closed longer ago than the retention period (the
     referral service erases the person's details on the same rule)."""
     cut_off = _now(now) - retention
@@ -110,7 +139,7 @@ def erase_expired_reasons(uow, retention: timedelta, now: datetime | None = None
     return erased
 
 
-def reasons_access_audit(uow, actor: Principal, **filters: Any) -> list[dict[str, Any]]:
+def reasons_access_audit(uow: AssessmentUow, actor: Principal, **filters: Any) -> list[dict[str, Any]]:
     """Who read or erased outcome reasons, for the hub lead; looking at the audit is audited too."""
     with uow:
         records = uow.reasons.audit_records(**filters)
@@ -119,15 +148,18 @@ def reasons_access_audit(uow, actor: Principal, **filters: Any) -> list[dict[str
     return records
 
 
-def record_follow_up(cmd: commands.RecordFollowUp, uow, rules: ScoringRules, now: datetime | None = None) -> FollowUp:
+@_the_hubs_rules()
+def record_follow_up(
+    cmd: commands.RecordFollowUp, uow: AssessmentUow, rules: ScoringRules, now: datetime | None = None
+) -> FollowUp:
     """Take follow-up measures; emits FollowUpMeasured with the case's outcomes so far."""
-    measures = score(cmd.responses, rules)
+    measures = _scored(cmd.responses, rules)
     with uow:
         assessment = _assessment_of(uow, cmd.case_id)
         if cmd.follow_up_id is not None:
             follow_up = uow.follow_ups.get(cmd.follow_up_id)
             if follow_up is None or follow_up.case_id != cmd.case_id:
-                raise CaseNotFound(str(cmd.follow_up_id))
+                raise CaseNotFound()
             is_new = False
         else:
             follow_up, is_new = FollowUp(uuid.uuid4(), cmd.case_id, None, ()), True
@@ -141,7 +173,8 @@ def record_follow_up(cmd: commands.RecordFollowUp, uow, rules: ScoringRules, now
     return follow_up
 
 
-def escalate_risk(cmd: commands.EscalateRisk, uow, now: datetime | None = None) -> Assessment:
+@_the_hubs_rules()
+def escalate_risk(cmd: commands.EscalateRisk, uow: AssessmentUow, now: datetime | None = None) -> Assessment:
     """Escalate a clinician's judgement of risk; the case goes on the urgent path."""
     with uow:
         assessment = _assessment_of(uow, cmd.case_id)
@@ -151,13 +184,13 @@ def escalate_risk(cmd: commands.EscalateRisk, uow, now: datetime | None = None) 
     return assessment
 
 
-def assessment_of_case(case_id: uuid.UUID, uow) -> Assessment:
+def assessment_of_case(case_id: uuid.UUID, uow: AssessmentUow) -> Assessment:
     """The case's assessment; CaseNotFound if this hub has no such case."""
     with uow:
         return _assessment_of(uow, case_id)
 
 
-def case_outcomes(case_id: uuid.UUID, uow) -> tuple[Assessment, list[FollowUp], Outcomes | None]:
+def case_outcomes(case_id: uuid.UUID, uow: AssessmentUow) -> tuple[Assessment, list[FollowUp], Outcomes | None]:
     """The case's assessment, its follow-ups and its outcomes from the first and latest measures."""
     with uow:
         assessment = _assessment_of(uow, case_id)
@@ -167,7 +200,7 @@ def case_outcomes(case_id: uuid.UUID, uow) -> tuple[Assessment, list[FollowUp], 
     return assessment, follow_ups, assessment.outcomes_against(latest) if latest else None
 
 
-def on_referral_received(event: Mapping[str, Any], uow) -> None:
+def on_referral_received(event: Mapping[str, Any], uow: AssessmentUow) -> None:
     """A referral becomes an assessment to do (once per case), with the referral's equality answers."""
     case_id, data = event["case_id"], event["data"]
     if uow.assessments.for_case(case_id) is not None:
@@ -177,7 +210,7 @@ def on_referral_received(event: Mapping[str, Any], uow) -> None:
     )
 
 
-def on_first_contact_made(event: Mapping[str, Any], uow) -> None:
+def on_first_contact_made(event: Mapping[str, Any], uow: AssessmentUow) -> None:
     """The hub reached the person (the referral service records contact): the case can be assessed."""
     assessment = uow.assessments.for_case(event["case_id"])
     if assessment is None:
@@ -186,7 +219,7 @@ def on_first_contact_made(event: Mapping[str, Any], uow) -> None:
     uow.assessments.save(assessment)
 
 
-def on_referral_transferred_out(event: Mapping[str, Any], uow) -> None:
+def on_referral_transferred_out(event: Mapping[str, Any], uow: AssessmentUow) -> None:
     """The case moved to another hub: from now on it does not exist here."""
     assessment = uow.assessments.for_case(event["case_id"])
     if assessment is not None:
@@ -194,18 +227,18 @@ def on_referral_transferred_out(event: Mapping[str, Any], uow) -> None:
         uow.assessments.save(assessment)
 
 
-def on_referral_withdrawn(event: Mapping[str, Any], uow) -> None:
+def on_referral_withdrawn(event: Mapping[str, Any], uow: AssessmentUow) -> None:
     """The person withdrew: the case leaves the to-do list and the follow-ups due."""
     _close_case(event, uow, codes.ClosureReason.WITHDRAWN, event["data"]["withdrawn_at"])
 
 
-def on_referral_closed(event: Mapping[str, Any], uow) -> None:
+def on_referral_closed(event: Mapping[str, Any], uow: AssessmentUow) -> None:
     """The referral was closed (wherever the closure started: care's closures close it too): the
     case leaves the to-do list and the follow-ups due."""
     _close_case(event, uow, event["data"]["reason"], event["data"]["closed_at"])
 
 
-def _close_case(event: Mapping[str, Any], uow, reason: codes.ClosureReason, at: datetime) -> None:
+def _close_case(event: Mapping[str, Any], uow: AssessmentUow, reason: codes.ClosureReason, at: datetime) -> None:
     # A case closed already (a withdrawal is followed by its ReferralClosed), moved to another hub or
     # never seen here is left alone, so a redelivery changes nothing.
     assessment = uow.assessments.for_case(event["case_id"])
@@ -217,7 +250,7 @@ def _close_case(event: Mapping[str, Any], uow, reason: codes.ClosureReason, at: 
 ERASURE_PURPOSES = {codes.ErasureReason.PERSON_REQUESTED: "erasure-request", codes.ErasureReason.RETENTION: "retention"}
 
 
-def on_personal_data_erased(event: Mapping[str, Any], uow) -> None:
+def on_personal_data_erased(event: Mapping[str, Any], uow: AssessmentUow) -> None:
     """The person's details were erased in the referral service (at their request, or once the
     closed referral's retention passed): the reasons for the case's outcome go too, whatever became
     of the case here, and the erasure is audited as the API's is, the referral service as who
@@ -236,7 +269,7 @@ def on_personal_data_erased(event: Mapping[str, Any], uow) -> None:
         )
 
 
-def on_follow_up_due(event: Mapping[str, Any], uow) -> None:
+def on_follow_up_due(event: Mapping[str, Any], uow: AssessmentUow) -> None:
     """Care co-ordination asks for follow-up measures: the follow-up shows as due."""
     data = event["data"]
     assessment = uow.assessments.for_case(event["case_id"])

@@ -1,10 +1,30 @@
-"""The assessment service's unit of work."""
+"""The assessment service's unit of work, and what its handlers may ask of one (`AssessmentUow`:
+the database's, or the in-memory one of the unit tests)."""
+
+from __future__ import annotations
+
+from typing import Protocol, Self, runtime_checkable
 
 from sqlalchemy.orm import Session
 
 from hubs.assessment.adapters.clinical_notes import vault_from_settings
 from hubs.assessment.adapters.repository import AssessmentRepository, FollowUpRepository, OutcomeReasonsRepository
-from hubs.runtime.unit_of_work import UnitOfWork
+from hubs.runtime.unit_of_work import Outbox, UnitOfWork
+
+
+@runtime_checkable
+class AssessmentUow(Protocol):
+    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept."""
+
+    assessments: AssessmentRepository
+    follow_ups: FollowUpRepository
+    reasons: OutcomeReasonsRepository
+    outbox: Outbox
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
 
 
 class AssessmentUnitOfWork(UnitOfWork):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -33,7 +31,6 @@ from hubs.care_coordination.entrypoints.schemas import (
 )
 from hubs.care_coordination.service_layer import handlers
 from hubs.runtime.auth import Role, requires
-from hubs.runtime.problems import Problem
 
 blp = Blueprint("care", __name__, url_prefix="/v1", description="Care co-ordination of the hub's cases")
 
@@ -48,19 +45,6 @@ def _uow():
     return _wiring().uow_factory()
 
 
-@contextlib.contextmanager
-def refusals() -> Iterator[None]:
-    """404 for what this hub does not have, 409 for the wrong state, 422 for what the rules refuse."""
-    try:
-        yield
-    except handlers.CaseNotFound as exc:
-        raise Problem(404, "Not Found", "There is no such record in this hub.", slug="not-found") from exc
-    except handlers.Refused as exc:
-        if exc.conflict:
-            raise Problem(409, "Conflict", str(exc), exc.errors, slug="conflict") from exc
-        raise Problem(422, "Unprocessable Entity", "The hub's rules refuse this.", exc.errors) from exc
-
-
 @blp.route("/onward-referrals")
 class OnwardReferrals(MethodView):
     @blp.arguments(OnwardReferralSchema)
@@ -68,10 +52,9 @@ class OnwardReferrals(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict):
         """Refer a case on to a service (by type, optionally a directory service)."""
-        with refusals():
-            return handlers.make_onward_referral(
-                body["case_id"], body["service_type"], body["made_on"], _uow(), body["directory_service_id"]
-            )
+        return handlers.make_onward_referral(
+            body["case_id"], body["service_type"], body["made_on"], _uow(), body["directory_service_id"]
+        )
 
 
 def _step(name: str, schema, doc: str):
@@ -82,8 +65,7 @@ def _step(name: str, schema, doc: str):
         @blp.response(200, OnwardReferralSchema)
         @requires(Role.CLINICIAN)
         def post(self, body: dict, onward_referral_id: uuid.UUID):
-            with refusals():
-                return handlers.progress_onward_referral(onward_referral_id, name, _uow(), **body)
+            return handlers.progress_onward_referral(onward_referral_id, name, _uow(), **body)
 
     Step.post.__doc__ = doc
     Step.__name__ = f"OnwardReferral{name.title().replace('_', '')}"
@@ -117,8 +99,7 @@ class CaseRecord(MethodView):
     @requires(*CLINICAL)
     def get(self, case_id: uuid.UUID):
         """The case: onward referrals, monitoring plans, signposting, liaison and follow-ups asked for."""
-        with refusals():
-            record = handlers.case_record(case_id, _uow())
+        record = handlers.case_record(case_id, _uow())
         return asdict(record["case"]) | {k: v for k, v in record.items() if k != "case"}
 
 
@@ -130,8 +111,7 @@ class Liaisons(MethodView):
     def post(self, body: dict, case_id: uuid.UUID):
         """Record a liaison with Occupational Health (only with the person's recorded consent) and the
         advice given, which stays in the hub."""
-        with refusals():
-            liaison = handlers.liaise_with_occupational_health(case_id, body["liaised_on"], _uow(), body["advice"])
+        liaison = handlers.liaise_with_occupational_health(case_id, body["liaised_on"], _uow(), body["advice"])
         return liaison.data | {"advice": body["advice"]}
 
 
@@ -142,8 +122,7 @@ class Signpostings(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
         """Signpost the person to service types (the directory's best match for them is named)."""
-        with refusals():
-            signposting_id = handlers.signpost_case(case_id, body["service_types"], body["signposted_on"], _uow())
+        signposting_id = handlers.signpost_case(case_id, body["service_types"], body["signposted_on"], _uow())
         return body | {"signposting_id": signposting_id}
 
 
@@ -154,15 +133,14 @@ class MonitoringPlans(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
         """Start monitoring the case at a review interval; follow-ups fall due at each review."""
-        with refusals():
-            return handlers.start_monitoring(
-                case_id,
-                body["started_on"],
-                body["review_interval_days"],
-                _uow(),
-                tuple(body["measures"]),
-                body["planned_end_on"],
-            )
+        return handlers.start_monitoring(
+            case_id,
+            body["started_on"],
+            body["review_interval_days"],
+            _uow(),
+            tuple(body["measures"]),
+            body["planned_end_on"],
+        )
 
 
 @blp.route("/monitoring-plans/<uuid:monitoring_plan_id>/end")
@@ -172,8 +150,7 @@ class MonitoringEnd(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict, monitoring_plan_id: uuid.UUID):
         """End a monitoring plan."""
-        with refusals():
-            return handlers.end_monitoring(monitoring_plan_id, body["ended_on"], _uow())
+        return handlers.end_monitoring(monitoring_plan_id, body["ended_on"], _uow())
 
 
 @blp.route("/cases/<uuid:case_id>/closure")
@@ -183,8 +160,7 @@ class Closure(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
         """Close the episode of care with a reason."""
-        with refusals():
-            case = handlers.close_episode(case_id, body["reason"], _uow(), now=datetime.now(UTC))
+        case = handlers.close_episode(case_id, body["reason"], _uow(), now=datetime.now(UTC))
         return asdict(case)
 
 
@@ -213,8 +189,7 @@ class DirectoryEntry(MethodView):
     @requires(Role.HUB_LEAD)
     def put(self, body: dict, directory_service_id: uuid.UUID):
         """Replace a directory entry (set active false to stop referring to it)."""
-        with refusals():
-            return handlers.update_directory_service(directory_service_id, _directory_fields(body), _uow())
+        return handlers.update_directory_service(directory_service_id, _directory_fields(body), _uow())
 
 
 def _directory_fields(body: dict) -> dict:

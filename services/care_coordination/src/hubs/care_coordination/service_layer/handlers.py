@@ -3,22 +3,45 @@ writes its events to the outbox in the same transaction."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from hubs.care_coordination.domain import model
 from hubs.care_coordination.domain.directory import DirectoryQuery, DirectoryService, best_match, default_target_wait
 from hubs.care_coordination.domain.events import CareEvent
-from hubs.care_coordination.domain.model import Case, FollowUpAsked, MonitoringPlan, OnwardReferral, Refused
+from hubs.care_coordination.domain.model import Case, FollowUpAsked, MonitoringPlan, OnwardReferral
+from hubs.care_coordination.service_layer.unit_of_work import CareUow
 from hubs.contracts import codes
+from hubs.runtime.refusals import NotFound, Refused
 from hubs.runtime.unit_of_work import emit_all
 
 __all__ = ["CarePolicy", "CaseNotFound", "Refused"]
 
 
-class CaseNotFound(Exception):
-    """No such case (or record of a case) in this hub; another hub's cases do not exist here."""
+class CaseNotFound(NotFound):
+    """No such record in this hub: a case, onward referral, monitoring plan or directory service."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such record in this hub.")
+
+
+# What a rule of this service refuses says so; the errors name the fields.
+RULES_REFUSE = "The hub's rules refuse this."
+
+
+@contextlib.contextmanager
+def _the_hubs_rules() -> Iterator[None]:
+    """A case's rules refusing a change, said as the service refuses (a conflict says which rule)."""
+    try:
+        yield
+    except model.Refused as exc:
+        if exc.conflict:
+            raise Refused(str(exc), errors=exc.errors, conflict=True, code="conflict") from exc
+        raise Refused(RULES_REFUSE, errors=exc.errors) from exc
 
 
 @dataclass(frozen=True)
@@ -33,13 +56,13 @@ class CarePolicy:
 ASSESSMENT = "assessment"
 
 
-def record_assessment(uow, case: Case, assessment_id: uuid.UUID, completed_on: date) -> None:
+def record_assessment(uow: CareUow, case: Case, assessment_id: uuid.UUID, completed_on: date) -> None:
     """Keep the day the case was assessed (inside an open unit of work): onward referrals
     are checked against it."""
     uow.activities.add(case.case_id, ASSESSMENT, completed_on, {"assessment_id": str(assessment_id)})
 
 
-def assessed_on(uow, case: Case) -> date | None:
+def assessed_on(uow: CareUow, case: Case) -> date | None:
     """The day the case's assessment was completed; None if it has not been assessed."""
     if case.assessment_id is None:
         return None
@@ -52,22 +75,22 @@ def assessed_on(uow, case: Case) -> date | None:
     return min(days) if days else case.opened_at.date()
 
 
-def _open_case(uow, case_id: uuid.UUID) -> Case:
+def _open_case(uow: CareUow, case_id: uuid.UUID) -> Case:
     case = uow.cases.get(case_id)
     if case is None or case.status == "transferred-out":
-        raise CaseNotFound(str(case_id))
+        raise CaseNotFound()
     return case
 
 
-def _onward_referral(uow, onward_referral_id: uuid.UUID) -> tuple[OnwardReferral, Case]:
+def _onward_referral(uow: CareUow, onward_referral_id: uuid.UUID) -> tuple[OnwardReferral, Case]:
     referral = uow.onward_referrals.get(onward_referral_id)
     if referral is None:
-        raise CaseNotFound(str(onward_referral_id))
+        raise CaseNotFound()
     return referral, _open_case(uow, referral.case_id)
 
 
 def refer_on(
-    uow,
+    uow: CareUow,
     case: Case,
     service_type: codes.ServiceType,
     made_on: date,
@@ -78,7 +101,9 @@ def refer_on(
     """Make an onward referral inside an open unit of work (urgent cases refer urgently)."""
     case.expect_open()
     if directory_service is not None and directory_service.service_type is not service_type:
-        raise Refused({"directory_service_id": ["that directory service is of another service type"]})
+        raise Refused(
+            RULES_REFUSE, errors={"directory_service_id": ["that directory service is of another service type"]}
+        )
     referral = OnwardReferral.make(
         case.case_id,
         service_type,
@@ -93,11 +118,12 @@ def refer_on(
     return referral
 
 
+@_the_hubs_rules()
 def make_onward_referral(
     case_id: uuid.UUID,
     service_type: codes.ServiceType,
     made_on: date,
-    uow,
+    uow: CareUow,
     directory_service_id: uuid.UUID | None = None,
 ) -> OnwardReferral:
     """Record an onward referral a clinician made and emit OnwardReferralMade; the case must have
@@ -110,13 +136,16 @@ def make_onward_referral(
         if directory_service_id is not None:
             directory_service = uow.directory.get(directory_service_id)
             if directory_service is None:
-                raise Refused({"directory_service_id": ["no such service in this hub's directory"]})
+                raise Refused(
+                    RULES_REFUSE, errors={"directory_service_id": ["no such service in this hub's directory"]}
+                )
         referral = refer_on(uow, case, service_type, made_on, directory_service=directory_service)
         uow.commit()
     return referral
 
 
-def progress_onward_referral(onward_referral_id: uuid.UUID, step: str, uow, **details: Any) -> OnwardReferral:
+@_the_hubs_rules()
+def progress_onward_referral(onward_referral_id: uuid.UUID, step: str, uow: CareUow, **details: Any) -> OnwardReferral:
     """Accept, decline, start or end treatment on an onward referral; ending treatment asks
     for a follow-up, so that the outcome of treatment is measured."""
     with uow:
@@ -132,7 +161,7 @@ def progress_onward_referral(onward_referral_id: uuid.UUID, step: str, uow, **de
 
 
 def signpost(
-    uow,
+    uow: CareUow,
     case: Case,
     service_types: list[codes.ServiceType],
     on: date,
@@ -158,7 +187,8 @@ def signpost(
     return signposting_id
 
 
-def signpost_case(case_id: uuid.UUID, service_types: list[codes.ServiceType], on: date, uow) -> uuid.UUID:
+@_the_hubs_rules()
+def signpost_case(case_id: uuid.UUID, service_types: list[codes.ServiceType], on: date, uow: CareUow) -> uuid.UUID:
     """A clinician signposts the person (self-help, peer support, third-sector services)."""
     with uow:
         case = _open_case(uow, case_id)
@@ -167,13 +197,16 @@ def signpost_case(case_id: uuid.UUID, service_types: list[codes.ServiceType], on
     return signposting_id
 
 
-def _ask_follow_up(uow, asked: FollowUpAsked) -> None:
+def _ask_follow_up(uow: CareUow, asked: FollowUpAsked) -> None:
     detail = {"measures_due": [m.value for m in asked.measures_due], "monitoring_plan_id": asked.monitoring_plan_id}
     uow.activities.add(asked.case_id, "follow-up-due", asked.due_on, detail, activity_id=asked.follow_up_id)
     uow.outbox.add("FollowUpDue", asked.event().to_data(), case_id=asked.case_id)
 
 
-def liaise_with_occupational_health(case_id: uuid.UUID, liaised_on: date, uow, advice: str | None = None) -> CareEvent:
+@_the_hubs_rules()
+def liaise_with_occupational_health(
+    case_id: uuid.UUID, liaised_on: date, uow: CareUow, advice: str | None = None
+) -> CareEvent:
     """Record a liaison with Occupational Health; refused without the person's consent. The advice
     given is kept with the case's activity only: it never goes out in the event."""
     with uow:
@@ -186,11 +219,12 @@ def liaise_with_occupational_health(case_id: uuid.UUID, liaised_on: date, uow, a
     return liaison
 
 
+@_the_hubs_rules()
 def start_monitoring(
     case_id: uuid.UUID,
     started_on: date,
     review_interval_days: int,
-    uow,
+    uow: CareUow,
     measures: tuple[codes.Measure, ...] = (),
     planned_end_on: date | None = None,
 ) -> MonitoringPlan:
@@ -202,7 +236,9 @@ def start_monitoring(
     return plan
 
 
-def begin_monitoring(uow, case, started_on, review_interval_days, measures=(), planned_end_on=None) -> MonitoringPlan:
+def begin_monitoring(
+    uow: CareUow, case, started_on, review_interval_days, measures=(), planned_end_on=None
+) -> MonitoringPlan:
     """Start monitoring inside an open unit of work."""
     case.expect_open()
     plan = MonitoringPlan.start(case.case_id, started_on, review_interval_days, tuple(measures), planned_end_on)
@@ -211,12 +247,13 @@ def begin_monitoring(uow, case, started_on, review_interval_days, measures=(), p
     return plan
 
 
-def end_monitoring(monitoring_plan_id: uuid.UUID, ended_on: date, uow) -> MonitoringPlan:
+@_the_hubs_rules()
+def end_monitoring(monitoring_plan_id: uuid.UUID, ended_on: date, uow: CareUow) -> MonitoringPlan:
     """End a monitoring plan (MonitoringEnded)."""
     with uow:
         plan = uow.monitoring_plans.get(monitoring_plan_id)
         if plan is None:
-            raise CaseNotFound(str(monitoring_plan_id))
+            raise CaseNotFound()
         _open_case(uow, plan.case_id)
         plan.end_as_recorded(ended_on)
         uow.monitoring_plans.save(plan)
@@ -225,7 +262,8 @@ def end_monitoring(monitoring_plan_id: uuid.UUID, ended_on: date, uow) -> Monito
     return plan
 
 
-def close_episode(case_id: uuid.UUID, reason: codes.ClosureReason, uow, now: datetime | None = None) -> Case:
+@_the_hubs_rules()
+def close_episode(case_id: uuid.UUID, reason: codes.ClosureReason, uow: CareUow, now: datetime | None = None) -> Case:
     """Close the episode of care with a reason; active monitoring ends with it."""
     with uow:
         case = _open_case(uow, case_id)
@@ -234,7 +272,7 @@ def close_episode(case_id: uuid.UUID, reason: codes.ClosureReason, uow, now: dat
     return case
 
 
-def close_case(uow, case: Case, reason: codes.ClosureReason, at: datetime) -> None:
+def close_case(uow: CareUow, case: Case, reason: codes.ClosureReason, at: datetime) -> None:
     """Close inside an open unit of work."""
     plans = uow.monitoring_plans.for_case(case.case_id)
     case.close(reason, at, plans)
@@ -246,7 +284,7 @@ def close_case(uow, case: Case, reason: codes.ClosureReason, at: datetime) -> No
     emit_all(uow.outbox, case.events, case_id=case.case_id)
 
 
-def close_on_withdrawal(uow, case: Case, at: datetime) -> None:
+def close_on_withdrawal(uow: CareUow, case: Case, at: datetime) -> None:
     """The referral was withdrawn (inside an open unit of work): onward referrals still waiting are
     called off, monitoring ends and the episode closes as withdrawn. The referral is withdrawn
     already, so the EpisodeClosed emitted here finds nothing open to close there: no loop."""
@@ -257,7 +295,8 @@ def close_on_withdrawal(uow, case: Case, at: datetime) -> None:
     close_case(uow, case, codes.ClosureReason.WITHDRAWN, at)
 
 
-def case_record(case_id: uuid.UUID, uow) -> dict[str, Any]:
+@_the_hubs_rules()
+def case_record(case_id: uuid.UUID, uow: CareUow) -> dict[str, Any]:
     """Everything care co-ordination holds on a case."""
     with uow:
         case = _open_case(uow, case_id)
@@ -269,7 +308,8 @@ def case_record(case_id: uuid.UUID, uow) -> dict[str, Any]:
         }
 
 
-def give_feedback(feedback: dict[str, Any], uow) -> uuid.UUID:
+@_the_hubs_rules()
+def give_feedback(feedback: dict[str, Any], uow: CareUow) -> uuid.UUID:
     """Anonymous service-user feedback: scores go out as an event, the comment stays here."""
     feedback_id = uuid.uuid4()
     scores = {k: feedback.get(k) for k in ("felt_listened_to", "easy_to_access", "helped", "confidentiality_trusted")}
@@ -296,7 +336,8 @@ def give_feedback(feedback: dict[str, Any], uow) -> uuid.UUID:
     return feedback_id
 
 
-def add_directory_service(fields: dict[str, Any], uow) -> DirectoryService:
+@_the_hubs_rules()
+def add_directory_service(fields: dict[str, Any], uow: CareUow) -> DirectoryService:
     """Add a service to the hub's directory."""
     service = DirectoryService.add(**fields)
     with uow:
@@ -305,12 +346,13 @@ def add_directory_service(fields: dict[str, Any], uow) -> DirectoryService:
     return service
 
 
-def update_directory_service(directory_service_id: uuid.UUID, fields: dict[str, Any], uow) -> DirectoryService:
+@_the_hubs_rules()
+def update_directory_service(directory_service_id: uuid.UUID, fields: dict[str, Any], uow: CareUow) -> DirectoryService:
     """Change a directory entry (target wait, competencies, how to refer, active...)."""
     with uow:
         service = uow.directory.get(directory_service_id)
         if service is None:
-            raise CaseNotFound(str(directory_service_id))
+            raise CaseNotFound()
         for name, value in fields.items():
             setattr(service, name, value)
         uow.directory.save(service)
@@ -318,13 +360,14 @@ def update_directory_service(directory_service_id: uuid.UUID, fields: dict[str, 
     return service
 
 
-def search_directory(query: DirectoryQuery, uow) -> list[DirectoryService]:
+@_the_hubs_rules()
+def search_directory(query: DirectoryQuery, uow: CareUow) -> list[DirectoryService]:
     """Active services matching the query, by name."""
     with uow:
         return [s for s in uow.directory.all() if query.matches(s)]
 
 
-def waits(uow, today: date, over_target_only: bool = False) -> list[tuple[OnwardReferral, int]]:
+def waits(uow: CareUow, today: date, over_target_only: bool = False) -> list[tuple[OnwardReferral, int]]:
     """Onward referrals still waiting for treatment, with days waited; longest first."""
     with uow:
         waiting = uow.onward_referrals.waiting()

@@ -14,6 +14,7 @@ from typing import Any
 from hubs.care_coordination.domain.directory import best_match
 from hubs.care_coordination.domain.model import Case, competencies_for
 from hubs.care_coordination.service_layer import handlers
+from hubs.care_coordination.service_layer.unit_of_work import CareUow
 from hubs.contracts import codes
 from hubs.contracts.events.assessment import MEASURE_FIELDS
 from hubs.runtime.consumer import PoisonMessage
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 Event = Mapping[str, Any]
 
 
-def on_referral_received(event: Event, uow) -> None:
+def on_referral_received(event: Event, uow: CareUow) -> None:
     """A referral opens a case, with the competencies its demographics codes suggest."""
     if uow.cases.get(event["case_id"]) is not None:
         return
@@ -39,7 +40,7 @@ def on_referral_received(event: Event, uow) -> None:
     )
 
 
-def on_referral_transferred_out(event: Event, uow) -> None:
+def on_referral_transferred_out(event: Event, uow: CareUow) -> None:
     """The case moved to another hub: from now on it does not exist here."""
     case = uow.cases.get(event["case_id"])
     if case is not None and case.open:
@@ -47,7 +48,7 @@ def on_referral_transferred_out(event: Event, uow) -> None:
         uow.cases.save(case)
 
 
-def on_referral_withdrawn(event: Event, uow) -> None:
+def on_referral_withdrawn(event: Event, uow: CareUow) -> None:
     """The person withdrew (or withdrew consent): close their open episode as withdrawn. An episode
     already closed, or a case never seen here, is left alone, so a redelivery changes nothing."""
     case = uow.cases.get(event["case_id"])
@@ -56,7 +57,7 @@ def on_referral_withdrawn(event: Event, uow) -> None:
     handlers.close_on_withdrawal(uow, case, event["data"]["withdrawn_at"])
 
 
-def on_referral_closed(event: Event, uow) -> None:
+def on_referral_closed(event: Event, uow: CareUow) -> None:
     """The referral service closed the case: its open episode closes with the same reason, monitoring
     ends (so no more follow-ups are asked) and EpisodeClosed goes out, once. An episode already closed
     (by this service, whose EpisodeClosed made the referral close, or by an earlier delivery), a case
@@ -78,14 +79,14 @@ def on_referral_closed(event: Event, uow) -> None:
         handlers.close_case(uow, case, reason, data["closed_at"])
 
 
-def on_risk_escalated(event: Event, uow) -> None:
+def on_risk_escalated(event: Event, uow: CareUow) -> None:
     """A raised risk puts the case on the urgent path."""
     case = _case(event, uow)
     case.escalate()
     uow.cases.save(case)
 
 
-def _case(event: Event, uow) -> Case:
+def _case(event: Event, uow: CareUow) -> Case:
     case = uow.cases.get(event["case_id"])
     if case is None:
         # The assessment topic can be read before the referral topic: open the case here.
@@ -145,7 +146,7 @@ def _overtaken(case: Case, completed_at) -> bool:
     return case.closed_at is not None and completed_at <= case.closed_at
 
 
-def check_due(uow, today: date, policy: handlers.CarePolicy) -> dict[str, int]:
+def check_due(uow: CareUow, today: date, policy: handlers.CarePolicy) -> dict[str, int]:
     """Escalate every wait past its target (WaitEscalated, once each) and ask for every
     monitoring follow-up that has come due (FollowUpDue). Safe to run as often as wanted."""
     escalated = asked = 0

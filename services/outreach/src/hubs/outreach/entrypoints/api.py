@@ -4,15 +4,12 @@ stakeholder engagement, and what outreach brings in. Management is for hub leads
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from hubs.outreach.domain.refusals import NotFound, Refused
 from hubs.outreach.domain.summaries import Period
 from hubs.outreach.entrypoints.schemas import (
     AttributionSchema,
@@ -31,7 +28,6 @@ from hubs.outreach.entrypoints.schemas import (
 )
 from hubs.outreach.service_layer import handlers, views
 from hubs.runtime.auth import Role, requires
-from hubs.runtime.problems import Problem
 
 blp = Blueprint("outreach-events", __name__, url_prefix="/v1", description="Outreach, training and engagement")
 
@@ -46,19 +42,6 @@ def setting(name: str, default: int) -> int:
     return int(current_app.extensions["hubs_wiring"].settings.extra.get(name, default))
 
 
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Domain refusals as problem JSON: 409 for a state that forbids it, 422 for input, 404 for absent."""
-    try:
-        yield
-    except NotFound as exc:
-        raise Problem(404, "Not Found", f"There is no such {exc} in this hub.", slug="not-found") from exc
-    except Refused as exc:
-        status, title = (409, "Conflict") if exc.conflict else (422, "Unprocessable Entity")
-        errors = {exc.field: [exc.message]} if exc.field else None
-        raise Problem(status, title, exc.message, errors, slug="refused") from exc
-
-
 @blp.route("/campaigns")
 class Campaigns(MethodView):
     @blp.arguments(CampaignSchema)
@@ -66,8 +49,7 @@ class Campaigns(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Launch a campaign aimed at at-risk groups and employers; it gets a public code."""
-        with refusals():
-            launched = handlers.launch_campaign(uow(), **body)
+        launched = handlers.launch_campaign(uow(), **body)
         return views.campaign(uow(), launched.campaign_id)
 
     @blp.response(200, CampaignSchema(many=True))
@@ -83,8 +65,7 @@ class CampaignDetail(MethodView):
     @requires(Role.HUB_LEAD)
     def get(self, campaign_id: uuid.UUID):
         """One campaign and its events."""
-        with refusals():
-            return views.campaign(uow(), campaign_id)
+        return views.campaign(uow(), campaign_id)
 
 
 @blp.route("/outreach-events")
@@ -95,12 +76,11 @@ class OutreachEvents(MethodView):
     def post(self, body: dict):
         """Record an event the hub held (with its attendance), or plan one (without)."""
         attendance = body.pop("attendance")
-        with refusals():
-            if attendance is None:
-                event = handlers.plan_outreach_event(uow(), planned_on=body.pop("held_on"), **body)
-            else:
-                event = handlers.record_outreach_event(uow(), attendance=attendance, **body)
-            return views.outreach_event(uow(), event.outreach_event_id)
+        if attendance is None:
+            event = handlers.plan_outreach_event(uow(), planned_on=body.pop("held_on"), **body)
+        else:
+            event = handlers.record_outreach_event(uow(), attendance=attendance, **body)
+        return views.outreach_event(uow(), event.outreach_event_id)
 
     @blp.response(200, OutreachEventSchema(many=True))
     @requires(Role.HUB_LEAD)
@@ -115,8 +95,7 @@ class OutreachEventDetail(MethodView):
     @requires(Role.HUB_LEAD)
     def get(self, outreach_event_id: uuid.UUID):
         """One event with its feedback scores and referrals brought in."""
-        with refusals():
-            return views.outreach_event(uow(), outreach_event_id)
+        return views.outreach_event(uow(), outreach_event_id)
 
 
 @blp.route("/outreach-events/<uuid:outreach_event_id>/held")
@@ -126,9 +105,8 @@ class HoldOutreachEvent(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, outreach_event_id: uuid.UUID):
         """A planned event took place: record when and how many came."""
-        with refusals():
-            handlers.hold_outreach_event(uow(), outreach_event_id, **body)
-            return views.outreach_event(uow(), outreach_event_id)
+        handlers.hold_outreach_event(uow(), outreach_event_id, **body)
+        return views.outreach_event(uow(), outreach_event_id)
 
 
 @blp.route("/outreach-events/<uuid:outreach_event_id>/feedback")
@@ -138,8 +116,7 @@ class OutreachEventFeedback(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, outreach_event_id: uuid.UUID):
         """Enter an attendee's anonymous feedback (the comment stays in the hub)."""
-        with refusals():
-            return handlers.give_outreach_feedback(uow(), outreach_event_id, **body)
+        return handlers.give_outreach_feedback(uow(), outreach_event_id, **body)
 
 
 @blp.route("/training-sessions")
@@ -149,9 +126,8 @@ class TrainingSessions(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Record a training session delivered to employers, managers or teams."""
-        with refusals():
-            session = handlers.deliver_training(uow(), **body)
-            return views.training_session(uow(), session.training_session_id)
+        session = handlers.deliver_training(uow(), **body)
+        return views.training_session(uow(), session.training_session_id)
 
     @blp.response(200, TrainingSessionSchema(many=True))
     @requires(Role.HUB_LEAD)
@@ -166,8 +142,7 @@ class TrainingSessionDetail(MethodView):
     @requires(Role.HUB_LEAD)
     def get(self, training_session_id: uuid.UUID):
         """One training session with its feedback summary."""
-        with refusals():
-            return views.training_session(uow(), training_session_id)
+        return views.training_session(uow(), training_session_id)
 
 
 @blp.route("/training-sessions/<uuid:training_session_id>/feedback")
@@ -177,8 +152,7 @@ class TrainingSessionFeedback(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, training_session_id: uuid.UUID):
         """Enter an attendee's anonymous feedback, with confidence before and after."""
-        with refusals():
-            return handlers.give_training_feedback(uow(), training_session_id, **body)
+        return handlers.give_training_feedback(uow(), training_session_id, **body)
 
 
 @blp.route("/stakeholder-engagements")
@@ -188,8 +162,7 @@ class StakeholderEngagements(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Record a meeting that promoted referral pathways: who, when, what was agreed."""
-        with refusals():
-            return handlers.record_engagement(uow(), **body)
+        return handlers.record_engagement(uow(), **body)
 
     @blp.response(200, EngagementSchema(many=True))
     @requires(Role.HUB_LEAD)

@@ -16,7 +16,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from hubs.outreach.domain.workforce import Answers
-from hubs.outreach.entrypoints.api import refusals, setting, uow
+from hubs.outreach.entrypoints.api import setting, uow
 from hubs.outreach.entrypoints.workforce_schemas import (
     CheckInSchema,
     StaffSurveyQuestionsSchema,
@@ -42,8 +42,7 @@ class SupervisionSessions(MethodView):
     @requires(Role.HUB_LEAD, Role.CLINICIAN)
     def post(self, body: dict):
         """Record a clinical group, clinical one-to-one or line-management supervision session."""
-        with refusals():
-            return workforce_handlers.record_supervision(uow(), **body)
+        return workforce_handlers.record_supervision(uow(), **body)
 
     @workforce_blp.response(200, SupervisionSchema(many=True))
     @requires(Role.HUB_LEAD)
@@ -60,8 +59,7 @@ class CheckIns(MethodView):
     @requires(Role.HUB_LEAD, Role.CLINICIAN)
     def post(self, body: dict):
         """Record a team or one-to-one wellbeing check-in."""
-        with refusals():
-            return workforce_handlers.record_check_in(uow(), **body)
+        return workforce_handlers.record_check_in(uow(), **body)
 
     @workforce_blp.response(200, CheckInSchema(many=True))
     @requires(Role.HUB_LEAD)
@@ -78,8 +76,7 @@ class StaffSurveys(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Open an anonymous feedback survey of the hub's staff."""
-        with refusals():
-            survey = workforce_handlers.open_staff_survey(uow(), **body)
+        survey = workforce_handlers.open_staff_survey(uow(), **body)
         return views.staff_survey(uow(), survey.survey_id, setting(*MIN_SURVEY_RESPONSES))
 
     @workforce_blp.response(200, StaffSurveySchema(many=True))
@@ -95,8 +92,7 @@ class StaffSurveyDetail(MethodView):
     @requires(Role.HUB_LEAD)
     def get(self, survey_id: uuid.UUID):
         """One survey's scores and comments, in no particular order."""
-        with refusals():
-            return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))
+        return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))
 
 
 @workforce_blp.route("/staff-surveys/<uuid:survey_id>/questions")
@@ -105,8 +101,7 @@ class StaffSurveyQuestions(MethodView):
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, survey_id: uuid.UUID):
         """What a member of staff sees before answering: title, dates, whether it is open, and the statements."""
-        with refusals():
-            return views.staff_survey_questions(uow(), survey_id, datetime.now(UTC).date())
+        return views.staff_survey_questions(uow(), survey_id, datetime.now(UTC).date())
 
 
 @workforce_blp.route("/staff-surveys/<uuid:survey_id>/responses")
@@ -117,15 +112,14 @@ class StaffSurveyResponses(MethodView):
     def post(self, body: dict, survey_id: uuid.UUID):
         """Answer a survey, once, anonymously: nothing stored or sent says who answered."""
         comment = body.pop("comment")
-        with refusals():
-            workforce_handlers.answer_staff_survey(
-                uow(),
-                survey_id,
-                current_principal().subject,
-                answers=Answers(**body),
-                secrets=current_app.extensions["hubs_wiring"].extras[PARTICIPATION_SECRETS],
-                comment=comment,
-            )
+        workforce_handlers.answer_staff_survey(
+            uow(),
+            survey_id,
+            current_principal().subject,
+            answers=Answers(**body),
+            secrets=current_app.extensions["hubs_wiring"].extras[PARTICIPATION_SECRETS],
+            comment=comment,
+        )
         return {"survey_id": survey_id, "received": True, "message": "Thank you. Your answers are anonymous."}
 
 
@@ -135,6 +129,5 @@ class CloseStaffSurvey(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, survey_id: uuid.UUID):
         """Close a survey: its answers are released for the hub's figures, shuffled."""
-        with refusals():
-            workforce_handlers.close_staff_survey(uow(), survey_id)
-            return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))
+        workforce_handlers.close_staff_survey(uow(), survey_id)
+        return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))

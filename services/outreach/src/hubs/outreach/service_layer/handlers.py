@@ -15,6 +15,7 @@ from hubs.outreach.domain.outreach import Campaign, OutreachEvent, OutreachFeedb
 from hubs.outreach.domain.public_codes import new_public_code
 from hubs.outreach.domain.refusals import NotFound, Refused
 from hubs.outreach.domain.training import TrainingFeedback, TrainingSession
+from hubs.outreach.service_layer.unit_of_work import OutreachUow
 
 
 def emit(outbox, domain_events: Iterable) -> None:
@@ -23,19 +24,19 @@ def emit(outbox, domain_events: Iterable) -> None:
         outbox.add(e.event_type, e.to_data(), aggregate_id=e.aggregate_id)
 
 
-def _fresh_code(uow) -> str:
+def _fresh_code(uow: OutreachUow) -> str:
     while True:
         code = new_public_code()
         if not uow.public_codes.in_use(code):
             return code
 
 
-def _check_campaign(uow, campaign_id: uuid.UUID | None) -> None:
+def _check_campaign(uow: OutreachUow, campaign_id: uuid.UUID | None) -> None:
     if campaign_id is not None and uow.campaigns.get(campaign_id) is None:
         raise Refused("There is no such campaign in this hub.", "campaign_id")
 
 
-def launch_campaign(uow, **details: Any) -> Campaign:
+def launch_campaign(uow: OutreachUow, **details: Any) -> Campaign:
     """Start a campaign and issue its public code (campaigns stay in the hub: no event)."""
     with uow:
         campaign = Campaign.launch(code=_fresh_code(uow), **details)
@@ -44,7 +45,9 @@ def launch_campaign(uow, **details: Any) -> Campaign:
     return campaign
 
 
-def plan_outreach_event(uow, *, kind: codes.OutreachEventType, planned_on: date, **details: Any) -> OutreachEvent:
+def plan_outreach_event(
+    uow: OutreachUow, *, kind: codes.OutreachEventType, planned_on: date, **details: Any
+) -> OutreachEvent:
     """Plan an event and issue its public code; it is announced once it is held."""
     with uow:
         _check_campaign(uow, details.get("campaign_id"))
@@ -55,7 +58,7 @@ def plan_outreach_event(uow, *, kind: codes.OutreachEventType, planned_on: date,
 
 
 def record_outreach_event(
-    uow, *, kind: codes.OutreachEventType, held_on: date, attendance: int, **details: Any
+    uow: OutreachUow, *, kind: codes.OutreachEventType, held_on: date, attendance: int, **details: Any
 ) -> OutreachEvent:
     """Record an event the hub held and emit OutreachEventHeld."""
     with uow:
@@ -69,7 +72,9 @@ def record_outreach_event(
     return event
 
 
-def hold_outreach_event(uow, outreach_event_id: uuid.UUID, *, held_on: date, attendance: int) -> OutreachEvent:
+def hold_outreach_event(
+    uow: OutreachUow, outreach_event_id: uuid.UUID, *, held_on: date, attendance: int
+) -> OutreachEvent:
     """A planned event took place: record its attendance and emit OutreachEventHeld."""
     with uow:
         event = uow.outreach_events.get(outreach_event_id)
@@ -82,7 +87,7 @@ def hold_outreach_event(uow, outreach_event_id: uuid.UUID, *, held_on: date, att
     return event
 
 
-def give_outreach_feedback(uow, outreach_event_id: uuid.UUID, **answers: Any) -> OutreachFeedback:
+def give_outreach_feedback(uow: OutreachUow, outreach_event_id: uuid.UUID, **answers: Any) -> OutreachFeedback:
     """Keep an attendee's feedback (comment in the hub) and emit OutreachFeedbackGiven, anonymously."""
     with uow:
         event = uow.outreach_events.get(outreach_event_id)
@@ -96,7 +101,7 @@ def give_outreach_feedback(uow, outreach_event_id: uuid.UUID, **answers: Any) ->
     return feedback
 
 
-def deliver_training(uow, **details: Any) -> TrainingSession:
+def deliver_training(uow: OutreachUow, **details: Any) -> TrainingSession:
     """Record a training session and emit TrainingDelivered."""
     with uow:
         _check_campaign(uow, details.get("campaign_id"))
@@ -107,7 +112,7 @@ def deliver_training(uow, **details: Any) -> TrainingSession:
     return session
 
 
-def give_training_feedback(uow, training_session_id: uuid.UUID, **answers: Any) -> TrainingFeedback:
+def give_training_feedback(uow: OutreachUow, training_session_id: uuid.UUID, **answers: Any) -> TrainingFeedback:
     """Keep an attendee's feedback (comment in the hub) and emit TrainingFeedbackGiven, anonymously."""
     with uow:
         session = uow.training.get(training_session_id)
@@ -122,7 +127,7 @@ def give_training_feedback(uow, training_session_id: uuid.UUID, **answers: Any) 
 
 
 def record_engagement(
-    uow,
+    uow: OutreachUow,
     *,
     stakeholder: str,
     stakeholder_type: StakeholderType,
@@ -149,7 +154,7 @@ def record_engagement(
     return engagement
 
 
-def credit_referral_to_outreach(event: Mapping[str, Any], uow) -> None:
+def credit_referral_to_outreach(event: Mapping[str, Any], uow: OutreachUow) -> None:
     """ReferralReceived: credit the referral to the event or campaign whose code it names.
 
     Runs inside the consumer's unit of work (which commits); a referral naming no code of this

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, Protocol, Self, runtime_checkable
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -65,6 +65,28 @@ class DayOnlyOutbox(Outbox):
         )
         self.written.append(envelope)
         return envelope
+
+
+@runtime_checkable
+class OutreachUow(Protocol):
+    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept."""
+
+    campaigns: CampaignRepository
+    outreach_events: OutreachEventRepository
+    outreach_feedback: OutreachFeedbackRepository
+    public_codes: PublicCodes
+    attributions: AttributionRepository
+    training: TrainingRepository
+    engagements: EngagementRepository
+    supervision: SupervisionRepository
+    check_ins: CheckInRepository
+    surveys: SurveyRepository
+    anonymous_outbox: DayOnlyOutbox
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
 
 
 class OutreachUnitOfWork(UnitOfWork):

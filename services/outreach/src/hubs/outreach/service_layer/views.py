@@ -17,13 +17,14 @@ from hubs.outreach.domain.summaries import (
     training_feedback_summary,
 )
 from hubs.outreach.domain.workforce import STATEMENTS
+from hubs.outreach.service_layer.unit_of_work import OutreachUow
 
 
 def _event_view(event: OutreachEvent, feedback: list, referrals: int) -> dict:
     return {**vars(event), "referrals": referrals, "feedback": outreach_feedback_summary(feedback)}
 
 
-def outreach_events(uow) -> list[dict]:
+def outreach_events(uow: OutreachUow) -> list[dict]:
     """Every event, oldest first, with its feedback scores and the referrals it brought in."""
     with uow:
         referrals = uow.attributions.referrals_by_event()
@@ -36,7 +37,7 @@ def outreach_events(uow) -> list[dict]:
         ]
 
 
-def outreach_event(uow, outreach_event_id: uuid.UUID) -> dict:
+def outreach_event(uow: OutreachUow, outreach_event_id: uuid.UUID) -> dict:
     """One event with its feedback scores and the referrals it brought in."""
     with uow:
         event = uow.outreach_events.get(outreach_event_id)
@@ -57,7 +58,7 @@ def _campaign_view(campaign: Campaign, events: list[OutreachEvent], referrals: i
     }
 
 
-def campaigns(uow) -> list[dict]:
+def campaigns(uow: OutreachUow) -> list[dict]:
     """Every campaign with its planned and held events, attendance and referrals brought in."""
     with uow:
         referrals = uow.attributions.referrals_by_campaign()
@@ -68,7 +69,7 @@ def campaigns(uow) -> list[dict]:
         ]
 
 
-def campaign(uow, campaign_id: uuid.UUID) -> dict:
+def campaign(uow: OutreachUow, campaign_id: uuid.UUID) -> dict:
     """One campaign with its events and the referrals it brought in."""
     with uow:
         found = uow.campaigns.get(campaign_id)
@@ -79,7 +80,7 @@ def campaign(uow, campaign_id: uuid.UUID) -> dict:
         return {**view, "events": events}
 
 
-def attribution(uow) -> dict:
+def attribution(uow: OutreachUow) -> dict:
     """Referrals brought in by each campaign and event: which outreach works."""
     with uow:
         by_campaign = uow.attributions.referrals_by_campaign()
@@ -102,7 +103,7 @@ def attribution(uow) -> dict:
         }
 
 
-def training_sessions(uow) -> list[dict]:
+def training_sessions(uow: OutreachUow) -> list[dict]:
     """Every training session, oldest first, with its feedback summary."""
     with uow:
         feedback = uow.training.feedback()
@@ -117,7 +118,7 @@ def training_sessions(uow) -> list[dict]:
         ]
 
 
-def training_session(uow, training_session_id: uuid.UUID) -> dict:
+def training_session(uow: OutreachUow, training_session_id: uuid.UUID) -> dict:
     """One training session with its feedback summary."""
     with uow:
         session = uow.training.get(training_session_id)
@@ -126,7 +127,7 @@ def training_session(uow, training_session_id: uuid.UUID) -> dict:
         return {**vars(session), "feedback": training_feedback_summary(uow.training.feedback(training_session_id))}
 
 
-def not_reached(uow, since: date) -> dict:
+def not_reached(uow: OutreachUow, since: date) -> dict:
     """At-risk groups and employers the hub has not reached since `since`."""
     with uow:
         employers = [name for c in uow.campaigns.all() for name in c.target_employers]
@@ -134,7 +135,7 @@ def not_reached(uow, since: date) -> dict:
         return reach(since, uow.outreach_events.all(), uow.training.all(), employers)
 
 
-def summary(uow, period: Period) -> dict:
+def summary(uow: OutreachUow, period: Period) -> dict:
     """Attendance and feedback scores of outreach and training, and workforce support, in a period."""
     with uow:
         released = [r for r in uow.surveys.released_responses() if r.given_on in period]
@@ -150,7 +151,7 @@ def summary(uow, period: Period) -> dict:
         )
 
 
-def staff_survey(uow, survey_id: uuid.UUID, minimum: int) -> dict:
+def staff_survey(uow: OutreachUow, survey_id: uuid.UUID, minimum: int) -> dict:
     """A survey's summary; comments shown only once enough have answered, in a stable shuffled order."""
     with uow:
         survey = uow.surveys.get(survey_id)
@@ -172,14 +173,14 @@ def staff_survey(uow, survey_id: uuid.UUID, minimum: int) -> dict:
     }
 
 
-def staff_surveys(uow, minimum: int) -> list[dict]:
+def staff_surveys(uow: OutreachUow, minimum: int) -> list[dict]:
     """Every staff survey with its scores (withheld while too few have answered)."""
     with uow:
         ids = [s.survey_id for s in uow.surveys.all()]
     return [staff_survey(uow, survey_id, minimum) for survey_id in ids]
 
 
-def staff_survey_questions(uow, survey_id: uuid.UUID, today: date) -> dict:
+def staff_survey_questions(uow: OutreachUow, survey_id: uuid.UUID, today: date) -> dict:
     """A survey as its respondents see it: title, dates, state and statements; never answers or scores."""
     with uow:
         survey = uow.surveys.get(survey_id)

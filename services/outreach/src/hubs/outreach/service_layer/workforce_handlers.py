@@ -20,10 +20,11 @@ from hubs.outreach.domain.workforce import (
     seal_participation_token,
 )
 from hubs.outreach.service_layer.handlers import emit
+from hubs.outreach.service_layer.unit_of_work import OutreachUow
 
 
 def record_supervision(
-    uow,
+    uow: OutreachUow,
     *,
     held_on: date,
     supervision_type: codes.SupervisionType,
@@ -46,7 +47,7 @@ def record_supervision(
     return session
 
 
-def record_check_in(uow, *, held_on: date, format: codes.CheckInFormat, attendees: int) -> HubStaffCheckIn:
+def record_check_in(uow: OutreachUow, *, held_on: date, format: codes.CheckInFormat, attendees: int) -> HubStaffCheckIn:
     """Record a wellbeing check-in and emit HubStaffCheckInHeld."""
     with uow:
         check_in = HubStaffCheckIn.record(held_on=held_on, format=format, attendees=attendees)
@@ -56,7 +57,7 @@ def record_check_in(uow, *, held_on: date, format: codes.CheckInFormat, attendee
     return check_in
 
 
-def open_staff_survey(uow, *, title: str, opens_on: date, closes_on: date) -> StaffSurvey:
+def open_staff_survey(uow: OutreachUow, *, title: str, opens_on: date, closes_on: date) -> StaffSurvey:
     """Open an anonymous feedback survey of the hub's staff."""
     with uow:
         survey = StaffSurvey.open(title=title, opens_on=opens_on, closes_on=closes_on)
@@ -66,7 +67,7 @@ def open_staff_survey(uow, *, title: str, opens_on: date, closes_on: date) -> St
 
 
 def answer_staff_survey(
-    uow,
+    uow: OutreachUow,
     survey_id: uuid.UUID,
     subject: str,
     *,
@@ -98,7 +99,7 @@ def answer_staff_survey(
     return response
 
 
-def close_staff_survey(uow, survey_id: uuid.UUID, *, today: date | None = None) -> StaffSurvey:
+def close_staff_survey(uow: OutreachUow, survey_id: uuid.UUID, *, today: date | None = None) -> StaffSurvey:
     """Close a survey and release its responses as HubStaffFeedbackGiven events, shuffled."""
     day = today or datetime.now(UTC).date()
     with uow:

@@ -12,8 +12,9 @@ from hubs.referral.adapters import metrics
 from hubs.referral.domain import commands, events
 from hubs.referral.domain.model import ContactAttempt, OutOfOrder, Referral, ReferralNotOpen
 from hubs.referral.service_layer.context import ReferralContext
+from hubs.referral.service_layer.unit_of_work import ReferralUow
 from hubs.runtime.auth import Principal
-from hubs.runtime.problems import Problem
+from hubs.runtime.refusals import NotFound, Refused
 from hubs.runtime.unit_of_work import emit_all
 
 
@@ -32,23 +33,21 @@ class Intake:
 # Audit actions of an intake whose answer tells a clinician whether the person had an open referral.
 FOUND_OPEN_REFERRAL = "look-up-person-found"
 FOUND_NO_OPEN_REFERRAL = "look-up-person-not-found"
+# The title this service's refusals of input have always had (RFC 9110's name for 422).
+UNPROCESSABLE = "Unprocessable Content"
 
 
-def not_found() -> Problem:
-    return Problem(404, "Not Found", "There is no such record in this hub.", slug="not-found")
+def not_found() -> NotFound:
+    return NotFound("There is no such record in this hub.")
 
 
-def not_open(exc: ReferralNotOpen) -> Problem:
-    return Problem(409, "Conflict", f"The referral is {exc}; nothing more can be recorded on it.", slug="not-open")
+def not_open(exc: ReferralNotOpen) -> Refused:
+    return Refused(f"The referral is {exc}; nothing more can be recorded on it.", conflict=True, code="not-open")
 
 
-def out_of_order(exc: OutOfOrder) -> Problem:
+def out_of_order(exc: OutOfOrder) -> Refused:
     """422 naming the answer that breaks the pathway's order, nested as the request nests it."""
-    *outer, name = exc.field.split(".")
-    errors: dict[str, Any] = {name: [str(exc)]}
-    for part in reversed(outer):
-        errors = {part: errors}
-    return Problem(422, "Unprocessable Content", str(exc), errors, slug="validation")
+    return Refused(str(exc), field=exc.field, code="validation", title=UNPROCESSABLE)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -57,7 +56,7 @@ def _now(now: datetime | None) -> datetime:
 
 def receive_referral(
     cmd: commands.ReceiveReferral,
-    uow,
+    uow: ReferralUow,
     ctx: ReferralContext,
     now: datetime | None = None,
     told_to: Principal | None = None,
@@ -148,7 +147,9 @@ class AttemptRecorded:
     working_hours_to_first_contact: float | None
 
 
-def record_contact_attempt(cmd: commands.RecordContactAttempt, uow, ctx: ReferralContext) -> AttemptRecorded:
+def record_contact_attempt(
+    cmd: commands.RecordContactAttempt, uow: ReferralUow, ctx: ReferralContext
+) -> AttemptRecorded:
     """Record a contact attempt; the first success fixes the time to first contact."""
     with uow:
         referral = uow.referrals.get(cmd.referral_id, for_update=True)
@@ -195,22 +196,24 @@ def record_contact_attempt(cmd: commands.RecordContactAttempt, uow, ctx: Referra
     return AttemptRecorded(referral, attempt, first_now, hours, working)
 
 
-def withdraw_referral(cmd: commands.WithdrawReferral, uow, now: datetime | None = None) -> Referral:
+def withdraw_referral(cmd: commands.WithdrawReferral, uow: ReferralUow, now: datetime | None = None) -> Referral:
     """Withdraw the referral with a reason; it closes as withdrawn."""
     return _end(cmd.referral_id, uow, lambda r, at: r.withdraw(cmd.reason, at), now)
 
 
-def close_referral(cmd: commands.CloseReferral, uow, now: datetime | None = None) -> Referral:
+def close_referral(cmd: commands.CloseReferral, uow: ReferralUow, now: datetime | None = None) -> Referral:
     """Close the referral with a reason; its retention period starts."""
     if cmd.reason is codes.ClosureReason.TRANSFERRED_TO_ANOTHER_HUB:
-        raise Problem(
-            422, "Unprocessable Content", "A transfer is recorded through a transfer, which closes the referral.",
-            {"reason": ["Use a transfer to move a referral to another hub."]}, slug="validation",
-        )  # fmt: skip
+        raise Refused(
+            "A transfer is recorded through a transfer, which closes the referral.",
+            errors={"reason": ["Use a transfer to move a referral to another hub."]},
+            code="validation",
+            title=UNPROCESSABLE,
+        )
     return _end(cmd.referral_id, uow, lambda r, at: r.close(cmd.reason, at), now)
 
 
-def _end(referral_id, uow, change, now: datetime | None) -> Referral:
+def _end(referral_id, uow: ReferralUow, change, now: datetime | None) -> Referral:
     with uow:
         referral = uow.referrals.get(referral_id, for_update=True)
         if referral is None:
@@ -225,7 +228,7 @@ def _end(referral_id, uow, change, now: datetime | None) -> Referral:
     return referral
 
 
-def _audit(uow, actor: Principal, referral: Referral | None, action: str, purpose: str) -> None:
+def _audit(uow: ReferralUow, actor: Principal, referral: Referral | None, action: str, purpose: str) -> None:
     uow.referrals.audit(
         subject=actor.subject,
         roles=",".join(sorted(actor.roles)),
@@ -237,7 +240,9 @@ def _audit(uow, actor: Principal, referral: Referral | None, action: str, purpos
     )
 
 
-def read_personal_details(referral_id, uow, ctx: ReferralContext, actor: Principal, purpose: str) -> dict[str, Any]:
+def read_personal_details(
+    referral_id, uow: ReferralUow, ctx: ReferralContext, actor: Principal, purpose: str
+) -> dict[str, Any]:
     """The referral with its personal details; the read is audited in the same transaction."""
     with uow:
         referral = uow.referrals.get(referral_id)
@@ -270,7 +275,7 @@ def read_personal_details(referral_id, uow, ctx: ReferralContext, actor: Princip
     }
 
 
-def access_audit(uow, actor: Principal, **filters: Any) -> list[dict[str, Any]]:
+def access_audit(uow: ReferralUow, actor: Principal, **filters: Any) -> list[dict[str, Any]]:
     """Audit records for the hub lead; looking at the audit is itself audited."""
     with uow:
         records = uow.referrals.audit_records(**filters)
@@ -279,7 +284,9 @@ def access_audit(uow, actor: Principal, **filters: Any) -> list[dict[str, Any]]:
     return records
 
 
-def raise_concern(cmd: commands.RaiseFitnessToPractiseConcern, uow, ctx: ReferralContext, actor: Principal):
+def raise_concern(
+    cmd: commands.RaiseFitnessToPractiseConcern, uow: ReferralUow, ctx: ReferralContext, actor: Principal
+):
     """Record a fitness-to-practise concern on the restricted route (hub lead only sees it)."""
     with uow:
         referral = uow.referrals.get(cmd.referral_id)
@@ -293,7 +300,7 @@ def raise_concern(cmd: commands.RaiseFitnessToPractiseConcern, uow, ctx: Referra
     return concern_id
 
 
-def read_concerns(referral_id, uow, ctx: ReferralContext, actor: Principal) -> list[dict[str, Any]]:
+def read_concerns(referral_id, uow: ReferralUow, ctx: ReferralContext, actor: Principal) -> list[dict[str, Any]]:
     """The fitness-to-practise concerns on a referral (hub lead), audited."""
     with uow:
         referral = uow.referrals.get(referral_id)
@@ -313,14 +320,16 @@ def read_concerns(referral_id, uow, ctx: ReferralContext, actor: Principal) -> l
     ]
 
 
-def _erased(uow, referral: Referral, at: datetime, reason: codes.ErasureReason) -> None:
+def _erased(uow: ReferralUow, referral: Referral, at: datetime, reason: codes.ErasureReason) -> None:
     """Tell the other services of the hub, in the erasure's transaction, so that they erase their own
     free text of the case too (codes only: the event says nothing about the person)."""
     erased = events.PersonalDataErased(referral.referral_id, at, reason)
     emit_all(uow.outbox, [erased], case_id=referral.case_id)
 
 
-def erase_on_request(cmd: commands.EraseReferral, uow, actor: Principal, now: datetime | None = None) -> Referral:
+def erase_on_request(
+    cmd: commands.EraseReferral, uow: ReferralUow, actor: Principal, now: datetime | None = None
+) -> Referral:
     """Erase a person's personal data at their request; the pseudonymous facts stay."""
     at = _now(now)
     with uow:
@@ -336,7 +345,7 @@ def erase_on_request(cmd: commands.EraseReferral, uow, actor: Principal, now: da
     return referral
 
 
-def erase_expired(uow, ctx: ReferralContext, now: datetime | None = None) -> int:
+def erase_expired(uow: ReferralUow, ctx: ReferralContext, now: datetime | None = None) -> int:
     """Erase personal data of referrals closed longer ago than the retention period."""
     at = _now(now)
     with uow:
@@ -350,7 +359,7 @@ def erase_expired(uow, ctx: ReferralContext, now: datetime | None = None) -> int
     return len(due)
 
 
-def count_waiting(uow, ctx: ReferralContext, now: datetime | None = None) -> dict[tuple[str, str], int]:
+def count_waiting(uow: ReferralUow, ctx: ReferralContext, now: datetime | None = None) -> dict[tuple[str, str], int]:
     """Referrals awaiting first contact by urgency and state (on-time, due-today, breached)."""
     at = _now(now)
     end_of_day = ctx.calendar.end_of_day(at)
@@ -370,7 +379,7 @@ def count_waiting(uow, ctx: ReferralContext, now: datetime | None = None) -> dic
     return counts
 
 
-def rotate_keys(uow, ctx: ReferralContext, actor: Principal) -> int:
+def rotate_keys(uow: ReferralUow, ctx: ReferralContext, actor: Principal) -> int:
     """Re-seal every stored personal value with the newest key, so older keys can be retired."""
     with uow:
         count = uow.referrals.reseal_all(ctx.vault.rotate)

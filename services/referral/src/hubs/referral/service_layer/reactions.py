@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from hubs.contracts import codes
+from hubs.referral.service_layer.unit_of_work import ReferralUow
 from hubs.runtime.unit_of_work import emit_all
 
 log = logging.getLogger(__name__)
 
 
-def on_episode_closed(event: Mapping[str, Any], uow) -> None:
+def on_episode_closed(event: Mapping[str, Any], uow: ReferralUow) -> None:
     """Close the case's referral, at the episode's closure time, if it is still open. A referral
     already withdrawn, closed or transferred (care's closure may itself come from the referral's:
     ReferralClosed and ReferralWithdrawn close the episode) is left alone, so nothing is emitted

@@ -17,24 +17,31 @@ from hubs.referral.domain import commands, events
 from hubs.referral.domain.model import Demographics, OutOfOrder, Referral, ReferralNotOpen, RiskScreen
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.referral.service_layer.handlers import _audit, not_found, not_open, out_of_order
+from hubs.referral.service_layer.unit_of_work import ReferralUow
 from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
-from hubs.runtime.problems import Problem
+from hubs.runtime.refusals import Refused
 from hubs.runtime.unit_of_work import emit_all
 
 
 def transfer_referral(
-    cmd: commands.TransferReferral, uow, ctx: ReferralContext, actor: Principal, now: datetime | None = None
+    cmd: commands.TransferReferral,
+    uow: ReferralUow,
+    ctx: ReferralContext,
+    actor: Principal,
+    now: datetime | None = None,
 ) -> uuid.UUID:
     """Seal the referral for a neighbouring hub, record the transfer and close the case here."""
     keys = ctx.transfer_keys
     public_key = keys.neighbours.get(cmd.to_hub_id) if keys else None
     if public_key is None:
         # The request is well formed; this hub is just not set up to send to that hub.
-        raise Problem(
-            409, "Conflict", "That hub is not a neighbour this hub can transfer to.",
-            {"to_hub_id": ["Not a configured neighbouring hub."]}, slug="not-a-neighbour",
-        )  # fmt: skip
+        raise Refused(
+            "That hub is not a neighbour this hub can transfer to.",
+            errors={"to_hub_id": ["Not a configured neighbouring hub."]},
+            conflict=True,
+            code="not-a-neighbour",
+        )
     at = now or datetime.now(UTC)
     transfer_id = uuid.uuid4()
     with uow:
@@ -43,7 +50,7 @@ def transfer_referral(
             raise not_found()
         sealed_personal, sealed_consent = uow.referrals.sealed_personal(referral.referral_id)
         if sealed_personal is None:
-            raise Problem(409, "Conflict", "The personal data of this referral was erased.", slug="erased")
+            raise Refused("The personal data of this referral was erased.", conflict=True, code="erased")
         content = {
             "referral": _categories(referral),
             # With the person's own words of how they heard of the hub, which the receiving hub seals too.
@@ -92,7 +99,7 @@ def _categories(referral: Referral) -> dict[str, Any]:
     }
 
 
-def receive_transfer(envelope: Mapping[str, Any], uow, ctx: ReferralContext) -> None:
+def receive_transfer(envelope: Mapping[str, Any], uow: ReferralUow, ctx: ReferralContext) -> None:
     """Worker handler (open uow, no commit): take over a referral a neighbour sealed for this hub."""
     data = envelope["data"]
     if data["to_hub_id"] != ctx.hub_id:

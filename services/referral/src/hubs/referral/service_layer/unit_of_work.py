@@ -1,12 +1,29 @@
 """The referral service's unit of work: referrals plus the runtime's outbox."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import Protocol, Self, runtime_checkable
 
 from sqlalchemy.orm import Session
 
 from hubs.referral.adapters.repository import ReferralRepository
-from hubs.runtime.unit_of_work import UnitOfWork
+from hubs.runtime.unit_of_work import Outbox, UnitOfWork
+
+
+@runtime_checkable
+class ReferralUow(Protocol):
+    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept."""
+
+    referrals: ReferralRepository
+    outbox: Outbox
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def savepoint(self, *, keep: bool) -> AbstractContextManager[None]: ...
 
 
 class ReferralUnitOfWork(UnitOfWork):

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from hubs.reporting.domain.periods import has_ended, period_bounds, periods_overlapping
+from hubs.runtime.refusals import Refused
 
 DEFAULT_SIGN_OFF_DAYS = 10
+# The title this service's refusals of input have always had (RFC 9110's name for 422).
+UNPROCESSABLE = "Unprocessable Content"
 
 OPEN = "open"  # not ended yet
 AWAITING_SIGN_OFF = "awaiting-sign-off"  # ended; not final yet
@@ -23,14 +26,13 @@ FINAL_WITHOUT_SIGN_OFF = "final-without-sign-off"  # final: the days to sign off
 STATES = (OPEN, AWAITING_SIGN_OFF, SIGNED_OFF, FINAL_WITHOUT_SIGN_OFF)
 
 
-class SignOffRefused(Exception):
+class SignOffRefused(Refused):
     """A sign-off that cannot be taken: `conflict` when the month's state forbids it (already
     final), otherwise the request itself is wrong (`field` names what to change)."""
 
     def __init__(self, message: str, field: str = "period", conflict: bool = False):
-        super().__init__(message)
-        self.field = field
-        self.conflict = conflict
+        code, title = ("conflict", None) if conflict else (None, UNPROCESSABLE)
+        super().__init__(message, field=field, conflict=conflict, code=code, title=title)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,6 @@ from hubs.reporting.domain.data_quality import data_quality
 from hubs.reporting.domain.monthly_return import monthly_return_csv
 from hubs.reporting.domain.periods import period_bounds, periods_overlapping
 from hubs.reporting.domain.quarantine import REASONS
-from hubs.reporting.domain.sickness_csv import CsvRefused
-from hubs.reporting.domain.sign_off import SignOffRefused
 from hubs.reporting.domain.suppression import suppress_all
 from hubs.reporting.entrypoints.schemas import (
     ComparisonSchema,
@@ -97,16 +95,10 @@ class MonthSignOffs(MethodView):
         it off and when stay in the hub."""
         wiring = _wiring()
         now = wiring.extras["clock"]()
-        try:
-            return sign_off_month(
-                wiring.uow_factory, body["period_type"], body["period"], current_principal().subject, now,
-                now.astimezone(LOCAL_TIME).date(), wiring.extras["sign_off_days"],
-            )  # fmt: skip
-        except SignOffRefused as exc:
-            errors = {exc.field: [str(exc)]}
-            if exc.conflict:
-                raise Problem(409, "Conflict", str(exc), errors, slug="conflict") from exc
-            raise Problem(422, "Unprocessable Content", str(exc), errors) from exc
+        return sign_off_month(
+            wiring.uow_factory, body["period_type"], body["period"], current_principal().subject, now,
+            now.astimezone(LOCAL_TIME).date(), wiring.extras["sign_off_days"],
+        )  # fmt: skip
 
 
 @hub_blp.route("/dataset/report")
@@ -187,11 +179,8 @@ class SicknessAbsence(MethodView):
             raise Problem(
                 422, "Unprocessable Content", "The file must be UTF-8 text.", {"file": ["not UTF-8"]}
             ) from exc
-        try:
-            wiring = _wiring()
-            result = import_sickness_absence(text, _uow(), wiring.extras["clock"](), wiring.settings.records_start)
-        except CsvRefused as exc:
-            raise Problem(422, "Unprocessable Content", "The file cannot be read.", exc.errors) from exc
+        wiring = _wiring()
+        result = import_sickness_absence(text, _uow(), wiring.extras["clock"](), wiring.settings.records_start)
         if result.accepted == 0:
             errors = {f"line {r.line}": r.errors for r in result.rejected} or {"file": ["has no lines to import"]}
             raise Problem(422, "Unprocessable Content", "No line of the file could be imported.", errors)

@@ -9,7 +9,10 @@ from typing import Any
 
 from hubs.reporting.adapters.metrics import SICKNESS_LINES
 from hubs.reporting.domain.case_facts import LOCAL_TIME
-from hubs.reporting.domain.sickness_csv import Rejection, parse_returns
+from hubs.reporting.domain.sickness_csv import CsvRefused, Rejection, parse_returns
+from hubs.reporting.domain.sign_off import UNPROCESSABLE
+from hubs.reporting.service_layer.unit_of_work import ReportingUow
+from hubs.runtime.refusals import Refused
 from hubs.runtime.settings import DEFAULT_RECORDS_START
 
 
@@ -23,11 +26,16 @@ class ImportResult:
     months: list[dict[str, Any]] = field(default_factory=list)
 
 
-def import_sickness_absence(text: str, uow, now: datetime, records_start: date = DEFAULT_RECORDS_START) -> ImportResult:
+def import_sickness_absence(
+    text: str, uow: ReportingUow, now: datetime, records_start: date = DEFAULT_RECORDS_START
+) -> ImportResult:
     """Keep the good lines of a CSV upload and publish the new monthly totals as events.
 
-    Raises CsvRefused when the file cannot be read at all; nothing is kept then."""
-    accepted, rejected = parse_returns(text, now.astimezone(LOCAL_TIME).date(), records_start)
+    Refused when the file cannot be read at all; nothing is kept then."""
+    try:
+        accepted, rejected = parse_returns(text, now.astimezone(LOCAL_TIME).date(), records_start)
+    except CsvRefused as exc:
+        raise Refused("The file cannot be read.", errors=exc.errors, title=UNPROCESSABLE) from exc
     import_id = uuid.uuid4()
     result = ImportResult(import_id, len(accepted), rejected)
     SICKNESS_LINES.labels("accepted").inc(len(accepted))

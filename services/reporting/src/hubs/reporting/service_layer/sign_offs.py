@@ -14,6 +14,7 @@ from hubs.reporting.domain.sign_off import (
     finality,
     month_state,
 )
+from hubs.reporting.service_layer.unit_of_work import ReportingUow
 
 RECENT_MONTHS = 12
 
@@ -62,7 +63,7 @@ def recent_months(uow_factory: Callable[[], Any], today: date, records_start: da
     return [month_sign_off(m, today, signed_off, days, who.get(m)) for m in months]
 
 
-def period_state(period_type: str, period: str, today: date, uow, days: int) -> dict[str, Any]:
+def period_state(period_type: str, period: str, today: date, uow: ReportingUow, days: int) -> dict[str, Any]:
     """A period's state, and whether its report is signed off, for the hub's data set."""
     state = finality(period_type, period, today, uow.sign_offs.months(), days)
     return {"state": state.state, "signed_off": state.signed_off}

@@ -1,8 +1,13 @@
 """The reporting service's unit of work."""
 
+from __future__ import annotations
+
+from typing import Protocol, Self, runtime_checkable
+
 from sqlalchemy.orm import Session
 
 from hubs.reporting.adapters.national_repository import NationalReportRepository
+from hubs.reporting.adapters.period_totals import PeriodTotalsRepository
 from hubs.reporting.adapters.repository import (
     ActivityRepository,
     CaseFactsRepository,
@@ -11,7 +16,27 @@ from hubs.reporting.adapters.repository import (
     SicknessAbsenceRepository,
     SignOffRepository,
 )
-from hubs.runtime.unit_of_work import UnitOfWork
+from hubs.runtime.unit_of_work import Outbox, UnitOfWork
+
+
+@runtime_checkable
+class ReportingUow(Protocol):
+    """`with uow: ... uow.commit()` over a hub's reporting repositories; nothing uncommitted is kept."""
+
+    figures: FigureRepository
+    cases: CaseFactsRepository
+    activities: ActivityRepository
+    sickness: SicknessAbsenceRepository
+    quarantine: QuarantineRepository
+    sign_offs: SignOffRepository
+    totals: PeriodTotalsRepository
+    outbox: Outbox
+    # The national reports are kept by the national instance only: not asked of a hub's.
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
 
 
 class ReportingUnitOfWork(UnitOfWork):
@@ -22,6 +47,7 @@ class ReportingUnitOfWork(UnitOfWork):
     national: NationalReportRepository
     quarantine: QuarantineRepository
     sign_offs: SignOffRepository
+    totals: PeriodTotalsRepository
 
     def _open(self, session: Session) -> None:
         self.figures = FigureRepository(session)
@@ -31,6 +57,7 @@ class ReportingUnitOfWork(UnitOfWork):
         self.national = NationalReportRepository(session)
         self.quarantine = QuarantineRepository(session)
         self.sign_offs = SignOffRepository(session)
+        self.totals = PeriodTotalsRepository(session)
 
     def commit(self) -> None:
         # Facts and marks of the transaction are written together, just before it commits.

@@ -1,0 +1,12 @@
+"""The handlers of the care co-ordination service ask of a unit of work only what `CareUow` names: its
+repositories, its outbox, commit and rollback. The unit tests' in-memory one offers all of it."""
+
+from __future__ import annotations
+
+from hubs.care_coordination.service_layer.unit_of_work import CareUow
+
+from .conftest import FakeUnitOfWork
+
+
+def test_the_in_memory_unit_of_work_offers_what_the_handlers_ask_of_one():
+    assert isinstance(FakeUnitOfWork(), CareUow)
