@@ -41,7 +41,7 @@ def test_a_case_goes_from_assessment_through_treatment_and_follow_up_to_closure(
     page.get_by_role("button", name="Record contact attempt").click()
 
     # Assessed at caseness, referred on to Talking Therapies, with Occupational Health liaison agreed.
-    eventually(lambda: page.reload() or page.locator("#assessment-form").count(), timeout=45)
+    eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)
     for item in range(1, 10):
         page.locator(f"input[name='phq9-{item}'][value='{0 if item == 9 else 2}']").check()
     for item in range(1, 8):
@@ -57,7 +57,7 @@ def test_a_case_goes_from_assessment_through_treatment_and_follow_up_to_closure(
     assert "Assessment completed" in page.locator(".portal-banner--success").inner_text()
 
     # Care co-ordination makes the onward referral on hearing of the assessment; the clinician tracks it.
-    eventually(lambda: page.reload() or page.locator(".portal-onward").count(), timeout=45)
+    eventually(lambda: (page.reload(), page.locator(".portal-onward").count())[1], timeout=45)
     onward = page.locator(".portal-onward").first
     expect(onward).to_contain_text("Awaiting a response")
     check_page(page, "case-onward-referral-awaiting")

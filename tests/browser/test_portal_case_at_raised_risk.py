@@ -33,7 +33,7 @@ def test_a_case_at_raised_risk_is_assessed_escalated_and_found_again_in_my_cases
     assert "First contact recorded" in page.locator(".portal-banner--success").inner_text()
 
     # The person answers PHQ-9 item 9 above 0: the warning shows as it is answered.
-    eventually(lambda: page.reload() or page.locator("#assessment-form").count(), timeout=45)
+    eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)
     expect(page.locator("#item9-warning")).to_be_hidden()
     for item in range(1, 10):
         page.locator(f"input[name='phq9-{item}'][value='{2 if item == 9 else 1}']").check()

@@ -85,7 +85,8 @@ def summary_links(page: str) -> list[str]:
 
 
 ASSESSMENT_FORM = {f"phq9-{i}": "1" for i in range(1, 9)} | {f"gad7-{i}": "1" for i in range(1, 8)} | {
-    "phq9-9": "0", "action": "complete", "purpose": "assessment", "work_situation": "at-work", "decisions": "signpost",
+    "phq9-9": "0", "action": "complete", "purpose": "assessment", "work_situation": "at-work", "risk_level": "low",
+    "decisions": "signpost",
     "signpost_to": "self-help", "reasons": "Wants self-help first.",
 }  # fmt: skip
 
