@@ -1,5 +1,5 @@
 """Sealing clinical free text at rest (the reasons for an assessment's outcome), with keys from
-configuration, as the referral service seals personal details.
+configuration (hubs.runtime.sealing), as the referral service seals personal details.
 
 HUBS_CLINICAL_NOTES_KEYS holds Fernet keys, comma-separated, newest first: new text is sealed
 with the first, any listed key opens older text (cryptography's MultiFernet). The keys are this
@@ -12,9 +12,8 @@ import functools
 import hashlib
 import logging
 
-from cryptography.fernet import Fernet, MultiFernet
-
 from hubs.runtime import dev_issuer
+from hubs.runtime.sealing import Seal, keys_from_setting
 from hubs.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,18 +25,18 @@ class ClinicalNotesVault:
     """Seals and opens clinical free text; the database alone reveals none of it."""
 
     def __init__(self, keys: list[str]):
-        if not keys:
-            raise ValueError(f"{SETTING} is not set: the assessment service needs a key to keep outcome reasons")
-        self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
+        self._seal = Seal(
+            keys, setting=SETTING, needed_for="the assessment service needs a key to keep outcome reasons"
+        )
 
     def seal(self, text: str) -> bytes:
-        return self._fernet.encrypt(text.encode())
+        return self._seal.seal(text.encode())
 
     def open(self, sealed: bytes) -> str:
-        return self._fernet.decrypt(sealed).decode()
+        return self._seal.open(sealed).decode()
 
     def rotate(self, sealed: bytes) -> bytes:
-        return self._fernet.rotate(sealed)
+        return self._seal.rotate(sealed)
 
 
 def vault_from_settings(settings: Settings) -> ClinicalNotesVault:
@@ -51,7 +50,7 @@ def vault_from_settings(settings: Settings) -> ClinicalNotesVault:
 
 @functools.cache
 def _vault(keys: str, development: bool) -> ClinicalNotesVault:
-    listed = [k.strip() for k in keys.split(",") if k.strip()]
+    listed = keys_from_setting(keys)
     if not listed and development:
         log.warning("no %s: using a key derived from the development issuer's key", SETTING)
         dev_issuer.private_key()  # made on first use

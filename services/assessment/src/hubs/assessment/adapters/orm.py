@@ -2,6 +2,7 @@
 
 from sqlalchemy import JSON, Column, Date, DateTime, LargeBinary, MetaData, String, Table, Uuid
 
+from hubs.runtime.access_audit import access_audit_table
 from hubs.runtime.messaging_tables import define_messaging_tables
 
 metadata = MetaData()
@@ -47,17 +48,6 @@ outcome_reasons = Table(
 )
 
 # Who read or erased a case's outcome reasons, when and why; never the text.
-reasons_access_audit = Table(
-    "reasons_access_audit",
-    metadata,
-    Column("audit_id", Uuid, primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("subject", String(200), nullable=False),
-    Column("roles", String(200), nullable=False),
-    Column("hub_id", String(63), nullable=False),
-    Column("case_id", Uuid, index=True),
-    Column("action", String(40), nullable=False),
-    Column("purpose", String(40), nullable=False),
-)
+reasons_access_audit = access_audit_table("reasons_access_audit", metadata, Column("case_id", Uuid, index=True))
 
 outbox, processed_events = define_messaging_tables(metadata)

@@ -25,6 +25,7 @@ from hubs.assessment.domain.model import (
     WorkSituation,
 )
 from hubs.contracts import codes
+from hubs.runtime.access_audit import access_records, record_access
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -95,17 +96,10 @@ class OutcomeReasonsRepository:
 
     def audit(self, **values: Any) -> None:
         """One audit record: who (subject, roles, hub), when, which case, what and why; no text."""
-        self._session.execute(
-            insert(reasons_access_audit).values(audit_id=uuid.uuid4(), at=datetime.now(UTC), **values)
-        )
+        record_access(self._session, reasons_access_audit, **values)
 
     def audit_records(self, case_id: uuid.UUID | None = None, since: datetime | None = None) -> list[dict[str, Any]]:
-        query = select(reasons_access_audit).order_by(reasons_access_audit.c.at.desc()).limit(1000)
-        if case_id is not None:
-            query = query.where(reasons_access_audit.c.case_id == case_id)
-        if since is not None:
-            query = query.where(reasons_access_audit.c.at >= since)
-        return [dict(r._mapping) | {"at": _aware(r.at)} for r in self._session.execute(query)]
+        return access_records(self._session, reasons_access_audit, since=since, case_id=case_id)
 
 
 class FollowUpRepository:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Uuid,
 )
 
+from hubs.runtime.access_audit import access_audit_table
 from hubs.runtime.messaging_tables import define_messaging_tables
 
 metadata = MetaData()
@@ -107,18 +108,11 @@ transfers = Table(
     Column("recorded_by", String(200)),
 )
 
-access_audit = Table(
+access_audit = access_audit_table(
     "access_audit",
     metadata,
-    Column("audit_id", Uuid, primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("subject", String(200), nullable=False),
-    Column("roles", String(200), nullable=False),
-    Column("hub_id", String(63), nullable=False),
     Column("referral_id", Uuid, index=True),
     Column("case_id", Uuid),
-    Column("action", String(40), nullable=False),
-    Column("purpose", String(40), nullable=False),
 )
 
 concerns = Table(

@@ -23,6 +23,7 @@ from hubs.referral.adapters.orm import (
     transfers,
 )
 from hubs.referral.domain.model import OPEN_STATUSES, ContactAttempt, Demographics, Referral
+from hubs.runtime.access_audit import access_records, record_access
 
 DEMOGRAPHIC_CODES = codes.DEMOGRAPHIC_CODE_LISTS
 
@@ -283,22 +284,12 @@ class ReferralRepository:
 
     def audit(self, **values: Any) -> None:
         """Write one access audit record (who, role, hub, case, purpose)."""
-        self._session.execute(insert(access_audit).values(audit_id=uuid.uuid4(), at=datetime.now(UTC), **values))
+        record_access(self._session, access_audit, **values)
 
     def audit_records(
         self, referral_id: uuid.UUID | None = None, subject: str | None = None, since: datetime | None = None
     ) -> list[dict[str, Any]]:
-        conditions = []
-        if referral_id is not None:
-            conditions.append(access_audit.c.referral_id == referral_id)
-        if subject is not None:
-            conditions.append(access_audit.c.subject == subject)
-        if since is not None:
-            conditions.append(access_audit.c.at >= since)
-        query = select(access_audit).order_by(access_audit.c.at.desc()).limit(1000)
-        if conditions:
-            query = query.where(and_(*conditions))
-        return [{**r._mapping, "at": _aware(r.at)} for r in self._session.execute(query).all()]
+        return access_records(self._session, access_audit, since=since, referral_id=referral_id, subject=subject)
 
     def add_concern(self, referral_id: uuid.UUID, raised_by: str, sealed: bytes) -> uuid.UUID:
         concern_id = uuid.uuid4()
