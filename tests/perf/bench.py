@@ -22,7 +22,7 @@ from hubs.loadgen.population import Pathways, england, period_reports
 from tests.perf import intake, kafka_bench
 from tests.perf.infra import REPO, Bench
 
-SECTIONS = ("intake", "relay", "consumers", "kafka-tools", "end-to-end", "national")
+SECTIONS = ("intake", "relay", "consumers", "kafka-tools", "end-to-end", "national", "footprint")
 
 
 def _ratio(value: float, baseline: float) -> float | None:
@@ -82,6 +82,9 @@ def run(args: argparse.Namespace) -> dict:
             r = intake.end_to_end(bench, rate=50, seconds=10 if args.quick else 30)
             results["end_to_end"] = r
             _progress("end-to-end", r)
+        if "footprint" in only:
+            results["footprint"] = footprint_of_both_profiles(bench, workdir, quick=args.quick)
+            _progress("footprint", results["footprint"])
     finally:
         bench.close()
     results["seconds"] = round(time.monotonic() - started, 1)
@@ -138,6 +141,30 @@ def national(bench, hubs, quick: bool) -> dict:
     settings = kafka_bench.settings_for(bench, "reporting", "national", "reporting_national", **extra)
     r = kafka_bench.run_consumers_until(REPORTING, settings, len(reports))
     return r | {"hubs": len(hubs[:6] if quick else hubs), "reports": len(reports), "mean_report_bytes": round(size)}
+
+
+def footprint_of_both_profiles(bench, workdir: Path, *, quick: bool) -> dict:
+    """Memory and idle CPU of a `make run` hub in each profile, on the benchmark's broker."""
+    from tests.perf import footprint
+
+    settle, window = ("20", "10") if quick else ("45", "30")
+    previous = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    os.environ["KAFKA_BOOTSTRAP_SERVERS"] = bench.kafka
+    try:
+        out = str(workdir / "footprint.json")
+        found = footprint.main(["--profiles", "scaled,compact", "--settle", settle, "--window", window, "--out", out])
+    finally:
+        if previous is None:
+            os.environ.pop("KAFKA_BOOTSTRAP_SERVERS")
+        else:
+            os.environ["KAFKA_BOOTSTRAP_SERVERS"] = previous
+    scaled, compact = (found["profiles"][p]["hub"] or {} for p in ("scaled", "compact"))
+    return {
+        "scaled": scaled,
+        "compact": compact,
+        "compact_rss_ratio_to_scaled": _ratio(compact.get("rss_mib", 0), scaled.get("rss_mib", 0)),
+        "window_seconds": float(window),
+    }
 
 
 def _progress(name: str, value: dict) -> None:
@@ -207,6 +234,16 @@ def table(results: dict) -> str:
             (f"rebuild national year, {n['reports']} reports of {n['hubs']} hubs (s)", n["total_seconds"], "", "")
         )
         rows.append(("  national reports applied (reports/s)", n["per_second"], "", ""))
+    if f := results.get("footprint"):
+        scaled, compact = f["scaled"], f["compact"]
+        rows.append(
+            ("hub resident memory, compact beside scaled (MiB)", compact.get("rss_mib"), scaled.get("rss_mib"),
+             f["compact_rss_ratio_to_scaled"])
+        )  # fmt: skip
+        rows.append(
+            ("hub idle CPU, compact beside scaled (% of a core)", compact.get("cpu_percent"),
+             scaled.get("cpu_percent"), "")
+        )  # fmt: skip
     widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
     return "\n".join("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)) for row in rows)  # fmt: skip
 
