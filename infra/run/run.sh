@@ -13,9 +13,17 @@ VAR=${HUBS_VAR_DIR:-$ROOT/var}
 RUN=$VAR/run
 export HUBS_VAR_DIR=$VAR/data
 export HUBS_HOST=${HUBS_HOST:-127.0.0.1}
-export REFERRAL_PORT=${REFERRAL_PORT:-8001} ASSESSMENT_PORT=${ASSESSMENT_PORT:-8002} CARE_PORT=${CARE_PORT:-8003}
-export OUTREACH_PORT=${OUTREACH_PORT:-8004} REPORTING_PORT=${REPORTING_PORT:-8005} NATIONAL_PORT=${NATIONAL_PORT:-8006}
+# generated from services.toml: begin ports
+export REFERRAL_PORT=${REFERRAL_PORT:-8001}
+export ASSESSMENT_PORT=${ASSESSMENT_PORT:-8002}
+export CARE_PORT=${CARE_PORT:-8003}
+export OUTREACH_PORT=${OUTREACH_PORT:-8004}
+export REPORTING_PORT=${REPORTING_PORT:-8005}
+export NATIONAL_PORT=${NATIONAL_PORT:-8006}
 export PORTAL_PORT=${PORTAL_PORT:-8000}
+# The hub's services, each as name:the variable of its API's port.
+HUB_SERVICES=(referral:REFERRAL_PORT assessment:ASSESSMENT_PORT care-coordination:CARE_PORT outreach:OUTREACH_PORT reporting:REPORTING_PORT)
+# generated from services.toml: end ports
 # The compact profile's one metrics port for the whole hub.
 export HUB_METRICS_PORT=${HUB_METRICS_PORT:-9100}
 HUBS_PROFILE=${HUBS_PROFILE:-scaled}
@@ -122,19 +130,29 @@ start() {
   if [ "$KAFKA_BOOTSTRAP_SERVERS" = "127.0.0.1:$KAFKA_PORT" ]; then
     bash infra/kafka/kafka.sh start --port "$KAFKA_PORT" --controller-port "$KAFKA_CONTROLLER_PORT" --dir "$VAR/kafka"
   fi
-  for service in referral assessment care-coordination outreach reporting; do
-    "hubs-$service" migrate 2>>"$RUN/migrate.log"
+  local service
+  for service in "${HUB_SERVICES[@]}"; do
+    "hubs-${service%%:*}" migrate 2>>"$RUN/migrate.log"
   done
   HUBS_REPORTING_MODE=national HUBS_HUB_ID=national DATABASE_URL=$NATIONAL_DATABASE_URL \
     hubs-reporting migrate 2>>"$RUN/migrate.log"
   nohup honcho start -f "$PROCFILE" -d "$ROOT" --no-prefix >"$RUN/hubs.log" 2>&1 &
   echo $! >"$RUN/honcho.pid"
   echo "$HUBS_PROFILE" >"$RUN/profile"
-  for pair in referral:$REFERRAL_PORT assessment:$ASSESSMENT_PORT care-coordination:$CARE_PORT \
-    outreach:$OUTREACH_PORT reporting:$REPORTING_PORT national-reporting:$NATIONAL_PORT portal:$PORTAL_PORT; do
-    wait_ready "${pair%%:*}" "http://$HUBS_HOST:${pair##*:}/readyz"
+  for service in "${HUB_SERVICES[@]}" national-reporting:NATIONAL_PORT portal:PORTAL_PORT; do
+    local port_variable=${service##*:}
+    wait_ready "${service%%:*}" "http://$HUBS_HOST:${!port_variable}/readyz"
   done
   summary
+}
+
+api_docs() {
+  # Where each service of the hub documents its API.
+  local service port_variable
+  for service in "${HUB_SERVICES[@]}"; do
+    port_variable=${service##*:}
+    printf '  %-19s http://%s:%s/docs\n' "${service%%:*}" "$HUBS_HOST" "${!port_variable}"
+  done
 }
 
 summary() {
@@ -144,10 +162,7 @@ wellbeing-hubs is running: hub '$HUBS_HUB_ID' ($HUBS_REGION) and the national re
 with synthetic demo data flowing every 2 seconds (profile: $(cat "$RUN/profile" 2>/dev/null || echo "$HUBS_PROFILE")).
 
   portal              http://$HUBS_HOST:$PORTAL_PORT/   (self-referral; development sign-in for staff)
-  referral            http://$HUBS_HOST:$REFERRAL_PORT/docs
-  assessment          http://$HUBS_HOST:$ASSESSMENT_PORT/docs
-  care-coordination   http://$HUBS_HOST:$CARE_PORT/docs
-  outreach            http://$HUBS_HOST:$OUTREACH_PORT/docs
+$(api_docs)
   hub reporting       http://$HUBS_HOST:$REPORTING_PORT/v1/dataset
   national reporting  http://$HUBS_HOST:$NATIONAL_PORT/v1/national/dataset
   Kafka               $KAFKA_BOOTSTRAP_SERVERS

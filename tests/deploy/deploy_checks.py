@@ -4,10 +4,14 @@ it, naming the script that installs it; nothing is skipped."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
+import sys
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -67,3 +71,19 @@ PROMETHEUS_OPERATOR_APIS = (
     "--api-versions", "monitoring.coreos.com/v1/ServiceMonitor",
     "--api-versions", "monitoring.coreos.com/v1/PrometheusRule",
 )  # fmt: skip
+
+
+@cache
+def service_lists() -> ModuleType:
+    """infra/services/generate.py: services.toml's reader and what it writes."""
+    spec = importlib.util.spec_from_file_location("hubs_service_list", ROOT / "infra" / "services" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def service_list():  # -> generate.ServiceList
+    """The hub's services as services.toml lists them."""
+    return service_lists().load(ROOT / "services.toml")

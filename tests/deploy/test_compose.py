@@ -19,11 +19,11 @@ from types import SimpleNamespace
 import jsonschema
 import pytest
 import yaml
-from deploy_checks import COMPOSE_SCHEMA, INSTALL_HINT, ROOT, project_tool, run
+from deploy_checks import COMPOSE_SCHEMA, INSTALL_HINT, ROOT, project_tool, run, service_list
 
 COMPOSE = ROOT / "docker-compose.yml"
-SERVICES = {"referral": "referral", "assessment": "assessment", "care": "care_coordination"}
-SERVICES |= {"outreach": "outreach", "reporting": "reporting"}
+# Compose names a service's processes by its topic (care-api), and builds it from its package.
+SERVICES = {s.topic: s.package for s in service_list().services}
 
 
 def compose() -> dict:

@@ -11,9 +11,9 @@ import tomllib
 
 import pytest
 import yaml
-from deploy_checks import EXAMPLES, ROOT
+from deploy_checks import EXAMPLES, ROOT, service_list
 
-SERVICES = ["referral", "assessment", "care_coordination", "outreach", "reporting"]
+SERVICES = [s.package for s in service_list().services]
 DOCKERFILE = ROOT / "services" / "Dockerfile"
 ENTRY_POINT = "/opt/hubs/bin/hubs-service"
 

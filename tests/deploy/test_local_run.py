@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deploy_checks import ROOT
+from deploy_checks import ROOT, service_list
 from flask import Blueprint, request
 
 from hubs.runtime.app import create_app
@@ -129,7 +129,7 @@ def test_make_run_keeps_var_its_keys_and_databases_readable_by_their_owner_only(
 
 def test_the_compact_profile_serves_every_api_of_the_hub_where_the_scaled_profile_does(environment_of):
     hub = environment_of("hub", COMPACT_PROCFILE)
-    scaled = {name: environment_of(f"{name.split('-')[0]}-api")["HUBS_API_BIND"] for name in HUB_SERVICES}
+    scaled = {s.name: environment_of(s.process("api"))["HUBS_API_BIND"] for s in service_list().services}
     assert {name: hub_settings(name, hub).api_bind for name in HUB_SERVICES} == scaled
     # The national service, the portal and the demo feed are as in the scaled profile.
     for process in ("national-api", "national-worker", "portal", "demo-data"):

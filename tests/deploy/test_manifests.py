@@ -8,7 +8,7 @@ import re
 
 import pytest
 import yaml
-from deploy_checks import EXAMPLES, KUBE_VERSION, ROOT, example_values, helm_template, run
+from deploy_checks import EXAMPLES, KUBE_VERSION, ROOT, example_values, helm_template, run, service_list
 
 SECRET_LIKE = re.compile(r"KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL", re.IGNORECASE)
 
@@ -124,7 +124,7 @@ def test_the_hub_id_is_wired_through_every_process_label_and_topic(chart, exampl
 
 def test_a_hub_runs_all_five_services_each_with_api_worker_relay_and_migration(rendered):
     manifests = rendered("hub", "north-east-and-north-cumbria")
-    services = ["referral", "assessment", "care-coordination", "outreach", "reporting"]
+    services = [s.name for s in service_list().services]
     kinds_per_process = ["Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor"]
     labels = ("app.kubernetes.io/name", "app.kubernetes.io/component")
     present = {(m["kind"], *(m["metadata"]["labels"].get(label) for label in labels)) for m in manifests}
@@ -137,7 +137,8 @@ def test_a_hub_runs_all_five_services_each_with_api_worker_relay_and_migration(r
         assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
         assert job["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate"]
     topics = sorted(m["spec"]["topicName"] for m in manifests if m["kind"] == "KafkaTopic")
-    assert len(topics) == 10 and "hub.ne-north-cumbria.care.events.v1.dlq" in topics
+    expected = [f"hub.ne-north-cumbria.{s.topic}.events.v1{d}" for s in service_list().services for d in ("", ".dlq")]
+    assert topics == sorted(expected) and "hub.ne-north-cumbria.care.events.v1.dlq" in topics
     assert [m["kind"] for m in manifests].count("PrometheusRule") == 1
 
 

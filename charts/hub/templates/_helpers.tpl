@@ -28,14 +28,7 @@
 {{- end -}}
 {{- end -}}
 
-{{/* hub.services.catalogue: what the chart knows about each service, keyed as in .Values.services. */}}
-{{- define "hub.services.catalogue" -}}
-referral: {name: referral, command: hubs-referral, image: referral, schema: referral, topic: referral, consumes: []}
-assessment: {name: assessment, command: hubs-assessment, image: assessment, schema: assessment, topic: assessment, consumes: [referral, care]}
-careCoordination: {name: care-coordination, command: hubs-care-coordination, image: care-coordination, schema: care_coordination, topic: care, consumes: [assessment]}
-outreach: {name: outreach, command: hubs-outreach, image: outreach, schema: outreach, topic: outreach, consumes: [referral]}
-reporting: {name: reporting, command: hubs-reporting, image: reporting, schema: reporting, topic: reporting, consumes: [referral, assessment, care, outreach, reporting]}
-{{- end -}}
+{{/* The catalogue of the services, hub.services.catalogue, is in _catalogue.tpl, generated from services.toml. */}}
 
 {{/* hub.services.components: the long-running processes of every service. */}}
 {{- define "hub.services.components" -}}

@@ -14,8 +14,8 @@ Settings per service in `hubs-hub all`: every variable is read as for `hubs-<ser
 variable prefixed by the service's name (upper case, `-` as `_`, then `__`) is that service's
 alone and wins, e.g. `REFERRAL__DATABASE_URL`, `CARE_COORDINATION__DATABASE_SCHEMA`,
 `OUTREACH__HUBS_API_BIND`. An API with no bind of its own listens on HUBS_API_BIND's host at
-its usual port (referral 8001, assessment 8002, care-coordination 8003, outreach 8004,
-reporting 8005)."""
+its usual port (its `port` in services.toml: referral 8001, assessment 8002, care-coordination
+8003, outreach 8004, reporting 8005)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ from hubs.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# The hub's services, where their definitions live, and the port each API has in `make run`.
+# The hub's services, where their definitions live, and the port each API has in `make run`:
+# written from services.toml by infra/services/generate.py (an installed service has no services.toml).
+# generated from services.toml: begin services
 HUB_SERVICES = {
     "referral": ("hubs.referral.bootstrap", 8001),
     "assessment": ("hubs.assessment.bootstrap", 8002),
@@ -49,6 +51,7 @@ HUB_SERVICES = {
     "outreach": ("hubs.outreach.bootstrap", 8004),
     "reporting": ("hubs.reporting.bootstrap", 8005),
 }
+# generated from services.toml: end services
 DEFAULT_GRACE_SECONDS = 20.0  # as gunicorn's graceful_timeout in hubs.runtime.cli.serve
 # A client that sends nothing for this long is dropped, so a slow one cannot hold a thread.
 SOCKET_TIMEOUT_SECONDS = 30
