@@ -90,7 +90,7 @@ def _compare(old: Any, new: Any, path: str, out: list[str]) -> None:
     _compare_children(old, new, path, out)
 
 
-def _compare_values(old: dict, new: dict, path: str, out: list[str]) -> None:
+def _compare_values(old: dict[str, Any], new: dict[str, Any], path: str, out: list[str]) -> None:
     if "const" in new and old.get("const", _MISSING) != new["const"]:
         out.append(f"{_where(path)}: const changed to {new['const']!r}")
     if "enum" in new:
@@ -102,7 +102,7 @@ def _compare_values(old: dict, new: dict, path: str, out: list[str]) -> None:
                     out.append(f"{_where(path)}: enumeration value {value!r} removed")
 
 
-def _compare_constraints(old: dict, new: dict, path: str, out: list[str]) -> None:
+def _compare_constraints(old: dict[str, Any], new: dict[str, Any], path: str, out: list[str]) -> None:
     for key in ("format", "pattern"):
         if key in new and old.get(key) != new[key]:
             out.append(f"{_where(path)}: {key} changed from {old.get(key)!r} to {new[key]!r}")
@@ -116,9 +116,9 @@ def _compare_constraints(old: dict, new: dict, path: str, out: list[str]) -> Non
         out.append(f"{_where(path)}: items must now be unique")
 
 
-def _compare_properties(old: dict, new: dict, path: str, out: list[str]) -> None:
-    old_props: dict = old.get("properties", {})
-    new_props: dict = new.get("properties", {})
+def _compare_properties(old: dict[str, Any], new: dict[str, Any], path: str, out: list[str]) -> None:
+    old_props: dict[str, Any] = old.get("properties", {})
+    new_props: dict[str, Any] = new.get("properties", {})
     old_required, new_required = set(old.get("required", [])), set(new.get("required", []))
     added = [name for name in new_props if name not in old_props]
     for name, old_prop in old_props.items():
@@ -141,7 +141,7 @@ def _compare_properties(old: dict, new: dict, path: str, out: list[str]) -> None
             out.append(f"{where}: required field made optional (consumers rely on it)")
 
 
-def _compare_children(old: dict, new: dict, path: str, out: list[str]) -> None:
+def _compare_children(old: dict[str, Any], new: dict[str, Any], path: str, out: list[str]) -> None:
     if "items" in new:
         if "items" in old:
             _compare(old["items"], new["items"], f"{path}[]", out)

@@ -21,14 +21,15 @@ from datetime import date, datetime
 from typing import Any
 
 import jsonschema_rs
-from marshmallow import Schema, ValidationError, fields
-from marshmallow.utils import missing
+from marshmallow import Schema, ValidationError, fields, missing
 
 from hubs.contracts.envelope import EnvelopeSchema, parse_envelope
 from hubs.contracts.json_schema import envelope_schema
 from hubs.contracts.registry import EventSpec, all_specs
 
 Read = Callable[[Any], Any]
+# A schema's reader: a message's object in, what the schema loads out.
+ReadData = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
 class _NotRead(Exception):
@@ -46,7 +47,7 @@ def _float(value: Any) -> float:
     return number
 
 
-def _field_reader(field: fields.Field) -> Read:
+def _field_reader(field: fields.Field[Any]) -> Read:
     """How one field's JSON value becomes what the marshmallow field loads, for values the
     JSON Schema has already accepted."""
     read: Read
@@ -80,7 +81,7 @@ def _field_reader(field: fields.Field) -> Read:
 
 
 @functools.cache
-def _schema_reader(schema_class: type[Schema]) -> Read:
+def _schema_reader(schema_class: type[Schema]) -> ReadData:
     """A reader of a schema's data: its declared fields only, defaults where absent, then the
     schema's own rules across fields."""
     schema = schema_class()

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import fields
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
+from marshmallow import Schema, fields
 
 from hubs.contracts.envelope import EnvelopeSchema
 from hubs.contracts.events.reporting import SUPPRESSED, SuppressedCount
@@ -27,7 +29,7 @@ def schema_id(spec: EventSpec) -> str:
     return f"urn:wellbeing-hubs:event:{spec.event_type}:v{spec.version}"
 
 
-def _suppressed_count(self, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
+def _suppressed_count(self: OpenAPIConverter, field: fields.Field[Any], **kwargs: Any) -> dict[str, Any]:
     # A custom field apispec cannot know: a count, or "*" from a hub that suppressed before sending.
     if isinstance(field, SuppressedCount):
         return {
@@ -46,19 +48,34 @@ def _rule(schema: Any) -> dict[str, Any]:
     return rule() if rule is not None else {}
 
 
-def _nested_rule(self, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
+def _nested_rule(self: OpenAPIConverter, field: fields.Field[Any], **kwargs: Any) -> dict[str, Any]:
     return _rule(field.schema) if isinstance(field, fields.Nested) else {}
 
 
-@functools.cache
-def _converter():
+class _Converter(Protocol):
+    """What is used of apispec's OpenAPIConverter, whose methods carry no annotations."""
+
+    def add_attribute_function(self, func: Callable[..., dict[str, Any]]) -> object: ...
+
+    def schema2jsonschema(self, schema: type[Schema]) -> dict[str, Any]: ...
+
+
+def _inline(schema: type[Schema]) -> str | None:
     # Returning None from the resolver inlines nested schemas instead of referring to
     # OpenAPI components, so that each document stands alone.
-    plugin = MarshmallowPlugin(schema_name_resolver=lambda schema: None)
+    return None
+
+
+@functools.cache
+def _converter() -> _Converter:
+    # apispec documents None from the resolver (inline the schema) but annotates it as str only.
+    plugin = MarshmallowPlugin(schema_name_resolver=_inline)  # type: ignore[arg-type]
     APISpec("wellbeing-hubs", "1", "3.1.0", plugins=[plugin])
-    plugin.converter.add_attribute_function(_suppressed_count)
-    plugin.converter.add_attribute_function(_nested_rule)
-    return plugin.converter
+    converter: _Converter | None = plugin.converter
+    assert converter is not None  # APISpec has just initialised the plugin with it
+    converter.add_attribute_function(_suppressed_count)
+    converter.add_attribute_function(_nested_rule)
+    return converter
 
 
 def _open_objects(node: Any) -> Any:
@@ -76,7 +93,7 @@ def canonical(node: Any) -> Any:
 
 def data_schema(spec: EventSpec) -> dict[str, Any]:
     """JSON Schema of the data of one event version."""
-    schema = _open_objects(_converter().schema2jsonschema(spec.schema)) | _rule(spec.schema)
+    schema: dict[str, Any] = _open_objects(_converter().schema2jsonschema(spec.schema)) | _rule(spec.schema)
     schema["description"] = spec.summary
     return schema
 
@@ -107,7 +124,8 @@ def envelope_schema(spec: EventSpec) -> dict[str, Any]:
         **envelope,
         "required": sorted(required),
     }
-    return canonical(document)
+    canonical_document: dict[str, Any] = canonical(document)  # an object stays an object
+    return canonical_document
 
 
 def render(schema: dict[str, Any]) -> str:

@@ -1,11 +1,17 @@
 """Field builders shared by the event modules, so that the same thing has one shape."""
 
+from enum import Enum
+from typing import Any, TypeVar
+
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from hubs.contracts.topics import HUB_ID_PATTERN
 
 SCALE_MIN, SCALE_MAX = 1, 5
 BASE64 = r"^[A-Za-z0-9+/]+={0,2}$"
+
+# One of the code lists of `codes`.
+CodeList = TypeVar("CodeList", bound=Enum)
 
 
 class Part(Schema):
@@ -16,7 +22,7 @@ class Part(Schema):
         unknown = EXCLUDE
 
 
-def code(enum, *, required: bool = True, **kwargs) -> fields.Enum:
+def code(enum: type[CodeList], *, required: bool = True, **kwargs: Any) -> fields.Enum[CodeList]:
     """A field holding one value of a code list from `codes`."""
     if not required:
         kwargs.setdefault("allow_none", True)
@@ -24,7 +30,7 @@ def code(enum, *, required: bool = True, **kwargs) -> fields.Enum:
     return fields.Enum(enum, by_value=True, required=required, **kwargs)
 
 
-def codes_list(enum, *, min_items: int = 0, **kwargs) -> fields.List:
+def codes_list(enum: type[CodeList], *, min_items: int = 0, **kwargs: Any) -> fields.List[CodeList]:
     """A set of values of a code list, sent as an array (empty when none apply)."""
     if min_items:
         return fields.List(
@@ -35,7 +41,7 @@ def codes_list(enum, *, min_items: int = 0, **kwargs) -> fields.List:
 
 def scale_score(*, required: bool = True, description: str) -> fields.Integer:
     """A feedback answer on a scale from 1 (not at all) to 5 (completely)."""
-    extra = {} if required else {"allow_none": True, "load_default": None}
+    extra: dict[str, Any] = {} if required else {"allow_none": True, "load_default": None}
     return fields.Integer(
         required=required,
         validate=validate.Range(SCALE_MIN, SCALE_MAX),
@@ -44,12 +50,12 @@ def scale_score(*, required: bool = True, description: str) -> fields.Integer:
     )
 
 
-def count(*, minimum: int = 0, **kwargs) -> fields.Integer:
+def count(*, minimum: int = 0, **kwargs: Any) -> fields.Integer:
     """A whole number of people, sessions or minutes."""
     return fields.Integer(required=True, validate=validate.Range(min=minimum), **kwargs)
 
 
-def hub_id(**kwargs) -> fields.String:
+def hub_id(**kwargs: Any) -> fields.String:
     """The id of a hub, as in the envelope."""
     return fields.String(
         validate=validate.Regexp(HUB_ID_PATTERN, error="hub_id must be lower-case letters, digits and dashes"),
@@ -57,6 +63,6 @@ def hub_id(**kwargs) -> fields.String:
     )
 
 
-def optional_uuid(**kwargs) -> fields.UUID:
+def optional_uuid(**kwargs: Any) -> fields.UUID:
     """A pseudonymous id that may be absent."""
     return fields.UUID(allow_none=True, load_default=None, **kwargs)

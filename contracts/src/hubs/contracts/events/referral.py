@@ -1,5 +1,7 @@
 """Events of the referral service: the front door of the hub."""
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hubs.contracts import codes
@@ -76,7 +78,7 @@ class FirstContactMade(Schema):
     )
 
     @validates_schema
-    def _contact_follows_referral(self, data, **kwargs):
+    def _contact_follows_referral(self, data: dict[str, Any], **kwargs: object) -> None:
         if data["contacted_at"] < data["referral_received_at"]:
             raise ValidationError("contact cannot come before the referral", "contacted_at")
 

@@ -4,8 +4,10 @@ exact counts (`figures_exact`); small-number suppression is applied where figure
 Hubs of the earlier format sent counts already suppressed ("*")."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow.exceptions import SCHEMA
 
 from hubs.contracts import codes
 from hubs.contracts.events._common import code, count
@@ -17,15 +19,15 @@ SUPPRESSED = "*"
 PERIOD_PATTERN = r"^\d{4}-(W(0[1-9]|[1-4]\d|5[0-3])|\d{2}|\d{2}-Q[1-4])$"
 
 
-class SuppressedCount(fields.Field):
+class SuppressedCount(fields.Field[int | str]):
     """A count: a non-negative integer, or "*" from hubs that suppressed before sending."""
 
-    def _serialize(self, value, attr, obj, **kwargs):
+    def _serialize(self, value: int | str | None, attr: str | None, obj: Any, **kwargs: Any) -> int | str | None:
         return value
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> int | str:
         if value == SUPPRESSED:
-            return value
+            return SUPPRESSED
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValidationError('must be a non-negative integer or "*"')
         return value
@@ -35,20 +37,24 @@ class SuppressedCounts(fields.Dict):
     """Figures by name, each a count (exact, or "*" from hubs that suppressed). Checked in one pass: a report carries
     hundreds, and a field object per key and value made reading reports slow."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(keys=fields.String(), values=SuppressedCount(), **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> dict[str, int | str]:
         if not isinstance(value, Mapping):
             raise self.make_error("invalid")
-        errors = {}
+        # By the name as sent, which may not be text at all.
+        errors: dict[object, dict[str, list[str]]] = {}
         for name, figure in value.items():
             if not isinstance(name, str):
                 errors[name] = {"key": ["Not a valid string."]}
             elif figure != SUPPRESSED and (isinstance(figure, bool) or not isinstance(figure, int) or figure < 0):
                 errors[name] = {"value": ['must be a non-negative integer or "*"']}
         if errors:
-            raise ValidationError(errors, field_name=attr)
+            # Loaded outside a schema there is no field name: marshmallow's own default then.
+            raise ValidationError(errors, field_name=SCHEMA if attr is None else attr)
         return dict(value)
 
 
@@ -104,13 +110,13 @@ class HubPeriodReport(Schema):
     )
 
     @validates_schema
-    def _exact_figures_are_counts(self, data, **kwargs):
+    def _exact_figures_are_counts(self, data: dict[str, Any], **kwargs: object) -> None:
         # "*" is a suppressed cell: a report saying its figures are exact cannot carry one.
         if data.get("figures_exact") and any(v == SUPPRESSED for v in data.get("figures", {}).values()):
             raise ValidationError('an exact report carries counts only, never "*"', "figures")
 
     @classmethod
-    def json_schema_rule(cls) -> dict:
+    def json_schema_rule(cls) -> dict[str, Any]:
         """The same rule in the JSON Schema."""
         return {
             "if": {"required": ["figures_exact"], "properties": {"figures_exact": {"const": True}}},

@@ -88,12 +88,12 @@ def create_app(
         idempotency.install(app, idempotency_keys)
 
     @app.get("/healthz")
-    def healthz():
+    def healthz() -> dict[str, str]:
         return {"status": "ok", "service": settings.service, "hub_id": settings.hub_id}
 
     @app.get("/readyz")
-    def readyz():
-        failed = {}
+    def readyz() -> Response | dict[str, object]:
+        failed: dict[str, str] = {}
         for name, check in readiness_checks.items():
             try:
                 check()
@@ -108,14 +108,14 @@ def create_app(
 
 def _instrument(app: Flask, settings: Settings) -> None:
     @app.before_request
-    def _start():
+    def _start() -> None:
         g.started = time.perf_counter()
         rid = request.headers.get("X-Request-ID")
         g.request_id = rid if rid and len(rid) <= 64 and rid.isprintable() else str(uuid.uuid4())
         g.tokens = (request_id.set(g.request_id), correlation_id.set(g.request_id))
 
     @app.after_request
-    def _finish(response: Response):
+    def _finish(response: Response) -> Response:
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
         HTTP_REQUESTS.labels(settings.service, request.method, endpoint, str(response.status_code)).inc()
@@ -138,7 +138,7 @@ def _instrument(app: Flask, settings: Settings) -> None:
         return response
 
     @app.teardown_request
-    def _reset(_exc):
+    def _reset(_exc: BaseException | None) -> None:
         tokens = g.pop("tokens", None)
         if tokens:
             request_id.reset(tokens[0])

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import jwt
 from flask import current_app, g, request, request_started
@@ -25,6 +25,9 @@ from flask import current_app, g, request, request_started
 from hubs.runtime.problems import Problem
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA")
 CLOCK_SKEW_SECONDS = 30
@@ -131,7 +134,8 @@ def _refused(principal: Principal, reason: str) -> None:
 
 def current_principal() -> Principal:
     """The caller of the current request (only inside a view protected by `requires`)."""
-    return g.principal
+    principal: Principal = g.principal  # set by `requires` before the view runs
+    return principal
 
 
 def authorise(wanted: frozenset[str], national: bool) -> Principal:
@@ -170,7 +174,7 @@ def authorise(wanted: frozenset[str], national: bool) -> Principal:
     return principal
 
 
-def requires(*roles: Role | str, national: bool = False) -> Callable:
+def requires(*roles: Role | str, national: bool = False) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Protect a view: a valid bearer token for this hub with one of `roles`.
 
     `national=True` lets a national analyst from any hub read national figures. The check runs
@@ -178,9 +182,9 @@ def requires(*roles: Role | str, national: bool = False) -> Callable:
     parsed, so a caller without access learns nothing from validation messages."""
     wanted = frozenset(str(r) for r in roles)
 
-    def decorate(view: Callable) -> Callable:
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if g.get("principal") is None:
                 g.principal = authorise(wanted, national)
             return view(*args, **kwargs)
@@ -188,8 +192,9 @@ def requires(*roles: Role | str, national: bool = False) -> Callable:
         # What the view demands: read before dispatch, and by tests that classify every endpoint.
         wrapper.hubs_access = (wanted, national)  # type: ignore[attr-defined]
         # flask-smorest documents the security requirement from this attribute.
-        wrapper._apidoc = getattr(view, "_apidoc", {})  # type: ignore[attr-defined]
-        wrapper._apidoc.setdefault("manual_doc", {}).setdefault("security", [{"bearerAuth": []}])
+        apidoc: dict[str, Any] = getattr(view, "_apidoc", {})
+        apidoc.setdefault("manual_doc", {}).setdefault("security", [{"bearerAuth": []}])
+        wrapper._apidoc = apidoc  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Self
 
 from hubs.contracts import new_envelope
 from hubs.runtime.unit_of_work import TrackingRepository, collect_new_events
@@ -84,11 +84,15 @@ class FakeUnitOfWork:
     repositories are, and their aggregates' new events go to `outbox` at commit."""
 
     collects_events = False
+    # Set from the outboxes given, as are the repositories from theirs, by name.
+    outbox: FakeOutbox
 
-    def __init__(self, outbox: FakeOutbox | None = None, *, outboxes: Mapping[str, FakeOutbox] = (), **repositories):
+    def __init__(
+        self, outbox: FakeOutbox | None = None, *, outboxes: Mapping[str, FakeOutbox] | None = None, **repositories: Any
+    ):
         self._seen: dict[int, Any] = {}
         self._repositories = dict(repositories)
-        self._outboxes = {"outbox": outbox or FakeOutbox(), **dict(outboxes)}
+        self._outboxes = {"outbox": outbox or FakeOutbox(), **dict(outboxes or {})}
         self._touched = False
         for name, repository in repositories.items():
             setattr(self, name, _Watched(repository, self._seen, self, self.collects_events))
@@ -105,7 +109,7 @@ class FakeUnitOfWork:
     def committed(self, value: bool) -> None:
         self.commits = int(value)
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         self._seen.clear()
         self._kept, self._touched = self._state(), False
         for box in self._outboxes.values():

@@ -22,9 +22,10 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 log = logging.getLogger(__name__)
 
@@ -131,11 +132,11 @@ def _address(text: str) -> Address | None:
 class TrustedForwarding:
     """WSGI middleware: REMOTE_ADDR becomes the client's address as ForwardingTrust decides."""
 
-    def __init__(self, app: Callable, trust: ForwardingTrust):
+    def __init__(self, app: WSGIApplication, trust: ForwardingTrust):
         self.app = app
         self.trust = trust
 
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         presented = environ.pop(_TOKEN_ENVIRON, None)
         forwarded = environ.pop(_FORWARDED_ENVIRON, None)
         peer = environ.get("REMOTE_ADDR") or ""

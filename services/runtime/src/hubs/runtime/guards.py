@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from io import BytesIO
 from itertools import accumulate
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from flask import Flask, request
 
@@ -45,6 +45,10 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
+Number = TypeVar("Number", int, float)
+# Where a string sits in a JSON document: object keys and array indices, from the top.
+JsonPath = tuple[str | int, ...]
+
 
 class _TooLong(ValueError):
     """A number literal longer than MAX_NUMBER_LENGTH."""
@@ -60,8 +64,8 @@ def nesting_depth(text: str) -> int:
     return max(accumulate(1 if c in "[{" else -1 for c in brackets), default=0)
 
 
-def _bounded(parse):
-    def parse_number(literal: str):
+def _bounded(parse: Callable[[str], Number]) -> Callable[[str], Number]:
+    def parse_number(literal: str) -> Number:
         if len(literal) > MAX_NUMBER_LENGTH:
             raise _TooLong(literal[:20])
         return parse(literal)
@@ -69,7 +73,7 @@ def _bounded(parse):
     return parse_number
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     raise _NotJsonNumber(name)
 
 
@@ -112,7 +116,7 @@ def parse_json_body(raw: bytes) -> Any:
         return None
 
 
-def unstorable_text(document: Any, path: tuple = ()) -> Iterator[tuple[tuple, bool]]:
+def unstorable_text(document: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, bool]]:
     """(path, is_a_key) of every string in a parsed JSON document that cannot be stored."""
     if isinstance(document, str):
         if not is_storable(document):
@@ -128,9 +132,10 @@ def unstorable_text(document: Any, path: tuple = ()) -> Iterator[tuple[tuple, bo
             yield from unstorable_text(value, (*path, index))
 
 
-def _field_errors(paths: list[tuple]) -> dict:
-    """Messages by field, nested as marshmallow nests them ({"consent": {"given_by": [...]}})."""
-    errors: dict = {}
+def _field_errors(paths: Iterable[JsonPath]) -> dict[Any, Any]:
+    """Messages by field, nested as marshmallow nests them ({"consent": {"given_by": [...]}});
+    keys are field names and, within arrays, indices (as marshmallow's are)."""
+    errors: dict[Any, Any] = {}
     for path in paths:
         node = errors
         for step in path[:-1]:
@@ -143,7 +148,7 @@ def _body() -> bytes:
     """The request body, read once within MAX_CONTENT_LENGTH (413 beyond it); the view reads the
     same bytes again, through `get_data` or the stream (a CSV upload)."""
     raw = request.get_data(cache=True)
-    request.stream = BytesIO(raw)  # type: ignore[misc]
+    request.stream = BytesIO(raw)
     return raw
 
 

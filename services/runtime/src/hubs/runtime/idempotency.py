@@ -305,7 +305,7 @@ def install(app: Flask, store: KeyStore) -> None:
         caller = CallerKey(_scope(), parse_key(raw))
         body = request.get_data()
         # The view may read the stream itself (a CSV upload): hand it the same bytes again.
-        request.stream = BytesIO(body)  # type: ignore[misc]
+        request.stream = BytesIO(body)
         wanted = fingerprint(request.method, request.path, request.query_string, body, request.is_json)
         claim = store.claim(caller.key_id, wanted)
         if claim.outcome is Outcome.CLAIMED:
@@ -392,7 +392,7 @@ _KEY_RESPONSES = {
 class IdempotencyKeyDoc(BasePlugin):
     """Documents the header, and the answers it may bring, on every POST answering 201."""
 
-    def operation_helper(self, path: str | None = None, operations: dict | None = None, **_: Any) -> None:
+    def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any) -> None:
         post = (operations or {}).get("post")
         if not post or not any(str(code) == "201" for code in post.get("responses", {})):
             return

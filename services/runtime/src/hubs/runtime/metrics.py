@@ -17,10 +17,11 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Iterable
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from prometheus_client import (
     REGISTRY,
@@ -125,11 +126,12 @@ def scraped_registry() -> CollectorRegistry:
     if not MULTIPROCESS:
         return REGISTRY
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)
+    # prometheus_client's multiprocess module has no annotations.
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     return registry
 
 
-def metrics_app() -> Callable:
+def metrics_app() -> WSGIApplication:
     """The metrics port's WSGI app (what serve_metrics serves), for serving it some other way."""
     return make_wsgi_app(scraped_registry())
 
@@ -147,10 +149,10 @@ def serve_metrics(host: str, port: int, stall_seconds: float | None = None) -> W
     return server
 
 
-def health_app(metrics: Callable) -> Callable:
+def health_app(metrics: WSGIApplication) -> WSGIApplication:
     """`metrics`, with /healthz answered from the process's loops (hubs.runtime.lifecycle.PROGRESS)."""
 
-    def app(environ, start_response):
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != "/healthz":
             return metrics(environ, start_response)
         stuck = PROGRESS.stuck()
@@ -171,7 +173,7 @@ class _MetricsServer6(_MetricsServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # scrapes and probes are not worth a log line
+    def log_message(self, format: str, *args: object) -> None:  # scrapes and probes are not worth a log line
         pass
 
 
@@ -187,4 +189,4 @@ def start_multiprocess_metrics() -> None:
 def worker_exited(pid: int) -> None:
     """Forget an ended worker's live gauges; its counters stay counted (a restart loses nothing)."""
     if MULTIPROCESS:
-        multiprocess.mark_process_dead(pid)
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]  # no annotations (prometheus_client)

@@ -27,12 +27,15 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from flask import current_app, request
 from werkzeug.exceptions import TooManyRequests
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # app.extensions key: the bucket file shared by the workers of this API server, if it has several.
 SHARED_BUCKETS = "hubs_rate_limit_file"
@@ -151,7 +154,7 @@ class SharedTokenBuckets:
         conn.execute("BEGIN IMMEDIATE")  # one worker at a time reads and writes a bucket
         try:
             now = self._clock()
-            row = conn.execute(
+            row: tuple[float, float] | None = conn.execute(
                 "SELECT tokens, at FROM buckets WHERE name = ? AND client = ?", (self._name, client)
             ).fetchone()
             tokens, wait = _refill(self.limit, *(row or (float(self.limit.burst), now)), now)
@@ -198,12 +201,14 @@ def client_key() -> str:
     return request.remote_addr or "unknown"
 
 
-def rate_limited(name: str, default: str = "10/minute;burst=5", setting: str | None = None) -> Callable:
+def rate_limited(
+    name: str, default: str = "10/minute;burst=5", setting: str | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Limit a view per client; `setting` names a HUBS_* variable that overrides `default`."""
 
-    def decorate(view: Callable) -> Callable:
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             wait = _buckets_for(name, default, setting).take(client_key())
             if wait > 0:
                 log.info("rate limited", extra={"limit": name})
@@ -214,8 +219,9 @@ def rate_limited(name: str, default: str = "10/minute;burst=5", setting: str | N
             return view(*args, **kwargs)
 
         # flask-smorest documents the 429 answer from this attribute.
-        wrapper._apidoc = getattr(view, "_apidoc", {})  # type: ignore[attr-defined]
-        responses = wrapper._apidoc.setdefault("manual_doc", {}).setdefault("responses", {})
+        apidoc: dict[str, Any] = getattr(view, "_apidoc", {})
+        wrapper._apidoc = apidoc  # type: ignore[attr-defined]
+        responses = apidoc.setdefault("manual_doc", {}).setdefault("responses", {})
         responses.setdefault(
             429,
             {

@@ -8,13 +8,15 @@ careless year (`0026`, `9999`) can never stop a hub's figures."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from numbers import Integral
+from typing import Any
 
 from flask import current_app, has_app_context
 from marshmallow import ValidationError, fields
 
-from hubs.runtime.settings import DEFAULT_RECORDS_START
+from hubs.runtime.settings import DEFAULT_RECORDS_START, Settings
 
 # How far a client's clock may run ahead of ours.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -27,7 +29,7 @@ PLANNING_HORIZON = timedelta(days=3 * 366)
 def records_start() -> date:
     """The first day a record of this hub may carry (its settings, or the hubs' first winter)."""
     if has_app_context():
-        settings = current_app.extensions.get("hubs_settings")
+        settings: Settings | None = current_app.extensions.get("hubs_settings")
         if settings is not None:
             return settings.records_start
     return DEFAULT_RECORDS_START
@@ -40,8 +42,10 @@ TODAY_EXTENSION = "hubs_today"
 
 def today() -> date:
     """Today for the checks at the door: the app's clock if it has one, else UTC's date."""
-    if has_app_context() and (clock := current_app.extensions.get(TODAY_EXTENSION)) is not None:
-        return clock()
+    if has_app_context():
+        clock: Callable[[], date] | None = current_app.extensions.get(TODAY_EXTENSION)
+        if clock is not None:
+            return clock()
     return datetime.now(UTC).date()
 
 
@@ -49,7 +53,7 @@ class JsonBoolean(fields.Boolean):
     """A JSON `true` or `false`, nothing else: marshmallow's Boolean also takes 0, 1, "yes"...,
     and an answer to a risk question must never be guessed from a number."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> bool:
         # `isinstance(..., bool)`, not set membership: 0 == False and 1 == True in Python.
         if not isinstance(value, bool):
             raise self.make_error("invalid")
@@ -61,10 +65,10 @@ class JsonInteger(fields.Integer):
 
     default_error_messages = {"invalid": "Must be a whole number (a JSON integer, not text or a decimal)."}
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(strict=True, **kwargs)
 
-    def _validated(self, value):
+    def _validated(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, Integral):
             raise self.make_error("invalid")
         return super()._validated(value)
@@ -82,7 +86,7 @@ class _BoundedDate(fields.Date):
     def latest(self) -> date:
         raise NotImplementedError
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> date:
         # Python reads "26-01-05" nowhere, but "0026-01-05" happily: a year is four digits, from 1000.
         if not isinstance(value, str) or not re.fullmatch(r"[1-9]\d{3}-\d{2}-\d{2}", value):
             raise self.make_error("invalid")
@@ -124,7 +128,7 @@ class DateOfBirth(fields.Date):
     EARLIEST = date(1900, 1, 1)
     YOUNGEST_AGE_YEARS = 16
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> date:
         if not isinstance(value, str) or not re.fullmatch(r"[1-9]\d{3}-\d{2}-\d{2}", value):
             raise self.make_error("invalid")
         born = super()._deserialize(value, attr, data, **kwargs)
@@ -147,7 +151,7 @@ class RecordDateTime(fields.AwareDateTime):
         "too_late": "Must not be in the future.",
     }
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> datetime:
         if not isinstance(value, str) or not re.match(r"[1-9]\d{3}-", value):
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         moment = super()._deserialize(value, attr, data, **kwargs)
@@ -168,7 +172,7 @@ class RecordMonth(fields.String):
         "too_late": "Must not be after this month ({latest}).",
     }
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
         match = re.fullmatch(r"([1-9]\d{3})-(\d{2})", text)
         if not match or not 1 <= int(match[2]) <= 12:
@@ -182,7 +186,9 @@ class RecordMonth(fields.String):
         return text
 
 
-def not_before(data: dict, later: str, earlier: str, message: str, *, earlier_value=None) -> None:
+def not_before(
+    data: Mapping[str, Any], later: str, earlier: str, message: str, *, earlier_value: date | None = None
+) -> None:
     """A pathway order rule at the door: `data[later]` may not be before `earlier` (a field of
     `data`, or the given value); ValidationError on the later field. Dates and times compare
     by day when either is a date."""

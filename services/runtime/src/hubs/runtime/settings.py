@@ -7,8 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from hubs.contracts.topics import national_topic
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 # The hubs opened ahead of winter 2020/21: no hub holds a record of a day before this.
 DEFAULT_RECORDS_START = date(2020, 10, 1)
@@ -182,6 +186,39 @@ def _national_kafka_security(hub: KafkaSecurity, hub_servers: str) -> KafkaSecur
     return KafkaSecurity.from_env(prefix)
 
 
+class SettingsOverrides(TypedDict, total=False):
+    """Settings given in code over those of the environment: any field of Settings but `service`."""
+
+    hub_id: str
+    hub_name: str
+    region: str
+    database_url: str
+    database_schema: str | None
+    kafka_bootstrap_servers: str
+    national_kafka_bootstrap_servers: str
+    kafka_security: KafkaSecurity
+    national_kafka_security: KafkaSecurity
+    topic_prefix: str
+    national_topic_prefix: str
+    create_topics: bool
+    topic_replication_factor: int
+    reporting_mode: str
+    log_level: str
+    api_bind: str
+    api_threads: int
+    api_workers: int
+    metrics_port: int
+    consumer_max_attempts: int
+    consumer_retry_base_seconds: float
+    consumer_retry_max_seconds: float
+    consumer_batch_transactions: bool
+    relay_batch_size: int
+    relay_idle_seconds: float
+    report_interval_seconds: float
+    records_start: date
+    extra: dict[str, str]
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one process of one service of one hub."""
@@ -225,7 +262,7 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, service: str, **overrides: object) -> Settings:
+    def from_env(cls, service: str, **overrides: Unpack[SettingsOverrides]) -> Settings:
         """Settings of `service` from HUBS_* variables, DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS."""
         var = Path(_env("HUBS_VAR_DIR", "var"))
         kafka = _env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")

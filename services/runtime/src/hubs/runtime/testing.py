@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar
+from wsgiref.types import WSGIApplication
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from werkzeug.serving import make_server
 
 from hubs.runtime import dev_issuer
@@ -32,9 +33,21 @@ from hubs.runtime.cli import build_relay, start_worker
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.migrations import upgrade
 from hubs.runtime.service import ServiceDefinition, Wiring
-from hubs.runtime.settings import Settings
+from hubs.runtime.settings import Settings, SettingsOverrides
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 T = TypeVar("T")
+
+
+class TokenOptions(TypedDict, total=False):
+    """What a test may choose of a token besides its hub and roles (dev_issuer.issue)."""
+
+    subject: str | None
+    ttl_seconds: int
+    audience: str
+    path: Path | None
 
 
 @dataclass
@@ -47,7 +60,8 @@ class Infra:
     repo_root: Path
     kafka_dir: Path | None = None
     kafka_ports: tuple[int, int] | None = None
-    stops: list[Callable[[], None]] = field(default_factory=list)
+    # What stops each thing started, last first; what a stop gives back is not used.
+    stops: list[Callable[[], object]] = field(default_factory=list)
 
     def kafka_script(self, *args: str) -> str:
         """Run infra/kafka/kafka.sh against this run's broker (local mode only: fault tests)."""
@@ -69,11 +83,12 @@ def free_port() -> int:
     """A loopback port nothing listens on at the moment of asking."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]  # (host, port) for an IPv4 socket
+        return port
 
 
 @contextmanager
-def serve_in_thread(app: Callable) -> Iterator[str]:
+def serve_in_thread(app: WSGIApplication) -> Iterator[str]:
     """Serve a WSGI app over real HTTP (werkzeug's threaded server) on a free loopback port, in a thread;
     yields its base URL (`http://127.0.0.1:PORT`). On leaving, the server stops, its socket is
     closed and its thread has ended."""
@@ -131,7 +146,7 @@ def _start_local(repo_root: Path) -> Infra:
 
 def _start_testcontainers(repo_root: Path) -> Infra:
     try:
-        import docker
+        import docker  # type: ignore[import-untyped]  # docker ships no type hints; tests only ping it
 
         docker.from_env().ping()
     except Exception:
@@ -156,7 +171,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def tokens(hub_id: str) -> Callable[..., dict[str, str]]:
     """`tokens("clinician")` gives the Authorization header of a clinician of the test's hub."""
 
-    def header(*roles: str, hub: str | None = None, **claims: object) -> dict[str, str]:
+    def header(*roles: str, hub: str | None = None, **claims: Unpack[TokenOptions]) -> dict[str, str]:
         return {"Authorization": "Bearer " + dev_issuer.issue(hub or hub_id, list(roles), **claims)}
 
     return header
@@ -192,8 +207,8 @@ def hub_id() -> str:
 def make_settings(infra: Infra, hub_id: str) -> Callable[..., Settings]:
     """Settings for a service of the test's hub, in a schema of its own."""
 
-    def make(service: str, **overrides: object) -> Settings:
-        schema = f"{service.replace('-', '_')}_{overrides.pop('schema_suffix', '')}{hub_id}"
+    def make(service: str, *, schema_suffix: str = "", **overrides: Unpack[SettingsOverrides]) -> Settings:
+        schema = f"{service.replace('-', '_')}_{schema_suffix}{hub_id}"
         base = Settings.from_env(service)
         settings = replace(
             base,
@@ -212,7 +227,7 @@ def make_settings(infra: Infra, hub_id: str) -> Callable[..., Settings]:
             extra={**base.extra, "HUBS_AUTH_DEV_ISSUER": "true"},
         )
         if "extra" in overrides:
-            overrides["extra"] = {**settings.extra, **overrides["extra"]}  # type: ignore[dict-item]
+            overrides["extra"] = {**settings.extra, **overrides["extra"]}
         return replace(settings, **overrides) if overrides else settings
 
     return make
@@ -259,7 +274,7 @@ class RunningService:
 
 
 @pytest.fixture
-def run_service(make_settings) -> Iterator[Callable[..., RunningService]]:
+def run_service(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., RunningService]]:
     """Start services of the test's hub; everything started is stopped after the test."""
     running: list[RunningService] = []
 
@@ -286,7 +301,7 @@ def eventually(check: Callable[[], T], timeout: float = 60.0, interval: float = 
         time.sleep(interval)
 
 
-def database_dump(engine) -> str:
+def database_dump(engine: Engine) -> str:
     """Every row of every table in the engine's schema, as text: what someone reading the raw
     database would see (privacy tests look for personal data in it)."""
     with engine.connect() as conn:
