@@ -11,15 +11,15 @@ import pytest
 from cryptography.fernet import Fernet
 
 from hubs.contracts import codes
+from hubs.contracts.working_time import LONDON, HubHolidays, WorkingCalendar
 from hubs.referral.adapters import metrics
 from hubs.referral.adapters.duty_notifiers import NotifyNotifier, SmtpNotifier, duty_notifiers_from_settings
 from hubs.referral.adapters.personal_data import PersonalDataVault
 from hubs.referral.domain import commands
 from hubs.referral.domain.duty import FIRST_CONTACT_AT_RISK, URGENT_REFERRAL, DutyNotice, reference_of
 from hubs.referral.domain.model import RiskScreen
-from hubs.referral.domain.working_days import LONDON, WorkingCalendar
 from hubs.referral.service_layer import duty, handlers
-from hubs.referral.service_layer.context import ReferralContext, bank_holidays_of_england_and_wales
+from hubs.referral.service_layer.context import ReferralContext
 
 from .conftest import FakeReferrals, FakeUnitOfWork
 
@@ -47,7 +47,7 @@ def ctx() -> ReferralContext:
     return ReferralContext(
         hub_id="hub-a",
         vault=PersonalDataVault([Fernet.generate_key().decode()]),
-        calendar=WorkingCalendar(bank_holidays=bank_holidays_of_england_and_wales()),
+        calendar=WorkingCalendar(bank_holidays=HubHolidays()),
     )
 
 

@@ -9,14 +9,14 @@ import pytest
 from cryptography.fernet import Fernet
 
 from hubs.contracts import codes
+from hubs.contracts.working_time import HubHolidays, WorkingCalendar
 from hubs.referral.adapters import metrics
 from hubs.referral.adapters.personal_data import PersonalDataVault
 from hubs.referral.domain import commands
 from hubs.referral.domain.model import RiskScreen
-from hubs.referral.domain.working_days import WorkingCalendar
 from hubs.referral.entrypoints.api import ordered_queue, queue_entry
 from hubs.referral.service_layer import handlers
-from hubs.referral.service_layer.context import ReferralContext, bank_holidays_of_england_and_wales
+from hubs.referral.service_layer.context import ReferralContext
 from hubs.runtime.refusals import Refusal
 
 THURSDAY = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -27,7 +27,7 @@ def ctx() -> ReferralContext:
     return ReferralContext(
         hub_id="hub-a",
         vault=PersonalDataVault([Fernet.generate_key().decode()]),
-        calendar=WorkingCalendar(bank_holidays=bank_holidays_of_england_and_wales()),
+        calendar=WorkingCalendar(bank_holidays=HubHolidays()),
     )
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import holidays
-
+from hubs.contracts.working_time import HubHolidays
 from hubs.referral.adapters.personal_data import PersonalDataVault
 from hubs.referral.adapters.transfer_seal import TransferKeys
 from hubs.referral.domain.working_days import FirstContactStandard, WorkingCalendar
@@ -18,11 +17,6 @@ from hubs.runtime.settings import Settings
 # run to at most 20 * 365 + 5 days: the 5 leap days make sure no record goes a day early.
 RETENTION_YEARS = 20
 DEFAULT_RETENTION_DAYS = RETENTION_YEARS * 365 + 5
-
-
-def bank_holidays_of_england_and_wales() -> holidays.HolidayBase:
-    """Bank holidays of England and Wales (the `holidays` package, England subdivision)."""
-    return holidays.country_holidays("GB", subdiv="ENG")
 
 
 @dataclass
@@ -39,8 +33,8 @@ class ReferralContext:
     @classmethod
     def from_settings(cls, settings: Settings) -> ReferralContext:
         """HUBS_PERSONAL_DATA_KEYS, HUBS_PERSON_INDEX_KEY, HUBS_FIRST_CONTACT_STANDARD,
-        HUBS_URGENT_FIRST_CONTACT_HOURS, HUBS_OPENING_HOURS, HUBS_TIME_ZONE, HUBS_RETENTION_DAYS,
-        HUBS_TRANSFER_PRIVATE_KEY_FILE and HUBS_NEIGHBOUR_HUBS."""
+        HUBS_URGENT_FIRST_CONTACT_HOURS, HUBS_OPENING_HOURS, HUBS_TIME_ZONE, HUBS_BANK_HOLIDAYS,
+        HUBS_RETENTION_DAYS, HUBS_TRANSFER_PRIVATE_KEY_FILE and HUBS_NEIGHBOUR_HUBS."""
         extra = settings.extra
         return cls(
             hub_id=settings.hub_id,
@@ -48,7 +42,9 @@ class ReferralContext:
                 extra.get("HUBS_PERSONAL_DATA_KEYS"), extra.get("HUBS_PERSON_INDEX_KEY")
             ),
             calendar=WorkingCalendar.from_settings(
-                extra.get("HUBS_OPENING_HOURS"), extra.get("HUBS_TIME_ZONE"), bank_holidays_of_england_and_wales()
+                extra.get("HUBS_OPENING_HOURS"),
+                extra.get("HUBS_TIME_ZONE"),
+                HubHolidays.from_setting(extra.get("HUBS_BANK_HOLIDAYS")),
             ),
             standard=FirstContactStandard.parse(extra.get("HUBS_FIRST_CONTACT_STANDARD")).with_urgent_hours(
                 extra.get("HUBS_URGENT_FIRST_CONTACT_HOURS")

@@ -7,7 +7,7 @@ different topics arrive, nor on a redelivery: the figures rebuilt from a replay 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from enum import Enum
 from functools import lru_cache
@@ -20,32 +20,8 @@ CaseFacts = dict[str, Any]
 # the new financial year although it is still 31 March in UTC.
 LOCAL_TIME = ZoneInfo("Europe/London")
 
-CASE_EVENTS = (
-    "ReferralReceived",
-    "ReferralTriaged",
-    "FirstContactMade",
-    "ReferralTransferredIn",
-    "ReferralTransferredOut",
-    "ReferralWithdrawn",
-    "ReferralClosed",
-    "AssessmentCompleted",
-    "FollowUpMeasured",
-    "RiskEscalated",
-    "Signposted",
-    "OnwardReferralMade",
-    "OnwardReferralAccepted",
-    "OnwardReferralDeclined",
-    "TreatmentStarted",
-    "TreatmentEnded",
-    "WaitEscalated",
-    "MonitoringStarted",
-    "MonitoringEnded",
-    "FollowUpDue",
-    "EpisodeClosed",
-)
-
 # Events about a case that the case's facts leave out on purpose, and why: each contract event
-# about a case is either folded (CASE_EVENTS) or named here, so a new one is never missed unseen.
+# about a case is either folded (CASE_FOLDS, below) or named here, so a new one is never missed unseen.
 IGNORED_CASE_EVENTS = {
     "ContactAttempted": "attempts that do not reach the person count for nothing: first contact does",
     "OccupationalHealthLiaised": "no figure of the hub's reports counts liaisons with Occupational Health",
@@ -114,90 +90,158 @@ def _keep_earliest(facts: CaseFacts, name: str, value: str) -> None:
     facts[name] = _earliest(facts.get(name), value)
 
 
+# A fold puts one event's data (in its JSON form) into the case's facts, changing them in place.
+Fold = Callable[[CaseFacts, dict[str, Any]], None]
+
+
+def _referral_received(facts: CaseFacts, data: dict[str, Any]) -> None:
+    referral = {
+        "received_at": data["received_at"],
+        "source": data["source"],
+        "urgency": data["urgency"],
+        **{dimension: data.get(field) for dimension, field in DEMOGRAPHIC_FIELDS.items()},
+    }
+    if "referral" not in facts or referral["received_at"] < facts["referral"]["received_at"]:
+        facts["referral"] = referral
+
+
+def _referral_triaged(facts: CaseFacts, data: dict[str, Any]) -> None:
+    if data["triaged_at"] < (facts.get("triage") or {}).get("triaged_at", ""):
+        return  # an older triage arriving late: the newest one stands
+    facts["triage"] = {
+        "triaged_at": data["triaged_at"],
+        "urgency": data["urgency"],
+        "decision": data["decision"],
+        "first_contact_due_by": data.get("first_contact_due_by"),
+    }
+
+
+def _first_contact_made(facts: CaseFacts, data: dict[str, Any]) -> None:
+    current = facts.get("first_contact")
+    if current is None or data["contacted_at"] < current["contacted_at"]:
+        facts["first_contact"] = {
+            "referral_received_at": data["referral_received_at"],
+            "contacted_at": data["contacted_at"],
+            "working_hours": data.get("working_hours"),
+        }
+
+
+def _earliest_of(name: str, field: str) -> Fold:
+    """A fold keeping the earliest `field` of the events as the fact `name`."""
+
+    def fold(facts: CaseFacts, data: dict[str, Any]) -> None:
+        _keep_earliest(facts, name, data[field])
+
+    return fold
+
+
+def _assessment_completed(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "assessments", data["assessment_id"]).update(
+        completed_at=data["completed_at"],
+        outcomes=sorted(data["outcome_decisions"]),
+        multidisciplinary=data["multidisciplinary"],
+        demographics=_answers_at_assessment(data),
+        **_scores(data["measures"]),
+    )
+
+
+def _follow_up_measured(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "follow_ups", data["follow_up_id"]).update(
+        assessment_id=data["assessment_id"], measured_at=data["measured_at"], **_scores(data["measures"])
+    )
+
+
+def _risk_escalated(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "risk_escalations", data["risk_escalation_id"]).update(escalated_at=data["escalated_at"])
+
+
+def _signposted(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "signposted", data["signposting_id"]).update(
+        on=data["signposted_on"], service_types=sorted(data["service_types"])
+    )
+
+
+def _onward_referral_made(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "onward", data["onward_referral_id"]).update(
+        made_on=data["made_on"], service_type=data["service_type"]
+    )
+
+
+def _onward_referral_accepted(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "onward", data["onward_referral_id"]).update(accepted_on=data["accepted_on"])
+
+
+def _onward_referral_declined(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "onward", data["onward_referral_id"]).update(declined_on=data["declined_on"])
+
+
+def _treatment_started(facts: CaseFacts, data: dict[str, Any]) -> None:
+    onward = _record(facts, "onward", data["onward_referral_id"])
+    onward["started_on"] = _earliest(onward.get("started_on"), data["started_on"])
+    onward.setdefault("service_type", data["service_type"])
+
+
+def _treatment_ended(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "onward", data["onward_referral_id"]).update(ended_on=data["ended_on"])
+
+
+def _wait_escalated(facts: CaseFacts, data: dict[str, Any]) -> None:
+    onward = _record(facts, "onward", data["onward_referral_id"])
+    onward["escalated_on"] = sorted(set(onward.get("escalated_on", [])) | {data["escalated_on"]})
+
+
+def _monitoring_started(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "monitoring", data["monitoring_plan_id"]).update(started_on=data["started_on"])
+
+
+def _monitoring_ended(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "monitoring", data["monitoring_plan_id"]).update(ended_on=data["ended_on"])
+
+
+def _follow_up_due(facts: CaseFacts, data: dict[str, Any]) -> None:
+    _record(facts, "follow_ups_due", data["follow_up_id"]).update(due_on=data["due_on"])
+
+
+def _episode_closed(facts: CaseFacts, data: dict[str, Any]) -> None:
+    current = facts.get("episode_closed")
+    if current is None or data["closed_at"] < current["closed_at"]:
+        facts["episode_closed"] = {"closed_at": data["closed_at"], "reason": data["reason"]}
+
+
+# Every event about a case that reporting folds into the case's facts, with its fold: the one
+# list of them (the hub's consumer handles exactly these, besides the activities).
+CASE_FOLDS: dict[str, Fold] = {
+    "ReferralReceived": _referral_received,
+    "ReferralTriaged": _referral_triaged,
+    "FirstContactMade": _first_contact_made,
+    "ReferralTransferredIn": _earliest_of("transferred_in_at", "received_at"),
+    "ReferralTransferredOut": _earliest_of("transferred_out_at", "transferred_at"),
+    "ReferralWithdrawn": _earliest_of("withdrawn_at", "withdrawn_at"),
+    "ReferralClosed": _earliest_of("referral_closed_at", "closed_at"),
+    "AssessmentCompleted": _assessment_completed,
+    "FollowUpMeasured": _follow_up_measured,
+    "RiskEscalated": _risk_escalated,
+    "Signposted": _signposted,
+    "OnwardReferralMade": _onward_referral_made,
+    "OnwardReferralAccepted": _onward_referral_accepted,
+    "OnwardReferralDeclined": _onward_referral_declined,
+    "TreatmentStarted": _treatment_started,
+    "TreatmentEnded": _treatment_ended,
+    "WaitEscalated": _wait_escalated,
+    "MonitoringStarted": _monitoring_started,
+    "MonitoringEnded": _monitoring_ended,
+    "FollowUpDue": _follow_up_due,
+    "EpisodeClosed": _episode_closed,
+}
+CASE_EVENTS = tuple(CASE_FOLDS)
+
+
 def apply_case_event(facts: CaseFacts, event: Mapping[str, Any]) -> CaseFacts:
     """The case's facts with one more event folded in (a new dict; `facts` is not changed)."""
     facts = _copy(dict(facts))
-    data = {k: json_ready(v) for k, v in event["data"].items()}
-    kind = event["event_type"]
-    if kind == "ReferralReceived":
-        referral = {
-            "received_at": data["received_at"],
-            "source": data["source"],
-            "urgency": data["urgency"],
-            **{dimension: data.get(field) for dimension, field in DEMOGRAPHIC_FIELDS.items()},
-        }
-        if "referral" not in facts or referral["received_at"] < facts["referral"]["received_at"]:
-            facts["referral"] = referral
-    elif kind == "ReferralTriaged":
-        if data["triaged_at"] < (facts.get("triage") or {}).get("triaged_at", ""):
-            return facts  # an older triage arriving late: the newest one stands
-        facts["triage"] = {
-            "triaged_at": data["triaged_at"],
-            "urgency": data["urgency"],
-            "decision": data["decision"],
-            "first_contact_due_by": data.get("first_contact_due_by"),
-        }
-    elif kind == "FirstContactMade":
-        current = facts.get("first_contact")
-        if current is None or data["contacted_at"] < current["contacted_at"]:
-            facts["first_contact"] = {
-                "referral_received_at": data["referral_received_at"],
-                "contacted_at": data["contacted_at"],
-                "working_hours": data.get("working_hours"),
-            }
-    elif kind == "ReferralTransferredIn":
-        _keep_earliest(facts, "transferred_in_at", data["received_at"])
-    elif kind == "ReferralTransferredOut":
-        _keep_earliest(facts, "transferred_out_at", data["transferred_at"])
-    elif kind == "ReferralWithdrawn":
-        _keep_earliest(facts, "withdrawn_at", data["withdrawn_at"])
-    elif kind == "ReferralClosed":
-        _keep_earliest(facts, "referral_closed_at", data["closed_at"])
-    elif kind == "AssessmentCompleted":
-        _record(facts, "assessments", data["assessment_id"]).update(
-            completed_at=data["completed_at"],
-            outcomes=sorted(data["outcome_decisions"]),
-            multidisciplinary=data["multidisciplinary"],
-            demographics=_answers_at_assessment(data),
-            **_scores(data["measures"]),
-        )
-    elif kind == "FollowUpMeasured":
-        _record(facts, "follow_ups", data["follow_up_id"]).update(
-            assessment_id=data["assessment_id"], measured_at=data["measured_at"], **_scores(data["measures"])
-        )
-    elif kind == "RiskEscalated":
-        _record(facts, "risk_escalations", data["risk_escalation_id"]).update(escalated_at=data["escalated_at"])
-    elif kind == "Signposted":
-        _record(facts, "signposted", data["signposting_id"]).update(
-            on=data["signposted_on"], service_types=sorted(data["service_types"])
-        )
-    elif kind == "OnwardReferralMade":
-        _record(facts, "onward", data["onward_referral_id"]).update(
-            made_on=data["made_on"], service_type=data["service_type"]
-        )
-    elif kind == "OnwardReferralAccepted":
-        _record(facts, "onward", data["onward_referral_id"]).update(accepted_on=data["accepted_on"])
-    elif kind == "OnwardReferralDeclined":
-        _record(facts, "onward", data["onward_referral_id"]).update(declined_on=data["declined_on"])
-    elif kind == "TreatmentStarted":
-        onward = _record(facts, "onward", data["onward_referral_id"])
-        onward["started_on"] = _earliest(onward.get("started_on"), data["started_on"])
-        onward.setdefault("service_type", data["service_type"])
-    elif kind == "TreatmentEnded":
-        _record(facts, "onward", data["onward_referral_id"]).update(ended_on=data["ended_on"])
-    elif kind == "WaitEscalated":
-        onward = _record(facts, "onward", data["onward_referral_id"])
-        onward["escalated_on"] = sorted(set(onward.get("escalated_on", [])) | {data["escalated_on"]})
-    elif kind == "MonitoringStarted":
-        _record(facts, "monitoring", data["monitoring_plan_id"]).update(started_on=data["started_on"])
-    elif kind == "MonitoringEnded":
-        _record(facts, "monitoring", data["monitoring_plan_id"]).update(ended_on=data["ended_on"])
-    elif kind == "FollowUpDue":
-        _record(facts, "follow_ups_due", data["follow_up_id"]).update(due_on=data["due_on"])
-    elif kind == "EpisodeClosed":
-        current = facts.get("episode_closed")
-        if current is None or data["closed_at"] < current["closed_at"]:
-            facts["episode_closed"] = {"closed_at": data["closed_at"], "reason": data["reason"]}
+    fold = CASE_FOLDS.get(event["event_type"])
+    if fold is not None:
+        fold(facts, {k: json_ready(v) for k, v in event["data"].items()})
     return facts
 
 
