@@ -3,9 +3,11 @@ the catalogue, the topic names and the generated JSON Schemas."""
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections.abc import Mapping, Sequence
 from importlib import metadata
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -35,80 +37,36 @@ SERVICE_DESCRIPTIONS = {
     "reporting": "Imported figures, and the hub's period report to the national team.",
 }
 
-# Who consumes what (SYSTEM.md, "Shape"): (operation id, consumer, channel id, message names
-# or None for every message of the channel, summary).
-RECEIVES: tuple[tuple[str, str, str, tuple[str, ...] | None, str], ...] = (
-    (
-        "assessmentReceivesReferralEvents",
-        "assessment",
-        "referralEvents",
-        (
-            "ReferralReceived.v1",
-            "FirstContactMade.v1",
-            "ReferralTransferredOut.v1",
-            "ReferralWithdrawn.v1",
-            "ReferralClosed.v1",
-            "PersonalDataErased.v1",
-        ),
-        "A referral becomes an assessment to do once the person is reached; a case withdrawn, closed or "
-        "moved to another hub leaves the to-do list and the follow-ups due; a person's details erased "
-        "erase the reasons for their case's outcome.",
-    ),
-    ("assessmentReceivesFollowUpsDue", "assessment", "careEvents", ("FollowUpDue.v1",), "Follow-ups to measure."),
-    (
-        "careReceivesAssessmentEvents",
-        "care",
-        "assessmentEvents",
-        ("AssessmentCompleted.v1", "RiskEscalated.v1"),
-        "Outcomes to co-ordinate, and raised risks that put the case on the urgent path.",
-    ),
-    (
-        "careReceivesReferralEvents",
-        "care",
-        "referralEvents",
-        ("ReferralReceived.v1", "ReferralTransferredOut.v1", "ReferralWithdrawn.v1", "ReferralClosed.v1"),
-        "Cases to co-ordinate; cases that moved to another hub; withdrawn or closed referrals, which close "
-        "the episode of care if it is still open.",
-    ),
-    (
-        "outreachReceivesReferralsReceived",
-        "outreach",
-        "referralEvents",
-        ("ReferralReceived.v1",),
-        "Referrals naming an outreach code are credited to the event or campaign.",
-    ),
-    (
-        "referralReceivesCareEvents",
-        "referral",
-        "careEvents",
-        ("EpisodeClosed.v1",),
-        "Episodes closed in care co-ordination, which close the referral if it is still open.",
-    ),
-    (
-        "referralReceivesTransfers",
-        "referral",
-        "referralEvents",
-        ("ReferralTransferredOut.v1",),
-        "Transfers from neighbouring hubs addressed to this hub (to_hub_id).",
-    ),
-    *(
-        (
-            f"reportingReceives{service.capitalize()}Events",
-            "reporting",
-            f"{service}Events",
-            None,
-            "Facts of the national data set, rebuilt from the events.",
-        )
-        for service in topics.SERVICES
-    ),
-    (
-        "nationalReportingReceivesHubReports",
-        "reporting",
-        NATIONAL_CHANNEL,
-        None,
-        "Reporting in national mode compares hubs and regions.",
-    ),
-)
+# The services whose workers consume events, by the name this document gives them, and the
+# module of each that declares its consumers (`CONSUMERS`, hubs.runtime.service.Consumes). They are
+# imported only to build the document: hubs.contracts itself depends on no service.
+CONSUMER_MODULES = {
+    "referral": "hubs.referral.bootstrap",
+    "assessment": "hubs.assessment.bootstrap",
+    "care": "hubs.care_coordination.bootstrap",
+    "outreach": "hubs.outreach.bootstrap",
+    "reporting": "hubs.reporting.bootstrap",
+}
+
+
+class Consumer(Protocol):
+    """What the document reads of a consumer's declaration (hubs.runtime.service.Consumes)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def reads(self) -> tuple[str, ...]: ...
+    @property
+    def summary(self) -> str: ...
+    def event_types(self) -> tuple[str, ...]: ...
+
+
+Consumers = Mapping[str, Sequence[Consumer]]
+
+
+def declared_consumers() -> dict[str, tuple[Consumer, ...]]:
+    """Every service's declared consumers, by the service's name in the document."""
+    return {service: tuple(importlib.import_module(module).CONSUMERS) for service, module in CONSUMER_MODULES.items()}
 
 
 def channel_id(spec: EventSpec) -> str:
@@ -306,8 +264,42 @@ def _channels(specs: list[EventSpec]) -> dict[str, Any]:
     return channels
 
 
-def _operations(channels: dict[str, Any]) -> dict[str, Any]:
-    def messages_of(channel: str, names) -> list[dict[str, str]]:
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("-"))
+
+
+def _read_channel(read: str) -> str:
+    return NATIONAL_CHANNEL if read == topics.NATIONAL else f"{read}Events"
+
+
+def _receives(channels: dict[str, Any], specs: list[EventSpec], consumers: Consumers) -> dict[str, Any]:
+    """A receive operation per consumer and channel it reads, listing every version of the
+    events on that channel it has a handler for."""
+    event_types = {spec.name: spec.event_type for spec in specs}
+    operations: dict[str, Any] = {}
+    for service, declared in sorted(consumers.items()):
+        for consumer in sorted(declared, key=lambda c: c.name):
+            handled = set(consumer.event_types())
+            for read in consumer.reads:
+                channel = _read_channel(read)
+                names = [name for name in sorted(channels[channel]["messages"]) if event_types[name] in handled]
+                if not names:
+                    continue
+                operations[f"{service}{_camel(consumer.name)}Receives{_camel(channel)}"] = {
+                    "action": "receive",
+                    "channel": _ref("channels", channel),
+                    "title": f"The {SERVICE_NAMES[service]} service's {consumer.name} consumer reads "
+                    f"{channels[channel]['address']}",
+                    "summary": consumer.summary,
+                    "messages": [_ref("channels", channel, "messages", name) for name in names],
+                    "tags": [{"name": service}],
+                    "x-consumer": consumer.name,
+                }
+    return operations
+
+
+def _operations(channels: dict[str, Any], specs: list[EventSpec], consumers: Consumers) -> dict[str, Any]:
+    def messages_of(channel: str, names: list[str] | None) -> list[dict[str, str]]:
         names = sorted(channels[channel]["messages"]) if names is None else names
         return [_ref("channels", channel, "messages", name) for name in names]
 
@@ -327,14 +319,7 @@ def _operations(channels: dict[str, Any]) -> dict[str, Any]:
         "title": "The reporting service of a hub publishes its period report",
         "messages": messages_of(NATIONAL_CHANNEL, None),
     }
-    for operation, service, channel, names, summary in RECEIVES:
-        operations[operation] = {
-            "action": "receive",
-            "channel": _ref("channels", channel),
-            "title": f"The {SERVICE_NAMES[service]} service consumes {channels[channel]['address']}",
-            "summary": summary,
-            "messages": messages_of(channel, names),
-        }
+    operations.update(_receives(channels, specs, consumers))
     for channel in [c for c in channels if not c.endswith("Dlq")]:
         dlq = dlq_channel_id(channel)
         operations[f"deadLetter{channel[0].upper()}{channel[1:]}"] = {
@@ -346,9 +331,12 @@ def _operations(channels: dict[str, Any]) -> dict[str, Any]:
     return operations
 
 
-def build_document() -> dict[str, Any]:
-    """The AsyncAPI document as plain data."""
+def build_document(consumers: Consumers | None = None) -> dict[str, Any]:
+    """The AsyncAPI document as plain data; its receive operations are those of `consumers`
+    (by default every service's declared consumers)."""
     specs = all_specs()
+    if consumers is None:
+        consumers = declared_consumers()
     channels = _channels(specs)
     server_variables = {"bootstrap_servers": {"default": "localhost:9092", "description": "set by configuration"}}
     document = {
@@ -383,7 +371,7 @@ def build_document() -> dict[str, Any]:
             },
         },
         "channels": channels,
-        "operations": _operations(channels),
+        "operations": _operations(channels, specs, consumers),
         "components": {
             "schemas": {
                 "EventHeaders": _event_headers_schema(),

@@ -132,6 +132,13 @@ def parse_envelope(message: Mapping[str, Any]) -> dict[str, Any]:
     return envelope
 
 
+def message_topic(envelope: Mapping[str, Any], *, prefix: str = "", national_prefix: str | None = None) -> str:
+    """The topic an envelope is published on: its service's topic of its hub, or the national
+    topic for what leaves the hub (`national_prefix`, when given, instead of `prefix` there)."""
+    spec = spec_for(envelope["event_type"], envelope["schema_version"])
+    return spec.topic(envelope["hub_id"], prefix, national_prefix)
+
+
 def message_key(envelope: Mapping[str, Any]) -> str:
     """The Kafka key of an envelope: its case_id, or the aggregate id of an event not about a case."""
     spec = spec_for(envelope["event_type"], envelope["schema_version"])

@@ -1,5 +1,7 @@
 """Write the files generated from the code: `jsonschema/<EventType>.v<N>.json` for every event
 version and `asyncapi.yaml`. The output is deterministic, so committed files can be checked.
+The AsyncAPI document's receive operations come from the consumers each service declares
+(`CONSUMERS` in its bootstrap), so the service packages are imported to build it.
 
 Usage:
     python -m hubs.contracts.generate            # write them
@@ -18,19 +20,20 @@ from hubs.contracts._paths import asyncapi_file, contracts_root, jsonschema_dir
 from hubs.contracts.registry import all_specs
 
 
-def generated_files(root: Path) -> dict[Path, str]:
-    """Every generated file under `root` (the contracts/ folder) with its expected text."""
+def generated_files(root: Path, consumers: asyncapi.Consumers | None = None) -> dict[Path, str]:
+    """Every generated file under `root` (the contracts/ folder) with its expected text; the
+    AsyncAPI document's receive operations come from the services' declared consumers, or `consumers`."""
     files = {
         jsonschema_dir(root) / f"{spec.name}.json": json_schema.render(json_schema.envelope_schema(spec))
         for spec in all_specs()
     }
-    files[asyncapi_file(root)] = asyncapi.render(asyncapi.build_document())
+    files[asyncapi_file(root)] = asyncapi.render(asyncapi.build_document(consumers))
     return files
 
 
-def out_of_date(root: Path) -> list[str]:
+def out_of_date(root: Path, consumers: asyncapi.Consumers | None = None) -> list[str]:
     """Generated files that are missing, differ from the code, or no longer come from it."""
-    expected = generated_files(root)
+    expected = generated_files(root, consumers)
     problems = [
         f"{path.relative_to(root)}: {'differs from the code' if path.exists() else 'missing'}"
         for path, text in sorted(expected.items())

@@ -44,10 +44,11 @@ class EventSpec:
         """`<EventType>.v<N>`: the name of this version in generated files and AsyncAPI."""
         return f"{self.event_type}.v{self.version}"
 
-    def topic(self, hub_id: str, prefix: str = "") -> str:
-        """The topic this event is published on by the hub `hub_id`."""
+    def topic(self, hub_id: str, prefix: str = "", national_prefix: str | None = None) -> str:
+        """The topic this event is published on by the hub `hub_id`: its service's hub topic, or
+        the national topic (whose prefix may differ from the hub's: it is another cluster)."""
         if self.national:
-            return topics.national_topic(prefix)
+            return topics.national_topic(prefix if national_prefix is None else national_prefix)
         return topics.hub_topic(hub_id, self.service, prefix=prefix)
 
 

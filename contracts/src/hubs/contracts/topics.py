@@ -6,6 +6,10 @@ NATIONAL_TOPIC_VERSION = 1
 HUB_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 
 
+# What a consumer of the national topic reads, where a hub topic's consumer names its service.
+NATIONAL = "national"
+
+
 def hub_topic(hub_id: str, service: str, version: int = 1, prefix: str = "") -> str:
     """`hub.<hub_id>.<service>.events.v<N>`, the topic of one service of one hub."""
     if service not in SERVICES:

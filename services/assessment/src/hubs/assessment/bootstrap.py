@@ -16,7 +16,7 @@ from hubs.assessment.service_layer.unit_of_work import AssessmentUnitOfWork
 from hubs.contracts.topics import hub_topic
 from hubs.runtime.app import create_app as create_base_app
 from hubs.runtime.idempotency import idempotency_keys
-from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
+from hubs.runtime.service import ConsumerSpec, Consumes, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
 
@@ -71,17 +71,21 @@ class RetentionSweep:
             erase_expired_reasons(self._wiring.uow_factory(), self._retention)
 
 
+# The worker's consumers; the AsyncAPI document's receive operations are made from them too.
+REFERRALS = Consumes(
+    "referrals",
+    ("referral",),
+    EVENT_HANDLERS,
+    "A referral becomes an assessment to do once the person is reached; a case withdrawn, closed or moved to "
+    "another hub leaves the to-do list and the follow-ups due; a person's details erased erase the reasons "
+    "for their case's outcome.",
+)
+FOLLOW_UPS = Consumes("care", ("care",), CARE_EVENT_HANDLERS, "Follow-ups to measure.")
+CONSUMERS = (REFERRALS, FOLLOW_UPS)
+
+
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
-    s = wiring.settings
-    return [
-        ConsumerSpec(
-            "referrals",
-            [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)],
-            EVENT_HANDLERS,
-            on_idle=RetentionSweep(wiring),
-        ),
-        ConsumerSpec("care", [hub_topic(s.hub_id, "care", prefix=s.topic_prefix)], CARE_EVENT_HANDLERS),
-    ]
+    return [REFERRALS.spec(wiring, on_idle=RetentionSweep(wiring)), FOLLOW_UPS.spec(wiring)]
 
 
 def produced_topics(settings: Settings) -> list[str]:

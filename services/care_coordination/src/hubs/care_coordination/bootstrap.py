@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from flask import Flask
@@ -14,8 +15,9 @@ from hubs.care_coordination.service_layer.unit_of_work import CareUnitOfWork
 from hubs.contracts import codes
 from hubs.contracts.topics import hub_topic
 from hubs.runtime.app import create_app as create_base_app
+from hubs.runtime.consumer import Handler
 from hubs.runtime.idempotency import idempotency_keys
-from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
+from hubs.runtime.service import ConsumerSpec, Consumes, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
 
@@ -59,17 +61,34 @@ def run_due_check(wiring: Wiring) -> dict[str, int]:
     return reactions.check_due(wiring.uow_factory(), wiring.extras["today"](), wiring.extras["policy"])
 
 
+def event_handlers(wiring: Wiring | None) -> Mapping[str, Handler]:
+    """The worker's handlers, with the hub's policy (the default one when only described)."""
+    return reactions.event_handlers(wiring.extras["policy"] if wiring is not None else CarePolicy())  # type: ignore[arg-type]
+
+
+# The worker's consumers, which share one handler table: each takes the events of its own topic.
+# The AsyncAPI document's receive operations are made from them too.
+ASSESSMENTS = Consumes(
+    "assessments",
+    ("assessment",),
+    event_handlers,
+    "Outcomes to co-ordinate, and raised risks that put the case on the urgent path.",
+)
+REFERRALS = Consumes(
+    "referrals",
+    ("referral",),
+    event_handlers,
+    "Cases to co-ordinate; cases that moved to another hub; withdrawn or closed referrals, which close "
+    "the episode of care if it is still open.",
+)
+CONSUMERS = (ASSESSMENTS, REFERRALS)
+
+
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     s = wiring.settings
-    handlers = reactions.event_handlers(wiring.extras["policy"])
     # The due check runs while the worker is idle, at most every HUBS_DUE_CHECK_SECONDS (default 60).
     due_check = reactions.Throttled(lambda: run_due_check(wiring), float(s.extra.get("HUBS_DUE_CHECK_SECONDS", "60")))
-    return [
-        ConsumerSpec(
-            "assessments", [hub_topic(s.hub_id, "assessment", prefix=s.topic_prefix)], handlers, on_idle=due_check
-        ),
-        ConsumerSpec("referrals", [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)], handlers),
-    ]
+    return [ASSESSMENTS.spec(wiring, on_idle=due_check), REFERRALS.spec(wiring)]
 
 
 def produced_topics(settings: Settings) -> list[str]:

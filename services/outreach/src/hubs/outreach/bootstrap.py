@@ -17,7 +17,7 @@ from hubs.outreach.service_layer.unit_of_work import OutreachUnitOfWork
 from hubs.outreach.service_layer.workforce_handlers import close_due_surveys
 from hubs.runtime.app import create_app as create_base_app
 from hubs.runtime.idempotency import idempotency_keys
-from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
+from hubs.runtime.service import ConsumerSpec, Consumes, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
 # How often the worker looks for staff surveys due to close.
@@ -46,17 +46,23 @@ def create_app(wiring: Wiring) -> Flask:
     return app
 
 
+# Referrals that name an outreach code are credited to it: which outreach brings people in.
+REFERRAL_ATTRIBUTION = Consumes(
+    "referral-attribution",
+    ("referral",),
+    REFERRAL_EVENT_HANDLERS,
+    "Referrals naming an outreach code are credited to the event or campaign.",
+)
+# The worker's consumers; the AsyncAPI document's receive operations are made from them too.
+CONSUMERS = (REFERRAL_ATTRIBUTION,)
+
+
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     """The worker's one consumer: referrals, credited to the outreach they name."""
-    # Referrals that name an outreach code are credited to it: which outreach brings people in.
     # While idle it also closes staff surveys whose closing day has passed, releasing their answers.
-    s = wiring.settings
     return [
-        ConsumerSpec(
-            "referral-attribution",
-            [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)],
-            REFERRAL_EVENT_HANDLERS,
-            on_idle=every(SURVEY_CHECK_SECONDS, lambda: close_due_surveys(wiring.uow_factory)),
+        REFERRAL_ATTRIBUTION.spec(
+            wiring, on_idle=every(SURVEY_CHECK_SECONDS, lambda: close_due_surveys(wiring.uow_factory))
         )
     ]
 

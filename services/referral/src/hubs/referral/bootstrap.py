@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from flask import Flask
 
@@ -14,8 +15,9 @@ from hubs.referral.service_layer import duty, handlers, reactions, transfers
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.referral.service_layer.unit_of_work import ReferralUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
+from hubs.runtime.consumer import Handler
 from hubs.runtime.idempotency import idempotency_keys
-from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
+from hubs.runtime.service import ConsumerSpec, Consumes, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
 
 
@@ -41,6 +43,41 @@ def create_app(wiring: Wiring) -> Flask:
     return app
 
 
+def transfer_handlers(wiring: Wiring | None) -> Mapping[str, Handler]:
+    """Transfers from neighbouring hubs, taken in with this hub's referral context."""
+    context = wiring.extras["referral"] if wiring is not None else None
+    return {"ReferralTransferredOut": lambda envelope, uow: transfers.receive_transfer(envelope, uow, context)}
+
+
+def duty_handlers(wiring: Wiring | None) -> Mapping[str, Handler]:
+    """Urgent referrals, announced to the duty inbox (an inbox with no channels when only described)."""
+    notices, uow_factory = (wiring.extras["duty"], wiring.uow_factory) if wiring is not None else (duty.Duty(), None)
+    return {"ReferralTriaged": duty.urgent_referral_handler(notices, uow_factory)}
+
+
+# The worker's consumers; the AsyncAPI document's receive operations are made from them too.
+TRANSFERS_IN = Consumes(
+    "transfers-in",
+    ("referral",),
+    transfer_handlers,
+    "Transfers from neighbouring hubs' referral topics addressed to this hub (to_hub_id); with no "
+    "neighbours it reads its own topic, and nothing there is addressed to it.",
+)
+EPISODES_CLOSED = Consumes(
+    "care",
+    ("care",),
+    reactions.CARE_EVENT_HANDLERS,
+    "Episodes closed in care co-ordination, which close the referral if it is still open.",
+)
+URGENT_REFERRALS = Consumes(
+    "duty",
+    ("referral",),
+    duty_handlers,
+    "With a duty inbox (HUBS_DUTY_EMAIL): urgent referrals still waiting for first contact are announced.",
+)
+CONSUMERS = (TRANSFERS_IN, EPISODES_CLOSED, URGENT_REFERRALS)
+
+
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     """Transfers in from neighbouring hubs' referral topics, with erasure of expired personal data
     and notices of referrals about to miss their standard when idle; episodes closed in care
@@ -51,27 +88,14 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     notices = duty.Duty.from_settings(s, context.calendar.zone)
     wiring.extras["duty"] = notices
     neighbours = sorted(context.transfer_keys.neighbours) if context.transfer_keys else []
-    topics = [hub_topic(n, "referral", prefix=s.topic_prefix) for n in neighbours]
     # With no neighbours the worker still reads its own topic, so that retention runs.
-    topics = topics or [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)]
-    retention = RetentionSweep(wiring)
+    topics = [hub_topic(n, "referral", prefix=s.topic_prefix) for n in neighbours] or None
     specs = [
-        ConsumerSpec(
-            "transfers-in",
-            topics,
-            {"ReferralTransferredOut": lambda envelope, uow: transfers.receive_transfer(envelope, uow, context)},
-            on_idle=retention,
-        ),
-        ConsumerSpec("care", [hub_topic(s.hub_id, "care", prefix=s.topic_prefix)], reactions.CARE_EVENT_HANDLERS),
+        TRANSFERS_IN.spec(wiring, topics=topics, on_idle=RetentionSweep(wiring)),
+        EPISODES_CLOSED.spec(wiring),
     ]
     if notices.notifiers:
-        specs.append(
-            ConsumerSpec(
-                "duty",
-                [hub_topic(s.hub_id, "referral", prefix=s.topic_prefix)],
-                {"ReferralTriaged": duty.urgent_referral_handler(notices, wiring.uow_factory)},
-            )
-        )
+        specs.append(URGENT_REFERRALS.spec(wiring))
     return specs
 
 

@@ -3,12 +3,15 @@ import time."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import partial
 
 from flask import Flask
 
+from hubs.contracts import topics
 from hubs.contracts.topics import hub_topic
+from hubs.contracts.working_time import HubHolidays
 from hubs.reporting.adapters import orm
 from hubs.reporting.adapters.published_reports import published_versions
 from hubs.reporting.adapters.signing import HubRegistry, ReportSigner, count_rejected, start_counting_rejections
@@ -26,22 +29,17 @@ from hubs.reporting.service_layer.handlers import (
 )
 from hubs.reporting.service_layer.unit_of_work import ReportingUnitOfWork
 from hubs.runtime.app import create_app as create_base_app
+from hubs.runtime.consumer import Handler
 from hubs.runtime.idempotency import idempotency_keys
-from hubs.runtime.service import ConsumerSpec, ServiceDefinition, Wiring, migrations_dir, standard_wiring
+from hubs.runtime.service import ConsumerSpec, Consumes, ServiceDefinition, Wiring, migrations_dir, standard_wiring
 from hubs.runtime.settings import Settings
-
-# Every hub topic, including the reporting service's own (imported sickness absence).
-HUB_TOPICS_COUNTED = ("referral", "assessment", "care", "outreach", "reporting")
 
 
 def dataset_rules(settings: Settings) -> DatasetRules:
-    """The hub's calendar from HUBS_BANK_HOLIDAYS."""
-    extra = settings.extra
-    holidays = frozenset(
-        date.fromisoformat(d.strip()) for d in extra.get("HUBS_BANK_HOLIDAYS", "").split(",") if d.strip()
-    )
+    """The hub's calendar: England and Wales bank holidays and the hub's closure days
+    (HUBS_BANK_HOLIDAYS), the days the referral service's first-contact deadlines skip too."""
     return DatasetRules(
-        holidays=holidays,
+        holidays=HubHolidays.from_setting(settings.extra.get("HUBS_BANK_HOLIDAYS")),
     )
 
 
@@ -105,10 +103,40 @@ def create_app(wiring: Wiring) -> Flask:
     return app
 
 
+def hub_handlers(wiring: Wiring | None) -> Mapping[str, Handler]:
+    """Every hub event the data set is built from, dated by the service's clock (tests put their own
+    in `wiring.extras["clock"]`) and placed within the hub's records."""
+    if wiring is None:
+        return hub_event_handlers(lambda: datetime.now(UTC))
+    return hub_event_handlers(lambda: wiring.extras["clock"](), wiring.settings.records_start)  # type: ignore[operator]
+
+
+def national_handlers(wiring: Wiring | None) -> Mapping[str, Handler]:
+    """Hubs' reports, each version taken only within HUBS_NATIONAL_REPORT_VERSION_STEP of the last."""
+    return national_event_handlers(version_step(wiring.settings) if wiring is not None else DEFAULT_VERSION_STEP)
+
+
+# The worker's consumer in hub mode and in national mode; the AsyncAPI document's receive operations
+# are made from them too. The hub's reads every hub topic, the reporting service's own included
+# (imported sickness absence).
+HUB_EVENTS = Consumes(
+    "hub-events",
+    ("referral", "assessment", "care", "outreach", "reporting"),
+    hub_handlers,
+    "Facts of the national data set, rebuilt from the events.",
+)
+HUB_REPORTS = Consumes(
+    "hub-reports",
+    (topics.NATIONAL,),
+    national_handlers,
+    "Reporting in national mode takes each hub's signed period report, to compare hubs and regions.",
+)
+CONSUMERS = (HUB_EVENTS, HUB_REPORTS)
+
+
 def consumers(wiring: Wiring) -> list[ConsumerSpec]:
     s = wiring.settings
     if s.reporting_mode == "national":
-        topics = [s.national_topic]
         # Only reports signed by a registered hub's key are taken (read once, at start).
         registry = HubRegistry.from_settings(s)
         start_counting_rejections()
@@ -121,10 +149,9 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
             every=float(s.extra.get("HUBS_PERIOD_CLOSE_CHECK_SECONDS", "60")),
         )
         return [
-            ConsumerSpec(
-                consumer_name(s, "hub-reports"),
-                topics,
-                national_event_handlers(version_step(s)),
+            HUB_REPORTS.spec(
+                wiring,
+                name=consumer_name(s, HUB_REPORTS.name),
                 after_batch=timeliness.after_batch,
                 on_idle=timeliness,
                 verify=registry.verify,
@@ -156,13 +183,10 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
         records_start=s.records_start,
         sign_off_days=wiring.extras["sign_off_days"],  # type: ignore[arg-type]
     )
-    topics = [hub_topic(s.hub_id, service, prefix=s.topic_prefix) for service in HUB_TOPICS_COUNTED]
-    handlers = hub_event_handlers(clock, s.records_start)
     return [
-        ConsumerSpec(
-            consumer_name(s, "hub-events"),
-            topics,
-            handlers,
+        HUB_EVENTS.spec(
+            wiring,
+            name=consumer_name(s, HUB_EVENTS.name),
             after_batch=cycle.after_batch,
             on_idle=cycle,
             prepare_batch=load_cases_of,

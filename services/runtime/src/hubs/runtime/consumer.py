@@ -26,6 +26,7 @@ from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
 from hubs.contracts import ContractError
+from hubs.contracts import topics as contract_topics
 from hubs.contracts.compiled import read_envelope
 from hubs.contracts.topics import dlq_topic
 from hubs.runtime.db import is_transient
@@ -282,15 +283,16 @@ class EventConsumer:
 
     def _dead_letter(self, record: ConsumerRecord, exc: BaseException, attempts: int, event_id: str | None) -> None:
         topic = dlq_topic(record.topic)
+        # The dead-letter headers of the contract (contract_topics.DLQ_HEADERS), every one on every dead letter.
         headers = [
-            ("origin_topic", record.topic.encode()),
-            ("origin_partition", str(record.partition).encode()),
-            ("origin_offset", str(record.offset).encode()),
-            ("event_id", (event_id or "").encode()),
-            ("error_type", type(exc).__name__.encode()),
-            ("error", str(exc)[:500].encode()),
-            ("attempts", str(attempts).encode()),
-            ("consumer", self.name.encode()),
+            (contract_topics.DLQ_ORIGIN_TOPIC, record.topic.encode()),
+            (contract_topics.DLQ_ORIGIN_PARTITION, str(record.partition).encode()),
+            (contract_topics.DLQ_ORIGIN_OFFSET, str(record.offset).encode()),
+            (contract_topics.DLQ_EVENT_ID, (event_id or "").encode()),
+            (contract_topics.DLQ_ERROR_TYPE, type(exc).__name__.encode()),
+            (contract_topics.DLQ_ERROR, str(exc)[:500].encode()),
+            (contract_topics.DLQ_ATTEMPTS, str(attempts).encode()),
+            (contract_topics.DLQ_CONSUMER, self.name.encode()),
         ]
         # Wait for the acknowledgement: the offset is committed only once the DLQ has it.
         self.dlq_producer.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=60)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from kafka import KafkaProducer
 from sqlalchemy import Engine, Table, func, select, update
 
+from hubs.contracts import message_headers
 from hubs.runtime.lifecycle import PROGRESS, StopSignal
 from hubs.runtime.metrics import (
     DEPENDENCY_UP,
@@ -75,7 +76,9 @@ class OutboxRelay:
             futures = []
             for row in rows:
                 value = _encode(row.payload)
-                headers = [("event_id", str(row.event_id).encode()), ("event_type", row.event_type.encode())]
+                # The topic and key were given by the contract when the row was written; the headers
+                # are the envelope's event_id and event_type, which the row keeps beside it.
+                headers = message_headers(row._mapping)
                 if self._headers is not None:
                     headers += self._headers(row.topic, value)
                 futures.append(

@@ -12,8 +12,8 @@ from sqlalchemy import Table, Uuid, any_, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
-from hubs.contracts import new_envelope, spec_for
-from hubs.contracts.topics import hub_topic
+from hubs.contracts import ContractError, message_key, new_envelope, spec_for
+from hubs.contracts.envelope import message_topic
 from hubs.runtime.logging import correlation_id
 from hubs.runtime.settings import Settings
 
@@ -27,7 +27,8 @@ class DomainEvent(Protocol):
 
 
 class Outbox:
-    """Writes validated envelopes into the `outbox` table of the current transaction."""
+    """Writes validated envelopes into the `outbox` table of the current transaction, with the
+    topic and Kafka key their contract gives them (hubs.contracts), which the relay sends as they are."""
 
     def __init__(self, session: Session, table: Table, settings: Settings):
         self._session = session
@@ -44,7 +45,11 @@ class Outbox:
         aggregate_id: str | None = None,
         national: bool = False,
     ) -> dict[str, Any]:
-        """Validate an event against its contract and queue it in this transaction."""
+        """Validate an event against its contract and queue it in this transaction.
+
+        `aggregate_id` and `national` may say what the contract already does (the key of an event
+        not about a case, and whether it leaves the hub); saying otherwise is refused, so that
+        nothing is sent where, or keyed as, its consumers do not expect it."""
         s = self._settings
         envelope = new_envelope(
             event_type,
@@ -54,16 +59,20 @@ class Outbox:
             case_id=case_id,
             correlation_id=correlation_id.get(),
         )
-        spec = spec_for(event_type)
-        topic = s.national_topic if national else hub_topic(s.hub_id, spec.service, prefix=s.topic_prefix)
-        key = aggregate_id or (str(case_id) if case_id is not None else s.hub_id)
+        spec = spec_for(event_type, envelope["schema_version"])
+        key = message_key(envelope)
+        if aggregate_id is not None and aggregate_id != key:
+            raise ContractError(f"{event_type} is keyed by its contract as {key!r}, not {aggregate_id!r}")
+        if national != spec.national:
+            where = "on the national topic" if spec.national else "on its service's hub topic"
+            raise ContractError(f"{event_type} is published {where}")
         self._session.execute(
             insert(self._table).values(
                 event_id=uuid.UUID(envelope["event_id"]),
                 aggregate_type=spec.service,
                 aggregate_id=key,
                 event_type=event_type,
-                topic=topic,
+                topic=message_topic(envelope, prefix=s.topic_prefix, national_prefix=s.national_topic_prefix),
                 payload=envelope,
                 occurred_at=datetime.fromisoformat(envelope["occurred_at"]),
             )
