@@ -9,7 +9,7 @@ import re
 import pytest
 
 from hubs.portal.adapters.services import Answer
-from hubs.portal.domain.measures import MEASURES, WSAS_ANSWERS, Measure
+from hubs.portal.domain.measures import MEASURES
 from hubs.portal.entrypoints.clinician import assessment_errors
 
 REFERRAL_ID = "5e0955aa-1111-4222-8333-444455556666"
@@ -92,6 +92,19 @@ def test_an_onward_referral_is_offered_once_care_coordination_has_the_assessment
     assert "Onward referrals can be made once" not in page
 
 
+def test_an_assessed_pcl5_says_which_rule_made_ptsd_provisional(signed_in, case_of):
+    client = signed_in("clinician")
+    pcl5 = {"total": 12, "provisional_ptsd": True, "cut_off_met": False, "dsm5_rule_met": True}
+    assessed = {**ASSESSABLE, "status": "completed", "completed_at": "2026-11-27T10:00:00Z",
+                "measures": {"phq9": {"total": 3, "band": "none"}, "gad7": {"total": 2, "band": "minimal"},
+                             "pcl5": pcl5}}  # fmt: skip
+    case_of(CONTACTED, assessed, {**CARE_CASE, "assessment_id": ASSESSMENT_ID})
+    page = case_page(client)
+    result = re.search(r'id="pcl5-result">(.*?)</dd>', page, re.S).group(1)
+    assert "Score 12 of 80" in result
+    assert "provisional PTSD, by the DSM-5 symptom rule only, below the cut-off of 33" in result
+
+
 def test_a_refusal_for_want_of_first_contact_is_said_once(signed_in, services, case_of):
     client = signed_in("clinician")
     case_of(DETAIL, TO_DO)
@@ -133,19 +146,17 @@ def test_a_wrong_number_of_responses_is_shown_on_the_measures_group(signed_in, s
     assert re.search(r'nhsuk-form-group--error" id="gad7"', page)
 
 
-WSAS = Measure("wsas", "WSAS", "work and social adjustment", "", tuple(f"item {n}" for n in range(1, 6)), WSAS_ANSWERS)
-
-
 @pytest.mark.parametrize(
     ("errors", "measures", "question"),
     [
         ({"measures": {"phq9": {"9": ["item 9"]}}}, MEASURES, "phq9-9"),
         ({"json": {"measures": {"audit_c": {"1": ["item 1"]}}}}, MEASURES, "audit_c-1"),
-        ({"measures": {"wsas": {"items": {"1": ["item 1"]}}}}, (*MEASURES, WSAS), "wsas-1"),
-        ({"measures": {"wsas": {"items": ["WSAS needs exactly 5 item responses"]}}}, (*MEASURES, WSAS), "wsas"),
+        ({"measures": {"wsas": {"items": {"1": ["item 1"]}}}}, MEASURES, "wsas-1"),
+        ({"measures": {"wsas": {"items": ["WSAS needs exactly 5 item responses"]}}}, MEASURES, "wsas"),
         ({"measures": {"phq9": {"10": ["no such item"]}}}, MEASURES, "phq9"),
         # A measure the form does not ask is said above the form, never lost.
-        ({"measures": {"pcl5": {"1": ["item 1"]}}}, MEASURES, "assessment"),
+        ({"measures": {"phq2": ["Unknown field."]}}, MEASURES, "assessment"),
+        ({"measures": {"pcl5": {"1": ["item 1"]}}}, MEASURES, "pcl5-1"),
         ({"outcome": {"refer_on_to": ["services"]}}, MEASURES, "refer_on_to"),
         ({"risk": ["a raised risk needs an escalation route"]}, MEASURES, "risk_route"),
         ({"risk": {"level": ["Must be one of: low, moderate, high."]}}, MEASURES, "risk_level"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from hubs.contracts.outcomes import Totals, outcomes
 from hubs.reporting.domain.catalogue import DIMENSIONS, GROUPS, STAGES
 from hubs.reporting.domain.dataset import DatasetRules, median, percentile_90
 
@@ -160,6 +161,26 @@ def test_clinical_outcomes_are_counts_and_rates_with_their_bases(hub, case):
     assert figures["clinical_outcomes.reliable_recovery"] == 1
     assert figures["clinical_outcomes.reliable_improvement_percent"] == 67
     assert figures["clinical_outcomes.recovery_percent"] == 50
+
+
+def test_clinical_outcome_figures_count_the_outcomes_the_assessment_service_sends(hub, case):
+    # Totals either side of every threshold: caseness (PHQ-9 10, GAD-7 8), reliable change (6, 4).
+    pairs = [((p1, g1), (p2, g2)) for p1, p2 in ((15, 9), (15, 10), (9, 15), (10, 4), (4, 3)) for g1, g2 in
+             ((12, 8), (12, 7), (7, 11), (8, 4), (3, 3))]  # fmt: skip
+    expected = {"paired": 0, "reliable_improvement": 0, "reliable_deterioration": 0, "caseness_at_assessment": 0,
+                "recovery": 0, "reliable_recovery": 0}  # fmt: skip
+    for (phq_before, gad_before), (phq_after, gad_after) in pairs:
+        c = case().assessed("2026-09-01T09:00:00+00:00", phq_before, gad_before)
+        c.followed_up("2026-10-05T09:00:00+00:00", phq_after, gad_after)
+        sent = outcomes(Totals(phq_before, gad_before), Totals(phq_after, gad_after))
+        expected["paired"] += 1
+        expected["reliable_improvement"] += sent.reliable_improvement
+        expected["reliable_deterioration"] += sent.reliable_deterioration
+        expected["caseness_at_assessment"] += sent.case_at_first
+        expected["recovery"] += bool(sent.recovery)
+        expected["reliable_recovery"] += bool(sent.reliable_recovery)
+    figures = hub.figures(*OCT)
+    assert {name: figures[f"clinical_outcomes.{name}"] for name in expected} == expected
 
 
 def test_a_follow_up_that_arrives_before_its_assessment_still_counts(hub, case):

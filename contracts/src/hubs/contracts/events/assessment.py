@@ -2,40 +2,25 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from hubs.contracts import codes
+from hubs.contracts import codes, measures
 from hubs.contracts.events._common import Part, code, codes_list, hub_id, optional_uuid
 from hubs.contracts.registry import event
 
-# Severity bands of the published instruments, as in DOMAIN.md "Reference facts":
-# PHQ-9 (Kroenke, Spitzer & Williams 2001), GAD-7 (Spitzer et al. 2006), WSAS (Mundt et al. 2002).
-# Each row is (lowest total of the band, band).
-PHQ9_BANDS = (
-    (0, codes.Phq9Band.NONE),
-    (5, codes.Phq9Band.MILD),
-    (10, codes.Phq9Band.MODERATE),
-    (15, codes.Phq9Band.MODERATELY_SEVERE),
-    (20, codes.Phq9Band.SEVERE),
-)
-GAD7_BANDS = (
-    (0, codes.Gad7Band.MINIMAL),
-    (5, codes.Gad7Band.MILD),
-    (10, codes.Gad7Band.MODERATE),
-    (15, codes.Gad7Band.SEVERE),
-)
-WSAS_BANDS = (
-    (0, codes.WsasBand.SUBCLINICAL),
-    (10, codes.WsasBand.SIGNIFICANT),
-    (21, codes.WsasBand.MODERATELY_SEVERE_OR_WORSE),
-)
-AUDIT_POSITIVE_AT = 8  # full AUDIT, 0-40: positive at 8 or more
-
-
-def _band(bands, total: int):
-    return [band for lowest, band in bands if total >= lowest][-1]
+# Bands and cut-offs come from the measure registry (DOMAIN.md "Reference facts"). Each band row
+# is (lowest total of the band, band).
+PHQ9_BANDS = measures.PHQ9.bands
+GAD7_BANDS = measures.GAD7.bands
+WSAS_BANDS = measures.WSAS.bands
+AUDIT_POSITIVE_AT = measures.AUDIT_POSITIVE_AT  # full AUDIT, 0-40: positive at 8 or more
 
 
 def _total(maximum: int) -> fields.Integer:
     return fields.Integer(required=True, validate=validate.Range(0, maximum))
+
+
+def _cut_off(measure: measures.Measure) -> fields.Integer:
+    """The cut-off the hub chose, one of those the instrument allows."""
+    return fields.Integer(required=True, validate=validate.Range(min(measure.cut_offs), max(measure.cut_offs)))
 
 
 class _Banded(Part):
@@ -43,7 +28,7 @@ class _Banded(Part):
 
     @validates_schema
     def _band_matches_total(self, data, **kwargs):
-        expected = _band(self.BANDS, data["total"])
+        expected = measures.band_of(self.BANDS, data["total"])
         if data["band"] != expected:
             raise ValidationError(f"a total of {data['total']} is in band {expected.value}", "band")
 
@@ -91,7 +76,7 @@ class Phq9Score(_Banded):
     """PHQ-9 (depression), total 0-27."""
 
     BANDS = PHQ9_BANDS
-    total = _total(27)
+    total = _total(measures.PHQ9.maximum)
     band = code(codes.Phq9Band)
     item9_positive = fields.Boolean(
         required=True, metadata={"description": "item 9 (thoughts of self-harm) scored 1 or more: a risk flag"}
@@ -102,7 +87,7 @@ class Gad7Score(_Banded):
     """GAD-7 (anxiety), total 0-21."""
 
     BANDS = GAD7_BANDS
-    total = _total(21)
+    total = _total(measures.GAD7.maximum)
     band = code(codes.Gad7Band)
 
 
@@ -110,7 +95,7 @@ class WsasScore(_Banded):
     """Work and Social Adjustment Scale, total 0-40."""
 
     BANDS = WSAS_BANDS
-    total = _total(40)
+    total = _total(measures.WSAS.maximum)
     band = code(codes.WsasBand)
     # Optional without a default, so that scores sent without it read back unchanged.
     retired_or_not_working = fields.Boolean(
@@ -122,13 +107,15 @@ class WsasScore(_Banded):
 class Pcl5Score(Part):
     """PCL-5 (PTSD checklist), total 0-80."""
 
-    total = _total(80)
+    total = _total(measures.PCL5.maximum)
     provisional_ptsd = fields.Boolean(
         required=True,
         metadata={"description": "either rule met: cut_off_met or dsm5_rule_met (they say which)"},
     )
     # Optional, so that scores sent before it read back unchanged.
-    cut_off_met = fields.Boolean(allow_none=True, metadata={"description": "total of 33 or more"})
+    cut_off_met = fields.Boolean(
+        allow_none=True, metadata={"description": f"total of {measures.PCL5.positive_at} or more"}
+    )
     dsm5_rule_met = fields.Boolean(
         allow_none=True,
         metadata={"description": "items scored 2 or more meet the DSM-5 criteria B, C, D and E"},
@@ -138,16 +125,16 @@ class Pcl5Score(Part):
 class PcPtsd5Score(_Screen):
     """PC-PTSD-5 (primary care PTSD screen), total 0-5."""
 
-    total = _total(5)
-    cut_off = fields.Integer(required=True, validate=validate.Range(3, 4))
+    total = _total(measures.PC_PTSD5.maximum)
+    cut_off = _cut_off(measures.PC_PTSD5)
     positive = fields.Boolean(required=True)
 
 
 class AuditCScore(_Screen):
     """AUDIT-C (alcohol), total 0-12."""
 
-    total = _total(12)
-    cut_off = fields.Integer(required=True, validate=validate.Range(4, 5))
+    total = _total(measures.AUDIT_C.maximum)
+    cut_off = _cut_off(measures.AUDIT_C)
     positive = fields.Boolean(required=True)
 
 

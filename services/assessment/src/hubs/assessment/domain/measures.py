@@ -1,17 +1,9 @@
 """Scoring of the standard measures from their item responses. Pure functions.
 
-Each measure is scored as its published instrument says, in the way the open-source CamCOPS
-project scores it (camcops_server/tasks: phq9.py, gad7.py, pcl5.py, wsas.py, audit.py):
-- PHQ-9: Kroenke K, Spitzer RL, Williams JB. J Gen Intern Med 2001;16:606-13. Nine items 0-3.
-- GAD-7: Spitzer RL, Kroenke K, Williams JB, Lowe B. Arch Intern Med 2006;166:1092-7. Seven items 0-3.
-- PCL-5: Weathers FW et al. The PTSD Checklist for DSM-5, National Center for PTSD 2013;
-  Blevins CA et al. J Trauma Stress 2015;28:489-98. Twenty items 0-4; provisional PTSD at 33.
-- PC-PTSD-5: Prins A et al. J Gen Intern Med 2016;31:1206-11. Five yes/no items after a trauma
-  question; positive at 3 (sensitive) or 4 (balanced): the cut-off is the hub's setting.
-- WSAS: Mundt JC, Marks IM, Shear MK, Greist JH. Br J Psychiatry 2002;180:461-4. Five items 0-8;
-  a person retired or not working for reasons unrelated to the problem does not score item 1.
-- AUDIT-C: Bush K et al. Arch Intern Med 1998;158:1789-95. The first three AUDIT items, 0-4;
-  positive at 5 (4 in some services: a setting).
+Each measure's items, answers, bands and cut-offs are those of the measure registry
+(`hubs.contracts.measures`, with the published instruments it cites); this module checks the
+responses against it and scores them as CamCOPS does (camcops_server/tasks: phq9.py, gad7.py,
+pcl5.py, wsas.py, audit.py).
 """
 
 from __future__ import annotations
@@ -21,25 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from hubs.contracts import codes
-from hubs.contracts.events.assessment import GAD7_BANDS, PHQ9_BANDS, WSAS_BANDS
+from hubs.contracts import measures as registry
 
-PCL5_PROVISIONAL_PTSD_AT = 33
-PCL5_SYMPTOM_AT = 2  # DSM-5 rule: an item rated 2 ("moderately") or more counts as a symptom
-# DSM-5 clusters of the PCL-5 (1-based item numbers) and how many symptoms each needs.
-PCL5_CLUSTERS = (("B", range(1, 6), 1), ("C", range(6, 8), 1), ("D", range(8, 15), 2), ("E", range(15, 21), 2))
-PC_PTSD5_CUT_OFFS = (3, 4)
-AUDIT_C_CUT_OFFS = (4, 5)
-
+PCL5_PROVISIONAL_PTSD_AT = registry.PCL5.positive_at
+PCL5_SYMPTOM_AT = registry.PCL5_SYMPTOM_AT
+PCL5_CLUSTERS = registry.PCL5_CLUSTERS
+PC_PTSD5_CUT_OFFS = registry.PC_PTSD5.cut_offs
+AUDIT_C_CUT_OFFS = registry.AUDIT_C.cut_offs
 
 # The measures as clinicians name them, for messages a clinician reads.
-MEASURE_NAMES = {
-    "phq9": "PHQ-9",
-    "gad7": "GAD-7",
-    "pcl5": "PCL-5",
-    "pc_ptsd5": "PC-PTSD-5",
-    "wsas": "WSAS",
-    "audit_c": "AUDIT-C",
-}
+MEASURE_NAMES = {m.key: m.name for m in registry.MEASURES}
 
 
 class MeasureError(ValueError):
@@ -54,26 +37,24 @@ class MeasureError(ValueError):
         self.errors = {measure: detail}
 
 
-def count_message(measure: str, count: int) -> str:
-    return f"{MEASURE_NAMES.get(measure, measure)} needs exactly {count} item responses"
+def count_message(measure: str) -> str:
+    return registry.BY_KEY[measure].count_message
 
 
-def item_message(measure: str, number: int, highest: int) -> str:
-    return f"{MEASURE_NAMES.get(measure, measure)} item {number} must be a whole number from 0 to {highest}"
+def item_message(measure: str, number: int) -> str:
+    return registry.BY_KEY[measure].item_message(number)
 
 
-def _band(bands: Sequence[tuple[int, Any]], total: int):
-    return [band for lowest, band in bands if total >= lowest][-1]
-
-
-def check_items(measure: str, items: object, count: int, highest: int, *, where: Sequence[str] = ()) -> list[int]:
-    """The item responses, if there are `count` whole numbers from 0 to `highest`; otherwise
-    MeasureError naming the first wrong item by its number (from 1, as on the form)."""
-    if not isinstance(items, list | tuple) or len(items) != count:
-        raise MeasureError(measure, count_message(measure, count), where=where)
-    for number, value in enumerate(items, start=1):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= highest:
-            raise MeasureError(measure, item_message(measure, number, highest), where=(*where, str(number)))
+def check_items(measure: str, items: object, *, where: Sequence[str] = ()) -> list[int]:
+    """The item responses, if there is one whole number for each item of the measure, each an
+    answer that item allows; otherwise MeasureError naming the first wrong item by its number
+    (from 1, as on the form)."""
+    shape = registry.BY_KEY[measure]
+    if not isinstance(items, list | tuple) or len(items) != len(shape.items):
+        raise MeasureError(measure, shape.count_message, where=where)
+    for number, (value, item) in enumerate(zip(items, shape.items, strict=True), start=1):
+        if isinstance(value, bool) or not isinstance(value, int) or value not in item.values:
+            raise MeasureError(measure, shape.item_message(number), where=(*where, str(number)))
     return list(items)
 
 
@@ -89,11 +70,11 @@ class Phq9:
 
     @property
     def band(self) -> codes.Phq9Band:
-        return _band(PHQ9_BANDS, self.total)
+        return registry.PHQ9.band(self.total)
 
     @property
     def item9(self) -> int:
-        return self.items[8]
+        return self.items[registry.PHQ9_RISK_ITEM - 1]
 
     @property
     def item9_positive(self) -> bool:
@@ -116,7 +97,7 @@ class Gad7:
 
     @property
     def band(self) -> codes.Gad7Band:
-        return _band(GAD7_BANDS, self.total)
+        return registry.GAD7.band(self.total)
 
     def to_data(self) -> dict:
         return {"total": self.total, "band": self.band}
@@ -142,7 +123,7 @@ class Pcl5:
 
     @property
     def cut_off_met(self) -> bool:
-        """A total of 33 or more."""
+        """A total of 33 or more (the registry's cut-off)."""
         return self.total >= PCL5_PROVISIONAL_PTSD_AT
 
     @property
@@ -197,7 +178,7 @@ class Wsas:
 
     @property
     def band(self) -> codes.WsasBand:
-        return _band(WSAS_BANDS, self.total)
+        return registry.WSAS.band(self.total)
 
     def to_data(self) -> dict:
         return {"total": self.total, "band": self.band, "retired_or_not_working": self.retired_or_not_working}
@@ -212,14 +193,14 @@ class AuditC(_ScreenWithCutOff):
 class ScoringRules:
     """The cut-offs a hub chooses where the instruments allow a choice."""
 
-    pc_ptsd5_cut_off: int = 3
-    audit_c_cut_off: int = 5
+    pc_ptsd5_cut_off: int = registry.PC_PTSD5.positive_at  # each defaults to the registry's
+    audit_c_cut_off: int = registry.AUDIT_C.positive_at
 
     def __post_init__(self) -> None:
-        if self.pc_ptsd5_cut_off not in PC_PTSD5_CUT_OFFS:
-            raise ValueError("the PC-PTSD-5 cut-off is 3 or 4")
-        if self.audit_c_cut_off not in AUDIT_C_CUT_OFFS:
-            raise ValueError("the AUDIT-C cut-off is 4 or 5")
+        for measure, cut_off in ((registry.PC_PTSD5, self.pc_ptsd5_cut_off), (registry.AUDIT_C, self.audit_c_cut_off)):
+            if cut_off not in measure.cut_offs:
+                allowed = " or ".join(str(c) for c in measure.cut_offs)
+                raise ValueError(f"the {measure.name} cut-off is {allowed}")
 
 
 @dataclass(frozen=True)
@@ -233,14 +214,7 @@ class MeasureSet:
     wsas: Wsas | None = None
     audit_c: AuditC | None = None
 
-    FIELDS = {
-        codes.Measure.PHQ_9: "phq9",
-        codes.Measure.GAD_7: "gad7",
-        codes.Measure.PCL_5: "pcl5",
-        codes.Measure.PC_PTSD_5: "pc_ptsd5",
-        codes.Measure.WSAS: "wsas",
-        codes.Measure.AUDIT_C: "audit_c",
-    }
+    FIELDS = {m.code: m.key for m in registry.MEASURES}
 
     @property
     def taken(self) -> list[codes.Measure]:
@@ -261,22 +235,22 @@ def score(responses: Mapping[str, Any], rules: ScoringRules = ScoringRules()) ->
         raise MeasureError(sorted(unknown)[0], "is not a measure this hub scores")
     scored: dict[str, Any] = {}
     if (items := responses.get("phq9")) is not None:
-        scored["phq9"] = Phq9(tuple(check_items("phq9", items, 9, 3)))
+        scored["phq9"] = Phq9(tuple(check_items("phq9", items)))
     if (items := responses.get("gad7")) is not None:
-        scored["gad7"] = Gad7(tuple(check_items("gad7", items, 7, 3)))
+        scored["gad7"] = Gad7(tuple(check_items("gad7", items)))
     if (items := responses.get("pcl5")) is not None:
-        scored["pcl5"] = Pcl5(tuple(check_items("pcl5", items, 20, 4)))
+        scored["pcl5"] = Pcl5(tuple(check_items("pcl5", items)))
     if (items := responses.get("pc_ptsd5")) is not None:
-        scored["pc_ptsd5"] = PcPtsd5(tuple(check_items("pc_ptsd5", items, 5, 1)), rules.pc_ptsd5_cut_off)
+        scored["pc_ptsd5"] = PcPtsd5(tuple(check_items("pc_ptsd5", items)), rules.pc_ptsd5_cut_off)
     if (wsas := responses.get("wsas")) is not None:
         if not isinstance(wsas, Mapping):
             raise MeasureError("wsas", "needs items and whether the person is retired or not working")
         scored["wsas"] = Wsas(
-            tuple(check_items("wsas", wsas.get("items"), 5, 8, where=("items",))),
+            tuple(check_items("wsas", wsas.get("items"), where=("items",))),
             bool(wsas.get("retired_or_not_working", False)),
         )
     if (items := responses.get("audit_c")) is not None:
-        scored["audit_c"] = AuditC(tuple(check_items("audit_c", items, 3, 4)), rules.audit_c_cut_off)
+        scored["audit_c"] = AuditC(tuple(check_items("audit_c", items)), rules.audit_c_cut_off)
     return MeasureSet(**scored)
 
 

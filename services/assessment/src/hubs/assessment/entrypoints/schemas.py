@@ -2,8 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from hubs.assessment.domain.measures import count_message, item_message
 from hubs.contracts import codes
+from hubs.contracts import measures as registry
 from hubs.contracts.topics import HUB_ID_PATTERN
 from hubs.runtime.schema_fields import JsonBoolean, JsonInteger, RecordDateTime
 
@@ -15,32 +15,43 @@ def _code(enum, **kwargs) -> fields.Enum:
 
 
 class ItemResponses(fields.List):
-    """A measure's item responses: `count` JSON integers from 0 to `highest` (never "2" or 2.0).
-    A wrong item is named by its number as clinicians count it, from 1 as on the form:
-    `{"9": ["PHQ-9 item 9 must be ..."]}`, never marshmallow's index 8."""
+    """A measure's item responses, one JSON integer per item of the measure registry, each an
+    answer that item allows (never "2" or 2.0). A wrong item is named by its number as clinicians
+    count it, from 1 as on the form: `{"9": ["PHQ-9 item 9 must be ..."]}`, never marshmallow's index 8."""
 
-    def __init__(self, measure: str, count: int, highest: int, description: str, **kwargs):
-        self.measure, self.highest = measure, highest
+    def __init__(self, measure: str, **kwargs):
+        self.measure = registry.BY_KEY[measure]
+        ranges = "; ".join(_values_in_words(item.values) for item in self.measure.items)
+        if len({item.values for item in self.measure.items}) == 1:
+            ranges = _values_in_words(self.measure.items[0].values)
         super().__init__(
-            JsonInteger(validate=validate.Range(0, highest)),
-            validate=validate.Length(equal=count, error=count_message(measure, count)),
-            metadata={"description": f"{description}: {count} items, each 0-{highest}"},
+            JsonInteger(validate=validate.Range(0, max(item.highest for item in self.measure.items))),
+            validate=validate.Length(equal=len(self.measure.items), error=self.measure.count_message),
+            metadata={"description": f"{self.measure.name}: {len(self.measure.items)} items, {ranges}"},
             **kwargs,
         )
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            return super()._deserialize(value, attr, data, **kwargs)
+            answers = super()._deserialize(value, attr, data, **kwargs)
         except ValidationError as exc:
             if not isinstance(exc.messages, dict):
                 raise
             raise ValidationError(
-                {str(index + 1): [item_message(self.measure, index + 1, self.highest)] for index in exc.messages}
+                {str(index + 1): [self.measure.item_message(index + 1)] for index in exc.messages}
             ) from exc
+        # An item may allow fewer answers than its range (AUDIT items 9 and 10: 0, 2 or 4).
+        items = self.measure.items
+        wrong = [n for n, (a, item) in enumerate(zip(answers, items, strict=False), 1) if a not in item.values]
+        if wrong and len(answers) == len(items):
+            raise ValidationError({str(n): [self.measure.item_message(n)] for n in wrong})
+        return answers
 
 
-def _items(measure: str, count: int, highest: int, description: str) -> ItemResponses:
-    return ItemResponses(measure, count, highest, description, load_default=None)
+def _values_in_words(values: tuple[int, ...]) -> str:
+    if values == tuple(range(values[-1] + 1)):
+        return f"each 0-{values[-1]}"
+    return "each " + ", ".join(str(v) for v in values[:-1]) + f" or {values[-1]}"
 
 
 class AssessmentQuerySchema(Schema):
@@ -59,21 +70,25 @@ class AssessmentSchema(Schema):
 
 
 class WsasResponsesSchema(Schema):
-    items = ItemResponses("wsas", 5, 8, "WSAS", required=True)
+    items = ItemResponses("wsas", required=True)
     retired_or_not_working = JsonBoolean(
         load_default=False, metadata={"description": "retired or not working for other reasons: item 1 not scored"}
     )
 
 
-class ResponsesSchema(Schema):
-    """Item responses per measure; leave out a measure not taken."""
+def _responses(measure: registry.Measure) -> fields.Field:
+    if measure is registry.WSAS:  # the one measure with more than its items
+        return fields.Nested(WsasResponsesSchema, load_default=None)
+    return ItemResponses(measure.key, load_default=None)
 
-    phq9 = _items("phq9", 9, 3, "PHQ-9")
-    gad7 = _items("gad7", 7, 3, "GAD-7")
-    pcl5 = _items("pcl5", 20, 4, "PCL-5")
-    pc_ptsd5 = _items("pc_ptsd5", 5, 1, "PC-PTSD-5 (1 = yes)")
-    wsas = fields.Nested(WsasResponsesSchema, load_default=None)
-    audit_c = _items("audit_c", 3, 4, "AUDIT-C")
+
+# Item responses per measure of the registry; leave out a measure not taken.
+ResponsesSchema = type(
+    "ResponsesSchema",
+    (Schema,),
+    {"__doc__": "Item responses per measure; leave out a measure not taken."}
+    | {m.key: _responses(m) for m in registry.MEASURES},
+)
 
 
 class PractitionerSchema(Schema):

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-# The caseness thresholds the assessment service uses (domain/outcomes.py there): drawn on the chart.
-PHQ9_CASENESS, GAD7_CASENESS = 10, 8
-PHQ9_MAXIMUM, GAD7_MAXIMUM = 27, 21
+from hubs.contracts import measures
+from hubs.contracts.outcomes import GAD7_CASENESS_AT, PHQ9_CASENESS_AT
+
+# The caseness thresholds the assessment service uses: drawn on the chart.
+PHQ9_CASENESS, GAD7_CASENESS = PHQ9_CASENESS_AT, GAD7_CASENESS_AT
+PHQ9_MAXIMUM, GAD7_MAXIMUM = measures.PHQ9.maximum, measures.GAD7.maximum
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from hubs.contracts import codes
+from hubs.contracts import measures as registry
 from hubs.contracts.topics import HUB_ID_PATTERN
 from hubs.portal.domain.measures import MEASURES, Scored
 
@@ -26,7 +27,8 @@ def _codes(enum: type) -> set[str]:
 
 def item9_positive(form: Mapping[str, str]) -> bool:
     """PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered above 0."""
-    return form.get("phq9-9", "0") in ("1", "2", "3")
+    item = registry.PHQ9.items[registry.PHQ9_RISK_ITEM - 1]
+    return form.get(f"phq9-{registry.PHQ9_RISK_ITEM}", "0") in {str(v) for v in item.values if v > 0}
 
 
 def risk_raised(form: Mapping[str, str]) -> bool:

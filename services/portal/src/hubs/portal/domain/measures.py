@@ -1,139 +1,61 @@
-"""The measures a clinician takes at assessment: their questions, answers and bands, so the
-form can show each score and band as the clinician answers (the service scores it again)."""
+"""The measures a clinician takes at assessment, as the measure registry (`hubs.contracts.measures`)
+has them: their questions, the answers each question allows and their bands, so the form can show
+each score and band as the clinician answers (the service scores it again)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
-from hubs.contracts.events.assessment import GAD7_BANDS, PHQ9_BANDS, WSAS_BANDS
-
-OVER_TWO_WEEKS = (
-    (0, "Not at all"),
-    (1, "Several days"),
-    (2, "More than half the days"),
-    (3, "Nearly every day"),
-)
-PCL5_ANSWERS = ((0, "Not at all"), (1, "A little bit"), (2, "Moderately"), (3, "Quite a bit"), (4, "Extremely"))
-YES_NO = ((0, "No"), (1, "Yes"))
-WSAS_ANSWERS = tuple((n, f"{n}") for n in range(9))
+from hubs.contracts import measures as registry
 
 
 @dataclass(frozen=True)
-class Measure:
-    """One questionnaire: its items, the answers each allows, and its severity bands if any."""
+class Measure(registry.Measure):
+    """A measure of the registry, with what the portal says of its scores."""
 
-    key: str
-    name: str
-    purpose: str
-    stem: str
-    items: tuple[str, ...]
-    answers: tuple[tuple[int, str], ...]
-    bands: tuple[tuple[int, str], ...] = ()
-    # A yes/no or cut-off measure: positive at this total or more.
-    positive_at: int | None = None
+    @classmethod
+    def of(cls, measure: registry.Measure) -> Measure:
+        return cls(**{f.name: getattr(measure, f.name) for f in fields(measure)})
 
     @property
-    def maximum(self) -> int:
-        return len(self.items) * max(v for v, _ in self.answers)
+    def screen_at(self) -> int | None:
+        """A screen's total from which it is positive (the PCL-5's cut-off is one of its two rules:
+        its form shows the total alone, the service says which rule held)."""
+        return self.positive_at if "positive" in self.results else None
 
     def band_of(self, total: int) -> str | None:
         """The band of a total, in words ('moderately severe'), or None for an unbanded measure."""
-        if not self.bands:
-            return None
-        return [label for lowest, label in self.bands if total >= lowest][-1]
+        return self.band_in_words(total)
+
+    def result_in_words(self, result: Mapping[str, Any]) -> str | None:
+        """What a score the assessment service gave means, beyond its total and band: a screen's
+        result, or for the PCL-5 which rule made PTSD provisional. None when there is nothing more."""
+        if self.key == registry.PCL5.key:
+            return _pcl5_in_words(result, self.positive_at)
+        if result.get("positive") is not None:
+            return f"{'positive' if result['positive'] else 'negative'} screen"
+        return None
 
 
-def _words(bands: Sequence[tuple[int, object]]) -> tuple[tuple[int, str], ...]:
-    return tuple((lowest, str(band).replace("-", " ")) for lowest, band in bands)
+def _pcl5_in_words(result: Mapping[str, Any], cut_off: int | None) -> str:
+    by_cut_off, by_rule = result.get("cut_off_met"), result.get("dsm5_rule_met")
+    if not result.get("provisional_ptsd"):
+        return "no provisional PTSD"
+    if by_cut_off is None or by_rule is None:  # scored before the two rules were told apart
+        return "provisional PTSD"
+    if by_cut_off and by_rule:
+        return f"provisional PTSD, by the cut-off ({cut_off} or more) and the DSM-5 symptom rule"
+    if by_cut_off:
+        return f"provisional PTSD, by the cut-off ({cut_off} or more) only, not the DSM-5 symptom rule"
+    return f"provisional PTSD, by the DSM-5 symptom rule only, below the cut-off of {cut_off}"
 
 
-MEASURES: tuple[Measure, ...] = (
-    Measure(
-        "phq9",
-        "PHQ-9",
-        "depression",
-        "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
-        (
-            "Little interest or pleasure in doing things",
-            "Feeling down, depressed or hopeless",
-            "Trouble falling or staying asleep, or sleeping too much",
-            "Feeling tired or having little energy",
-            "Poor appetite or overeating",
-            "Feeling bad about yourself, or that you are a failure or have let yourself or your family down",
-            "Trouble concentrating on things, such as reading the newspaper or watching television",
-            "Moving or speaking so slowly that other people could have noticed, or the opposite: being so "
-            "fidgety or restless that you have been moving around a lot more than usual",
-            "Thoughts that you would be better off dead, or of hurting yourself in some way",
-        ),
-        OVER_TWO_WEEKS,
-        _words(PHQ9_BANDS),
-    ),
-    Measure(
-        "gad7",
-        "GAD-7",
-        "anxiety",
-        "Over the last 2 weeks, how often have you been bothered by the following problems?",
-        (
-            "Feeling nervous, anxious or on edge",
-            "Not being able to stop or control worrying",
-            "Worrying too much about different things",
-            "Trouble relaxing",
-            "Being so restless that it is hard to sit still",
-            "Becoming easily annoyed or irritable",
-            "Feeling afraid as if something awful might happen",
-        ),
-        OVER_TWO_WEEKS,
-        _words(GAD7_BANDS),
-    ),
-    Measure(
-        "pc_ptsd5",
-        "PC-PTSD-5",
-        "trauma screen",
-        "In the past month, after a very stressful or frightening experience, have you:",
-        (
-            "had nightmares about it or thought about it when you did not want to?",
-            "tried hard not to think about it or gone out of your way to avoid reminders of it?",
-            "been constantly on guard, watchful or easily startled?",
-            "felt numb or detached from people, activities or your surroundings?",
-            "felt guilty or unable to stop blaming yourself or others for it or any problems it may have caused?",
-        ),
-        YES_NO,
-        positive_at=3,
-    ),
-    Measure(
-        "audit_c",
-        "AUDIT-C",
-        "alcohol use",
-        "About drinking alcohol (0 is the lowest answer, 4 the highest):",
-        (
-            "How often do you have a drink containing alcohol?",
-            "How many units of alcohol do you drink on a typical day when you are drinking?",
-            "How often have you had 6 or more units if female, or 8 or more if male, on a single occasion "
-            "in the last year?",
-        ),
-        ((0, "0"), (1, "1"), (2, "2"), (3, "3"), (4, "4")),
-        positive_at=5,
-    ),
-    Measure(
-        "wsas",
-        "WSAS",
-        "work and social adjustment",
-        "Because of my problem, how much is each of these impaired (0 not at all, 8 very severely)?",
-        (
-            "My ability to work",
-            "My home management (cleaning, tidying, shopping, cooking, looking after home or children, paying bills)",
-            "My social leisure activities (with other people: parties, pubs, outings, entertaining)",
-            "My private leisure activities (done alone: reading, gardening, sewing, hobbies, walking alone)",
-            "My ability to form and maintain close relationships with others, including those I live with",
-        ),
-        WSAS_ANSWERS,
-        _words(WSAS_BANDS),
-    ),
-)
-
+# The order the assessment form asks them in: the two taken every time first.
+FORM_ORDER = ("phq9", "gad7", "pc_ptsd5", "pcl5", "audit_c", "wsas")
+MEASURES: tuple[Measure, ...] = tuple(Measure.of(registry.BY_KEY[key]) for key in FORM_ORDER)
 MEASURES_BY_KEY = {m.key: m for m in MEASURES}
-WSAS_BAND_WORDS = _words(WSAS_BANDS)
 
 
 @dataclass(frozen=True)
@@ -160,18 +82,18 @@ class Scored:
         text = f"Score {self.total} of {self.measure.maximum}"
         if self.band:
             return f"{text}: {self.band}"
-        if self.measure.positive_at is not None:
-            return f"{text}: {'positive' if self.total >= self.measure.positive_at else 'negative'} screen"
+        if self.measure.screen_at is not None:
+            return f"{text}: {'positive' if self.total >= self.measure.screen_at else 'negative'} screen"
         return text
 
 
-def answers_from_form(measure: Measure, form: dict[str, str]) -> list[int | None]:
-    """The item answers of `measure` in a submitted form (None where unanswered or invalid)."""
-    allowed = {v for v, _ in measure.answers}
+def answers_from_form(measure: Measure, form: Mapping[str, str]) -> list[int | None]:
+    """The item answers of `measure` in a submitted form (None where unanswered or not an answer
+    that item allows)."""
     answers: list[int | None] = []
-    for index in range(len(measure.items)):
-        raw = form.get(f"{measure.key}-{index + 1}", "")
-        answers.append(int(raw) if raw.isdigit() and int(raw) in allowed else None)
+    for number, item in enumerate(measure.items, start=1):
+        raw = form.get(f"{measure.key}-{number}", "")
+        answers.append(int(raw) if raw.isdigit() and int(raw) in item.values else None)
     return answers
 
 

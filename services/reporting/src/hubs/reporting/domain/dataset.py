@@ -9,16 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from hubs.contracts.outcomes import Totals, outcomes
 from hubs.reporting.domain import catalogue as cat
 from hubs.reporting.domain.activities import SICKNESS_ABSENCE, Activity
 from hubs.reporting.domain.case_facts import CaseFacts, as_day
 from hubs.reporting.domain.periods import period_bounds
 from hubs.reporting.domain.working_time import calendar_minutes, working_minutes
 
-# NHS Talking Therapies definitions (DOMAIN.md, reference facts): caseness is PHQ-9 >= 10 or
-# GAD-7 >= 8; a reliable change is a PHQ-9 change of 6 or more, or a GAD-7 change of 4 or more.
-PHQ9_CASENESS, GAD7_CASENESS = 10, 8
-PHQ9_RELIABLE_CHANGE, GAD7_RELIABLE_CHANGE = 6, 4
 # NHS Talking Therapies waiting standards: 6 and 18 weeks from referral to treatment.
 WAIT_STANDARDS_DAYS = {"6_weeks": 42, "18_weeks": 126}
 
@@ -223,16 +220,15 @@ def _clinical_outcomes(figures: Counter, case: CaseFacts, p: _Period) -> None:
     if first is None or any(s is None for s in scores):
         return
     phq_before, gad_before, phq_after, gad_after = scores
-    improved = phq_before - phq_after >= PHQ9_RELIABLE_CHANGE or gad_before - gad_after >= GAD7_RELIABLE_CHANGE
-    worse = phq_after - phq_before >= PHQ9_RELIABLE_CHANGE or gad_after - gad_before >= GAD7_RELIABLE_CHANGE
+    # The NHS Talking Therapies definitions, as the assessment service applies them.
+    found = outcomes(Totals(phq_before, gad_before), Totals(phq_after, gad_after))
     figures["clinical_outcomes.paired"] += 1
-    figures["clinical_outcomes.reliable_improvement"] += improved and not worse
-    figures["clinical_outcomes.reliable_deterioration"] += worse and not improved
-    if phq_before >= PHQ9_CASENESS or gad_before >= GAD7_CASENESS:
-        recovered = phq_after < PHQ9_CASENESS and gad_after < GAD7_CASENESS
+    figures["clinical_outcomes.reliable_improvement"] += found.reliable_improvement
+    figures["clinical_outcomes.reliable_deterioration"] += found.reliable_deterioration
+    if found.case_at_first:
         figures["clinical_outcomes.caseness_at_assessment"] += 1
-        figures["clinical_outcomes.recovery"] += recovered
-        figures["clinical_outcomes.reliable_recovery"] += recovered and improved and not worse
+        figures["clinical_outcomes.recovery"] += bool(found.recovery)
+        figures["clinical_outcomes.reliable_recovery"] += bool(found.reliable_recovery)
 
 
 def _activity(figures: Counter, days_lost: list[float], a: Activity, first: date, last: date) -> None:
