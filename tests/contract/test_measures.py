@@ -27,7 +27,7 @@ def test_each_measure_is_sent_with_the_results_the_registry_says_it_reports(meas
     assert MEASURE_FIELDS[measure.code] == measure.key
 
 
-@pytest.mark.parametrize("measure", [m for m in registry.MEASURES if m.bands], ids=lambda m: m.key)
+@pytest.mark.parametrize("measure", [m for m in registry.MEASURES if "band" in m.results], ids=lambda m: m.key)
 def test_a_banded_measure_is_sent_with_the_registry_bands(measure):
     assert measure.bands == type(_part(measure)).BANDS
     for total in range(measure.maximum + 1):
@@ -64,4 +64,23 @@ def test_every_measure_has_its_published_item_count_and_total_range():
         "PC-PTSD-5": (5, (0, 5)),
         "WSAS": (5, (0, 40)),
         "AUDIT-C": (3, (0, 12)),
+        "AUDIT": (10, (0, 40)),
     }
+
+
+@pytest.mark.parametrize(
+    ("total", "zone", "positive"),
+    [(0, "low-risk", False), (7, "low-risk", False), (8, "increasing-risk", True), (15, "increasing-risk", True),
+     (16, "higher-risk", True), (19, "higher-risk", True), (20, "possible-dependence", True),
+     (40, "possible-dependence", True)],
+)  # fmt: skip
+def test_the_audit_zones_are_the_whos_and_the_event_calls_zone_ii_and_above_positive(total, zone, positive):
+    assert registry.AUDIT.band(total) == zone
+    assert _part(registry.AUDIT).validate({"total": total, "positive": positive}) == {}
+    assert _part(registry.AUDIT).validate({"total": total, "positive": not positive}) != {}
+
+
+def test_audit_items_9_and_10_score_0_2_or_4():
+    assert [item.values for item in registry.AUDIT.items] == [(0, 1, 2, 3, 4)] * 8 + [(0, 2, 4)] * 2
+    assert registry.AUDIT.item_message(10) == "AUDIT item 10 must be 0, 2 or 4"
+    assert registry.AUDIT.items[:3] == registry.AUDIT_C.items  # AUDIT-C is the AUDIT's first three

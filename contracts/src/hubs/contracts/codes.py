@@ -325,6 +325,16 @@ class WsasBand(StrEnum):
     MODERATELY_SEVERE_OR_WORSE = "moderately-severe-or-worse"
 
 
+class AuditZone(StrEnum):
+    """AUDIT risk zone (WHO, Babor et al. 2001): 0-7 zone I low risk, 8-15 zone II increasing risk,
+    16-19 zone III higher risk, 20-40 zone IV possible dependence."""
+
+    LOW_RISK = "low-risk"
+    INCREASING_RISK = "increasing-risk"
+    HIGHER_RISK = "higher-risk"
+    POSSIBLE_DEPENDENCE = "possible-dependence"
+
+
 class RiskLevel(StrEnum):
     """Clinician's judgement of risk after assessment."""
 

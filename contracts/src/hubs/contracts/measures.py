@@ -16,6 +16,10 @@ open-source CamCOPS project (camcops_server/tasks) implements them all:
   a person retired or not working for reasons unrelated to the problem does not score item 1.
 - AUDIT-C: Bush K et al. Arch Intern Med 1998;158:1789-95. The first three AUDIT items, 0-4;
   positive at 5 (4 in some services: a setting). Wording of the UK version (units of alcohol).
+- AUDIT: Babor TF, Higgins-Biddle JC, Saunders JB, Monteiro MG. AUDIT: the Alcohol Use Disorders
+  Identification Test, 2nd ed. WHO 2001. Ten items: 1-8 scored 0-4, 9 and 10 scored 0, 2 or 4;
+  total 0-40, positive at 8; WHO zones 0-7 I, 8-15 II, 16-19 III, 20-40 IV. Wording of the UK
+  version (Public Health England / DHSC, units of alcohol).
 """
 
 from __future__ import annotations
@@ -104,7 +108,16 @@ def band_of(bands: Sequence[tuple[int, StrEnum]], total: int) -> StrEnum:
 
 
 def in_words(band: StrEnum) -> str:
-    return str(band.value).replace("-", " ")
+    return BAND_WORDS.get(band) or str(band.value).replace("-", " ")
+
+
+# Bands whose code alone does not say it all.
+BAND_WORDS: dict[StrEnum, str] = {
+    codes.AuditZone.LOW_RISK: "zone I, low risk",
+    codes.AuditZone.INCREASING_RISK: "zone II, increasing risk",
+    codes.AuditZone.HIGHER_RISK: "zone III, higher risk",
+    codes.AuditZone.POSSIBLE_DEPENDENCE: "zone IV, possible dependence",
+}
 
 
 def _same(text: Sequence[str], answers: Answers) -> tuple[Item, ...]:
@@ -126,6 +139,18 @@ HOW_MUCH_BOTHERED: Answers = (
 )
 YES_NO: Answers = ((0, "No"), (1, "Yes"))
 NOT_AT_ALL_TO_VERY_SEVERELY: Answers = tuple((n, str(n)) for n in range(9))
+HOW_OFTEN_LAST_YEAR: Answers = (
+    (0, "Never"),
+    (1, "Less than monthly"),
+    (2, "Monthly"),
+    (3, "Weekly"),
+    (4, "Daily or almost daily"),
+)
+NOT_LAST_YEAR_OR_LAST_YEAR: Answers = (
+    (0, "No"),
+    (2, "Yes, but not in the last year"),
+    (4, "Yes, during the last year"),
+)
 # The first three AUDIT items, with the UK wording (units) and answers.
 AUDIT_C_ITEMS = (
     Item(
@@ -145,7 +170,7 @@ AUDIT_C_ITEMS = (
     Item(
         "How often have you had 6 or more units if female, or 8 or more if male, on a single occasion "
         "in the last year?",
-        ((0, "Never"), (1, "Less than monthly"), (2, "Monthly"), (3, "Weekly"), (4, "Daily or almost daily")),
+        HOW_OFTEN_LAST_YEAR,
     ),
 )
 
@@ -311,10 +336,49 @@ AUDIT_C = Measure(
     cut_offs=(4, 5),
 )
 
-# The full AUDIT (0-40): the events' AuditScore is positive at 8 or more.
-AUDIT_POSITIVE_AT = 8
+AUDIT_POSITIVE_AT = 8  # positive at 8 or more: zone II and above
 
+AUDIT = Measure(
+    "audit",
+    codes.Measure.AUDIT,
+    "AUDIT",
+    "alcohol use, all ten questions",
+    "About drinking alcohol:",
+    (
+        *AUDIT_C_ITEMS,
+        *_same(
+            (
+                "How often during the last year have you found that you were not able to stop drinking once you "
+                "had started?",
+                "How often during the last year have you failed to do what was normally expected from you because "
+                "of your drinking?",
+                "How often during the last year have you needed an alcoholic drink in the morning to get yourself "
+                "going after a heavy drinking session?",
+                "How often during the last year have you had a feeling of guilt or remorse after drinking?",
+                "How often during the last year have you been unable to remember what happened the night before "
+                "because you had been drinking?",
+            ),
+            HOW_OFTEN_LAST_YEAR,
+        ),
+        *_same(
+            (
+                "Have you or somebody else been injured as a result of your drinking?",
+                "Has a relative or friend, doctor or other health worker been concerned about your drinking or "
+                "suggested that you cut down?",
+            ),
+            NOT_LAST_YEAR_OR_LAST_YEAR,
+        ),
+    ),
+    results=("total", "positive"),
+    bands=(
+        (0, codes.AuditZone.LOW_RISK),
+        (8, codes.AuditZone.INCREASING_RISK),
+        (16, codes.AuditZone.HIGHER_RISK),
+        (20, codes.AuditZone.POSSIBLE_DEPENDENCE),
+    ),
+    positive_at=AUDIT_POSITIVE_AT,
+)
 # Every measure the hub takes, in the order the events list them.
-MEASURES: tuple[Measure, ...] = (PHQ9, GAD7, PCL5, PC_PTSD5, WSAS, AUDIT_C)
+MEASURES: tuple[Measure, ...] = (PHQ9, GAD7, PCL5, PC_PTSD5, WSAS, AUDIT_C, AUDIT)
 BY_KEY = {m.key: m for m in MEASURES}
 BY_CODE = {m.code: m for m in MEASURES}

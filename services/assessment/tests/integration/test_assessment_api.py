@@ -289,6 +289,23 @@ def test_every_wrong_answer_is_named_including_the_wsas_items(assessment, tokens
     assert errors["wsas"] == {"items": {"1": ["WSAS item 1 must be a whole number from 0 to 8"]}}
 
 
+def test_the_full_audit_is_scored_and_announced_and_an_answer_its_item_does_not_allow_is_refused(assessment, tokens):
+    case_id = referred(assessment)
+    wrong = ASSESSMENT | {"measures": ASSESSMENT["measures"] | {"audit": [1] * 8 + [1, 0]}}
+    refused = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=wrong, headers=tokens("clinician"))
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"measures": {"audit": {"9": ["AUDIT item 9 must be 0, 2 or 4"]}}}
+    assert outbox_events(assessment) == []
+
+    # Items 1-8 at 1 and item 9 "yes, but not in the last year": 10, zone II, positive.
+    body = ASSESSMENT | {"measures": ASSESSMENT["measures"] | {"audit": [1] * 8 + [2, 0]}}
+    answer = assessment.client.post(f"/v1/cases/{case_id}/assessment", json=body, headers=tokens("clinician"))
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["measures"]["audit"] == {"total": 10, "positive": True}
+    [event] = outbox_events(assessment)
+    assert event["data"]["measures"]["audit"] == {"total": 10, "positive": True}
+
+
 @pytest.mark.parametrize("days", ["14", 14.5, 14.0])
 def test_a_review_interval_is_a_whole_number_of_days(assessment, tokens, days):
     case_id = referred(assessment)

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from marshmallow import ValidationError
 
 from hubs.assessment.domain.measures import (
     MeasureError,
@@ -19,7 +20,7 @@ from hubs.assessment.domain.measures import (
     score,
     to_record,
 )
-from hubs.assessment.entrypoints.schemas import MeasureScoresSchema
+from hubs.assessment.entrypoints.schemas import MeasureScoresSchema, ResponsesSchema
 from hubs.contracts import codes, new_envelope
 from hubs.contracts.examples import EXAMPLES
 
@@ -129,6 +130,23 @@ def test_a_pcl5_total_of_12_reads_as_the_dsm5_rule_not_the_cut_off_in_the_api_an
     assert answer["pcl5"] == {"total": 12, "provisional_ptsd": True, "cut_off_met": False, "dsm5_rule_met": True}
 
 
+@pytest.mark.parametrize(
+    ("total", "zone", "positive"),
+    [(0, "low-risk", False), (7, "low-risk", False), (8, "increasing-risk", True), (15, "increasing-risk", True),
+     (16, "higher-risk", True), (19, "higher-risk", True), (20, "possible-dependence", True),
+     (32, "possible-dependence", True)],
+)  # fmt: skip
+def test_audit_zones_change_exactly_at_the_whos_boundaries_and_zone_ii_is_positive(total, zone, positive):
+    audit = score({"audit": [*items_summing_to(total, 8, 4), 0, 0]}).audit
+    assert (audit.total, audit.zone, audit.positive) == (total, codes.AuditZone(zone), positive)
+    assert audit.to_data() == {"total": total, "positive": positive}
+
+
+def test_audit_items_9_and_10_score_0_2_or_4_up_to_a_total_of_40():
+    assert score({"audit": [4] * 8 + [2, 4]}).audit.total == 38
+    assert score({"audit": [4] * 10}).audit.total == 40
+
+
 @pytest.mark.parametrize(("cut_off", "total", "positive"), [(3, 2, False), (3, 3, True), (4, 3, False), (4, 4, True)])
 def test_pc_ptsd5_is_positive_at_the_hubs_cut_off(cut_off, total, positive):
     screen = score({"pc_ptsd5": items_summing_to(total, 5, 1)}, ScoringRules(pc_ptsd5_cut_off=cut_off)).pc_ptsd5
@@ -164,6 +182,10 @@ def test_a_cut_off_the_instruments_do_not_allow_is_refused():
         ({"phq9": [0] * 8 + [1.0]}, ("phq9", "9"), "PHQ-9 item 9"),
         ({"gad7": "0000000"}, ("gad7",), "exactly 7"),
         ({"phq2": [0, 0]}, ("phq2",), "not a measure"),
+        ({"audit": [0] * 8 + [1, 0]}, ("audit", "9"), "AUDIT item 9 must be 0, 2 or 4"),
+        ({"audit": [0] * 9 + [3]}, ("audit", "10"), "AUDIT item 10 must be 0, 2 or 4"),
+        ({"audit": [5] + [0] * 9}, ("audit", "1"), "AUDIT item 1 must be a whole number from 0 to 4"),
+        ({"audit": [0] * 9}, ("audit",), "AUDIT needs exactly 10"),
     ],
 )  # fmt: skip
 def test_wrong_item_counts_or_values_are_refused_naming_the_item_as_clinicians_count_it(responses, where, message):
@@ -193,6 +215,10 @@ responses = st.fixed_dictionaries(
             {"items": st.lists(st.integers(0, 8), min_size=5, max_size=5), "retired_or_not_working": st.booleans()}
         ),
         "audit_c": st.lists(st.integers(0, 4), min_size=3, max_size=3),
+        "audit": st.tuples(
+            st.lists(st.integers(0, 4), min_size=8, max_size=8),
+            st.lists(st.sampled_from([0, 2, 4]), min_size=2, max_size=2),
+        ).map(lambda parts: parts[0] + parts[1]),
     },
 )
 rules = st.builds(ScoringRules, st.sampled_from([3, 4]), st.sampled_from([4, 5]))
@@ -227,3 +253,20 @@ def test_pcl5_total_is_the_item_sum_and_ptsd_follows_either_rule(items):
     assert pcl5.total == sum(items)
     assert pcl5.cut_off_met == (sum(items) >= 33)
     assert pcl5.provisional_ptsd == (pcl5.cut_off_met or pcl5.dsm5_rule_met)
+
+
+@pytest.mark.parametrize(
+    ("items", "where", "message"),
+    [([0] * 8 + [0, 3], "10", "AUDIT item 10 must be 0, 2 or 4"),
+     ([0] * 7 + [5, 0, 0], "8", "AUDIT item 8 must be a whole number from 0 to 4")],
+)  # fmt: skip
+def test_the_api_refuses_an_audit_answer_its_item_does_not_allow_naming_the_item(items, where, message):
+    with pytest.raises(ValidationError) as refused:
+        ResponsesSchema().load({"audit": items})
+    assert refused.value.messages == {"audit": {where: [message]}}
+
+
+def test_the_api_takes_the_audit_and_answers_with_its_score():
+    assert ResponsesSchema().load({"audit": [1] * 8 + [2, 0]})["audit"] == [1] * 8 + [2, 0]
+    answer = MeasureScoresSchema().dump(score({"audit": [1] * 8 + [2, 0]}).to_data())
+    assert answer["audit"] == {"total": 10, "positive": True}

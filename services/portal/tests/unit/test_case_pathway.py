@@ -105,6 +105,24 @@ def test_an_assessed_pcl5_says_which_rule_made_ptsd_provisional(signed_in, case_
     assert "provisional PTSD, by the DSM-5 symptom rule only, below the cut-off of 33" in result
 
 
+def test_an_assessed_audit_shows_its_zone_and_screen_result(signed_in, case_of):
+    client = signed_in("clinician")
+    assessed = {**ASSESSABLE, "status": "completed", "completed_at": "2026-11-27T10:00:00Z",
+                "measures": {"phq9": {"total": 3, "band": "none"}, "gad7": {"total": 2, "band": "minimal"},
+                             "audit": {"total": 17, "positive": True}}}  # fmt: skip
+    case_of(CONTACTED, assessed, {**CARE_CASE, "assessment_id": ASSESSMENT_ID})
+    result = re.search(r'id="audit-result">(.*?)</dd>', case_page(client), re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", result) == "Score 17 of 40: Zone III, higher risk, positive screen"
+
+
+def test_the_assessment_form_asks_the_audits_ten_questions_with_their_answers(signed_in, case_of):
+    client = signed_in("clinician")
+    case_of(CONTACTED, ASSESSABLE)
+    page = case_page(client)
+    assert "10. Has a relative or friend, doctor or other health worker been concerned about your drinking" in page
+    assert re.findall(r'name="audit-10" type="radio" value="(\d)"', page) == ["0", "2", "4"]
+
+
 def test_a_refusal_for_want_of_first_contact_is_said_once(signed_in, services, case_of):
     client = signed_in("clinician")
     case_of(DETAIL, TO_DO)

@@ -71,3 +71,14 @@ def test_a_pcl5_result_says_which_rule_made_ptsd_provisional(result, words):
 def test_the_pcl5_shows_its_total_as_answered_not_a_screen_result():
     # Its cut-off is one of two rules: the service says which held once the assessment is sent.
     assert score(MEASURES_BY_KEY["pcl5"], [2] * 16 + [0] * 4).summary == "Score 32 of 80"
+
+
+def test_the_audit_is_asked_with_its_own_answers_and_scored_in_the_whos_zones():
+    audit = MEASURES_BY_KEY["audit"]
+    assert len(audit.items) == 10
+    assert audit.items[8].answers == ((0, "No"), (2, "Yes, but not in the last year"), (4, "Yes, during the last year"))
+    form = {f"audit-{n}": "1" for n in range(1, 9)} | {"audit-9": "2", "audit-10": "3"}
+    assert answers_from_form(audit, form)[8:] == [2, None]  # item 10 offers no 3
+    assert score(audit, [1] * 8 + [2, 0]).summary == "Score 10 of 40: zone II, increasing risk"
+    assert score(audit, [0] * 10).summary == "Score 0 of 40: zone I, low risk"
+    assert score(audit, [4] * 10).summary == "Score 40 of 40: zone IV, possible dependence"

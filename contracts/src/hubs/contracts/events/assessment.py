@@ -142,7 +142,7 @@ class AuditScore(_Screen):
     """AUDIT (alcohol, full), total 0-40, positive at 8 or more."""
 
     FIXED_CUT_OFF = AUDIT_POSITIVE_AT
-    total = _total(40)
+    total = _total(measures.AUDIT.maximum)
     positive = fields.Boolean(required=True)
 
 
@@ -164,15 +164,7 @@ class MeasureScores(Part):
 
 
 # The field of MeasureScores that holds each measure.
-MEASURE_FIELDS = {
-    codes.Measure.PHQ_9: "phq9",
-    codes.Measure.GAD_7: "gad7",
-    codes.Measure.PCL_5: "pcl5",
-    codes.Measure.PC_PTSD_5: "pc_ptsd5",
-    codes.Measure.WSAS: "wsas",
-    codes.Measure.AUDIT_C: "audit_c",
-    codes.Measure.AUDIT: "audit",
-}
+MEASURE_FIELDS = {m.code: m.key for m in measures.MEASURES}
 
 
 class EqualityAnswers(Part):

@@ -190,6 +190,28 @@ class AuditC(_ScreenWithCutOff):
 
 
 @dataclass(frozen=True)
+class Audit:
+    """AUDIT, full: total 0-40, positive at 8; the WHO risk zone of the total."""
+
+    items: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.items)
+
+    @property
+    def zone(self) -> codes.AuditZone:
+        return registry.AUDIT.band(self.total)
+
+    @property
+    def positive(self) -> bool:
+        return self.total >= registry.AUDIT_POSITIVE_AT
+
+    def to_data(self) -> dict:
+        return {"total": self.total, "positive": self.positive}
+
+
+@dataclass(frozen=True)
 class ScoringRules:
     """The cut-offs a hub chooses where the instruments allow a choice."""
 
@@ -213,6 +235,7 @@ class MeasureSet:
     pc_ptsd5: PcPtsd5 | None = None
     wsas: Wsas | None = None
     audit_c: AuditC | None = None
+    audit: Audit | None = None
 
     FIELDS = {m.code: m.key for m in registry.MEASURES}
 
@@ -228,7 +251,7 @@ class MeasureSet:
 def score(responses: Mapping[str, Any], rules: ScoringRules = ScoringRules()) -> MeasureSet:
     """Score every measure given as item responses; raises MeasureError for bad input.
 
-    `responses` maps phq9, gad7, pcl5, pc_ptsd5, audit_c to lists of item responses, and
+    `responses` maps phq9, gad7, pcl5, pc_ptsd5, audit_c, audit to lists of item responses, and
     wsas to {"items": [...], "retired_or_not_working": bool}."""
     unknown = set(responses) - set(MeasureSet.FIELDS.values())
     if unknown:
@@ -251,6 +274,8 @@ def score(responses: Mapping[str, Any], rules: ScoringRules = ScoringRules()) ->
         )
     if (items := responses.get("audit_c")) is not None:
         scored["audit_c"] = AuditC(tuple(check_items("audit_c", items)), rules.audit_c_cut_off)
+    if (items := responses.get("audit")) is not None:
+        scored["audit"] = Audit(tuple(check_items("audit", items)))
     return MeasureSet(**scored)
 
 
@@ -271,7 +296,8 @@ def to_record(measures: MeasureSet) -> dict:
 
 def from_record(record: Mapping[str, Any]) -> MeasureSet:
     """A MeasureSet back from `to_record`."""
-    kinds = {"phq9": Phq9, "gad7": Gad7, "pcl5": Pcl5, "pc_ptsd5": PcPtsd5, "wsas": Wsas, "audit_c": AuditC}
+    kinds = {"phq9": Phq9, "gad7": Gad7, "pcl5": Pcl5, "pc_ptsd5": PcPtsd5, "wsas": Wsas, "audit_c": AuditC,
+             "audit": Audit}  # fmt: skip
     return MeasureSet(
         **{
             name: kinds[name](tuple(stored["items"]), **{k: v for k, v in stored.items() if k != "items"})

@@ -168,13 +168,10 @@ class ScoreSchema(Schema):
     retired_or_not_working = fields.Boolean(dump_only=True)
 
 
-class MeasureScoresSchema(Schema):
-    phq9 = fields.Nested(ScoreSchema, allow_none=True)
-    gad7 = fields.Nested(ScoreSchema, allow_none=True)
-    pcl5 = fields.Nested(ScoreSchema, allow_none=True)
-    pc_ptsd5 = fields.Nested(ScoreSchema, allow_none=True)
-    wsas = fields.Nested(ScoreSchema, allow_none=True)
-    audit_c = fields.Nested(ScoreSchema, allow_none=True)
+# The scores of every measure of the registry; a measure not taken is null.
+MeasureScoresSchema = type(
+    "MeasureScoresSchema", (Schema,), {m.key: fields.Nested(ScoreSchema, allow_none=True) for m in registry.MEASURES}
+)
 
 
 class RiskSchema(Schema):

@@ -53,7 +53,7 @@ def _pcl5_in_words(result: Mapping[str, Any], cut_off: int | None) -> str:
 
 
 # The order the assessment form asks them in: the two taken every time first.
-FORM_ORDER = ("phq9", "gad7", "pc_ptsd5", "pcl5", "audit_c", "wsas")
+FORM_ORDER = ("phq9", "gad7", "pc_ptsd5", "pcl5", "audit_c", "audit", "wsas")
 MEASURES: tuple[Measure, ...] = tuple(Measure.of(registry.BY_KEY[key]) for key in FORM_ORDER)
 MEASURES_BY_KEY = {m.key: m for m in MEASURES}
 
