@@ -68,6 +68,9 @@ class FakeReasons:
     def audit(self, **values):
         self.audits.append(values)
 
+    def audit_records(self, **filters):
+        return list(self.audits)
+
 
 class FakeFollowUps:
     def __init__(self):
@@ -531,6 +534,17 @@ def test_outcome_reasons_are_kept_apart_from_the_record_and_shown_only_with_an_a
         "subject": "clinician-sub", "roles": "clinician", "hub_id": "test-hub", "case_id": case_id,
         "action": "read-outcome-reasons", "purpose": "care-coordination",
     }  # fmt: skip
+
+
+def test_looking_at_who_read_outcome_reasons_is_itself_audited(uow, case_id):
+    handlers.complete_assessment(complete(case_id), uow, RULES, now=NOW)
+    handlers.read_outcome_reasons(case_id, uow, CLINICIAN, "care-coordination")
+    [shown] = handlers.reasons_access_audit(uow, LEAD)
+    assert shown["action"] == "read-outcome-reasons"
+    assert [(a["subject"], a["action"], a["purpose"]) for a in uow.reasons.audits] == [
+        ("clinician-sub", "read-outcome-reasons", "care-coordination"),
+        (LEAD.subject, "read-access-audit", "audit"),
+    ]
 
 
 def test_erasing_outcome_reasons_at_the_persons_request_leaves_the_coded_outcome(uow, case_id):

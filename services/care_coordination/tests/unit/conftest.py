@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from hubs.care_coordination.domain.model import OnwardReferral
+from hubs.care_coordination.service_layer.unit_of_work import WITH_EVENTS, WrittenWhenHandedBack, write_new_events
 from hubs.runtime import fakes
 
 
@@ -85,6 +86,11 @@ class FakeFeedback:
 
 
 class FakeUnitOfWork(fakes.FakeUnitOfWork):
+    """The database's unit of work in memory: an aggregate's new events are written when it is
+    handed to its repository, or at commit; nothing is kept, nor sent, without a commit."""
+
+    collects_events = True
+
     def __init__(self):
         super().__init__(
             fakes.FakeOutbox("test-hub", "care@test-hub"),
@@ -95,6 +101,9 @@ class FakeUnitOfWork(fakes.FakeUnitOfWork):
             activities=FakeActivities(),
             feedback=FakeFeedback(),
         )
+        for name in WITH_EVENTS:
+            repository = getattr(self, name)
+            setattr(self, name, WrittenWhenHandedBack(repository, lambda found: write_new_events(self.outbox, found)))
 
     def types(self):
         return [t for t, _, _ in self.outbox.events]

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from hubs.care_coordination.domain.directory import Competency, DirectoryService, best_match
+from hubs.care_coordination.domain.directory import Competency, DirectoryQuery, DirectoryService, best_match
 from hubs.care_coordination.domain.model import MonitoringPlan, Refused
 from hubs.care_coordination.service_layer import handlers, reactions
 from hubs.contracts import codes as C
@@ -219,6 +219,35 @@ def test_monitoring_cannot_be_ended_before_it_started(uow):
     assert uow.monitoring_plans.get(plan.monitoring_plan_id).active and "MonitoringEnded" not in uow.types()
     ended = handlers.end_monitoring(plan.monitoring_plan_id, date(2026, 11, 2), uow)  # the same day will do
     assert ended.ended_on == date(2026, 11, 2)
+
+
+def test_monitoring_a_clinician_ends_stays_ended_and_is_announced(uow):
+    case_id = received(uow)
+    plan = handlers.start_monitoring(case_id, date(2026, 11, 2), 14, uow)
+    handlers.end_monitoring(plan.monitoring_plan_id, date(2026, 11, 20), uow)
+    assert uow.monitoring_plans.get(plan.monitoring_plan_id).ended_on == date(2026, 11, 20)
+    assert uow.of_type("MonitoringEnded") == [
+        {"monitoring_plan_id": plan.monitoring_plan_id, "ended_on": date(2026, 11, 20)}
+    ]
+    assert reactions.check_due(uow, date(2026, 12, 30), POLICY)["follow_ups_asked"] == 0  # no more follow-ups
+
+
+def test_a_service_added_to_the_directory_and_changed_is_found_as_changed(uow):
+    added = handlers.add_directory_service(
+        {"name": "Peer Support East", "service_type": C.ServiceType.PEER_SUPPORT, "target_wait_days": 10,
+         "how_to_refer": "Phone the hub line"},
+        uow,
+    )  # fmt: skip
+    peer_support = DirectoryQuery(service_type=C.ServiceType.PEER_SUPPORT)
+    assert [s.directory_service_id for s in handlers.search_directory(peer_support, uow)] == [
+        added.directory_service_id
+    ]
+
+    handlers.update_directory_service(added.directory_service_id, {"target_wait_days": 7}, uow)
+    [found] = handlers.search_directory(peer_support, uow)
+    assert found.target_wait_days == 7
+    handlers.update_directory_service(added.directory_service_id, {"active": False}, uow)
+    assert handlers.search_directory(peer_support, uow) == []
 
 
 def test_a_monitoring_plan_must_end_after_it_starts():

@@ -7,7 +7,9 @@ from collections import Counter
 
 import pytest
 
+from hubs.outreach.service_layer.unit_of_work import anonymous_day
 from hubs.runtime import fakes
+from hubs.runtime.unit_of_work import collect_new_events
 
 
 class FakeOutbox(fakes.FakeOutbox):
@@ -134,6 +136,11 @@ class FakeFeedback:
 
 
 class FakeUnitOfWork(fakes.FakeUnitOfWork):
+    """The database's unit of work in memory: the new events of the aggregates its repositories saw
+    go out at commit, anonymous feedback through the day-only outbox."""
+
+    collects_events = True
+
     def __init__(self):
         super().__init__(
             FakeOutbox("unit-hub", "outreach@unit-hub"),
@@ -149,6 +156,15 @@ class FakeUnitOfWork(fakes.FakeUnitOfWork):
             surveys=FakeSurveys(),
         )
         self.public_codes = FakeCodes(self)
+
+    def commit(self):
+        for aggregate, event in collect_new_events(self._seen):
+            day, key = anonymous_day(aggregate), getattr(event, "aggregate_id", None)
+            if day is None:
+                self.outbox.add(event.event_type, event.to_data(), aggregate_id=key)
+            else:
+                self.anonymous_outbox.add(event.event_type, event.to_data(), aggregate_id=key, on=day)
+        super().commit()
 
 
 @pytest.fixture

@@ -95,6 +95,7 @@ def test_stakeholder_engagement_records_who_when_and_what_was_agreed(uow):
     assert engagement.stakeholder == "North Trust Occupational Health"
     assert engagement.pathways == [Pathway.OCCUPATIONAL_HEALTH_REFERRAL, Pathway.SELF_REFERRAL]
     assert uow.outbox.envelopes == [], "engagement stays in the hub"
+    assert uow.engagements.get(engagement.engagement_id) == engagement
     with pytest.raises(Refused):
         handlers.record_engagement(
             uow, stakeholder="X", stakeholder_type=StakeholderType.HR, held_on=DAY, pathways=[], agreed="x"

@@ -12,6 +12,7 @@ import pytest
 
 from hubs.referral.domain.model import OPEN_STATUSES, Referral
 from hubs.runtime import fakes
+from hubs.runtime.unit_of_work import collect_new_events
 
 
 class FakeReferrals:
@@ -122,6 +123,17 @@ class FakeReferrals:
         row = self.notifications[(referral_id, reason, channel)]
         row.update(sent_at=sent_at, attempts=row["attempts"] + 1, last_error=error)
 
+    def reseal_all(self, reseal):
+        """Every sealed value passed through `reseal`, as the database's repository does; how many."""
+        done = 0
+        for referral_id, pair in self.sealed.items():
+            self.sealed[referral_id] = tuple(reseal(v) if v is not None else None for v in pair)
+            done += sum(v is not None for v in pair)
+        for concern in self.concerns:
+            concern["sealed"], done = reseal(concern["sealed"]), done + 1
+        self.links = [(r, s, at, reseal(sealed) if sealed else None) for r, s, at, sealed in self.links]
+        return done + sum(1 for *_, sealed in self.links if sealed)
+
     def erase_personal_data(self, referral_id, at):
         self.sealed[referral_id] = (None, None)
         self.links = [(r, s, at, None if r == referral_id else sealed) for r, s, at, sealed in self.links]
@@ -130,15 +142,28 @@ class FakeReferrals:
 
 
 class FakeUnitOfWork(fakes.FakeUnitOfWork):
+    """The database's unit of work in memory: a referral's new events go out at commit, or at the
+    end of the savepoint they were raised in, kept or undone with it."""
+
+    collects_events = True
+
     def __init__(self, referrals: FakeReferrals | None = None):
         super().__init__(fakes.FakeOutbox("hub-a", "referral@hub-a"), referrals=referrals or FakeReferrals())
         self.savepoints: list[bool] = []
+
+    def consume(self, handler, envelope, *args):
+        """Run an event handler as the worker's consumer does: inside its unit of work, which commits."""
+        with self:
+            handler(envelope, self, *args)
+            self.commit()
 
     @contextlib.contextmanager
     def savepoint(self, *, keep):
         self.savepoints.append(keep)
         with super().savepoint(keep=keep):
             yield
+            for referral, event in collect_new_events(self._seen):
+                self.outbox.add(event.event_type, event.to_data(), case_id=referral.case_id)
 
 
 @pytest.fixture

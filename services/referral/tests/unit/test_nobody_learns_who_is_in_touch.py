@@ -144,7 +144,7 @@ def test_how_they_heard_of_the_hub_goes_with_a_transfer_sealed_and_the_code_alon
         commands.TransferReferral(sent.referral_id, "hub-b", codes.TransferReason.SHORTER_WAIT, NOW, "written"),
         uow_a, a, CLINICIAN, now=NOW + timedelta(days=1),
     )  # fmt: skip
-    transfers.receive_transfer({"hub_id": "hub-a", "data": dict(uow_a.outbox.events[-2][1])}, uow_b, b)
+    uow_b.consume(transfers.receive_transfer, {"hub_id": "hub-a", "data": dict(uow_a.outbox.events[-2][1])}, b)
 
     [received] = uow_b.referrals.rows.values()
     assert received.outreach_code == "OUT-7KQ2" and "Canary" not in repr(received)

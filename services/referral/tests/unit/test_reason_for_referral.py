@@ -124,7 +124,7 @@ def test_the_reason_goes_with_a_transfer_sealed_for_the_receiving_hub(tmp_path: 
     )  # fmt: skip
     assert "R8W" not in repr(uow_a.outbox.events) and "tearful" not in repr(uow_a.outbox.events)
     uow_b = new_uow()
-    transfers.receive_transfer({"hub_id": "hub-a", "data": dict(uow_a.outbox.events[-2][1])}, uow_b, b)
+    uow_b.consume(transfers.receive_transfer, {"hub_id": "hub-a", "data": dict(uow_a.outbox.events[-2][1])}, b)
     [received] = uow_b.referrals.rows.values()
     found = handlers.read_personal_details(received.referral_id, uow_b, b, CLINICIAN, "transfer")
     assert found["reason"] == REASON

@@ -14,7 +14,8 @@ from hubs.runtime.unit_of_work import Outbox, UnitOfWork
 
 @runtime_checkable
 class AssessmentUow(Protocol):
-    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept."""
+    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept.
+    The one list of what an assessment unit of work holds: the database's one takes it from here."""
 
     assessments: AssessmentRepository
     follow_ups: FollowUpRepository
@@ -27,11 +28,7 @@ class AssessmentUow(Protocol):
     def rollback(self) -> None: ...
 
 
-class AssessmentUnitOfWork(UnitOfWork):
-    assessments: AssessmentRepository
-    follow_ups: FollowUpRepository
-    reasons: OutcomeReasonsRepository
-
+class AssessmentUnitOfWork(UnitOfWork, AssessmentUow):
     def _open(self, session: Session) -> None:
         self.assessments = self.track(AssessmentRepository(session))
         self.follow_ups = FollowUpRepository(session)

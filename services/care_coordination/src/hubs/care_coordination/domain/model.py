@@ -334,7 +334,7 @@ class Case:
             raise Refused(
                 {"consent": ["the person has not consented to liaison with Occupational Health"]}, conflict=True
             )
-        return CareEvent(
+        liaison = CareEvent(
             "OccupationalHealthLiaised",
             {
                 "liaison_id": uuid.uuid4(),
@@ -342,6 +342,8 @@ class Case:
                 "consent_recorded_at": self.occupational_health_consent_recorded_at,
             },
         )
+        self.events.append(liaison)
+        return liaison
 
     def close(self, reason: codes.ClosureReason, at: datetime, plans: list[MonitoringPlan]) -> None:
         """Close the episode with a reason; active monitoring ends with it (EpisodeClosed)."""

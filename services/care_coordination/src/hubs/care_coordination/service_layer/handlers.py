@@ -17,7 +17,6 @@ from hubs.care_coordination.domain.model import Case, FollowUpAsked, MonitoringP
 from hubs.care_coordination.service_layer.unit_of_work import CareUow
 from hubs.contracts import codes
 from hubs.runtime.refusals import NotFound, Refused
-from hubs.runtime.unit_of_work import emit_all
 
 __all__ = ["CarePolicy", "CaseNotFound", "Refused"]
 
@@ -114,7 +113,6 @@ def refer_on(
         urgency=case.urgency,
     )
     uow.onward_referrals.add(referral)
-    emit_all(uow.outbox, referral.events, case_id=case.case_id)
     return referral
 
 
@@ -153,7 +151,6 @@ def progress_onward_referral(onward_referral_id: uuid.UUID, step: str, uow: Care
         case.expect_open()
         getattr(referral, step)(**details)
         uow.onward_referrals.save(referral)
-        emit_all(uow.outbox, referral.events, case_id=case.case_id)
         if step == "end_treatment":
             _ask_follow_up(uow, FollowUpAsked.ask(case.case_id, details["ended_on"]))
         uow.commit()
@@ -214,7 +211,6 @@ def liaise_with_occupational_health(
         liaison = case.liaise_with_occupational_health(liaised_on)
         detail = {"advice": advice} if advice else {}
         uow.activities.add(case_id, "occupational-health-liaison", liaised_on, detail, liaison.data["liaison_id"])
-        emit_all(uow.outbox, [liaison], case_id=case_id)
         uow.commit()
     return liaison
 
@@ -243,7 +239,6 @@ def begin_monitoring(
     case.expect_open()
     plan = MonitoringPlan.start(case.case_id, started_on, review_interval_days, tuple(measures), planned_end_on)
     uow.monitoring_plans.add(plan)
-    emit_all(uow.outbox, plan.events, case_id=case.case_id)
     return plan
 
 
@@ -257,7 +252,6 @@ def end_monitoring(monitoring_plan_id: uuid.UUID, ended_on: date, uow: CareUow) 
         _open_case(uow, plan.case_id)
         plan.end_as_recorded(ended_on)
         uow.monitoring_plans.save(plan)
-        emit_all(uow.outbox, plan.events, case_id=plan.case_id)
         uow.commit()
     return plan
 
@@ -279,9 +273,7 @@ def close_case(uow: CareUow, case: Case, reason: codes.ClosureReason, at: dateti
     for plan in plans:
         if plan.events:
             uow.monitoring_plans.save(plan)
-            emit_all(uow.outbox, plan.events, case_id=case.case_id)
     uow.cases.save(case)
-    emit_all(uow.outbox, case.events, case_id=case.case_id)
 
 
 def close_on_withdrawal(uow: CareUow, case: Case, at: datetime) -> None:
@@ -291,7 +283,6 @@ def close_on_withdrawal(uow: CareUow, case: Case, at: datetime) -> None:
     for onward in uow.onward_referrals.for_case(case.case_id):
         if onward.withdraw(at.date()):
             uow.onward_referrals.save(onward)
-            emit_all(uow.outbox, onward.events, case_id=case.case_id)
     close_case(uow, case, codes.ClosureReason.WITHDRAWN, at)
 
 

@@ -18,7 +18,6 @@ from hubs.care_coordination.service_layer.unit_of_work import CareUow
 from hubs.contracts import codes
 from hubs.contracts.events.assessment import MEASURE_FIELDS
 from hubs.runtime.consumer import PoisonMessage
-from hubs.runtime.unit_of_work import emit_all
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +156,6 @@ def check_due(uow: CareUow, today: date, policy: handlers.CarePolicy) -> dict[st
                 continue
             if referral.escalate_if_over_target(today, policy.wait_contingency):
                 uow.onward_referrals.save(referral)
-                emit_all(uow.outbox, referral.events, case_id=referral.case_id)
                 escalated += 1
         for plan in uow.monitoring_plans.active_due_by(today):
             case = uow.cases.get(plan.case_id)
@@ -167,7 +165,6 @@ def check_due(uow: CareUow, today: date, policy: handlers.CarePolicy) -> dict[st
                 handlers._ask_follow_up(uow, follow_up)
                 asked += 1
             uow.monitoring_plans.save(plan)
-            emit_all(uow.outbox, plan.events, case_id=plan.case_id)
         uow.commit()
     return {"waits_escalated": escalated, "follow_ups_asked": asked}
 

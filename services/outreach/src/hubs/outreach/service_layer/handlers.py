@@ -4,7 +4,7 @@ one command in one unit of work, the change and its events committed together.""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -16,12 +16,6 @@ from hubs.outreach.domain.public_codes import new_public_code
 from hubs.outreach.domain.refusals import NotFound, Refused
 from hubs.outreach.domain.training import TrainingFeedback, TrainingSession
 from hubs.outreach.service_layer.unit_of_work import OutreachUow
-
-
-def emit(outbox, domain_events: Iterable) -> None:
-    """Queue domain events, each keyed by its aggregate."""
-    for e in domain_events:
-        outbox.add(e.event_type, e.to_data(), aggregate_id=e.aggregate_id)
 
 
 def _fresh_code(uow: OutreachUow) -> str:
@@ -67,7 +61,6 @@ def record_outreach_event(
             code=_fresh_code(uow), kind=kind, held_on=held_on, attendance=attendance, **details
         )
         uow.outreach_events.add(event)
-        emit(uow.outbox, event.events)
         uow.commit()
     return event
 
@@ -82,7 +75,6 @@ def hold_outreach_event(
             raise NotFound("outreach event")
         event.hold(held_on, attendance)
         uow.outreach_events.save(event)
-        emit(uow.outbox, event.events)
         uow.commit()
     return event
 
@@ -95,8 +87,6 @@ def give_outreach_feedback(uow: OutreachUow, outreach_event_id: uuid.UUID, **ans
             raise NotFound("outreach event")
         feedback = OutreachFeedback.give(event, **answers)
         uow.outreach_feedback.add(feedback)
-        for e in feedback.events:
-            uow.anonymous_outbox.add(e.event_type, e.to_data(), aggregate_id=e.aggregate_id, on=feedback.given_on)
         uow.commit()
     return feedback
 
@@ -107,7 +97,6 @@ def deliver_training(uow: OutreachUow, **details: Any) -> TrainingSession:
         _check_campaign(uow, details.get("campaign_id"))
         session = TrainingSession.deliver(**details)
         uow.training.add(session)
-        emit(uow.outbox, session.events)
         uow.commit()
     return session
 
@@ -120,8 +109,6 @@ def give_training_feedback(uow: OutreachUow, training_session_id: uuid.UUID, **a
             raise NotFound("training session")
         feedback = TrainingFeedback.give(session, **answers)
         uow.training.add_feedback(feedback)
-        for e in feedback.events:
-            uow.anonymous_outbox.add(e.event_type, e.to_data(), aggregate_id=e.aggregate_id, on=feedback.given_on)
         uow.commit()
     return feedback
 

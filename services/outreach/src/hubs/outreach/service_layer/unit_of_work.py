@@ -22,6 +22,9 @@ from hubs.outreach.adapters.repository import (
 )
 from hubs.outreach.adapters.training_repository import EngagementRepository, TrainingRepository
 from hubs.outreach.adapters.workforce_repository import CheckInRepository, SupervisionRepository, SurveyRepository
+from hubs.outreach.domain.outreach import OutreachFeedback
+from hubs.outreach.domain.training import TrainingFeedback
+from hubs.outreach.domain.workforce import StaffSurvey
 from hubs.runtime.unit_of_work import Outbox, UnitOfWork
 
 
@@ -69,7 +72,8 @@ class DayOnlyOutbox(Outbox):
 
 @runtime_checkable
 class OutreachUow(Protocol):
-    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept."""
+    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept.
+    The one list of what an outreach unit of work holds: the database's one takes it from here."""
 
     campaigns: CampaignRepository
     outreach_events: OutreachEventRepository
@@ -81,6 +85,7 @@ class OutreachUow(Protocol):
     supervision: SupervisionRepository
     check_ins: CheckInRepository
     surveys: SurveyRepository
+    outbox: Outbox
     anonymous_outbox: DayOnlyOutbox
 
     def __enter__(self) -> Self: ...
@@ -89,28 +94,38 @@ class OutreachUow(Protocol):
     def rollback(self) -> None: ...
 
 
-class OutreachUnitOfWork(UnitOfWork):
-    campaigns: CampaignRepository
-    outreach_events: OutreachEventRepository
-    outreach_feedback: OutreachFeedbackRepository
-    public_codes: PublicCodes
-    attributions: AttributionRepository
-    training: TrainingRepository
-    engagements: EngagementRepository
-    supervision: SupervisionRepository
-    check_ins: CheckInRepository
-    surveys: SurveyRepository
-    anonymous_outbox: DayOnlyOutbox
+def anonymous_day(aggregate: Any) -> date | None:
+    """The day an aggregate's events are stamped with when they are anonymous feedback (None: they
+    are not, and go out as any other): the day feedback was given; for a survey's answers, the day
+    they were released, so that the batch says nothing about when each was given."""
+    if isinstance(aggregate, OutreachFeedback | TrainingFeedback):
+        return aggregate.given_on
+    if isinstance(aggregate, StaffSurvey):
+        return aggregate.released_on
+    return None
+
+
+class OutreachUnitOfWork(UnitOfWork, OutreachUow):
+    """The database's unit of work: its aggregates' new events are written at commit, anonymous
+    feedback through the day-only outbox."""
 
     def _open(self, session: Session) -> None:
         self.campaigns = CampaignRepository(session)
-        self.outreach_events = OutreachEventRepository(session)
-        self.outreach_feedback = OutreachFeedbackRepository(session)
+        self.outreach_events = self.track(OutreachEventRepository(session))
+        self.outreach_feedback = self.track(OutreachFeedbackRepository(session))
         self.public_codes = PublicCodes(session)
         self.attributions = AttributionRepository(session)
-        self.training = TrainingRepository(session)
+        self.training = self.track(TrainingRepository(session))
         self.engagements = EngagementRepository(session)
-        self.supervision = SupervisionRepository(session)
-        self.check_ins = CheckInRepository(session)
-        self.surveys = SurveyRepository(session)
+        self.supervision = self.track(SupervisionRepository(session))
+        self.check_ins = self.track(CheckInRepository(session))
+        self.surveys = self.track(SurveyRepository(session))
         self.anonymous_outbox = DayOnlyOutbox(session, self._outbox_table, self.settings)
+
+    def emit_new_events(self) -> None:
+        for aggregate, event in self.collect_new_events():
+            day, key = anonymous_day(aggregate), getattr(event, "aggregate_id", None)
+            if day is None:
+                self.outbox.add(event.event_type, event.to_data(), aggregate_id=key)
+            else:
+                self.anonymous_outbox.add(event.event_type, event.to_data(), aggregate_id=key, on=day)

@@ -19,7 +19,6 @@ from hubs.outreach.domain.workforce import (
     SurveyResponse,
     seal_participation_token,
 )
-from hubs.outreach.service_layer.handlers import emit
 from hubs.outreach.service_layer.unit_of_work import OutreachUow
 
 
@@ -42,7 +41,6 @@ def record_supervision(
             wellbeing_discussed=wellbeing_discussed,
         )
         uow.supervision.add(session)
-        emit(uow.outbox, session.events)
         uow.commit()
     return session
 
@@ -52,7 +50,6 @@ def record_check_in(uow: OutreachUow, *, held_on: date, format: codes.CheckInFor
     with uow:
         check_in = HubStaffCheckIn.record(held_on=held_on, format=format, attendees=attendees)
         uow.check_ins.add(check_in)
-        emit(uow.outbox, check_in.events)
         uow.commit()
     return check_in
 
@@ -109,9 +106,6 @@ def close_staff_survey(uow: OutreachUow, survey_id: uuid.UUID, *, today: date | 
         survey.close(today=day, responses=uow.surveys.responses(survey_id))
         uow.surveys.save(survey)
         uow.surveys.forget_participation(survey_id)
-        for e in survey.events:
-            # Stamped with the day of release, not the day given: the batch says nothing about when.
-            uow.anonymous_outbox.add(e.event_type, e.to_data(), aggregate_id=e.aggregate_id, on=day)
         uow.commit()
     return survey
 

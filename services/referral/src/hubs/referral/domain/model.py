@@ -275,6 +275,12 @@ class Referral:
         self.closure_reason = reason
         self.events.append(events.ReferralClosed(self.referral_id, at, reason))
 
+    def personal_data_erased(self, at: datetime, reason: codes.ErasureReason) -> None:
+        """The person's details were erased (the pseudonymous facts stay): the hub's other services
+        are told, so that they erase their own free text of the case too."""
+        self.erased_at = at
+        self.events.append(events.PersonalDataErased(self.referral_id, at, reason))
+
     def transfer_out(
         self,
         *,

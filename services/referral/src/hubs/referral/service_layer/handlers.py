@@ -15,7 +15,6 @@ from hubs.referral.service_layer.context import ReferralContext
 from hubs.referral.service_layer.unit_of_work import ReferralUow
 from hubs.runtime.auth import Principal
 from hubs.runtime.refusals import NotFound, Refused
-from hubs.runtime.unit_of_work import emit_all
 
 
 @dataclass
@@ -91,26 +90,23 @@ def receive_referral(
         existing = uow.referrals.open_referral_of(person_keys)
         linked = existing is not None
         referral = existing if existing is not None else submission
-        escalated = linked and urgent and referral.escalate(ctx.calendar, ctx.standard, received_at)
-        # What a new referral writes: kept for a new one, undone for a link.
+        # What a new referral writes, its events too: kept for a new one, undone for a link.
         with uow.savepoint(keep=not linked):
             uow.referrals.add(submission, sealed_personal, sealed_account, person_keys)
-            emit_all(uow.outbox, submission.events, case_id=submission.case_id)
         # What a link writes: kept for a link, undone for a new referral. The second referrer's
         # account (and their reason) is kept, sealed, against the open referral.
         with uow.savepoint(keep=linked):
             uow.referrals.link(
                 referral.referral_id, cmd.source, received_at, sealed_account, link_id=submission.referral_id
             )
-            uow.referrals.record_urgency(referral)
         if urgent:
             # An urgent screen makes an open referral urgent, due sooner: that triage is kept when it
-            # happened; otherwise the same write is made and undone.
-            triage = (
-                referral.events if escalated else [e for e in submission.events if e.event_type == "ReferralTriaged"]
-            )
+            # happened; otherwise the submission is triaged again and that undone, the same writes.
+            escalated = linked and referral.escalate(ctx.calendar, ctx.standard, received_at)
             with uow.savepoint(keep=escalated):
-                emit_all(uow.outbox, triage, case_id=referral.case_id if escalated else submission.case_id)
+                if not escalated:
+                    submission.triage(ctx.calendar, ctx.standard, received_at)
+                uow.referrals.record_urgency(referral)
         if told_to is not None:
             _audit(uow, told_to, referral, FOUND_OPEN_REFERRAL if linked else FOUND_NO_OPEN_REFERRAL, "referral")
         uow.commit()
@@ -177,7 +173,6 @@ def record_contact_attempt(
                 if isinstance(event, events.FirstContactMade):
                     event.working_hours = facts["working_hours_to_first_contact"]
         uow.referrals.save(referral, **facts)
-        emit_all(uow.outbox, referral.events, case_id=referral.case_id)
         uow.commit()
     if first_now:
         urgency = referral.urgency.value
@@ -223,7 +218,6 @@ def _end(referral_id, uow: ReferralUow, change, now: datetime | None) -> Referra
         except ReferralNotOpen as exc:
             raise not_open(exc) from exc
         uow.referrals.save(referral)
-        emit_all(uow.outbox, referral.events, case_id=referral.case_id)
         uow.commit()
     return referral
 
@@ -320,13 +314,6 @@ def read_concerns(referral_id, uow: ReferralUow, ctx: ReferralContext, actor: Pr
     ]
 
 
-def _erased(uow: ReferralUow, referral: Referral, at: datetime, reason: codes.ErasureReason) -> None:
-    """Tell the other services of the hub, in the erasure's transaction, so that they erase their own
-    free text of the case too (codes only: the event says nothing about the person)."""
-    erased = events.PersonalDataErased(referral.referral_id, at, reason)
-    emit_all(uow.outbox, [erased], case_id=referral.case_id)
-
-
 def erase_on_request(
     cmd: commands.EraseReferral, uow: ReferralUow, actor: Principal, now: datetime | None = None
 ) -> Referral:
@@ -337,9 +324,8 @@ def erase_on_request(
         if referral is None:
             raise not_found()
         uow.referrals.erase_personal_data(referral.referral_id, at)
-        referral.erased_at = at
+        referral.personal_data_erased(at, codes.ErasureReason.PERSON_REQUESTED)
         _audit(uow, actor, referral, "erase-personal-data", "erasure-request")
-        _erased(uow, referral, at, codes.ErasureReason.PERSON_REQUESTED)
         uow.commit()
     metrics.PERSONAL_DATA_ERASED.labels("request").inc()
     return referral
@@ -352,7 +338,7 @@ def erase_expired(uow: ReferralUow, ctx: ReferralContext, now: datetime | None =
         due = uow.referrals.closed_before(at - ctx.retention)
         for referral_id in due:
             uow.referrals.erase_personal_data(referral_id, at)
-            _erased(uow, uow.referrals.get(referral_id), at, codes.ErasureReason.RETENTION)
+            uow.referrals.get(referral_id).personal_data_erased(at, codes.ErasureReason.RETENTION)
         uow.commit()
     if due:
         metrics.PERSONAL_DATA_ERASED.labels("retention").inc(len(due))

@@ -10,7 +10,6 @@ from typing import Any
 
 from hubs.contracts import codes
 from hubs.referral.service_layer.unit_of_work import ReferralUow
-from hubs.runtime.unit_of_work import emit_all
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,6 @@ def on_episode_closed(event: Mapping[str, Any], uow: ReferralUow) -> None:
     else:
         referral.close(reason, data["closed_at"])
     uow.referrals.save(referral)
-    emit_all(uow.outbox, referral.events, case_id=referral.case_id)
 
 
 CARE_EVENT_HANDLERS = {"EpisodeClosed": on_episode_closed}

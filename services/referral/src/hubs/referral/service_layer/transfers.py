@@ -21,7 +21,6 @@ from hubs.referral.service_layer.unit_of_work import ReferralUow
 from hubs.runtime.auth import Principal
 from hubs.runtime.consumer import PoisonMessage
 from hubs.runtime.refusals import Refused
-from hubs.runtime.unit_of_work import emit_all
 
 
 def transfer_referral(
@@ -80,7 +79,6 @@ def transfer_referral(
             recorded_by=actor.subject,
         )  # fmt: skip
         _audit(uow, actor, referral, "transfer-personal-details", "transfer")
-        emit_all(uow.outbox, referral.events, case_id=referral.case_id)
         uow.commit()
     return transfer_id
 
@@ -150,7 +148,6 @@ def receive_transfer(envelope: Mapping[str, Any], uow: ReferralUow, ctx: Referra
         other_hub_id=envelope["hub_id"], reason=data["reason"].value,
         consent_recorded_at=data["consent_recorded_at"], recorded_at=at, recorded_by=None,
     )  # fmt: skip
-    emit_all(uow.outbox, referral.events, case_id=referral.case_id)
 
 
 def _demographics(values: Mapping[str, Any]) -> Demographics:

@@ -1,4 +1,6 @@
-"""The referral service's unit of work: referrals plus the runtime's outbox."""
+"""The referral service's unit of work: referrals plus the runtime's outbox. A referral's new
+events are written to the outbox with the change that raised them: at commit, or at the end of
+the savepoint they were raised in (kept or undone with it)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from hubs.runtime.unit_of_work import Outbox, UnitOfWork
 
 @runtime_checkable
 class ReferralUow(Protocol):
-    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept."""
+    """`with uow: ... uow.commit()` over the service's repositories; nothing uncommitted is kept.
+    The one list of what a referral unit of work holds: the database's one takes it from here."""
 
     referrals: ReferralRepository
     outbox: Outbox
@@ -26,20 +29,20 @@ class ReferralUow(Protocol):
     def savepoint(self, *, keep: bool) -> AbstractContextManager[None]: ...
 
 
-class ReferralUnitOfWork(UnitOfWork):
-    referrals: ReferralRepository
-
+class ReferralUnitOfWork(UnitOfWork, ReferralUow):
     def _open(self, session: Session) -> None:
-        self.referrals = ReferralRepository(session)
+        self.referrals = self.track(ReferralRepository(session))
 
     @contextmanager
     def savepoint(self, *, keep: bool) -> Iterator[None]:
         """Writes made inside are kept, or undone, when the block ends: either way after the same
-        statements reached the database (the intake writes both outcomes and keeps one)."""
+        statements reached the database (the intake writes both outcomes and keeps one). The new
+        events raised so far are written inside, so they go, or not, with the writes."""
         nested = self.session.begin_nested()
         written = len(self.outbox.written)
         try:
             yield
+            self.emit_new_events()
         except BaseException:
             nested.rollback()
             raise
