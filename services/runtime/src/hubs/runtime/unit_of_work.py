@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from sqlalchemy import Table, Uuid, any_, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -185,7 +185,7 @@ class UnitOfWork:
         self.settings = settings
         self._seen: dict[int, Any] = {}
 
-    def __enter__(self) -> UnitOfWork:
+    def __enter__(self) -> Self:
         self.session: Session = self._session_factory()
         self.outbox = Outbox(self.session, self._outbox_table, self.settings)
         self.processed = ProcessedEvents(self.session, self._processed_table)
