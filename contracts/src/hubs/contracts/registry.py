@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -63,7 +64,7 @@ def event(
     about_case: bool = True,
     key: str | None = None,
     national: bool = False,
-):
+) -> Callable[[type[Schema]], type[Schema]]:
     """Class decorator registering a marshmallow schema as the data of an event version.
 
     `key` names the data field(s) used as the Kafka key of an event not about a case

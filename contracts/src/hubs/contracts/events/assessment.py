@@ -1,5 +1,7 @@
 """Events of the assessment service: rapid assessment, measures, risk and outcome."""
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from hubs.contracts import codes, measures
@@ -24,19 +26,19 @@ def _cut_off(measure: measures.Measure) -> fields.Integer:
 
 
 class _Banded(Part):
-    BANDS: tuple = ()
+    BANDS: tuple[tuple[int, Any], ...] = ()
 
     @validates_schema
-    def _band_matches_total(self, data, **kwargs):
+    def _band_matches_total(self, data: dict[str, Any], **kwargs: object) -> None:
         expected = measures.band_of(self.BANDS, data["total"])
         if data["band"] != expected:
             raise ValidationError(f"a total of {data['total']} is in band {expected.value}", "band")
 
     @classmethod
-    def json_schema_rule(cls) -> dict:
+    def json_schema_rule(cls) -> dict[str, Any]:
         """The same rule in the JSON Schema: if the total reaches the top band, that band, else
         the next one down, and so on."""
-        rule: dict = {"properties": {"band": {"const": cls.BANDS[0][1].value}}}
+        rule: dict[str, Any] = {"properties": {"band": {"const": cls.BANDS[0][1].value}}}
         for lowest, band in cls.BANDS[1:]:
             reached = {"properties": {"total": {"minimum": lowest}}}
             rule = {"if": reached, "then": {"properties": {"band": {"const": band.value}}}, "else": rule}
@@ -47,16 +49,16 @@ class _Screen(Part):
     FIXED_CUT_OFF: int | None = None  # for screens whose cut-off is not a setting
 
     @validates_schema
-    def _positive_matches_cut_off(self, data, **kwargs):
+    def _positive_matches_cut_off(self, data: dict[str, Any], **kwargs: object) -> None:
         cut_off = data.get("cut_off", self.FIXED_CUT_OFF)
         if data["positive"] != (data["total"] >= cut_off):
             raise ValidationError(f"positive means a total of {cut_off} or more", "positive")
 
     @classmethod
-    def json_schema_rule(cls) -> dict:
+    def json_schema_rule(cls) -> dict[str, Any]:
         """The same rule in the JSON Schema, for each cut-off the screen allows."""
 
-        def positive_from(cut_off: int) -> dict:
+        def positive_from(cut_off: int) -> dict[str, Any]:
             return {
                 "if": {"properties": {"total": {"minimum": cut_off}}},
                 "then": {"properties": {"positive": {"const": True}}},
@@ -66,7 +68,7 @@ class _Screen(Part):
         if cls.FIXED_CUT_OFF is not None:
             return positive_from(cls.FIXED_CUT_OFF)
         allowed = next(v for v in cls._declared_fields["cut_off"].validators if isinstance(v, validate.Range))
-        rule: dict = {}
+        rule: dict[str, Any] = {}
         for cut_off in range(allowed.max, allowed.min - 1, -1):
             rule = {"if": {"properties": {"cut_off": {"const": cut_off}}}, "then": positive_from(cut_off), "else": rule}
         return rule
@@ -221,13 +223,13 @@ class AssessmentCompleted(Schema):
     )
 
     @validates_schema
-    def _occupational_health_needs_consent(self, data, **kwargs):
+    def _occupational_health_needs_consent(self, data: dict[str, Any], **kwargs: object) -> None:
         liaise = codes.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH in data["outcome_decisions"]
         if liaise and not data.get("occupational_health_consent"):
             raise ValidationError("liaising with Occupational Health needs the person's consent", "outcome_decisions")
 
     @classmethod
-    def json_schema_rule(cls) -> dict:
+    def json_schema_rule(cls) -> dict[str, Any]:
         """The same rule in the JSON Schema."""
         liaise = codes.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH.value
         return {

@@ -12,9 +12,12 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
+from wsgiref.simple_server import WSGIServer
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from kafka import KafkaProducer
 
 from hubs.contracts.topics import dlq_topic
 from hubs.runtime.consumer import EventConsumer
@@ -37,23 +40,23 @@ from hubs.runtime.settings import Settings
 log = logging.getLogger(__name__)
 
 
-class GunicornServer(BaseApplication):
+class GunicornServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
     """gunicorn serving a Flask app; it handles SIGTERM by finishing requests in flight.
 
     `app` is the app itself or a function that builds it. gunicorn loads the app in each worker
     after the fork (no preload), so a built app has its own engine, pool and clients per worker:
     nothing opened before the fork is shared between processes."""
 
-    def __init__(self, app: Flask | Callable[[], Flask], options: dict):
+    def __init__(self, app: Flask | Callable[[], Flask], options: dict[str, Any]):
         self._app = app
         self._options = options
         super().__init__()
 
-    def load_config(self):
+    def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    def load(self) -> Flask:
         return self._app if isinstance(self._app, Flask) else self._app()
 
 
@@ -144,15 +147,15 @@ def serve(app: Flask | Callable[[], Flask], bind: str, threads: int, workers: in
     GunicornServer(app, options).run()
 
 
-def _metrics_hooks(host: str, port: int) -> dict:
+def _metrics_hooks(host: str, port: int) -> dict[str, Callable[..., object]]:
     """gunicorn hooks that serve the API's metrics on their own port, from the process that holds them."""
     if not MULTIPROCESS:
         # One worker keeps its metrics in its own memory: it serves them itself, once its app is loaded.
         return {"post_worker_init": lambda _worker: serve_metrics(host, port)}
     # Several workers write theirs to files: the server process, which outlives them, adds them up.
-    served = []
+    served: list[WSGIServer] = []
 
-    def post_fork(_server, _worker) -> None:
+    def post_fork(_server: object, _worker: object) -> None:
         for server in served:  # a worker's copy of the server's listening socket, not the server's own
             server.socket.close()
 
@@ -212,7 +215,7 @@ def start_worker(
             batch_transactions=settings.consumer_batch_transactions,
         )
 
-        def consume(consumer: EventConsumer = consumer, producer=dlq_producer) -> None:
+        def consume(consumer: EventConsumer = consumer, producer: KafkaProducer = dlq_producer) -> None:
             try:
                 consumer.run(stop)
             finally:
@@ -239,7 +242,7 @@ def run_relay(definition: ServiceDefinition, settings: Settings) -> None:
 
 def build_relay(
     definition: ServiceDefinition, settings: Settings, wiring: Wiring | None = None
-) -> tuple[OutboxRelay, dict]:
+) -> tuple[OutboxRelay, dict[str, KafkaProducer]]:
     """The service's outbox relay and the producers it publishes with."""
     wiring = wiring or definition.bootstrap(settings)
     producers = {
@@ -284,7 +287,7 @@ def _ensure_produced_topics(definition: ServiceDefinition, settings: Settings) -
             ensure_topics(settings.kafka_bootstrap_servers, names, **_topic_settings(settings))
 
 
-def _topic_settings(settings: Settings, **overrides: object) -> dict:
+def _topic_settings(settings: Settings, **overrides: object) -> dict[str, Any]:
     """How this process makes (or only waits for) its topics, on the hub's cluster unless told."""
     found = {
         "security": settings.kafka_security,

@@ -178,7 +178,9 @@ class UnitOfWork:
     same transaction as the state change (an event is never sent for a change not stored, nor a
     change stored without its event)."""
 
-    def __init__(self, session_factory: sessionmaker, outbox_table: Table, processed_table: Table, settings: Settings):
+    def __init__(
+        self, session_factory: sessionmaker[Session], outbox_table: Table, processed_table: Table, settings: Settings
+    ):
         self._session_factory = session_factory
         self._outbox_table = outbox_table
         self._processed_table = processed_table
