@@ -139,10 +139,15 @@ class HubServices:
         json: Any = None,
         params: dict[str, Any] | None = None,
         forwarded_for: str | None = None,
+        data: bytes | None = None,
+        content_type: str | None = None,
     ) -> Answer:
-        """Call `method path` of `service`; any failure becomes an Answer with a message."""
+        """Call `method path` of `service`; any failure becomes an Answer with a message. A body
+        other than JSON (an uploaded CSV file) is sent as `data`, of its `content_type`."""
         name = SERVICE_NAMES.get(service, service)
         headers = {"Accept": "application/json"}
+        if content_type:
+            headers["Content-Type"] = content_type
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if forwarded_for:
@@ -159,13 +164,25 @@ class HubServices:
         deadline = time.monotonic() + self.timeout
         try:
             response = self._http.request(
-                method, self.urls[service] + path, headers=headers, json=json, params=query, timeout=self.timeout
+                method,
+                self.urls[service] + path,
+                headers=headers,
+                json=json,
+                params=query,
+                data=data,
+                timeout=self.timeout,
             )
             while key and _still_in_flight(response) and time.monotonic() < deadline:
                 # The same form's first request is still being processed: its answer is this one's too.
                 time.sleep(0.2)
                 response = self._http.request(
-                    method, self.urls[service] + path, headers=headers, json=json, params=query, timeout=self.timeout
+                    method,
+                    self.urls[service] + path,
+                    headers=headers,
+                    json=json,
+                    params=query,
+                    data=data,
+                    timeout=self.timeout,
                 )
         except requests.RequestException as exc:
             log.warning("service unreachable", extra={"service": service, "reason": type(exc).__name__})

@@ -1,19 +1,23 @@
-"""The hub lead's workspace: the hub's activity, its people's feedback, the access audit,
-and the hub's data set for any period with the national figures beside it, where the hub lead
-signs off each ended month after checking the gaps in its records."""
+"""The hub lead's workspace: the hub's activity, its people's feedback, the access audit, the
+employers' sickness absence returns, and the hub's data set for any period with the national
+figures beside it and its last months charted, where the hub lead signs off each ended month after
+checking the gaps in its records."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from hubs.portal.domain import dataset_charts
 from hubs.portal.domain.figures import HEADLINE, figure
 from hubs.portal.domain.forms import errors_for_form
 from hubs.portal.entrypoints import lead_forms
+from hubs.portal.entrypoints.filters import LONDON, code
 from hubs.portal.entrypoints.web import call, requires_role
 
 bp = Blueprint("lead", __name__, url_prefix="/lead")
@@ -30,6 +34,7 @@ class Listing:
     service: str
     path: str
     columns: tuple[tuple[str, str], ...]
+    codes: frozenset[str] = frozenset()  # the columns whose values are codes, shown in words
 
 
 LISTINGS = {
@@ -74,6 +79,14 @@ LISTINGS = {
         "outreach", "/v1/check-ins",
         (("held_on", "Held on"), ("format", "Kind"), ("attendees", "Staff who took part")),
     ),
+    "service-user-feedback": Listing(
+        "Service-user feedback", "What people the hub supported said of it, anonymously; comments stay in the hub.",
+        "care", "/v1/service-user-feedback",
+        (("given_on", "Given on"), ("stage", "When"), ("overall_experience", "Overall experience"),
+         ("felt_listened_to", "Listened to"), ("easy_to_access", "Easy to reach"), ("helped", "Helped"),
+         ("confidentiality_trusted", "Trusted with confidentiality"), ("comment", "Comment")),
+        codes=frozenset({"stage", "overall_experience"}),
+    ),
     "staff-feedback": Listing(
         "Staff feedback", "Anonymous surveys of the hub's staff; scores are withheld until enough staff answer.",
         "outreach", "/v1/staff-surveys",
@@ -87,6 +100,10 @@ LISTINGS = {
          ("case_id", "Case")),
     ),
 }  # fmt: skip
+
+
+# The lists whose entries take an attendee's feedback, and the endpoint that describes one entry.
+FEEDBACK_ON = {"training": "/v1/training-sessions/{id}", "outreach-events": "/v1/outreach-events/{id}"}
 
 
 @bp.get("/")
@@ -117,6 +134,8 @@ def listing(name: str, values: dict | None = None, errors: dict | None = None, s
         errors=errors or {},
         ordered_errors=lead_forms.ordered(record, errors or {}) if record else [],
         surveys=name == "staff-feedback",
+        takes_feedback=name in FEEDBACK_ON,
+        scores=lead_forms.SCORES,
     ), status
 
 
@@ -139,6 +158,48 @@ def record(name: str):
     return listing(name, values=request.form, errors=errors, status=400)
 
 
+@bp.get("/<name>/<uuid:item_id>/feedback")
+@requires_role("hub-lead")
+def feedback(name: str, item_id: uuid.UUID, values: Any = None, errors: dict | None = None, status: int = 200):
+    """An attendee's feedback on one training session or outreach event: what it was, the feedback
+    entered so far, and the form for the next."""
+    form = lead_forms.FEEDBACK_FORMS.get(name)
+    if form is None:
+        abort(404)
+    item = call("outreach", "GET", FEEDBACK_ON[name].format(id=item_id))
+    return render_template(
+        "lead_feedback.html",
+        name=name,
+        listing=LISTINGS[name],
+        item=item,
+        item_id=item_id,
+        record=form,
+        values=values or {},
+        errors=errors or {},
+        ordered_errors=lead_forms.ordered(form, errors or {}),
+        scores=lead_forms.SCORES,
+    ), status
+
+
+@bp.post("/<name>/<uuid:item_id>/feedback")
+@requires_role("hub-lead")
+def give_feedback(name: str, item_id: uuid.UUID):
+    """Enter one attendee's feedback; the page again, ready for the next, or with what to change."""
+    form = lead_forms.FEEDBACK_FORMS.get(name)
+    if form is None:
+        abort(404)
+    body, errors = lead_forms.read(form, request.form)
+    if not errors:
+        answer = call(form.service, "POST", form.path.format(id=item_id), json=body)
+        if answer.ok:
+            flash("Feedback entered. Enter the next attendee's below.", "success")
+            return redirect(url_for("lead.feedback", name=name, item_id=item_id), 303)
+        errors = errors_for_form(answer.errors, [f.name for f in form.fields]) or {
+            form.fields[0].name: f"Not entered: {answer.message}"
+        }
+    return feedback(name, item_id, values=request.form, errors=errors, status=400)
+
+
 @bp.post("/staff-feedback/<uuid:survey_id>/close")
 @requires_role("hub-lead")
 def close_survey(survey_id: uuid.UUID):
@@ -147,6 +208,104 @@ def close_survey(survey_id: uuid.UUID):
     flash("Staff survey closed" if answer.ok else f"The survey was not closed: {answer.message}",
           "success" if answer.ok else "error")  # fmt: skip
     return redirect(url_for("lead.listing", name="staff-feedback"), 303)
+
+
+# The columns of an employers' sickness absence return, as the reporting service names them.
+SICKNESS_COLUMNS = {
+    "employer": "Employer",
+    "month": "Month",
+    "mental_health_days_lost": "Mental health days lost",
+    "all_causes_days_lost": "All causes days lost",
+    "line": "The line",
+}
+LINE = re.compile(r"^line (\d+)$")
+MAX_UPLOAD_KB = 64  # the portal's own limit on a request (MAX_CONTENT_LENGTH)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A line of an uploaded file that was not imported, and why, column by column."""
+
+    line: int
+    reasons: tuple[str, ...]
+
+
+def _reasons(errors: Any) -> tuple[str, ...]:
+    """'Month must not be in the future' for each column's message of one line."""
+    if isinstance(errors, dict):
+        return tuple(f"{SICKNESS_COLUMNS.get(column, code(column))} {message}"
+                     for column, messages in errors.items()
+                     for message in (messages if isinstance(messages, list) else [messages]))  # fmt: skip
+    return tuple(str(m) for m in (errors if isinstance(errors, list) else [errors]))
+
+
+def row_problems(rejected: Any = None, errors: Any = None) -> list[RowProblem]:
+    """The lines not imported, by line number: from an import's `rejected` lines, or from a refusal's
+    `errors`, which name each line ('line 3')."""
+    found = [RowProblem(int(r["line"]), _reasons(r.get("errors"))) for r in rejected or [] if "line" in r]
+    for key, messages in (errors or {}).items():
+        if matched := LINE.match(str(key)):
+            found.append(RowProblem(int(matched[1]), _reasons(messages)))
+    return sorted(found, key=lambda p: p.line)
+
+
+def _file_problem(errors: Any) -> str:
+    """What is wrong with the file as a whole (its 'header', the 'file'), in one sentence."""
+    said = []
+    for key, messages in (errors or {}).items():
+        if LINE.match(str(key)):
+            continue
+        for message in messages if isinstance(messages, list) else [messages]:
+            text = str(message)
+            said.append(text[:1].upper() + text[1:] if key == "header" else f"The {code(key).lower()}: {text}")
+    return "; ".join(said)
+
+
+@bp.get("/sickness-absence")
+@requires_role("hub-lead")
+def sickness_absence(**shown: Any):
+    """Upload employers' sickness absence returns (days lost for mental health reasons) as a CSV file."""
+    shown.setdefault("status", 200)
+    return render_template(
+        "lead_sickness_absence.html",
+        error=shown.get("error"),
+        rows=shown.get("rows", []),
+        imported=shown.get("imported"),
+        columns=SICKNESS_COLUMNS,
+        month_name=month_name,
+    ), shown["status"]
+
+
+@bp.errorhandler(413)
+def _too_large(error: Exception):
+    """An upload larger than the portal takes is said beside the file, not as an error page."""
+    if request.endpoint == "lead.upload_sickness_absence":
+        return sickness_absence(error=f"The file must be smaller than {MAX_UPLOAD_KB} KB: upload it in parts",
+                                status=413)  # fmt: skip
+    return render_template("error.html", status=413, title="Too much was sent",
+                           detail="Send less at once."), 413  # fmt: skip
+
+
+@bp.post("/sickness-absence")
+@requires_role("hub-lead")
+def upload_sickness_absence():
+    """Send the file to the hub reporting service: good lines are imported, each bad line is listed
+    with why; a file with no good line imports nothing."""
+    upload = request.files.get("file")
+    content = upload.read() if upload else b""
+    if not content.strip():
+        return sickness_absence(error="Choose a CSV file to upload", status=400)
+    answer = call("reporting", "POST", "/v1/sickness-absence", data=content, content_type="text/csv")
+    if answer.ok:
+        imported = answer.data if isinstance(answer.data, dict) else {}
+        return sickness_absence(imported=imported, rows=row_problems(rejected=imported.get("rejected")))
+    rows = row_problems(errors=answer.errors)
+    error = _file_problem(answer.errors) or (
+        "No line of the file could be imported: correct the lines listed below and upload it again"
+        if rows
+        else f"The file was not imported: {answer.message}"
+    )
+    return sickness_absence(error=error, rows=rows, status=400)
 
 
 # What a month's state means to the hub lead (the reporting service's states).
@@ -195,6 +354,7 @@ def dataset():
     others = [figure(k) for k in sorted(figures) if k not in {f.key for f in headline}]
     months = call("reporting", "GET", "/v1/dataset/sign-offs")
     month_rows = months.data.get("months", []) if months.ok and isinstance(months.data, dict) else []
+    charted = _charted_months(period_type, shown_period, hub.data if hub.ok else None)
     confirming = None
     if (
         request.args.get("sign_off")
@@ -220,7 +380,34 @@ def dataset():
         month_states=MONTH_STATES,
         confirming=confirming,
         data_quality=DATA_QUALITY,
+        charts=charted,
     )
+
+
+def _charted_months(period_type: str, period: str | None, shown: dict | None) -> dict[str, Any]:
+    """The charts of the months up to the month shown (or this month), each month's figures asked
+    of the reporting service; a month it does not answer for is 'not reported'."""
+    if period_type == "month" and MONTH.match(period or ""):
+        last = str(period)
+    else:
+        last = datetime.now(LONDON).strftime("%Y-%m")
+    months = dataset_charts.months_up_to(last)
+    figures: dict[str, dict | None] = {}
+    for month in months:
+        if shown is not None and period_type == "month" and month == period:
+            figures[month] = shown.get("figures")
+            continue
+        answer = call("reporting", "GET", "/v1/dataset", params={"period_type": "month", "period": month})
+        figures[month] = answer.data.get("figures") if answer.ok and isinstance(answer.data, dict) else None
+    return {
+        "months": months,
+        "reported": any(f is not None for f in figures.values()),
+        "charts": [
+            dataset_charts.referrals_chart(months, figures),
+            dataset_charts.first_contact_chart(months, figures),
+            dataset_charts.outcomes_chart(months, figures, code),
+        ],
+    }
 
 
 @bp.post("/dataset/sign-off")

@@ -1,5 +1,7 @@
 """The forms for recording what the hub did: a directory entry, a campaign, an outreach event, a
-training or supervision session, a staff check-in, a staff survey. Each field says how it is asked and sent."""
+training or supervision session, a staff check-in, a staff survey; and what people said of it: a
+service user's feedback, an attendee's feedback on a training session or an outreach event. Each
+field says how it is asked and sent."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ def _options(enum: type) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class Field:
-    """One question: `kind` is text, long-text, date, number, choice or yes-no."""
+    """One question: `kind` is text, long-text, date, number, choice, yes-no or score (1 to 5)."""
 
     name: str
     label: str
@@ -36,6 +38,24 @@ class RecordForm:
     path: str
     fields: tuple[Field, ...]
 
+
+# The 1 to 5 scale of every feedback question, its ends in words.
+SCORES: tuple[tuple[str, str], ...] = (
+    ("1", "1 (not at all)"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5 (completely)"),
+)  # fmt: skip
+COMMENT_HINT = "Kept in the hub: it never leaves it, and is never sent to the national team"
+
+# Anonymous feedback from people the hub supported (care co-ordination keeps it).
+SERVICE_USER_FEEDBACK = RecordForm("Enter a service user's feedback", "care", "/v1/service-user-feedback", (
+    Field("given_on", "Given on", "date"),
+    Field("stage", "When it was given", "choice", options=_options(codes.FeedbackStage)),
+    Field("overall_experience", "Overall experience of the hub", "choice", options=_options(codes.FeedbackRating)),
+    Field("felt_listened_to", "I felt listened to", "score", required=False),
+    Field("easy_to_access", "The hub was easy to reach", "score", required=False),
+    Field("helped", "The hub helped me", "score", required=False),
+    Field("confidentiality_trusted", "I trusted the hub to keep what I said confidential", "score", required=False),
+    Field("comment", "Comment", "long-text", required=False, hint=COMMENT_HINT),
+))  # fmt: skip
 
 FORMS = {
     "directory": RecordForm("Add a service to the directory", "care", "/v1/directory", (
@@ -81,6 +101,28 @@ FORMS = {
         Field("opens_on", "Opens on", "date"),
         Field("closes_on", "Closes on", "date", hint="For example 2026-12-10. Answers are released when it closes"),
     )),
+    "service-user-feedback": SERVICE_USER_FEEDBACK,
+}  # fmt: skip
+
+
+# An attendee's anonymous feedback on one training session or outreach event, by the list it is in;
+# `{id}` in the path is the session's or event's id.
+FEEDBACK_FORMS = {
+    "training": RecordForm("Enter feedback on this training session", "outreach",
+                           "/v1/training-sessions/{id}/feedback", (
+        Field("given_on", "Given on", "date", hint="On or after the day of the session, for example 2026-11-26"),
+        Field("useful", "The session was useful", "score"),
+        Field("confidence_before", "Confident to support staff, before the session", "score", required=False,
+              hint="Give both confidence ratings, or neither"),
+        Field("confidence_after", "Confident to support staff, after the session", "score", required=False),
+        Field("comment", "Comment", "long-text", required=False, hint=COMMENT_HINT),
+    )),
+    "outreach-events": RecordForm("Enter feedback on this event", "outreach", "/v1/outreach-events/{id}/feedback", (
+        Field("given_on", "Given on", "date", hint="On or after the day of the event, for example 2026-11-26"),
+        Field("useful", "The event was useful", "score"),
+        Field("more_likely_to_seek_help", "I am more likely to seek help", "score", required=False),
+        Field("comment", "Comment", "long-text", required=False, hint=COMMENT_HINT),
+    )),
 }  # fmt: skip
 
 
@@ -92,7 +134,7 @@ def read(form: RecordForm, submitted: Any) -> tuple[dict[str, Any], dict[str, st
         raw = (submitted.get(f.name) or "").strip()
         if not raw:
             if f.required:
-                verb = "Select" if f.kind in ("choice", "yes-no") else "Enter"
+                verb = "Select" if f.kind in ("choice", "yes-no", "score") else "Enter"
                 errors[f.name] = f"{verb} an answer for '{f.label}'"
             continue
         if f.kind == "number":
@@ -110,6 +152,11 @@ def read(form: RecordForm, submitted: Any) -> tuple[dict[str, Any], dict[str, st
                 errors[f.name] = f"Select {f.label[:1].lower()}{f.label[1:]}"
                 continue
             body[f.name] = raw
+        elif f.kind == "score":
+            if raw not in dict(SCORES):
+                errors[f.name] = f"Give '{f.label}' a score from 1 to 5"
+                continue
+            body[f.name] = int(raw)
         elif f.kind == "yes-no":
             body[f.name] = raw == "yes"
         else:
