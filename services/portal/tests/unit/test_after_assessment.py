@@ -287,3 +287,18 @@ def test_a_close_case_confirmed_twice_sends_the_same_keys_so_each_record_is_clos
         "7c9e6679-7425-40de-944b-e07fc1f90ae7.2",
     ]
     assert [path for path, _ in first] == [f"referrals/{REFERRAL_ID}/closure", f"cases/{CASE_ID}/closure"]
+
+
+def test_every_label_of_the_follow_up_chart_fits_inside_it():
+    from hubs.portal.domain.after_assessment import Measured, chart
+
+    points = [
+        Measured(label, at, phq9=12, gad7=9)
+        for label, at in (("Assessment", "2026-10-01"), ("Follow-up 1", "2026-11-12"), ("Follow-up 2", "2026-12-24"))
+    ]
+    drawn = chart(points)
+    char_width = 0.6 * 11  # the labels' font size is 11; a character is at most about 0.6 of it
+    for label, x in drawn.x_labels:
+        for line in label.split(": "):
+            half = len(line) * char_width / 2
+            assert x - half >= 0 and x + half <= drawn.width, line

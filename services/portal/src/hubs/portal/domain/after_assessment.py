@@ -116,7 +116,8 @@ def chart(points: list[Measured], width: int = 640, height: int = 300) -> Chart 
     """Scores against each time measured (evenly spaced, labelled by date), 0 to 27 up the side."""
     if not points:
         return None
-    left, right, top, bottom = 44, width - 16, 16, height - 48
+    # As wide a margin on the right as on the left: the last label is centred on its point.
+    left, right, top, bottom = 44, width - 44, 16, height - 48
 
     def y(score: float) -> float:
         return bottom - (bottom - top) * score / PHQ9_MAXIMUM
