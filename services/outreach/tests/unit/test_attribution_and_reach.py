@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hubs.contracts import codes, new_envelope, parse_envelope
+from hubs.outreach.domain import commands
 from hubs.outreach.domain.summaries import Period
 from hubs.outreach.service_layer import handlers, views, workforce_handlers
 
@@ -35,10 +36,13 @@ def referral_received(heard_of_hub_via):
 @pytest.fixture
 def campaign_with_event(uow):
     campaign = handlers.launch_campaign(
-        uow, name="Winter", starts_on=DAY, target_at_risk_groups=[codes.AtRiskFactor.BAME]
+        commands.LaunchCampaign(name="Winter", starts_on=DAY, target_at_risk_groups=[codes.AtRiskFactor.BAME]), uow
     )
     event = handlers.record_outreach_event(
-        uow, kind=codes.OutreachEventType.OUTREACH, held_on=DAY, attendance=20, campaign_id=campaign.campaign_id
+        commands.RecordOutreachEvent(
+            kind=codes.OutreachEventType.OUTREACH, held_on=DAY, attendance=20, campaign_id=campaign.campaign_id
+        ),
+        uow,
     )
     return campaign, event
 
@@ -71,39 +75,50 @@ def test_a_redelivered_referral_is_credited_once(uow, campaign_with_event):
 
 def test_groups_and_employers_not_reached_lately_are_listed(uow):
     handlers.launch_campaign(
-        uow, name="C", starts_on=DAY, target_employers=["North Trust", "South Care Homes", "East GP Federation"]
+        commands.LaunchCampaign(
+            name="C", starts_on=DAY, target_employers=["North Trust", "South Care Homes", "East GP Federation"]
+        ),
+        uow,
     )
     handlers.record_outreach_event(
+        commands.RecordOutreachEvent(
+            kind=codes.OutreachEventType.OUTREACH,
+            held_on=date(2026, 11, 1),
+            attendance=9,
+            at_risk_groups=[codes.AtRiskFactor.BAME],
+            organisations=["north trust"],
+        ),
         uow,
-        kind=codes.OutreachEventType.OUTREACH,
-        held_on=date(2026, 11, 1),
-        attendance=9,
-        at_risk_groups=[codes.AtRiskFactor.BAME],
-        organisations=["north trust"],
     )
     handlers.record_outreach_event(
+        commands.RecordOutreachEvent(
+            kind=codes.OutreachEventType.INREACH,
+            held_on=date(2026, 6, 1),
+            attendance=9,
+            at_risk_groups=[codes.AtRiskFactor.PARENT_OF_DEPENDENT_CHILDREN],
+        ),
         uow,
-        kind=codes.OutreachEventType.INREACH,
-        held_on=date(2026, 6, 1),
-        attendance=9,
-        at_risk_groups=[codes.AtRiskFactor.PARENT_OF_DEPENDENT_CHILDREN],
     )
     handlers.plan_outreach_event(
+        commands.PlanOutreachEvent(
+            kind=codes.OutreachEventType.OUTREACH,
+            planned_on=date(2026, 11, 20),
+            at_risk_groups=[codes.AtRiskFactor.BEREAVED_BY_COVID],
+            organisations=["East GP Federation"],
+        ),
         uow,
-        kind=codes.OutreachEventType.OUTREACH,
-        planned_on=date(2026, 11, 20),
-        at_risk_groups=[codes.AtRiskFactor.BEREAVED_BY_COVID],
-        organisations=["East GP Federation"],
     )
     handlers.deliver_training(
+        commands.DeliverTraining(
+            delivered_on=date(2026, 10, 20),
+            audience=codes.TrainingAudience.LINE_MANAGERS,
+            topic=codes.TrainingTopic.HELP_SEEKING,
+            attendance=10,
+            duration_minutes=60,
+            delivery_mode=codes.DeliveryMode.ONLINE,
+            organisations=["South Care Homes"],
+        ),
         uow,
-        delivered_on=date(2026, 10, 20),
-        audience=codes.TrainingAudience.LINE_MANAGERS,
-        topic=codes.TrainingTopic.HELP_SEEKING,
-        attendance=10,
-        duration_minutes=60,
-        delivery_mode=codes.DeliveryMode.ONLINE,
-        organisations=["South Care Homes"],
     )
     seen = views.not_reached(uow, since=date(2026, 9, 1))
     missing_groups = {g["at_risk_group"] for g in seen["at_risk_groups_not_reached"]}
@@ -116,15 +131,23 @@ def test_groups_and_employers_not_reached_lately_are_listed(uow):
 
 
 def test_the_summary_counts_attendance_feedback_and_support_in_the_period(uow):
-    held = handlers.record_outreach_event(uow, kind=codes.OutreachEventType.INREACH, held_on=DAY, attendance=23)
+    held = handlers.record_outreach_event(
+        commands.RecordOutreachEvent(kind=codes.OutreachEventType.INREACH, held_on=DAY, attendance=23), uow
+    )
     handlers.record_outreach_event(
-        uow, kind=codes.OutreachEventType.OUTREACH, held_on=date(2026, 10, 30), attendance=50
+        commands.RecordOutreachEvent(kind=codes.OutreachEventType.OUTREACH, held_on=date(2026, 10, 30), attendance=50),
+        uow,
     )
-    handlers.give_outreach_feedback(uow, held.outreach_event_id, given_on=DAY, useful=5)
+    handlers.give_outreach_feedback(commands.GiveOutreachFeedback(held.outreach_event_id, given_on=DAY, useful=5), uow)
     workforce_handlers.record_supervision(
-        uow, held_on=DAY, supervision_type=codes.SupervisionType.LINE_MANAGEMENT, attendees=1, duration_minutes=30
+        commands.RecordSupervision(
+            held_on=DAY, supervision_type=codes.SupervisionType.LINE_MANAGEMENT, attendees=1, duration_minutes=30
+        ),
+        uow,
     )
-    workforce_handlers.record_check_in(uow, held_on=DAY, format=codes.CheckInFormat.TEAM, attendees=7)
+    workforce_handlers.record_check_in(
+        commands.RecordCheckIn(held_on=DAY, format=codes.CheckInFormat.TEAM, attendees=7), uow
+    )
     summary = views.summary(uow, Period(date(2026, 11, 1), date(2026, 11, 30)))
     assert summary["outreach"]["events_held"] == 1 and summary["outreach"]["attendance"] == 23
     assert summary["outreach"]["by_kind"] == {"inreach": 1}

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from hubs.outreach.domain import commands
 from hubs.outreach.domain.refusals import NotFound, Refused
 from hubs.outreach.domain.workforce import Answers
 from hubs.outreach.service_layer import views, workforce_handlers
@@ -20,7 +21,9 @@ SECRETS = (b"participation-secret-kept-outside-the-database",)
 
 
 def open_survey(uow):
-    return workforce_handlers.open_staff_survey(uow, title="Winter check", opens_on=OPENS, closes_on=CLOSES)
+    return workforce_handlers.open_staff_survey(
+        commands.OpenStaffSurvey(title="Winter check", opens_on=OPENS, closes_on=CLOSES), uow
+    )
 
 
 def test_an_open_survey_shows_its_title_dates_and_statements_to_staff(uow):
@@ -41,14 +44,18 @@ def test_a_survey_before_its_opening_day_is_not_yet_open(uow):
 
 def test_a_closed_survey_says_so(uow):
     survey = open_survey(uow)
-    workforce_handlers.close_staff_survey(uow, survey.survey_id, today=OPENS)
+    workforce_handlers.close_staff_survey(commands.CloseStaffSurvey(survey.survey_id), uow, today=OPENS)
     assert views.staff_survey_questions(uow, survey.survey_id, OPENS)["state"] == "closed"
 
 
 def test_staff_see_nothing_of_the_answers_given(uow):
     survey = open_survey(uow)
     workforce_handlers.answer_staff_survey(
-        uow, survey.survey_id, "someone", secrets=SECRETS, answers=Answers(2, 3), comment="Canary comment", today=OPENS
+        commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(2, 3), comment="Canary comment"),
+        uow,
+        "someone",
+        secrets=SECRETS,
+        today=OPENS,
     )
     seen = views.staff_survey_questions(uow, survey.survey_id, OPENS)
     assert set(seen) == {"survey_id", "title", "opens_on", "closes_on", "state", "questions"}
@@ -61,7 +68,11 @@ def test_the_state_agrees_with_whether_an_answer_is_taken(uow):
         state = views.staff_survey_questions(uow, survey.survey_id, day)["state"]
         try:
             workforce_handlers.answer_staff_survey(
-                uow, survey.survey_id, f"s-{day}", secrets=SECRETS, answers=Answers(3), today=day
+                commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(3)),
+                uow,
+                f"s-{day}",
+                secrets=SECRETS,
+                today=day,
             )
             answered = True
         except Refused:

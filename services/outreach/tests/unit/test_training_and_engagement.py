@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from hubs.contracts import codes
+from hubs.outreach.domain import commands
 from hubs.outreach.domain.engagement import Pathway, StakeholderType
 from hubs.outreach.domain.refusals import Refused
 from hubs.outreach.service_layer import handlers, views
@@ -26,7 +27,7 @@ def deliver(uow, **overrides):
         "organisations": ["North Trust"],
         **overrides,
     }
-    return handlers.deliver_training(uow, **details)
+    return handlers.deliver_training(commands.DeliverTraining(**details), uow)
 
 
 def test_a_training_session_is_announced_with_codes_and_counts_only(uow):
@@ -41,15 +42,19 @@ def test_training_feedback_shows_how_confidence_changed(uow):
     session = deliver(uow)
     for before, after in ((2, 4), (3, 3), (1, 4)):
         handlers.give_training_feedback(
+            commands.GiveTrainingFeedback(
+                session.training_session_id,
+                given_on=DAY,
+                useful=5,
+                confidence_before=before,
+                confidence_after=after,
+                comment="kept here",
+            ),
             uow,
-            session.training_session_id,
-            given_on=DAY,
-            useful=5,
-            confidence_before=before,
-            confidence_after=after,
-            comment="kept here",
         )
-    handlers.give_training_feedback(uow, session.training_session_id, given_on=DAY, useful=2)
+    handlers.give_training_feedback(
+        commands.GiveTrainingFeedback(session.training_session_id, given_on=DAY, useful=2), uow
+    )
     summary = views.training_session(uow, session.training_session_id)["feedback"]
     assert summary == {
         "responses": 4,
@@ -67,14 +72,18 @@ def test_training_feedback_shows_how_confidence_changed(uow):
 def test_confidence_is_rated_before_and_after_together_or_not_at_all(uow):
     session = deliver(uow)
     with pytest.raises(Refused) as refused:
-        handlers.give_training_feedback(uow, session.training_session_id, given_on=DAY, useful=4, confidence_before=2)
+        handlers.give_training_feedback(
+            commands.GiveTrainingFeedback(session.training_session_id, given_on=DAY, useful=4, confidence_before=2), uow
+        )
     assert refused.value.field == "confidence_after"
 
 
 def test_feedback_cannot_predate_the_session(uow):
     session = deliver(uow)
     with pytest.raises(Refused):
-        handlers.give_training_feedback(uow, session.training_session_id, given_on=date(2026, 11, 1), useful=4)
+        handlers.give_training_feedback(
+            commands.GiveTrainingFeedback(session.training_session_id, given_on=date(2026, 11, 1), useful=4), uow
+        )
 
 
 def test_a_session_lasts_at_least_a_minute(uow):
@@ -84,13 +93,15 @@ def test_a_session_lasts_at_least_a_minute(uow):
 
 def test_stakeholder_engagement_records_who_when_and_what_was_agreed(uow):
     engagement = handlers.record_engagement(
+        commands.RecordEngagement(
+            stakeholder="  North Trust  Occupational Health ",
+            stakeholder_type=StakeholderType.OCCUPATIONAL_HEALTH,
+            held_on=DAY,
+            pathways=[Pathway.OCCUPATIONAL_HEALTH_REFERRAL, Pathway.SELF_REFERRAL],
+            agreed="OH will offer the hub leaflet at every appointment.",
+            follow_up_on=date(2026, 12, 5),
+        ),
         uow,
-        stakeholder="  North Trust  Occupational Health ",
-        stakeholder_type=StakeholderType.OCCUPATIONAL_HEALTH,
-        held_on=DAY,
-        pathways=[Pathway.OCCUPATIONAL_HEALTH_REFERRAL, Pathway.SELF_REFERRAL],
-        agreed="OH will offer the hub leaflet at every appointment.",
-        follow_up_on=date(2026, 12, 5),
     )
     assert engagement.stakeholder == "North Trust Occupational Health"
     assert engagement.pathways == [Pathway.OCCUPATIONAL_HEALTH_REFERRAL, Pathway.SELF_REFERRAL]
@@ -98,5 +109,8 @@ def test_stakeholder_engagement_records_who_when_and_what_was_agreed(uow):
     assert uow.engagements.get(engagement.engagement_id) == engagement
     with pytest.raises(Refused):
         handlers.record_engagement(
-            uow, stakeholder="X", stakeholder_type=StakeholderType.HR, held_on=DAY, pathways=[], agreed="x"
+            commands.RecordEngagement(
+                stakeholder="X", stakeholder_type=StakeholderType.HR, held_on=DAY, pathways=[], agreed="x"
+            ),
+            uow,
         )

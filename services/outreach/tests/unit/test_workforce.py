@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from hubs.contracts import codes
+from hubs.outreach.domain import commands
 from hubs.outreach.domain.refusals import Refused
 from hubs.outreach.domain.workforce import Answers, StaffSurvey, SurveyResponse
 from hubs.outreach.service_layer import views, workforce_handlers
@@ -24,7 +25,10 @@ SUBJECT = "canary-subject-7f3a"
 
 def test_supervision_is_announced_by_type_without_anyone_named(uow):
     workforce_handlers.record_supervision(
-        uow, held_on=DAY, supervision_type=codes.SupervisionType.CLINICAL_GROUP, attendees=6, duration_minutes=60
+        commands.RecordSupervision(
+            held_on=DAY, supervision_type=codes.SupervisionType.CLINICAL_GROUP, attendees=6, duration_minutes=60
+        ),
+        uow,
     )
     [(envelope, _, _)] = uow.outbox.envelopes
     assert envelope["event_type"] == "SupervisionHeld"
@@ -44,27 +48,40 @@ def test_supervision_is_announced_by_type_without_anyone_named(uow):
 def test_supervision_attendance_must_fit_its_type(uow, supervision_type, attendees):
     with pytest.raises(Refused) as refused:
         workforce_handlers.record_supervision(
-            uow, held_on=DAY, supervision_type=supervision_type, attendees=attendees, duration_minutes=50
+            commands.RecordSupervision(
+                held_on=DAY, supervision_type=supervision_type, attendees=attendees, duration_minutes=50
+            ),
+            uow,
         )
     assert refused.value.field == "attendees"
     assert uow.outbox.envelopes == []
 
 
 def test_a_check_in_is_announced_and_a_one_to_one_has_one_member_of_staff(uow):
-    workforce_handlers.record_check_in(uow, held_on=DAY, format=codes.CheckInFormat.TEAM, attendees=8)
+    workforce_handlers.record_check_in(
+        commands.RecordCheckIn(held_on=DAY, format=codes.CheckInFormat.TEAM, attendees=8), uow
+    )
     with pytest.raises(Refused):
-        workforce_handlers.record_check_in(uow, held_on=DAY, format=codes.CheckInFormat.ONE_TO_ONE, attendees=3)
+        workforce_handlers.record_check_in(
+            commands.RecordCheckIn(held_on=DAY, format=codes.CheckInFormat.ONE_TO_ONE, attendees=3), uow
+        )
     assert uow.outbox.types == ["HubStaffCheckInHeld"]
 
 
 def open_survey(uow):
-    return workforce_handlers.open_staff_survey(uow, title="Autumn", opens_on=DAY, closes_on=date(2026, 11, 24))
+    return workforce_handlers.open_staff_survey(
+        commands.OpenStaffSurvey(title="Autumn", opens_on=DAY, closes_on=date(2026, 11, 24)), uow
+    )
 
 
 def test_survey_answers_are_kept_without_who_gave_them(uow):
     survey = open_survey(uow)
     workforce_handlers.answer_staff_survey(
-        uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4, 3, 5, 4), comment="fine", today=DAY
+        commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(4, 3, 5, 4), comment="fine"),
+        uow,
+        SUBJECT,
+        secrets=SECRETS,
+        today=DAY,
     )
     [stored] = uow.surveys.stored
     assert SUBJECT not in repr(vars(stored))
@@ -76,15 +93,19 @@ def test_survey_answers_are_kept_without_who_gave_them(uow):
 def test_a_member_of_staff_can_answer_a_survey_only_once(uow):
     survey = open_survey(uow)
     workforce_handlers.answer_staff_survey(
-        uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4), today=DAY
+        commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(4)), uow, SUBJECT, secrets=SECRETS, today=DAY
     )
     with pytest.raises(Refused) as refused:
         workforce_handlers.answer_staff_survey(
-            uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(2), today=DAY
+            commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(2)), uow, SUBJECT, secrets=SECRETS, today=DAY
         )
     assert refused.value.conflict
     workforce_handlers.answer_staff_survey(
-        uow, survey.survey_id, "someone-else", secrets=SECRETS, answers=Answers(2), today=DAY
+        commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(2)),
+        uow,
+        "someone-else",
+        secrets=SECRETS,
+        today=DAY,
     )
     assert len(uow.surveys.stored) == 2
 
@@ -99,7 +120,9 @@ def test_who_answered_cannot_be_recomputed_from_the_database_alone(uow):
     survey = open_survey(uow)
     staff = [f"staff-{n}" for n in range(4)]
     for subject in staff:
-        workforce_handlers.answer_staff_survey(uow, survey.survey_id, subject, secrets=SECRETS, answers=Answers(3))
+        workforce_handlers.answer_staff_survey(
+            commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(3)), uow, subject, secrets=SECRETS
+        )
     stored = {token for _, token in uow.surveys.tokens}
     assert len(stored) == 4
     assert stored.isdisjoint(survey_keyed_only(survey, subject) for subject in staff)
@@ -107,10 +130,14 @@ def test_who_answered_cannot_be_recomputed_from_the_database_alone(uow):
 
 def test_a_new_participation_secret_still_refuses_a_second_answer(uow):
     survey = open_survey(uow)
-    workforce_handlers.answer_staff_survey(uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4))
+    workforce_handlers.answer_staff_survey(
+        commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(4)), uow, SUBJECT, secrets=SECRETS
+    )
     rotated = (b"the-next-participation-secret-of-the-hub", *SECRETS)
     with pytest.raises(Refused):
-        workforce_handlers.answer_staff_survey(uow, survey.survey_id, SUBJECT, secrets=rotated, answers=Answers(2))
+        workforce_handlers.answer_staff_survey(
+            commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(2)), uow, SUBJECT, secrets=rotated
+        )
     assert len(uow.surveys.stored) == 1
 
 
@@ -119,11 +146,15 @@ def test_a_survey_open_before_the_secret_keeps_refusing_second_answers_once_its_
     survey.participation_sealed = False  # as the upgrade leaves a survey that was open
     before = SurveyResponse(uuid.uuid4(), survey.survey_id, DAY, Answers(4))
     uow.surveys.record_answer(survey_keyed_only(survey, SUBJECT), before)
-    workforce_handlers.answer_staff_survey(uow, survey.survey_id, "someone-else", secrets=SECRETS, answers=Answers(2))
+    workforce_handlers.answer_staff_survey(
+        commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(2)), uow, "someone-else", secrets=SECRETS
+    )
     assert survey.participation_sealed
     assert (survey.survey_id, survey_keyed_only(survey, SUBJECT)) not in uow.surveys.tokens
     with pytest.raises(Refused):
-        workforce_handlers.answer_staff_survey(uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(2))
+        workforce_handlers.answer_staff_survey(
+            commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(2)), uow, SUBJECT, secrets=SECRETS
+        )
     assert len(uow.surveys.stored) == 2
 
 
@@ -131,7 +162,11 @@ def test_a_survey_cannot_be_answered_before_it_opens(uow):
     survey = open_survey(uow)
     with pytest.raises(Refused):
         workforce_handlers.answer_staff_survey(
-            uow, survey.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4), today=date(2026, 11, 1)
+            commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(4)),
+            uow,
+            SUBJECT,
+            secrets=SECRETS,
+            today=date(2026, 11, 1),
         )
 
 
@@ -139,9 +174,15 @@ def test_closing_a_survey_releases_answers_stamped_with_the_day_and_forgets_who_
     survey = open_survey(uow)
     for n in range(5):
         workforce_handlers.answer_staff_survey(
-            uow, survey.survey_id, f"staff-{n}", secrets=SECRETS, answers=Answers(n + 1), today=DAY
+            commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(n + 1)),
+            uow,
+            f"staff-{n}",
+            secrets=SECRETS,
+            today=DAY,
         )
-    closed = workforce_handlers.close_staff_survey(uow, survey.survey_id, today=date(2026, 11, 24))
+    closed = workforce_handlers.close_staff_survey(
+        commands.CloseStaffSurvey(survey.survey_id), uow, today=date(2026, 11, 24)
+    )
     assert closed.status == "closed" and closed.participation_key is None
     assert uow.surveys.tokens == set()
     released = uow.anonymous_outbox.envelopes
@@ -150,7 +191,7 @@ def test_closing_a_survey_releases_answers_stamped_with_the_day_and_forgets_who_
     assert sorted(e["data"]["wellbeing"] for e, _, _ in released) == [1, 2, 3, 4, 5]
     with pytest.raises(Refused):
         workforce_handlers.answer_staff_survey(
-            uow, survey.survey_id, "late", secrets=SECRETS, answers=Answers(3), today=DAY
+            commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(3)), uow, "late", secrets=SECRETS, today=DAY
         )
 
 
@@ -166,11 +207,17 @@ def test_survey_scores_are_withheld_until_enough_staff_have_answered(uow):
     survey = open_survey(uow)
     for n in range(2):
         workforce_handlers.answer_staff_survey(
-            uow, survey.survey_id, f"s{n}", secrets=SECRETS, answers=Answers(4, 2), comment=f"c{n}", today=DAY
+            commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(4, 2), comment=f"c{n}"),
+            uow,
+            f"s{n}",
+            secrets=SECRETS,
+            today=DAY,
         )
     few = views.staff_survey(uow, survey.survey_id, minimum=3)
     assert few["responses"] == 2 and few["withheld"] and few["mean_wellbeing"] is None and few["comments"] == []
-    workforce_handlers.answer_staff_survey(uow, survey.survey_id, "s3", secrets=SECRETS, answers=Answers(1), today=DAY)
+    workforce_handlers.answer_staff_survey(
+        commands.AnswerStaffSurvey(survey.survey_id, answers=Answers(1)), uow, "s3", secrets=SECRETS, today=DAY
+    )
     enough = views.staff_survey(uow, survey.survey_id, minimum=3)
     assert enough["mean_wellbeing"] == 3.0 and enough["mean_workload_manageable"] == 2.0
     assert sorted(enough["comments"]) == ["c0", "c1"]
@@ -178,8 +225,12 @@ def test_survey_scores_are_withheld_until_enough_staff_have_answered(uow):
 
 def test_surveys_past_their_closing_day_are_closed_and_released(uow):
     due = open_survey(uow)  # closes on 24 November
-    later = workforce_handlers.open_staff_survey(uow, title="Later", opens_on=DAY, closes_on=date(2026, 12, 31))
-    workforce_handlers.answer_staff_survey(uow, due.survey_id, SUBJECT, secrets=SECRETS, answers=Answers(4), today=DAY)
+    later = workforce_handlers.open_staff_survey(
+        commands.OpenStaffSurvey(title="Later", opens_on=DAY, closes_on=date(2026, 12, 31)), uow
+    )
+    workforce_handlers.answer_staff_survey(
+        commands.AnswerStaffSurvey(due.survey_id, answers=Answers(4)), uow, SUBJECT, secrets=SECRETS, today=DAY
+    )
     assert workforce_handlers.close_due_surveys(lambda: uow, today=date(2026, 11, 24)) == 0
     assert workforce_handlers.close_due_surveys(lambda: uow, today=date(2026, 11, 25)) == 1
     assert uow.surveys.get(due.survey_id).status == "closed"

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from hubs.outreach.domain import commands
 from hubs.outreach.domain.summaries import Period
 from hubs.outreach.entrypoints.schemas import (
     AttributionSchema,
@@ -49,7 +50,7 @@ class Campaigns(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Launch a campaign aimed at at-risk groups and employers; it gets a public code."""
-        launched = handlers.launch_campaign(uow(), **body)
+        launched = handlers.launch_campaign(commands.LaunchCampaign(**body), uow())
         return views.campaign(uow(), launched.campaign_id)
 
     @blp.response(200, CampaignSchema(many=True))
@@ -77,9 +78,10 @@ class OutreachEvents(MethodView):
         """Record an event the hub held (with its attendance), or plan one (without)."""
         attendance = body.pop("attendance")
         if attendance is None:
-            event = handlers.plan_outreach_event(uow(), planned_on=body.pop("held_on"), **body)
+            planned = commands.PlanOutreachEvent(planned_on=body.pop("held_on"), **body)
+            event = handlers.plan_outreach_event(planned, uow())
         else:
-            event = handlers.record_outreach_event(uow(), attendance=attendance, **body)
+            event = handlers.record_outreach_event(commands.RecordOutreachEvent(attendance=attendance, **body), uow())
         return views.outreach_event(uow(), event.outreach_event_id)
 
     @blp.response(200, OutreachEventSchema(many=True))
@@ -105,7 +107,7 @@ class HoldOutreachEvent(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, outreach_event_id: uuid.UUID):
         """A planned event took place: record when and how many came."""
-        handlers.hold_outreach_event(uow(), outreach_event_id, **body)
+        handlers.hold_outreach_event(commands.HoldOutreachEvent(outreach_event_id, **body), uow())
         return views.outreach_event(uow(), outreach_event_id)
 
 
@@ -116,7 +118,7 @@ class OutreachEventFeedback(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, outreach_event_id: uuid.UUID):
         """Enter an attendee's anonymous feedback (the comment stays in the hub)."""
-        return handlers.give_outreach_feedback(uow(), outreach_event_id, **body)
+        return handlers.give_outreach_feedback(commands.GiveOutreachFeedback(outreach_event_id, **body), uow())
 
 
 @blp.route("/training-sessions")
@@ -126,7 +128,7 @@ class TrainingSessions(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Record a training session delivered to employers, managers or teams."""
-        session = handlers.deliver_training(uow(), **body)
+        session = handlers.deliver_training(commands.DeliverTraining(**body), uow())
         return views.training_session(uow(), session.training_session_id)
 
     @blp.response(200, TrainingSessionSchema(many=True))
@@ -152,7 +154,7 @@ class TrainingSessionFeedback(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, training_session_id: uuid.UUID):
         """Enter an attendee's anonymous feedback, with confidence before and after."""
-        return handlers.give_training_feedback(uow(), training_session_id, **body)
+        return handlers.give_training_feedback(commands.GiveTrainingFeedback(training_session_id, **body), uow())
 
 
 @blp.route("/stakeholder-engagements")
@@ -162,7 +164,7 @@ class StakeholderEngagements(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Record a meeting that promoted referral pathways: who, when, what was agreed."""
-        return handlers.record_engagement(uow(), **body)
+        return handlers.record_engagement(commands.RecordEngagement(**body), uow())
 
     @blp.response(200, EngagementSchema(many=True))
     @requires(Role.HUB_LEAD)

@@ -15,6 +15,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from hubs.outreach.domain import commands
 from hubs.outreach.domain.workforce import Answers
 from hubs.outreach.entrypoints.api import setting, uow
 from hubs.outreach.entrypoints.workforce_schemas import (
@@ -42,7 +43,7 @@ class SupervisionSessions(MethodView):
     @requires(Role.HUB_LEAD, Role.CLINICIAN)
     def post(self, body: dict):
         """Record a clinical group, clinical one-to-one or line-management supervision session."""
-        return workforce_handlers.record_supervision(uow(), **body)
+        return workforce_handlers.record_supervision(commands.RecordSupervision(**body), uow())
 
     @workforce_blp.response(200, SupervisionSchema(many=True))
     @requires(Role.HUB_LEAD)
@@ -59,7 +60,7 @@ class CheckIns(MethodView):
     @requires(Role.HUB_LEAD, Role.CLINICIAN)
     def post(self, body: dict):
         """Record a team or one-to-one wellbeing check-in."""
-        return workforce_handlers.record_check_in(uow(), **body)
+        return workforce_handlers.record_check_in(commands.RecordCheckIn(**body), uow())
 
     @workforce_blp.response(200, CheckInSchema(many=True))
     @requires(Role.HUB_LEAD)
@@ -76,7 +77,7 @@ class StaffSurveys(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Open an anonymous feedback survey of the hub's staff."""
-        survey = workforce_handlers.open_staff_survey(uow(), **body)
+        survey = workforce_handlers.open_staff_survey(commands.OpenStaffSurvey(**body), uow())
         return views.staff_survey(uow(), survey.survey_id, setting(*MIN_SURVEY_RESPONSES))
 
     @workforce_blp.response(200, StaffSurveySchema(many=True))
@@ -113,12 +114,10 @@ class StaffSurveyResponses(MethodView):
         """Answer a survey, once, anonymously: nothing stored or sent says who answered."""
         comment = body.pop("comment")
         workforce_handlers.answer_staff_survey(
+            commands.AnswerStaffSurvey(survey_id, Answers(**body), comment),
             uow(),
-            survey_id,
             current_principal().subject,
-            answers=Answers(**body),
             secrets=current_app.extensions["hubs_wiring"].extras[PARTICIPATION_SECRETS],
-            comment=comment,
         )
         return {"survey_id": survey_id, "received": True, "message": "Thank you. Your answers are anonymous."}
 
@@ -129,5 +128,5 @@ class CloseStaffSurvey(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, survey_id: uuid.UUID):
         """Close a survey: its answers are released for the hub's figures, shuffled."""
-        workforce_handlers.close_staff_survey(uow(), survey_id)
+        workforce_handlers.close_staff_survey(commands.CloseStaffSurvey(survey_id), uow())
         return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))
