@@ -23,6 +23,7 @@ PATHWAY = {
     "ReferralWithdrawn": ("referral", True),
     "ReferralClosed": ("referral", True),
     "PersonalDataErased": ("referral", True),
+    "CaseAssigned": ("referral", True),
     "AssessmentCompleted": ("assessment", True),
     "FollowUpMeasured": ("assessment", True),
     "RiskEscalated": ("assessment", True),

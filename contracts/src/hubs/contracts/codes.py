@@ -354,6 +354,15 @@ class EscalationRoute(StrEnum):
     OTHER = "other"
 
 
+class CaseNoteKind(StrEnum):
+    """What a clinician's note on a case records (the clinical record; its text stays in the hub)."""
+
+    CONTACT = "contact"
+    MDT_DISCUSSION = "mdt-discussion"
+    RISK = "risk"
+    SAFEGUARDING = "safeguarding"
+
+
 class WorkSituation(StrEnum):
     """The person's work situation when assessed or followed up."""
 
@@ -472,3 +481,12 @@ class CheckInFormat(StrEnum):
 
     TEAM = "team"
     ONE_TO_ONE = "one-to-one"
+
+
+class AssignmentReason(StrEnum):
+    """Why a case held by one clinician goes to another."""
+
+    LEAVE = "leave"
+    CASELOAD_BALANCE = "caseload-balance"
+    SPECIALISM = "specialism"
+    PERSON_ASKED = "person-asked"

@@ -105,6 +105,13 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "erased_at": "2021-05-03T10:00:00+00:00",
         "reason": "person-requested",
     },
+    "CaseAssigned.v1": {
+        "referral_id": example_id("referral"),
+        "assigned_at": "2021-01-12T10:00:00+00:00",
+        "assigned": True,
+        "reassignment": True,
+        "reason": "caseload-balance",
+    },
     # assessment
     "AssessmentCompleted.v1": {
         "assessment_id": example_id("assessment"),

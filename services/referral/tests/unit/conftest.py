@@ -84,6 +84,27 @@ class FakeReferrals:
     def awaiting_first_contact(self):
         return [copy.deepcopy(r) for r in self.rows.values() if r.status == "awaiting-first-contact"]
 
+    def open_referrals(self, wanted, *, offset=0, limit=25, among=None):
+        """Open referrals as the database's repository filters them (the fields the unit tests use)."""
+        found = [
+            r
+            for r in sorted(self.rows.values(), key=lambda r: r.received_at, reverse=True)
+            if r.status in wanted.statuses
+            and (among is None or r.referral_id in among)
+            and (wanted.assigned_to is None or r.assigned_to == wanted.assigned_to)
+            and not (wanted.unassigned and r.assigned_to is not None)
+            and (wanted.urgency is None or r.urgency is wanted.urgency)
+        ]
+        return [copy.deepcopy(r) for r in found[offset : offset + limit]], len(found)
+
+    def open_referrals_of(self, person_keys):
+        return [self.keys[k] for k in person_keys if k in self.keys and self.rows[self.keys[k]].status in OPEN_STATUSES]
+
+    def sealed_details_of_open(self, limit):
+        open_ = [r for r in self.rows.values() if r.status in OPEN_STATUSES]
+        newest = sorted(open_, key=lambda r: r.received_at, reverse=True)[:limit]
+        return [(r.referral_id, self.sealed[r.referral_id][0]) for r in newest if self.sealed[r.referral_id][0]]
+
     def sealed_personal(self, referral_id):
         return self.sealed.get(referral_id, (None, None))
 

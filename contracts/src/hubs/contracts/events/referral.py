@@ -145,3 +145,25 @@ class PersonalDataErased(Schema):
     referral_id = fields.UUID(required=True)
     erased_at = fields.AwareDateTime(required=True)
     reason = code(codes.ErasureReason)
+
+
+@event("CaseAssigned", service="referral")
+class CaseAssigned(Schema):
+    """Who holds a case changed: a clinician took it or was given it, or handed it back.
+
+    Codes only: which clinician is staff data, kept in the referral service."""
+
+    referral_id = fields.UUID(required=True)
+    assigned_at = fields.AwareDateTime(required=True, metadata={"description": "when the change was made"})
+    assigned = fields.Boolean(
+        required=True,
+        metadata={"description": "true: a clinician holds the case now; false: handed back, nobody holds it"},
+    )
+    reassignment = fields.Boolean(
+        required=True, metadata={"description": "the case went from one clinician to another"}
+    )
+    reason = code(
+        codes.AssignmentReason,
+        required=False,
+        metadata={"description": "why a re-assignment was made; null for a first assignment or a hand-back"},
+    )

@@ -47,6 +47,11 @@ referrals = Table(
     Column("transferred_from_hub", String(63)),
     Column("erased_at", DateTime(timezone=True)),
     Column("restricted", Boolean, nullable=False, default=False),
+    # 0007: who holds the case: the clinician's sign-in subject and display name (staff data, kept
+    # here only), and since when
+    Column("assigned_to", String(200), index=True),
+    Column("assigned_to_name", String(200)),
+    Column("assigned_at", DateTime(timezone=True)),
 )
 
 personal_details = Table(

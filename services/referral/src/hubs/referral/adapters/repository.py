@@ -22,7 +22,14 @@ from hubs.referral.adapters.orm import (
     referrals,
     transfers,
 )
-from hubs.referral.domain.model import OPEN_STATUSES, ContactAttempt, Demographics, Referral
+from hubs.referral.domain.model import (
+    AWAITING_FIRST_CONTACT,
+    OPEN_STATUSES,
+    CaseloadFilter,
+    ContactAttempt,
+    Demographics,
+    Referral,
+)
 from hubs.runtime.access_audit import access_records, record_access
 
 DEMOGRAPHIC_CODES = codes.DEMOGRAPHIC_CODE_LISTS
@@ -121,6 +128,9 @@ class ReferralRepository:
                 first_contacted_at=referral.first_contacted_at,
                 closed_at=referral.closed_at,
                 closure_reason=referral.closure_reason and referral.closure_reason.value,
+                assigned_to=referral.assigned_to,
+                assigned_to_name=referral.assigned_to_name,
+                assigned_at=referral.assigned_at,
                 **facts,
             )
         )
@@ -215,25 +225,31 @@ class ReferralRepository:
         return self._with_attempts([_to_referral(r) for r in rows])
 
     def open_referrals(
-        self,
-        statuses: tuple[str, ...],
-        *,
-        opened_by: str | None = None,
-        reference: str | None = None,
-        offset: int = 0,
-        limit: int = 25,
+        self, wanted: CaseloadFilter, *, offset: int = 0, limit: int = 25, among: list[uuid.UUID] | None = None
     ) -> tuple[list[Referral], int]:
-        """Open referrals in `statuses`, newest first, one page of them and how many there are in all:
-        those whose record `opened_by` opened (from the access audit), those whose reference (the
-        first part of the id) is `reference`."""
-        conditions = [referrals.c.status.in_(statuses)]
-        if opened_by is not None:
+        """Open referrals as `wanted` says, newest first, one page of them and how many there are in
+        all; `among` keeps only those referrals (the ones a search found)."""
+        conditions = [referrals.c.status.in_(wanted.statuses)]
+        if among is not None:
+            conditions.append(referrals.c.referral_id.in_(among))
+        if wanted.opened_by is not None:
             opened = select(access_audit.c.referral_id).where(
-                access_audit.c.subject == opened_by, access_audit.c.action == "read-personal-details"
+                access_audit.c.subject == wanted.opened_by, access_audit.c.action == "read-personal-details"
             )
             conditions.append(referrals.c.referral_id.in_(opened))
-        if reference is not None:
-            conditions.append(func.lower(cast(referrals.c.referral_id, String)).like(f"{reference.lower()}%"))
+        if wanted.assigned_to is not None:
+            conditions.append(referrals.c.assigned_to == wanted.assigned_to)
+        if wanted.unassigned:
+            conditions.append(referrals.c.assigned_to.is_(None))
+        if wanted.urgency is not None:
+            conditions.append(referrals.c.urgency == wanted.urgency.value)
+        if wanted.raised_risk:
+            # A yes on a risk screen is what makes a referral urgent: that is the risk this service knows.
+            conditions.append(referrals.c.urgency == codes.Urgency.URGENT.value)
+        if wanted.waiting is not None:
+            conditions += _waiting(wanted)
+        if wanted.reference is not None:
+            conditions.append(func.lower(cast(referrals.c.referral_id, String)).like(f"{wanted.reference.lower()}%"))
         total = self._session.execute(select(func.count()).select_from(referrals).where(*conditions)).scalar_one()
         rows = self._session.execute(
             select(referrals)
@@ -243,6 +259,32 @@ class ReferralRepository:
             .limit(limit)
         ).all()
         return self._with_attempts([_to_referral(r) for r in rows]), total
+
+    def open_referrals_of(self, person_keys: list[str]) -> list[uuid.UUID]:
+        """The open referrals indexed under any of these keyed hashes (an email, a phone number)."""
+        if not person_keys:
+            return []
+        return list(
+            self._session.execute(
+                select(referrals.c.referral_id)
+                .join(person_index, person_index.c.referral_id == referrals.c.referral_id)
+                .where(person_index.c.person_key.in_(person_keys), referrals.c.status.in_(OPEN_STATUSES))
+                .distinct()
+            ).scalars()
+        )
+
+    def sealed_details_of_open(self, limit: int) -> list[tuple[uuid.UUID, bytes]]:
+        """The sealed personal details of the newest `limit` open referrals, to be opened one by one."""
+        return [
+            (row.referral_id, row.sealed)
+            for row in self._session.execute(
+                select(personal_details.c.referral_id, personal_details.c.sealed)
+                .join(referrals, referrals.c.referral_id == personal_details.c.referral_id)
+                .where(referrals.c.status.in_(OPEN_STATUSES))
+                .order_by(referrals.c.received_at.desc())
+                .limit(limit)
+            ).all()
+        ]
 
     def _with_attempts(self, waiting: list[Referral]) -> list[Referral]:
         attempts = self._session.execute(
@@ -376,6 +418,17 @@ class ReferralRepository:
         )
 
 
+def _waiting(wanted: CaseloadFilter) -> list:
+    """Awaiting first contact, and standing against the standard as `waiting_state` says."""
+    due, now, end_of_day = referrals.c.first_contact_due_by, wanted.now, wanted.end_of_day
+    stands = {
+        "on-time": or_(due.is_(None), due > end_of_day),
+        "due-today": and_(due > now, due <= end_of_day),
+        "breached": due <= now,
+    }
+    return [referrals.c.status == AWAITING_FIRST_CONTACT, stands[wanted.waiting]]
+
+
 def person_lock_key(person_key: str) -> int:
     """A signed 64-bit advisory lock key: the first 8 bytes of the person's keyed hash."""
     return int.from_bytes(bytes.fromhex(person_key[:16]), "big", signed=True)
@@ -403,4 +456,7 @@ def _to_referral(row) -> Referral:
         closure_reason=codes.ClosureReason(row.closure_reason) if row.closure_reason else None,
         transferred_from_hub=row.transferred_from_hub,
         erased_at=_aware(row.erased_at),
+        assigned_to=row.assigned_to,
+        assigned_to_name=row.assigned_to_name,
+        assigned_at=_aware(row.assigned_at),
     )

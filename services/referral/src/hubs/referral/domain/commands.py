@@ -94,3 +94,19 @@ class EraseReferral:
     """Erase a person's personal data on their request; pseudonymous facts stay."""
 
     referral_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class AssignCase:
+    """Give the case to a clinician (their sign-in subject and display name); from another
+    clinician only with a reason."""
+
+    referral_id: uuid.UUID
+    clinician: str
+    name: str | None
+    reason: codes.AssignmentReason | None = None
+
+
+@dataclass(frozen=True)
+class HandBackCase:
+    referral_id: uuid.UUID

@@ -102,3 +102,16 @@ class PersonalDataErased(_Event):
     reason: codes.ErasureReason
 
     event_type = "PersonalDataErased"
+
+
+@dataclass
+class CaseAssigned(_Event):
+    """Who holds the case changed; never who (staff data stays in this service)."""
+
+    referral_id: uuid.UUID
+    assigned_at: datetime
+    assigned: bool
+    reassignment: bool
+    reason: codes.AssignmentReason | None
+
+    event_type = "CaseAssigned"

@@ -20,6 +20,35 @@ TRANSFERRED_OUT = "transferred-out"
 OPEN_STATUSES = (AWAITING_FIRST_CONTACT, CONTACTED)
 
 
+# How a referral awaiting first contact stands against its standard (the waiting gauges' states).
+WAITING_STATES = ("on-time", "due-today", "breached")
+
+
+def waiting_state(due: datetime | None, now: datetime, end_of_day: datetime) -> str:
+    """On time (due after today, or no deadline), due today, or breached (due by now)."""
+    if due is None or due > end_of_day:
+        return "on-time"
+    return "breached" if due <= now else "due-today"
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """Which open cases to list: by stage, by who holds them (a clinician's subject, or nobody),
+    whose record someone opened, urgency, raised risk, how they stand against the first-contact
+    standard (`waiting`, at `now` with today ending at `end_of_day`) or reference."""
+
+    statuses: tuple[str, ...] = (AWAITING_FIRST_CONTACT, CONTACTED)
+    assigned_to: str | None = None
+    unassigned: bool = False
+    opened_by: str | None = None
+    urgency: codes.Urgency | None = None
+    raised_risk: bool = False
+    waiting: str | None = None
+    now: datetime | None = None
+    end_of_day: datetime | None = None
+    reference: str | None = None
+
+
 class ReferralNotOpen(Exception):
     """The referral is withdrawn, closed or transferred: nothing more can happen to it."""
 
@@ -30,6 +59,17 @@ class OutOfOrder(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+class ReasonNeeded(OutOfOrder):
+    """A case held by one clinician goes to another only with a reason."""
+
+    def __init__(self):
+        super().__init__("reason", "Say why the case goes to another clinician.")
+
+
+class NotAssigned(Exception):
+    """Nobody holds the case, so there is nothing to hand back."""
 
 
 class ContactBeforeReferral(OutOfOrder):
@@ -144,6 +184,10 @@ class Referral:
     closure_reason: codes.ClosureReason | None = None
     transferred_from_hub: str | None = None
     erased_at: datetime | None = None
+    # Who holds the case: the clinician's sign-in subject and display name (staff data, kept here).
+    assigned_to: str | None = None
+    assigned_to_name: str | None = None
+    assigned_at: datetime | None = None
     events: list = field(default_factory=list, repr=False)
 
     @classmethod
@@ -274,6 +318,31 @@ class Referral:
         self.closed_at = at
         self.closure_reason = reason
         self.events.append(events.ReferralClosed(self.referral_id, at, reason))
+
+    def assign(
+        self, clinician: str, name: str | None, at: datetime, reason: codes.AssignmentReason | None = None
+    ) -> bool:
+        """A clinician holds the case from now. Taking it from another clinician is a re-assignment,
+        which needs a reason; giving it to whoever holds it already changes nothing (False)."""
+        self._require_open()
+        if clinician == self.assigned_to:
+            return False
+        reassignment = self.assigned_to is not None
+        if reassignment and reason is None:
+            raise ReasonNeeded()
+        self.assigned_to, self.assigned_to_name, self.assigned_at = clinician, name, at
+        self.events.append(
+            events.CaseAssigned(self.referral_id, at, True, reassignment, reason if reassignment else None)
+        )
+        return True
+
+    def hand_back(self, at: datetime) -> None:
+        """The clinician who holds the case gives it up: nobody holds it until someone takes it."""
+        self._require_open()
+        if self.assigned_to is None:
+            raise NotAssigned()
+        self.assigned_to = self.assigned_to_name = self.assigned_at = None
+        self.events.append(events.CaseAssigned(self.referral_id, at, False, False, None))
 
     def personal_data_erased(self, at: datetime, reason: codes.ErasureReason) -> None:
         """The person's details were erased (the pseudonymous facts stay): the hub's other services

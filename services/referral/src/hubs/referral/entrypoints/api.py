@@ -15,12 +15,13 @@ from werkzeug.exceptions import Forbidden
 from hubs.contracts import codes
 from hubs.referral.domain import commands
 from hubs.referral.domain.duty import reference_of
-from hubs.referral.domain.model import OPEN_STATUSES, Demographics, Referral, RiskScreen
+from hubs.referral.domain.model import OPEN_STATUSES, CaseloadFilter, Demographics, Referral, RiskScreen
 from hubs.referral.entrypoints.schemas import (
     CaseloadQuerySchema,
     CaseloadSchema,
     ColleagueReferralAcceptedSchema,
     ColleagueReferralSchema,
+    PersonSearchSchema,
     QueueEntrySchema,
     ReferralAcceptedSchema,
     SelfReferralSchema,
@@ -182,22 +183,26 @@ class Referrals(MethodView):
     @blp.response(200, CaseloadSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict):
-        """Open referrals, newest first, a page at a time: by stage, those whose record the caller
-        opened, or by reference. No personal details: a case is opened, with its purpose, to see them."""
+        """Open referrals, newest first, a page at a time: by stage, by who holds them (`me`, `nobody`
+        or a clinician), urgency, raised risk, wait, those whose record the caller opened, or by
+        reference. No personal details: a case is opened, with its purpose, to see them."""
         size = query["page_size"]
-        with _wiring().uow_factory() as uow:
-            found, total = uow.referrals.open_referrals(
-                tuple(query["status"] or OPEN_STATUSES),
-                opened_by=current_principal().subject if query["opened_by_me"] else None,
-                reference=query["reference"],
-                offset=(query["page"] - 1) * size,
-                limit=size,
-            )
         now, ctx = datetime.now(UTC), _context()
-        entries = [
-            {**queue_entry(r, now, ctx), "status": r.status, "first_contacted_at": r.first_contacted_at} for r in found
-        ]
-        return {"referrals": entries, "page": query["page"], "page_size": size, "total": total}
+        holder, me = query["assigned_to"], current_principal().subject
+        wanted = CaseloadFilter(
+            statuses=tuple(query["status"] or OPEN_STATUSES),
+            assigned_to=None if holder in (None, NOBODY) else (me if holder == ME else holder),
+            unassigned=holder == NOBODY,
+            opened_by=me if query["opened_by_me"] else None,
+            urgency=query["urgency"],
+            raised_risk=query["risk"] == "raised",
+            waiting=query["waiting"],
+            now=now,
+            end_of_day=ctx.calendar.end_of_day(now),
+            reference=query["reference"],
+        )
+        found, total = handlers.caseload(_wiring().uow_factory(), wanted, offset=(query["page"] - 1) * size, limit=size)
+        return caseload_page(found, total, query["page"], size, now)
 
     @blp.arguments(ThirdPartyReferralSchema)
     @blp.response(201, ThirdPartyAcceptedSchema)
@@ -235,6 +240,44 @@ class Referrals(MethodView):
         }
 
 
+# `assigned_to` values that are not a clinician's subject.
+ME, NOBODY = "me", "nobody"
+
+
+def caseload_page(found: list[Referral], total: int, page: int, size: int, now: datetime) -> dict[str, Any]:
+    ctx = _context()
+    entries = [
+        {**queue_entry(r, now, ctx), "status": r.status, "first_contacted_at": r.first_contacted_at} for r in found
+    ]
+    return {"referrals": entries, "page": page, "page_size": size, "total": total}
+
+
+@blp.route("/referral-searches")
+class ReferralSearches(MethodView):
+    @blp.arguments(PersonSearchSchema)
+    @blp.response(200, CaseloadSchema)
+    @blp.doc(
+        description="Find the open cases of a person by their email address, telephone number or name. The words "
+        "go in the body, so that they are in no URL or access log; each search is written to the access "
+        "audit (`search-personal-details`, purpose `direct-care`), never the words. An email or a number is "
+        "matched through the person index's keyed hashes; a name by opening the sealed details of the newest "
+        f"{handlers.NAME_SEARCH_LIMIT:,} open referrals."
+    )
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def post(self, body: dict):
+        """Find a person's open cases by their email, telephone number or name (audited)."""
+        size = body["page_size"]
+        found, total = handlers.search_by_person(
+            body["words"],
+            _wiring().uow_factory(),
+            _context(),
+            current_principal(),
+            offset=(body["page"] - 1) * size,
+            limit=size,
+        )
+        return caseload_page(found, total, body["page"], size, datetime.now(UTC))
+
+
 def queue_entry(referral: Referral, now: datetime, ctx: ReferralContext) -> dict[str, Any]:
     """A referral as the queue shows it: what is due when, and whether it breaches today."""
     due = referral.first_contact_due_by
@@ -251,6 +294,9 @@ def queue_entry(referral: Referral, now: datetime, ctx: ReferralContext) -> dict
         "breached": bool(due and due <= now),
         "attempts": len(referral.contact_attempts),
         "transferred_from_hub": referral.transferred_from_hub,
+        "assigned_to": referral.assigned_to,
+        "assigned_to_name": referral.assigned_to_name,
+        "assigned_at": referral.assigned_at,
     }
 
 

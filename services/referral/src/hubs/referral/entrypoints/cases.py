@@ -7,7 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from flask import current_app
+import jwt
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -16,6 +17,8 @@ from hubs.contracts import codes
 from hubs.referral.domain import commands
 from hubs.referral.entrypoints.api import queue_entry, reference_of
 from hubs.referral.entrypoints.schemas import (
+    AssignmentSchema,
+    AssignmentStatusSchema,
     AuditQuerySchema,
     AuditRecordSchema,
     ClosureSchema,
@@ -35,6 +38,7 @@ from hubs.referral.entrypoints.schemas import (
 from hubs.referral.service_layer import handlers, transfers
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.runtime.auth import Role, current_principal, requires
+from hubs.runtime.refusals import Refused
 
 blp = Blueprint("cases", __name__, url_prefix="/v1", description="One referral, from first contact to closure")
 
@@ -136,6 +140,62 @@ class Transfers(MethodView):
             current_principal(),
         )
         return {"transfer_id": transfer_id, "to_hub_id": body["to_hub_id"]}
+
+
+def _name_claim() -> str | None:
+    """The caller's name from their token, which `requires` has verified for this request already."""
+    _, _, token = request.headers.get("Authorization", "").partition(" ")
+    try:
+        name = jwt.decode(token.strip(), options={"verify_signature": False}).get("name")
+    except jwt.InvalidTokenError:
+        return None
+    return (name.strip()[:200] or None) if isinstance(name, str) else None
+
+
+def _assignment(referral) -> dict:
+    return {
+        "referral_id": referral.referral_id,
+        "assigned_to": referral.assigned_to,
+        "assigned_to_name": referral.assigned_to_name,
+        "assigned_at": referral.assigned_at,
+    }
+
+
+@blp.route("/referrals/<uuid:referral_id>/assignment")
+class Assignment(MethodView):
+    @blp.arguments(AssignmentSchema)
+    @blp.response(200, AssignmentStatusSchema)
+    @blp.doc(
+        description="A clinician takes the case (`clinician`: their own sign-in subject) or hands a case they "
+        "hold to a colleague; a hub lead gives any case to any clinician of the hub. From one clinician to "
+        "another it needs a `reason` (422 `errors.reason` without). `name` is the clinician's name as "
+        "colleagues know it (for yourself, your token's `name` claim when not given; for someone else, "
+        "required). Announced as `CaseAssigned`, with codes only."
+    )
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def post(self, body: dict, referral_id: uuid.UUID):
+        """Give the case to a clinician: yourself, or a colleague."""
+        actor = current_principal()
+        name = body["name"]
+        if name is None and body["clinician"] == actor.subject:
+            name = _name_claim()
+        if name is None and body["clinician"] != actor.subject:
+            raise Refused(
+                "Give the name of the clinician who is to hold the case.",
+                field="name",
+                code="validation",
+                title=handlers.UNPROCESSABLE,
+            )
+        referral = handlers.assign_case(
+            commands.AssignCase(referral_id, body["clinician"], name, body["reason"]), _uow(), actor
+        )
+        return _assignment(referral)
+
+    @blp.response(200, AssignmentStatusSchema)
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def delete(self, referral_id: uuid.UUID):
+        """Hand the case back: nobody holds it until someone takes it (the holder, or the hub lead)."""
+        return _assignment(handlers.hand_back_case(commands.HandBackCase(referral_id), _uow(), current_principal()))
 
 
 @blp.route("/referrals/<uuid:referral_id>/withdrawal")

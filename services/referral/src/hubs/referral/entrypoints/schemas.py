@@ -6,8 +6,8 @@ from marshmallow import Schema, fields, validate
 
 from hubs.contracts import codes
 from hubs.contracts.topics import HUB_ID_PATTERN
-from hubs.referral.domain.model import OPEN_STATUSES
-from hubs.runtime.schema_fields import DateOfBirth, JsonBoolean, RecordDateTime
+from hubs.referral.domain.model import OPEN_STATUSES, WAITING_STATES
+from hubs.runtime.schema_fields import DateOfBirth, JsonBoolean, JsonInteger, RecordDateTime
 
 PURPOSES = ("first-contact", "assessment", "care-coordination", "safeguarding", "transfer", "erasure-request")
 CONSENT_METHODS = ("verbal", "written", "online-form", "email")
@@ -193,6 +193,11 @@ class QueueEntrySchema(Schema):
     breached = fields.Boolean(dump_only=True)
     attempts = fields.Integer(dump_only=True)
     transferred_from_hub = fields.String(dump_only=True, allow_none=True)
+    assigned_to = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "the sign-in subject of the clinician holding it"}
+    )
+    assigned_to_name = fields.String(dump_only=True, allow_none=True, metadata={"description": "their name"})
+    assigned_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class CaseloadQuerySchema(Schema):
@@ -210,8 +215,40 @@ class CaseloadQuerySchema(Schema):
         validate=validate.Regexp(r"^[0-9A-Fa-f]{1,8}$", error="a reference: up to 8 letters A-F and digits"),
         metadata={"description": "the reference a person quotes, or its start"},
     )
+    assigned_to = fields.String(
+        load_default=None,
+        validate=[validate.Length(min=1, max=200), NO_CONTROL_CHARACTERS],
+        metadata={"description": "who holds the case: `me`, `nobody`, or a clinician's sign-in subject"},
+    )
+    urgency = fields.Enum(codes.Urgency, by_value=True, load_default=None)
+    risk = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["raised"]),
+        metadata={"description": "`raised`: only referrals whose risk screen said yes (which made them urgent)"},
+    )
+    waiting = fields.String(
+        load_default=None,
+        validate=validate.OneOf(WAITING_STATES),
+        metadata={
+            "description": "awaiting first contact and, against the standard: `on-time`, `due-today` "
+            "(due by the end of today) or `breached`"
+        },
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class PersonSearchSchema(Schema):
+    """A search by what identifies the person: in the body, so that it is in no URL or access log."""
+
+    words = fields.String(
+        required=True,
+        load_only=True,
+        validate=[validate.Length(min=2, max=254), NO_CONTROL_CHARACTERS],
+        metadata={"description": "the person's email address, telephone number, or name (or part of it)"},
+    )
+    page = JsonInteger(load_default=1, validate=validate.Range(min=1, max=10_000))
+    page_size = JsonInteger(load_default=25, validate=validate.Range(min=1, max=100))
 
 
 class CaseloadEntrySchema(QueueEntrySchema):
@@ -268,6 +305,32 @@ class TransferSchema(Schema):
 class TransferredSchema(Schema):
     transfer_id = fields.UUID(dump_only=True)
     to_hub_id = fields.String(dump_only=True)
+
+
+class AssignmentSchema(Schema):
+    clinician = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=200), NO_CONTROL_CHARACTERS],
+        metadata={"description": "the sign-in subject of the clinician who is to hold the case"},
+    )
+    name = fields.String(
+        load_default=None,
+        validate=[validate.Length(min=1, max=200), NO_CONTROL_CHARACTERS],
+        metadata={"description": "their name as colleagues know it; default, for yourself: your token's name"},
+    )
+    reason = fields.Enum(
+        codes.AssignmentReason,
+        by_value=True,
+        load_default=None,
+        metadata={"description": "why, when the case goes from one clinician to another (required then)"},
+    )
+
+
+class AssignmentStatusSchema(Schema):
+    referral_id = fields.UUID(dump_only=True)
+    assigned_to = fields.String(dump_only=True, allow_none=True)
+    assigned_to_name = fields.String(dump_only=True, allow_none=True)
+    assigned_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
 class WithdrawalSchema(Schema):

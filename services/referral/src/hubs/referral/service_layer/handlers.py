@@ -10,11 +10,20 @@ from typing import Any
 from hubs.contracts import codes
 from hubs.referral.adapters import metrics
 from hubs.referral.domain import commands, events
-from hubs.referral.domain.model import ContactAttempt, OutOfOrder, Referral, ReferralNotOpen
+from hubs.referral.domain.model import (
+    WAITING_STATES,
+    CaseloadFilter,
+    ContactAttempt,
+    NotAssigned,
+    OutOfOrder,
+    Referral,
+    ReferralNotOpen,
+    waiting_state,
+)
 from hubs.referral.service_layer.context import ReferralContext
 from hubs.referral.service_layer.unit_of_work import ReferralUow
-from hubs.runtime.auth import Principal
-from hubs.runtime.refusals import NotFound, Refused
+from hubs.runtime.auth import Principal, Role
+from hubs.runtime.refusals import NotFound, Refusal, Refused
 
 
 @dataclass
@@ -349,13 +358,11 @@ def count_waiting(uow: ReferralUow, ctx: ReferralContext, now: datetime | None =
     """Referrals awaiting first contact by urgency and state (on-time, due-today, breached)."""
     at = _now(now)
     end_of_day = ctx.calendar.end_of_day(at)
-    counts = {(u.value, state): 0 for u in codes.Urgency for state in ("on-time", "due-today", "breached")}
+    counts = {(u.value, state): 0 for u in codes.Urgency for state in WAITING_STATES}
     with uow:
         waiting = uow.referrals.awaiting_first_contact()
     for referral in waiting:
-        due = referral.first_contact_due_by
-        state = "on-time" if due is None or due > end_of_day else ("breached" if due <= at else "due-today")
-        counts[(referral.urgency.value, state)] += 1
+        counts[(referral.urgency.value, waiting_state(referral.first_contact_due_by, at, end_of_day))] += 1
     for (urgency, state), value in counts.items():
         metrics.WAITING_FOR_FIRST_CONTACT.labels(urgency, state).set(value)
         if state == "due-today":
@@ -372,3 +379,107 @@ def rotate_keys(uow: ReferralUow, ctx: ReferralContext, actor: Principal) -> int
         _audit(uow, actor, None, "rotate-personal-data-keys", "key-rotation")
         uow.commit()
     return count
+
+
+# Audit action and purpose of a search by a person's details: the words are never kept.
+SEARCHED_PERSONAL_DETAILS = "search-personal-details"
+SEARCH_PURPOSE = "direct-care"
+# A name is found by opening the sealed details of the newest open referrals, at most this many.
+NAME_SEARCH_LIMIT = 2000
+
+
+def forbidden(detail: str) -> Refusal:
+    return Refusal(403, "Forbidden", detail, code="forbidden")
+
+
+def assign_case(cmd: commands.AssignCase, uow: ReferralUow, actor: Principal, now: datetime | None = None) -> Referral:
+    """Give the case to a clinician. A clinician takes a case for themselves, or hands one they
+    hold to a colleague; a hub lead gives any case to anyone. From one clinician to another it
+    needs a reason; the change is announced as CaseAssigned, with codes only."""
+    lead = Role.HUB_LEAD.value in actor.roles
+    with uow:
+        referral = uow.referrals.get(cmd.referral_id, for_update=True)
+        if referral is None:
+            raise not_found()
+        if not lead and cmd.clinician != actor.subject and referral.assigned_to != actor.subject:
+            raise forbidden("A clinician may take a case, or hand a case they hold to a colleague.")
+        try:
+            referral.assign(cmd.clinician, cmd.name, _now(now), cmd.reason)
+        except ReferralNotOpen as exc:
+            raise not_open(exc) from exc
+        except OutOfOrder as exc:
+            raise out_of_order(exc) from exc
+        uow.referrals.save(referral)
+        uow.commit()
+    return referral
+
+
+def hand_back_case(cmd: commands.HandBackCase, uow: ReferralUow, actor: Principal, now: datetime | None = None):
+    """The clinician who holds the case (or the hub lead) hands it back: nobody holds it."""
+    with uow:
+        referral = uow.referrals.get(cmd.referral_id, for_update=True)
+        if referral is None:
+            raise not_found()
+        if Role.HUB_LEAD.value not in actor.roles and referral.assigned_to != actor.subject:
+            raise forbidden("Only the clinician who holds the case, or the hub lead, may hand it back.")
+        try:
+            referral.hand_back(_now(now))
+        except ReferralNotOpen as exc:
+            raise not_open(exc) from exc
+        except NotAssigned as exc:
+            raise Refused("Nobody holds this case.", conflict=True, code="not-assigned") from exc
+        uow.referrals.save(referral)
+        uow.commit()
+    return referral
+
+
+def caseload(uow: ReferralUow, wanted: CaseloadFilter, *, offset: int, limit: int) -> tuple[list[Referral], int]:
+    """Open cases as `wanted` says, a page of them and how many in all; no personal details."""
+    with uow:
+        return uow.referrals.open_referrals(wanted, offset=offset, limit=limit)
+
+
+def search_by_person(
+    words: str,
+    uow: ReferralUow,
+    ctx: ReferralContext,
+    actor: Principal,
+    *,
+    offset: int,
+    limit: int,
+) -> tuple[list[Referral], int]:
+    """Open cases of the person named by `words`: an email address or a telephone number, matched
+    through the person index's keyed hashes, or a name, matched by opening the sealed details of
+    the newest open referrals (NAME_SEARCH_LIMIT). The look-up is audited; the words are kept nowhere."""
+    email, phone, name = _what_the_words_are(words)
+    with uow:
+        if name is None:
+            found = uow.referrals.open_referrals_of(ctx.vault.person_keys(email, phone))
+        else:
+            found = [
+                referral_id
+                for referral_id, sealed in uow.referrals.sealed_details_of_open(NAME_SEARCH_LIMIT)
+                if _named(ctx.vault.open(sealed).get("name"), name)
+            ]
+        _audit(uow, actor, None, SEARCHED_PERSONAL_DETAILS, SEARCH_PURPOSE)
+        page = uow.referrals.open_referrals(CaseloadFilter(), offset=offset, limit=limit, among=found)
+        uow.commit()
+    return page
+
+
+def _what_the_words_are(words: str) -> tuple[str | None, str | None, list[str] | None]:
+    """An email address (it has an @), a telephone number (digits, spaces, + ( ) -), or a name."""
+    words = words.strip()
+    if "@" in words:
+        return words, None, None
+    if all(c.isdigit() or c in " +()-" for c in words) and sum(c.isdigit() for c in words) >= 6:
+        return None, words, None
+    return None, None, words.casefold().split()
+
+
+def _named(name: str | None, words: list[str]) -> bool:
+    """Every word searched for is in the name (a first name alone, or a surname, finds it)."""
+    if not name:
+        return False
+    parts = name.casefold()
+    return all(word in parts for word in words)

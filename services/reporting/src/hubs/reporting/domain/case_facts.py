@@ -23,6 +23,7 @@ LOCAL_TIME = ZoneInfo("Europe/London")
 # Events about a case that the case's facts leave out on purpose, and why: each contract event
 # about a case is either folded (CASE_FOLDS, below) or named here, so a new one is never missed unseen.
 IGNORED_CASE_EVENTS = {
+    "CaseAssigned": "no figure of the hub's reports counts who holds a case, or how often it changed hands",
     "ContactAttempted": "attempts that do not reach the person count for nothing: first contact does",
     "OccupationalHealthLiaised": "no figure of the hub's reports counts liaisons with Occupational Health",
     "PersonalDataErased": "the facts hold no personal details to erase",
