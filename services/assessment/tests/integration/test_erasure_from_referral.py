@@ -1,6 +1,6 @@
 """A person's erasure request made in the referral service reaches the assessment service over the
-real broker: the reasons for their case's outcome (clinical free text) are erased there too and the
-erasure audited, while the event that carries the request says nothing about the person."""
+real broker: the reasons for their case's outcome and the text of its notes (clinical free text) are
+erased there too and the erasure audited, while the event that carries the request says nothing about the person."""
 
 from __future__ import annotations
 
@@ -73,20 +73,28 @@ def test_an_erasure_in_the_referral_service_erases_the_outcome_reasons_in_assess
         )
     )
     assert "Canary" not in assessed.get_data(as_text=True)
+    note = {"kind": "safeguarding", "text": "Canary note E4R: nightmares, partner worried"}
+    assert assessment.client.post(f"/v1/cases/{case_id}/notes", json=note, headers=clinician).status_code == 201
 
     assert referral.client.post(f"/v1/referrals/{referral_id}/erasure", headers=lead).status_code == 200
 
     reasons = f"/v1/cases/{case_id}/assessment/reasons?purpose=erasure-request"
     read = eventually(lambda: (r := assessment.client.get(reasons, headers=lead).get_json())["erased_at"] and r)
     assert read["reasons"] is None
+    notes = f"/v1/cases/{case_id}/notes?purpose=erasure-request"
+    [erased_note] = eventually(
+        lambda: (n := assessment.client.get(notes, headers=lead).get_json())[0]["erased_at"] and n
+    )
+    assert erased_note["text"] is None
     dump = database_dump(assessment.wiring.engine).lower()
     assert not [n for n in NEEDLES if n in dump], "the assessment database keeps none of it"
     with assessment.wiring.engine.connect() as conn:
         audits = conn.execute(select(reasons_access_audit).order_by(reasons_access_audit.c.at)).all()
     # Each read while waiting is audited too; the erasure once, the referral service as who erased.
-    assert [(a.subject, a.roles, a.purpose) for a in audits if a.action == "erase-outcome-reasons"] == [
-        (f"referral@{referral.settings.hub_id}", "", "erasure-request")
-    ]
+    for action in ("erase-outcome-reasons", "erase-case-notes"):
+        assert [(a.subject, a.roles, a.purpose) for a in audits if a.action == action] == [
+            (f"referral@{referral.settings.hub_id}", "", "erasure-request")
+        ]
     assert assessment.client.get(f"/v1/cases/{case_id}/assessment", headers=clinician).get_json()["outcome"][
         "decisions"
     ] == ["refer-on"], "the coded outcome stays"

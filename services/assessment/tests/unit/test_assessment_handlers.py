@@ -4,6 +4,7 @@ its contract, as the real outbox does."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -72,6 +73,29 @@ class FakeReasons:
         return list(self.audits)
 
 
+class FakeNotes:
+    """Case notes by id (the real repository seals their text)."""
+
+    def __init__(self):
+        self.by_id = {}
+
+    def add(self, note):
+        self.by_id[note.note_id] = note
+
+    def get(self, note_id):
+        return self.by_id.get(note_id)
+
+    def for_case(self, case_id):
+        found = [n for n in self.by_id.values() if n.case_id == case_id]
+        return sorted(found, key=lambda n: n.written_at, reverse=True)
+
+    def erase(self, case_ids, at):
+        erased = [n for n in self.by_id.values() if n.case_id in case_ids and n.text is not None]
+        for note in erased:
+            self.by_id[note.note_id] = dataclasses.replace(note, text=None, erased_at=at)
+        return len(erased)
+
+
 class FakeFollowUps:
     def __init__(self):
         self.by_id = {}
@@ -103,6 +127,7 @@ class FakeUnitOfWork(fakes.FakeUnitOfWork):
             assessments=FakeAssessments(),
             follow_ups=FakeFollowUps(),
             reasons=FakeReasons(),
+            notes=FakeNotes(),
         )
 
     def types(self):

@@ -1,4 +1,4 @@
-"""Sealing clinical free text at rest (the reasons for an assessment's outcome), with keys from
+"""Sealing clinical free text at rest (the reasons for an assessment's outcome, case notes), with keys from
 configuration (hubs.runtime.sealing), as the referral service seals personal details.
 
 HUBS_CLINICAL_NOTES_KEYS holds Fernet keys, comma-separated, newest first: new text is sealed
@@ -26,7 +26,9 @@ class ClinicalNotesVault:
 
     def __init__(self, keys: list[str]):
         self._seal = Seal(
-            keys, setting=SETTING, needed_for="the assessment service needs a key to keep outcome reasons"
+            keys,
+            setting=SETTING,
+            needed_for="the assessment service needs a key to keep outcome reasons and case notes",
         )
 
     def seal(self, text: str) -> bytes:

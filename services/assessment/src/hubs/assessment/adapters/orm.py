@@ -47,7 +47,23 @@ outcome_reasons = Table(
     Column("erased_at", DateTime(timezone=True)),
 )
 
-# Who read or erased a case's outcome reasons, when and why; never the text.
+# Notes on a case (the clinical record): the text sealed as the reasons are; kind, author and time in
+# the clear. Only ever added; a correction is a new note naming the one it corrects.
+case_notes = Table(
+    "case_notes",
+    metadata,
+    Column("note_id", Uuid, primary_key=True),
+    Column("case_id", Uuid, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("sealed", LargeBinary),  # null once erased
+    Column("written_at", DateTime(timezone=True), nullable=False),
+    Column("written_by", String(200), nullable=False),
+    Column("written_by_name", String(200), nullable=False),
+    Column("corrects", Uuid),
+    Column("erased_at", DateTime(timezone=True)),
+)
+
+# Who read or erased a case's outcome reasons or notes, when and why; never the text.
 reasons_access_audit = access_audit_table("reasons_access_audit", metadata, Column("case_id", Uuid, index=True))
 
 outbox, processed_events = define_messaging_tables(metadata)

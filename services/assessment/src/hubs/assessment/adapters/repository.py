@@ -11,7 +11,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from hubs.assessment.adapters.clinical_notes import ClinicalNotesVault
-from hubs.assessment.adapters.orm import assessments, follow_ups, outcome_reasons, reasons_access_audit
+from hubs.assessment.adapters.orm import assessments, case_notes, follow_ups, outcome_reasons, reasons_access_audit
+from hubs.assessment.domain.case_notes import CaseNote
 from hubs.assessment.domain.measures import from_record, to_record
 from hubs.assessment.domain.model import (
     Assessment,
@@ -100,6 +101,65 @@ class OutcomeReasonsRepository:
 
     def audit_records(self, case_id: uuid.UUID | None = None, since: datetime | None = None) -> list[dict[str, Any]]:
         return access_records(self._session, reasons_access_audit, since=since, case_id=case_id)
+
+
+class CaseNotesRepository:
+    """Notes on this hub's cases, their text sealed; only ever added, erased with the case."""
+
+    def __init__(self, session: Session, vault: Callable[[], ClinicalNotesVault]):
+        self._session = session
+        self._vault = vault  # made when first needed: erasing needs no key
+
+    def add(self, note: CaseNote) -> None:
+        self._session.execute(
+            insert(case_notes).values(
+                note_id=note.note_id,
+                case_id=note.case_id,
+                kind=note.kind.value,
+                sealed=self._vault().seal(note.text) if note.text is not None else None,
+                written_at=note.written_at,
+                written_by=note.written_by,
+                written_by_name=note.written_by_name,
+                corrects=note.corrects,
+                erased_at=note.erased_at,
+            )
+        )
+
+    def get(self, note_id: uuid.UUID) -> CaseNote | None:
+        row = self._session.execute(select(case_notes).where(case_notes.c.note_id == note_id)).first()
+        return self._note(row) if row else None
+
+    def for_case(self, case_id: uuid.UUID) -> list[CaseNote]:
+        """The case's notes, newest first."""
+        rows = self._session.execute(
+            select(case_notes)
+            .where(case_notes.c.case_id == case_id)
+            .order_by(case_notes.c.written_at.desc(), case_notes.c.note_id)
+        ).all()
+        return [self._note(r) for r in rows]
+
+    def erase(self, case_ids: list[uuid.UUID], at: datetime) -> int:
+        """Erase the text of these cases' notes (those not erased already); how many were erased."""
+        if not case_ids:
+            return 0
+        return self._session.execute(
+            update(case_notes)
+            .where(case_notes.c.case_id.in_(case_ids), case_notes.c.sealed.is_not(None))
+            .values(sealed=None, erased_at=at)
+        ).rowcount
+
+    def _note(self, row) -> CaseNote:
+        return CaseNote(
+            note_id=row.note_id,
+            case_id=row.case_id,
+            kind=codes.CaseNoteKind(row.kind),
+            text=self._vault().open(row.sealed) if row.sealed else None,
+            written_at=_aware(row.written_at),
+            written_by=row.written_by,
+            written_by_name=row.written_by_name,
+            corrects=row.corrects,
+            erased_at=_aware(row.erased_at),
+        )
 
 
 class FollowUpRepository:

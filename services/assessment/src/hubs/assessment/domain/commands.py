@@ -46,3 +46,15 @@ class EscalateRisk:
 
     case_id: uuid.UUID
     clinician_risk: ClinicianRisk
+
+
+@dataclass(frozen=True)
+class WriteCaseNote:
+    """A clinician adds a note to the case's record; a correction names the note it corrects."""
+
+    case_id: uuid.UUID
+    kind: codes.CaseNoteKind
+    text: str
+    written_by: str
+    written_by_name: str
+    corrects: uuid.UUID | None = None

@@ -25,6 +25,10 @@ from hubs.assessment.entrypoints.schemas import (
     AssessmentSchema,
     AuditQuerySchema,
     AuditRecordSchema,
+    CaseNoteRequestSchema,
+    CaseNoteSchema,
+    CaseNotesQuerySchema,
+    CaseNoteWrittenSchema,
     CaseOutcomesSchema,
     CompleteAssessmentSchema,
     FollowUpRequestSchema,
@@ -136,6 +140,34 @@ class ReasonsAccessAudit(MethodView):
     def get(self, query: dict):
         """Who read or erased outcome reasons, newest first (at most 1000); this read is audited too."""
         return handlers.reasons_access_audit(_wiring().uow_factory(), current_principal(), **query)
+
+
+@blp.route("/cases/<uuid:case_id>/notes")
+class CaseNotes(MethodView):
+    @blp.arguments(CaseNotesQuerySchema, location="query", unknown=RAISE)
+    @blp.response(200, CaseNoteSchema(many=True))
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self, query: dict, case_id: uuid.UUID):
+        """The case's notes, newest first; every read is audited with who, when and why."""
+        notes = handlers.read_case_notes(case_id, _wiring().uow_factory(), current_principal(), query["purpose"])
+        return [vars(n) for n in notes]
+
+    @blp.arguments(CaseNoteRequestSchema)
+    @blp.response(201, CaseNoteWrittenSchema)
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def post(self, body: dict, case_id: uuid.UUID):
+        """Add a note to the case's record (the caller writes it); notes are never changed, a
+        correction is a new note naming the one it corrects. The answer leaves the text out."""
+        who = current_principal()
+        cmd = commands.WriteCaseNote(
+            case_id=case_id,
+            kind=body["kind"],
+            text=body["text"],
+            written_by=who.subject,
+            written_by_name=body["author_name"] or who.subject,
+            corrects=body["corrects"],
+        )
+        return vars(handlers.write_case_note(cmd, _wiring().uow_factory()))
 
 
 @blp.route("/cases/<uuid:case_id>/risk-escalations")

@@ -251,6 +251,52 @@ class AuditRecordSchema(Schema):
     purpose = fields.String(dump_only=True)
 
 
+# Why a clinician or hub lead reads a case's notes (written to the audit): the portal's purposes of
+# opening a case, and those of reading the outcome reasons.
+NOTE_PURPOSES = ("first-contact", *PURPOSES)
+
+
+class CaseNoteRequestSchema(Schema):
+    kind = _code(codes.CaseNoteKind, required=True, metadata={"description": "what the note records"})
+    text = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=10_000, error="A note is 1 to 10,000 characters."),
+            validate.Regexp(r"\S", error="Write the note: it is blank."),
+        ],
+        metadata={"description": "the note, sealed at rest; read only on the audited read"},
+    )
+    author_name = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the writer's name as the hub's staff know them; default: the caller's subject"},
+    )
+    corrects = fields.UUID(load_default=None, metadata={"description": "the note of this case it corrects"})
+
+
+class CaseNotesQuerySchema(Schema):
+    purpose = fields.String(
+        required=True, validate=validate.OneOf(NOTE_PURPOSES), metadata={"description": "why the notes are read"}
+    )
+
+
+class CaseNoteWrittenSchema(Schema):
+    """A note as the answer to writing it: everything but its text, which only the audited read shows."""
+
+    note_id = fields.UUID(dump_only=True)
+    case_id = fields.UUID(dump_only=True)
+    kind = fields.String(dump_only=True)
+    written_at = fields.AwareDateTime(dump_only=True)
+    written_by = fields.String(dump_only=True, metadata={"description": "the writer's subject"})
+    written_by_name = fields.String(dump_only=True)
+    corrects = fields.UUID(dump_only=True, allow_none=True)
+    erased_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class CaseNoteSchema(CaseNoteWrittenSchema):
+    text = fields.String(dump_only=True, allow_none=True, metadata={"description": "null once erased"})
+
+
 class FollowUpRequestSchema(Schema):
     follow_up_id = fields.UUID(load_default=None, metadata={"description": "the due follow-up this answers"})
     measured_at = RecordDateTime(

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hubs.assessment.domain import commands, model
+from hubs.assessment.domain.case_notes import CaseNote
 from hubs.assessment.domain.measures import MeasureError, MeasureSet, ScoringRules, score
 from hubs.assessment.domain.model import Assessment, Completion, Demographics, FollowUp
 from hubs.assessment.domain.outcomes import Outcomes
@@ -129,12 +130,12 @@ def erase_outcome_reasons(
 
 
 def erase_expired_reasons(uow: AssessmentUow, retention: timedelta, now: datetime | None = None) -> int:
-    """Erase the outcome reasons of cases closed longer ago than the retention period (the
-    referral service erases the person's details on the same rule)."""
+    """Erase the outcome reasons and case notes of cases closed longer ago than the retention
+    period (the referral service erases the person's details on the same rule); how many went."""
     cut_off = _now(now) - retention
     with uow:
         due = [a.case_id for a in uow.assessments.with_status("closed") if a.closed_at and a.closed_at < cut_off]
-        erased = uow.reasons.erase(due, _now(now))
+        erased = uow.reasons.erase(due, _now(now)) + uow.notes.erase(due, _now(now))
         uow.commit()
     return erased
 
@@ -146,6 +147,41 @@ def reasons_access_audit(uow: AssessmentUow, actor: Principal, **filters: Any) -
         _audit(uow, actor, None, "read-access-audit", "audit")
         uow.commit()
     return records
+
+
+@_the_hubs_rules()
+def write_case_note(cmd: commands.WriteCaseNote, uow: AssessmentUow, now: datetime | None = None) -> CaseNote:
+    """Add a note to the case's record, its text sealed; a correction names a note of the case."""
+    with uow:
+        _assessment_of(uow, cmd.case_id)
+        correcting = None
+        if cmd.corrects is not None:
+            correcting = uow.notes.get(cmd.corrects)
+            if correcting is None or correcting.case_id != cmd.case_id:
+                raise model.Refused({"corrects": ["There is no such note on this case to correct."]})
+        note = CaseNote.write(
+            cmd.case_id,
+            cmd.kind,
+            cmd.text,
+            by=cmd.written_by,
+            by_name=cmd.written_by_name,
+            at=_now(now),
+            correcting=correcting,
+        )
+        uow.notes.add(note)
+        uow.commit()
+    return note
+
+
+def read_case_notes(case_id: uuid.UUID, uow: AssessmentUow, actor: Principal, purpose: str) -> list[CaseNote]:
+    """The case's notes, newest first; the read is audited (who, when, which case, why) in the
+    same transaction, as a read of the outcome reasons is, so no note is shown without its record."""
+    with uow:
+        _assessment_of(uow, case_id)
+        notes = uow.notes.for_case(case_id)
+        _audit(uow, actor, case_id, "read-case-notes", purpose)
+        uow.commit()
+    return notes
 
 
 @_the_hubs_rules()
@@ -252,21 +288,26 @@ ERASURE_PURPOSES = {codes.ErasureReason.PERSON_REQUESTED: "erasure-request", cod
 
 def on_personal_data_erased(event: Mapping[str, Any], uow: AssessmentUow) -> None:
     """The person's details were erased in the referral service (at their request, or once the
-    closed referral's retention passed): the reasons for the case's outcome go too, whatever became
-    of the case here, and the erasure is audited as the API's is, the referral service as who
-    erased. A case this hub never saw, or reasons erased already, leave nothing to do."""
-    case_id = event["case_id"]
+    closed referral's retention passed): the reasons for the case's outcome and the text of its
+    notes go too, whatever became of the case here, and each erasure is audited as the API's is,
+    the referral service as who erased. A case this hub never saw, or text erased already, leave
+    nothing to do."""
+    case_id, at = event["case_id"], _now(None)
     if uow.assessments.for_case(case_id) is None:
         return
-    if uow.reasons.erase([case_id], _now(None)):
-        uow.reasons.audit(
-            subject=event["producer"],
-            roles="",
-            hub_id=event["hub_id"],
-            case_id=case_id,
-            action="erase-outcome-reasons",
-            purpose=ERASURE_PURPOSES[codes.ErasureReason(event["data"]["reason"])],
-        )
+    for erased, action in (
+        (uow.reasons.erase([case_id], at), "erase-outcome-reasons"),
+        (uow.notes.erase([case_id], at), "erase-case-notes"),
+    ):
+        if erased:
+            uow.reasons.audit(
+                subject=event["producer"],
+                roles="",
+                hub_id=event["hub_id"],
+                case_id=case_id,
+                action=action,
+                purpose=ERASURE_PURPOSES[codes.ErasureReason(event["data"]["reason"])],
+            )
 
 
 def on_follow_up_due(event: Mapping[str, Any], uow: AssessmentUow) -> None:

@@ -8,7 +8,12 @@ from typing import Protocol, Self, runtime_checkable
 from sqlalchemy.orm import Session
 
 from hubs.assessment.adapters.clinical_notes import vault_from_settings
-from hubs.assessment.adapters.repository import AssessmentRepository, FollowUpRepository, OutcomeReasonsRepository
+from hubs.assessment.adapters.repository import (
+    AssessmentRepository,
+    CaseNotesRepository,
+    FollowUpRepository,
+    OutcomeReasonsRepository,
+)
 from hubs.runtime.unit_of_work import Outbox, UnitOfWork
 
 
@@ -20,6 +25,7 @@ class AssessmentUow(Protocol):
     assessments: AssessmentRepository
     follow_ups: FollowUpRepository
     reasons: OutcomeReasonsRepository
+    notes: CaseNotesRepository
     outbox: Outbox
 
     def __enter__(self) -> Self: ...
@@ -33,3 +39,4 @@ class AssessmentUnitOfWork(UnitOfWork, AssessmentUow):
         self.assessments = self.track(AssessmentRepository(session))
         self.follow_ups = FollowUpRepository(session)
         self.reasons = OutcomeReasonsRepository(session, lambda: vault_from_settings(self.settings))
+        self.notes = CaseNotesRepository(session, lambda: vault_from_settings(self.settings))
