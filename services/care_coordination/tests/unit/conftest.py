@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from datetime import date
 
 import pytest
@@ -85,6 +86,21 @@ class FakeFeedback:
         return list(self.rows)
 
 
+class FakeFeedbackLinks:
+    def __init__(self):
+        self.by_hash = {}
+
+    def add(self, link):
+        self.by_hash[link.token_hash] = link
+
+    def use(self, token_hash, today):
+        link = self.by_hash.get(token_hash)
+        if link is None or link.used or link.expires_on < today:
+            return False
+        self.by_hash[token_hash] = dataclasses.replace(link, used=True)
+        return True
+
+
 class FakeUnitOfWork(fakes.FakeUnitOfWork):
     """The database's unit of work in memory: an aggregate's new events are written when it is
     handed to its repository, or at commit; nothing is kept, nor sent, without a commit."""
@@ -100,6 +116,7 @@ class FakeUnitOfWork(fakes.FakeUnitOfWork):
             monitoring_plans=FakeMonitoringPlans(),
             activities=FakeActivities(),
             feedback=FakeFeedback(),
+            feedback_links=FakeFeedbackLinks(),
         )
         for name in WITH_EVENTS:
             repository = getattr(self, name)

@@ -1,6 +1,6 @@
 """Tables of the care-coordination service."""
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, Uuid
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, Uuid, false
 
 from hubs.runtime.messaging_tables import define_messaging_tables
 
@@ -19,6 +19,7 @@ cases = Table(
     Column("occupational_health_consent_recorded_at", DateTime(timezone=True)),
     Column("closed_at", DateTime(timezone=True)),
     Column("closure_reason", String(40)),
+    Column("feedback_link_given", Boolean, nullable=False, server_default=false()),
 )
 
 onward_referrals = Table(
@@ -93,6 +94,18 @@ service_user_feedback = Table(
     Column("overall_experience", String(40), nullable=False),
     Column("scores", JSON, nullable=False),
     Column("comment", Text),
+)
+
+# One-use feedback links given at closure: only the token's hash, the hub and the closure's month
+# (never the case), so that feedback given through a link cannot be tied back to the person.
+feedback_links = Table(
+    "feedback_links",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("hub_id", String(64), nullable=False),
+    Column("closure_month", String(7), nullable=False),
+    Column("expires_on", Date, nullable=False),
+    Column("used", Boolean, nullable=False, server_default=false()),
 )
 
 outbox, processed_events = define_messaging_tables(metadata)

@@ -16,11 +16,13 @@ from hubs.care_coordination.adapters.orm import (
     case_activities,
     cases,
     directory_services,
+    feedback_links,
     monitoring_plans,
     onward_referrals,
     service_user_feedback,
 )
 from hubs.care_coordination.domain.directory import Competency, DirectoryService
+from hubs.care_coordination.domain.feedback_links import FeedbackLink
 from hubs.care_coordination.domain.model import Case, MonitoringPlan, OnwardReferral
 from hubs.contracts import codes
 
@@ -89,6 +91,7 @@ class CaseRepository(_Table):
             occupational_health_consent_recorded_at=_aware(row.occupational_health_consent_recorded_at),
             closed_at=_aware(row.closed_at),
             closure_reason=_maybe(codes.ClosureReason, row.closure_reason),
+            feedback_link_given=bool(row.feedback_link_given),
         )
 
 
@@ -236,3 +239,27 @@ class FeedbackRepository:
             | {"stage": codes.FeedbackStage(r.stage), "overall_experience": codes.FeedbackRating(r.overall_experience)}
             for r in self._session.execute(query)
         ]
+
+
+class FeedbackLinkRepository:
+    """One-use feedback links, by their token's hash."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, link: FeedbackLink) -> None:
+        self._session.execute(insert(feedback_links).values(**_values(link, feedback_links)))
+
+    def use(self, token_hash: str, today: date) -> bool:
+        """Mark the link used if it is usable today; whether it was. One statement, so that two
+        people sending the same link at once cannot both use it."""
+        found = self._session.execute(
+            update(feedback_links)
+            .where(
+                feedback_links.c.token_hash == token_hash,
+                feedback_links.c.used.is_(False),
+                feedback_links.c.expires_on >= today,
+            )
+            .values(used=True)
+        )
+        return found.rowcount == 1

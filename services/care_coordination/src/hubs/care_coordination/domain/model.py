@@ -303,6 +303,8 @@ class Case:
     occupational_health_consent_recorded_at: datetime | None = None
     closed_at: datetime | None = None
     closure_reason: codes.ClosureReason | None = None
+    # Whether the person was given a feedback link at closure (which link is never kept with the case).
+    feedback_link_given: bool = False
     events: list = field(default_factory=list, repr=False)
 
     @property

@@ -18,6 +18,8 @@ from hubs.care_coordination.entrypoints.schemas import (
     DeclineSchema,
     DirectoryQuerySchema,
     DirectoryServiceSchema,
+    FeedbackByLinkSchema,
+    FeedbackLinkSchema,
     FeedbackSchema,
     LiaisonSchema,
     MonitoringEndSchema,
@@ -30,7 +32,9 @@ from hubs.care_coordination.entrypoints.schemas import (
     WaitSchema,
 )
 from hubs.care_coordination.service_layer import handlers
+from hubs.contracts import codes
 from hubs.runtime.auth import Role, requires
+from hubs.runtime.ratelimit import rate_limited
 
 blp = Blueprint("care", __name__, url_prefix="/v1", description="Care co-ordination of the hub's cases")
 
@@ -159,9 +163,23 @@ class Closure(MethodView):
     @blp.response(200, CaseSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
-        """Close the episode of care with a reason."""
-        case = handlers.close_episode(case_id, body["reason"], _uow(), now=datetime.now(UTC))
-        return asdict(case)
+        """Close the episode of care with a reason. The answer gives, once, the person's one-use
+        feedback link (`feedback_link`; none when they withdrew or moved to another hub): only its
+        hash is kept, with the hub and the closure's month, never with the case."""
+        case, given = handlers.close_episode_offering_feedback(
+            case_id, body["reason"], _uow(), _wiring().settings.hub_id, now=datetime.now(UTC)
+        )
+        return asdict(case) | {"feedback_link": asdict(given) if given else None}
+
+
+@blp.route("/cases/<uuid:case_id>/feedback-link")
+class FeedbackLink(MethodView):
+    @blp.response(200, FeedbackLinkSchema)
+    @requires(Role.CLINICIAN)
+    def post(self, case_id: uuid.UUID):
+        """The person's one-use feedback link, for an episode that closed without one (its referral's
+        closure reached care co-ordination first): once per case, after closure; 409 otherwise."""
+        return asdict(handlers.give_feedback_link(case_id, _uow(), _wiring().settings.hub_id))
 
 
 @blp.route("/directory")
@@ -215,3 +233,21 @@ class ServiceUserFeedback(MethodView):
         with _uow() as uow:
             rows = uow.feedback.all()
         return [{k: v for k, v in row.items() if k != "scores"} | row["scores"] for row in rows]
+
+
+@blp.route("/service-user-feedback/by-link")
+class ServiceUserFeedbackByLink(MethodView):
+    @blp.arguments(FeedbackByLinkSchema)
+    @blp.response(201, FeedbackByLinkSchema)
+    @blp.doc(
+        description="The person gives feedback through the one-use link they were given at closure. No sign-in. "
+        'A link used already, expired or unknown is 404, all alike: "This link cannot be used."'
+    )
+    # Per client address, like self-referral: open to anyone, but no one may try tokens by the thousand.
+    @rate_limited("feedback-by-link", default="60/minute;burst=30", setting="HUBS_SELF_REFERRAL_RATE_LIMIT")
+    def post(self, body: dict):
+        """Give feedback, anonymously, through a feedback link."""
+        token = body.pop("token")
+        today = _wiring().extras["today"]()
+        feedback_id = handlers.give_feedback_by_link(token, body, _uow(), today)
+        return body | {"feedback_id": feedback_id, "given_on": today, "stage": codes.FeedbackStage.AT_CLOSURE}

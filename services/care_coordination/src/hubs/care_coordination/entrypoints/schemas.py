@@ -115,6 +115,13 @@ class ClosureSchema(Schema):
     reason = _code(codes.ClosureReason, required=True)
 
 
+class FeedbackLinkSchema(Schema):
+    """A one-use feedback link for the person: shown once, never kept (only its hash is)."""
+
+    token = fields.String(dump_only=True, metadata={"description": "the link's token: give it to the person"})
+    expires_on = fields.Date(dump_only=True, metadata={"description": "the last day the link works"})
+
+
 class ActivitySchema(Schema):
     activity_id = fields.UUID(dump_only=True)
     kind = fields.String(dump_only=True)
@@ -132,6 +139,13 @@ class CaseSchema(Schema):
     occupational_health_consent_recorded_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     closed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     closure_reason = _code(codes.ClosureReason, dump_only=True, allow_none=True)
+    feedback_link_given = fields.Boolean(dump_only=True)
+    feedback_link = fields.Nested(
+        FeedbackLinkSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "only in the closure's answer, once: the person's one-use feedback link"},
+    )
     onward_referrals = fields.List(fields.Nested(OnwardReferralSchema), dump_only=True)
     monitoring_plans = fields.List(fields.Nested(MonitoringPlanSchema), dump_only=True)
     activities = fields.List(fields.Nested(ActivitySchema), dump_only=True)
@@ -161,6 +175,27 @@ class FeedbackSchema(Schema):
     feedback_id = fields.UUID(dump_only=True)
     given_on = RecordDate(required=True)
     stage = _code(codes.FeedbackStage, required=True)
+    overall_experience = _code(codes.FeedbackRating, required=True)
+    felt_listened_to = _scale("I felt listened to")
+    easy_to_access = _scale("the hub was easy to reach")
+    helped = _scale("the hub helped me")
+    confidentiality_trusted = _scale("I trusted the hub to keep it confidential")
+    comment = fields.String(
+        load_default=None,
+        validate=validate.Length(max=2000),
+        metadata={"description": "free text: read by the hub only, never sent anywhere"},
+    )
+
+
+class FeedbackByLinkSchema(Schema):
+    """The person's own feedback through their link: the hub lead's questions, given today at closure."""
+
+    token = fields.String(
+        required=True, load_only=True, validate=validate.Length(1, 200), metadata={"description": "the link's token"}
+    )
+    feedback_id = fields.UUID(dump_only=True)
+    given_on = fields.Date(dump_only=True)
+    stage = _code(codes.FeedbackStage, dump_only=True)
     overall_experience = _code(codes.FeedbackRating, required=True)
     felt_listened_to = _scale("I felt listened to")
     easy_to_access = _scale("the hub was easy to reach")

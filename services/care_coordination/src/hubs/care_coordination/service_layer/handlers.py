@@ -13,12 +13,13 @@ from typing import Any
 from hubs.care_coordination.domain import model
 from hubs.care_coordination.domain.directory import DirectoryQuery, DirectoryService, best_match, default_target_wait
 from hubs.care_coordination.domain.events import CareEvent
+from hubs.care_coordination.domain.feedback_links import NOT_ASKED, FeedbackLink, hash_of
 from hubs.care_coordination.domain.model import Case, FollowUpAsked, MonitoringPlan, OnwardReferral
 from hubs.care_coordination.service_layer.unit_of_work import CareUow
 from hubs.contracts import codes
-from hubs.runtime.refusals import NotFound, Refused
+from hubs.runtime.refusals import NotFound, Refusal, Refused
 
-__all__ = ["CarePolicy", "CaseNotFound", "Refused"]
+__all__ = ["CarePolicy", "CaseNotFound", "LinkCannotBeUsed", "Refused"]
 
 
 class CaseNotFound(NotFound):
@@ -26,6 +27,14 @@ class CaseNotFound(NotFound):
 
     def __init__(self) -> None:
         super().__init__("There is no such record in this hub.")
+
+
+class LinkCannotBeUsed(Refusal):
+    """A feedback link used already, expired or never given: said the same way for all three, so that
+    the answer tells nobody whether a link ever existed."""
+
+    def __init__(self) -> None:
+        super().__init__(404, "This link cannot be used", "This link cannot be used.", code="feedback-link-unusable")
 
 
 # What a rule of this service refuses says so; the errors name the fields.
@@ -266,6 +275,57 @@ def close_episode(case_id: uuid.UUID, reason: codes.ClosureReason, uow: CareUow,
     return case
 
 
+@dataclass(frozen=True)
+class GivenLink:
+    """A feedback link just given: the token, shown once and never kept, and the last day it works."""
+
+    token: str
+    expires_on: date
+
+
+@_the_hubs_rules()
+def close_episode_offering_feedback(
+    case_id: uuid.UUID, reason: codes.ClosureReason, uow: CareUow, hub_id: str, now: datetime | None = None
+) -> tuple[Case, GivenLink | None]:
+    """Close the episode, and give the person a one-use feedback link in the same transaction
+    (not when they withdrew or moved to another hub)."""
+    with uow:
+        case = _open_case(uow, case_id)
+        close_case(uow, case, reason, now or datetime.now(UTC))
+        given = _give_link(uow, case, hub_id)
+        uow.commit()
+    return case, given
+
+
+@_the_hubs_rules()
+def give_feedback_link(case_id: uuid.UUID, uow: CareUow, hub_id: str) -> GivenLink:
+    """A feedback link for an episode that closed without one (closed by the referral's closure,
+    which reached this service first): once per case, and only once it is closed."""
+    with uow:
+        case = _open_case(uow, case_id)
+        if case.open:
+            raise Refused("Close the episode first.", errors={"case": ["the episode is open"]}, conflict=True)
+        given = _give_link(uow, case, hub_id)
+        if given is None:
+            raise Refused(
+                "A feedback link cannot be given for this case.",
+                errors={"case": ["a feedback link was given already, or the person is not asked at this closure"]},
+                conflict=True,
+            )
+        uow.commit()
+    return given
+
+
+def _give_link(uow: CareUow, case: Case, hub_id: str) -> GivenLink | None:
+    if case.feedback_link_given or case.closure_reason is None or case.closure_reason.value in NOT_ASKED:
+        return None
+    token, link = FeedbackLink.issue(hub_id, case.closed_at.date() if case.closed_at else datetime.now(UTC).date())
+    uow.feedback_links.add(link)
+    case.feedback_link_given = True
+    uow.cases.save(case)
+    return GivenLink(token, link.expires_on)
+
+
 def close_case(uow: CareUow, case: Case, reason: codes.ClosureReason, at: datetime) -> None:
     """Close inside an open unit of work."""
     plans = uow.monitoring_plans.for_case(case.case_id)
@@ -302,6 +362,26 @@ def case_record(case_id: uuid.UUID, uow: CareUow) -> dict[str, Any]:
 @_the_hubs_rules()
 def give_feedback(feedback: dict[str, Any], uow: CareUow) -> uuid.UUID:
     """Anonymous service-user feedback: scores go out as an event, the comment stays here."""
+    with uow:
+        feedback_id = _record_feedback(uow, feedback)
+        uow.commit()
+    return feedback_id
+
+
+def give_feedback_by_link(token: str, feedback: dict[str, Any], uow: CareUow, today: date) -> uuid.UUID:
+    """Feedback the person gave through their link: the link is used up in the same transaction as
+    the feedback is kept, so it takes one answer only; given today, at closure. Nothing of the link
+    goes with the feedback or its event."""
+    with uow:
+        if not uow.feedback_links.use(hash_of(token), today):
+            raise LinkCannotBeUsed()
+        given = feedback | {"given_on": today, "stage": codes.FeedbackStage.AT_CLOSURE}
+        feedback_id = _record_feedback(uow, given)
+        uow.commit()
+    return feedback_id
+
+
+def _record_feedback(uow: CareUow, feedback: dict[str, Any]) -> uuid.UUID:
     feedback_id = uuid.uuid4()
     scores = {k: feedback.get(k) for k in ("felt_listened_to", "easy_to_access", "helped", "confidentiality_trusted")}
     event = {
@@ -311,19 +391,17 @@ def give_feedback(feedback: dict[str, Any], uow: CareUow) -> uuid.UUID:
         "overall_experience": feedback["overall_experience"],
         **scores,
     }
-    with uow:
-        uow.feedback.add(
-            {
-                "feedback_id": feedback_id,
-                "given_on": feedback["given_on"],
-                "stage": feedback["stage"],
-                "overall_experience": feedback["overall_experience"],
-                "scores": scores,
-                "comment": feedback.get("comment"),
-            }
-        )
-        uow.outbox.add("ServiceUserFeedbackGiven", event, aggregate_id=str(feedback_id))
-        uow.commit()
+    uow.feedback.add(
+        {
+            "feedback_id": feedback_id,
+            "given_on": feedback["given_on"],
+            "stage": feedback["stage"],
+            "overall_experience": feedback["overall_experience"],
+            "scores": scores,
+            "comment": feedback.get("comment"),
+        }
+    )
+    uow.outbox.add("ServiceUserFeedbackGiven", event, aggregate_id=str(feedback_id))
     return feedback_id
 
 

@@ -18,6 +18,7 @@ from hubs.care_coordination.adapters.repository import (
     ActivityRepository,
     CaseRepository,
     DirectoryRepository,
+    FeedbackLinkRepository,
     FeedbackRepository,
     MonitoringPlanRepository,
     OnwardReferralRepository,
@@ -39,6 +40,7 @@ class CareUow(Protocol):
     monitoring_plans: MonitoringPlanRepository
     activities: ActivityRepository
     feedback: FeedbackRepository
+    feedback_links: FeedbackLinkRepository
     outbox: Outbox
 
     def __enter__(self) -> Self: ...
@@ -86,6 +88,7 @@ class CareUnitOfWork(UnitOfWork, CareUow):
         self.monitoring_plans = self._with_events(MonitoringPlanRepository(session))
         self.activities = ActivityRepository(session)
         self.feedback = FeedbackRepository(session)
+        self.feedback_links = FeedbackLinkRepository(session)
 
     def _with_events(self, repository: Any) -> Any:
         return WrittenWhenHandedBack(
