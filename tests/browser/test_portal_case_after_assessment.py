@@ -98,6 +98,7 @@ def test_a_case_goes_from_assessment_through_treatment_and_follow_up_to_closure(
     check_page(page, "case-close-confirmation")
     page.get_by_role("button", name="Yes, close the case").click()
     assert "Case closed: the referral and the episode of care" in page.locator(".portal-banner--success").inner_text()
+    page.get_by_role("link", name="Back to the case").click()  # from the person's feedback link, shown once
     expect(page.locator("#case-closed")).to_contain_text("The episode of care closed")
     expect(page.locator("#follow-up-form")).to_have_count(0)
     check_page(page, "case-closed")

@@ -67,7 +67,8 @@ def test_a_case_at_raised_risk_is_assessed_escalated_and_found_again_in_my_cases
     assert "the case is on the urgent path" in page.locator(".portal-banner--success").inner_text()
     check_page(page, "case-risk-escalated")
 
-    # Gone from the queue, the case is in "my cases", found by stage and by reference.
+    # Gone from the queue, the case is in "my cases" once taken, found by stage and by reference.
+    page.get_by_role("button", name="Take this case").click()
     page.get_by_role("link", name="Caseload", exact=True).click()
     expect(page.locator("#caseload")).to_contain_text(reference)
     check_page(page, "caseload-my-cases")

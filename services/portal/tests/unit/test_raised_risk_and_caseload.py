@@ -203,13 +203,13 @@ CASES = [
 ]  # fmt: skip
 
 
-def test_my_cases_lists_the_cases_i_opened_after_first_contact(signed_in, services):
+def test_my_cases_lists_the_cases_assigned_to_me_after_first_contact(signed_in, services):
     client = signed_in("clinician")
     services.answers[CASELOAD] = Answer(200, {"referrals": CASES, "page": 1, "page_size": 25, "total": 1})
     services.answers[("assessment", "GET", "/v1/assessments")] = Answer(200, [{"case_id": CASE_ID}])
     page = client.get("/caseload").get_data(as_text=True)
     [call] = services.calls_to(*CASELOAD)
-    assert call["params"]["opened_by_me"] == "true"
+    assert call["params"]["assigned_to"] == "me"
     assert f'href="/cases/{REFERRAL_ID}">5E0955AA' in page
     assert "First contact made" in page and 'aria-current="page">My cases' in page
 
@@ -219,8 +219,9 @@ def test_all_open_cases_by_stage_a_page_at_a_time(signed_in, services):
     services.answers[CASELOAD] = Answer(200, {"referrals": CASES, "page": 2, "page_size": 25, "total": 60})
     page = client.get("/caseload?view=all&stage=contacted&page=2").get_data(as_text=True)
     [call] = services.calls_to(*CASELOAD)
-    assert call["params"] | {"opened_by_me": None} == {
-        "page": 2, "page_size": 25, "status": "contacted", "reference": None, "opened_by_me": None
+    assert call["params"] == {
+        "page": 2, "page_size": 25, "status": "contacted", "reference": None, "assigned_to": None, "urgency": None,
+        "risk": None,
     }  # fmt: skip
     assert "Page 1 of 3" in page and "Page 3 of 3" in page and "page=3" in page
 

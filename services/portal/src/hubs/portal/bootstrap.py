@@ -12,7 +12,17 @@ from werkzeug.exceptions import HTTPException
 from hubs.portal.adapters.oidc import register_identity_provider
 from hubs.portal.adapters.services import HubServices, new_form_key
 from hubs.portal.adapters.sessions import SessionStore
-from hubs.portal.entrypoints import clinician, lead, national, public, referrer, signin, workforce
+from hubs.portal.entrypoints import (
+    case_notes,
+    clinician,
+    feedback_link,
+    lead,
+    national,
+    public,
+    referrer,
+    signin,
+    workforce,
+)
 from hubs.portal.entrypoints.filters import register_filters
 from hubs.portal.entrypoints.web import person
 from hubs.portal.settings import PortalSettings
@@ -64,7 +74,7 @@ def create_app(settings: PortalSettings, services: HubServices | None = None) ->
     register_identity_provider(app, settings)
     register_filters(app)
     app.jinja_env.globals["form_key"] = new_form_key  # the csrf() macro's key of each rendered form
-    for module in (public, signin, clinician, lead, national, referrer, workforce):
+    for module in (public, signin, clinician, case_notes, lead, national, referrer, workforce, feedback_link):
         app.register_blueprint(module.bp)
 
     @app.context_processor

@@ -11,6 +11,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_wtf.csrf import CSRFError
 
 from hubs.contracts import codes
+from hubs.portal.adapters import drafts
+from hubs.portal.adapters.drafts import keeps_draft
 from hubs.portal.adapters.services import Answer, first_submitted_at
 from hubs.portal.domain import after_assessment as after
 from hubs.portal.domain import assessment_form
@@ -20,6 +22,8 @@ from hubs.portal.domain.measures import MEASURES, Measure, answers_from_form, sc
 from hubs.portal.entrypoints.web import call, person, requires_role
 
 bp = Blueprint("clinician", __name__)
+# Whose each session is, so that a case form sent just after the sign-in expired is kept as their draft.
+bp.before_app_request(drafts.remember_who_is_signed_in)
 # The measures taken at every follow-up (the NHS Talking Therapies outcomes compare them with the assessment's).
 FOLLOW_UP_MEASURES = tuple(m for m in MEASURES if m.key in ("phq9", "gad7"))
 CASE_ROLES = ("clinician", "hub-lead")
@@ -55,18 +59,26 @@ def queue():
 
 # The caseload's stages, as the referral service keeps them.
 STAGES = [("awaiting-first-contact", "Awaiting first contact"), ("contacted", "First contact made")]
-CASELOAD_VIEWS = [("mine", "My cases"), ("all", "All open cases")]
+# Whose cases: the referral service's `assigned_to` for each view.
+CASELOAD_VIEWS = [("mine", "My cases"), ("all", "All open cases"), ("nobody", "Not assigned")]
+ASSIGNED_TO = {"mine": "me", "all": None, "nobody": "nobody"}
+URGENCIES = [("urgent", "Urgent"), ("routine", "Routine")]
 PAGE_SIZE = 25
 REFERENCE = re.compile(r"^[0-9A-F]{1,8}$")
 
 
-@bp.get("/caseload")
+@bp.route("/caseload", methods=["GET", "POST"])
 @requires_role(*CASE_ROLES)
 def caseload():
-    """Open cases after the queue: "my cases" (those whose record I opened) or all of them, by stage,
-    or found by reference; a page at a time."""
+    """Open cases after the queue: "my cases" (those assigned to me), every open case, or those nobody
+    holds; by stage, urgency and raised risk, or found by reference; a page at a time. A search by the
+    person's name, email or telephone number is posted, so that the words are in no URL."""
+    if request.method == "POST":
+        return _search()
     view = request.args.get("view") if request.args.get("view") in dict(CASELOAD_VIEWS) else "mine"
     stage = request.args.get("stage") if request.args.get("stage") in dict(STAGES) else ""
+    urgency = request.args.get("urgency") if request.args.get("urgency") in dict(URGENCIES) else ""
+    raised_risk = request.args.get("risk") == "raised"
     reference = request.args.get("reference", "").strip().upper().lstrip("#")
     page = int(request.args["page"]) if request.args.get("page", "").isdigit() and int(request.args["page"]) else 1
     errors: dict[str, str] = {}
@@ -79,11 +91,42 @@ def caseload():
             "page_size": PAGE_SIZE,
             "status": stage or None,
             "reference": reference or None,
-            "opened_by_me": "true" if view == "mine" else None,
+            "assigned_to": ASSIGNED_TO[view],
+            "urgency": urgency or None,
+            "risk": "raised" if raised_risk else None,
         }
         found = call("referral", "GET", "/v1/referrals", params=params)
         if not found.ok and found.errors:
             errors = {"reference": f"The search was refused: {found.message}"}
+    filters = {
+        "view": view,
+        "stage": stage or None,
+        "urgency": urgency or None,
+        "risk": "raised" if raised_risk else None,
+    }
+    return _caseload_page(found, errors, filters, page=page, reference=reference)
+
+
+def _search():
+    """A search by reference, or by the person's name, email or telephone number (audited by the
+    referral service, never in a URL or a log)."""
+    words = request.form.get("words", "").strip()
+    filters = {"view": "all"}
+    if not 2 <= len(words) <= 254:
+        errors = {"words": "Enter a reference, or the person's name, email address or telephone number"}
+        return _caseload_page(None, errors, filters, words=words)
+    reference = words.upper().lstrip("#")
+    if REFERENCE.match(reference):
+        found = call("referral", "GET", "/v1/referrals", params={"reference": reference, "page_size": PAGE_SIZE})
+        if not found.ok or (found.data or {}).get("total") or not words.isalpha():
+            return _caseload_page(found, {}, filters, reference=reference, searched=True)
+    # A name that is also a reference's start ("Deb") is looked for as a name when no reference matched.
+    found = call("referral", "POST", "/v1/referral-searches", json={"words": words, "page_size": PAGE_SIZE})
+    errors = {"words": f"The search was refused: {found.message}"} if not found.ok and found.errors else {}
+    return _caseload_page(found, errors, filters, words=words, searched=True)
+
+
+def _caseload_page(found, errors, filters, *, page=1, reference="", words="", searched=False):
     entries = (found.data or {}).get("referrals", []) if found is not None and found.ok else []
     total = (found.data or {}).get("total", 0) if found is not None and found.ok else 0
     return render_template(
@@ -94,11 +137,18 @@ def caseload():
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
-        view=view,
+        filters=filters,
+        view=filters["view"],
         views=CASELOAD_VIEWS,
-        stage=stage,
+        stage=filters.get("stage") or "",
         stages=STAGES,
+        urgency=filters.get("urgency") or "",
+        urgencies=URGENCIES,
+        raised_risk=bool(filters.get("risk")),
         reference=reference,
+        words=words,
+        searched=searched,
+        me=person().subject,
         errors=errors,
     ), (400 if errors else 200)
 
@@ -191,12 +241,28 @@ ONWARD_DAY_QUESTIONS = {
 }
 
 
+def _case_page(referral_id: str) -> str:
+    """The case page a case form is on (the page its draft comes back to)."""
+    return url_for("clinician.case", referral_id=referral_id, purpose=request.form.get("purpose") or "assessment")
+
+
 def _form_choices() -> dict[str, Any]:
+    # Answers typed before the sign-in or the form expired come back on the page they were typed on.
+    values, said = drafts.restored(request.path) if request.method == "GET" else ({}, {})
+    restored: dict[str, Any] = {}
+    if said:
+        restored = {"values": values, "errors": said, "item9_positive": assessment_form.item9_positive(values),
+                    "scores": {m.key: score(m, answers_from_form(m, values)) for m in MEASURES}}  # fmt: skip
+    return _choices() | restored
+
+
+def _choices() -> dict[str, Any]:
     return {
         "measures": MEASURES,
         "channels": _options(codes.ContactChannel),
         "contact_outcomes": _options(codes.ContactOutcome),
         "closure_reasons": [o for o in _options(codes.ClosureReason) if o[0] not in CLOSED_ELSEWHERE],
+        "assignment_reasons": ASSIGNMENT_REASONS,
         "decisions": _options(codes.OutcomeDecision),
         "service_types": _options(codes.ServiceType),
         "work_situations": _options(codes.WorkSituation),
@@ -225,6 +291,44 @@ def _back(referral_id: str, section: str | None = None) -> Any:
     return redirect(url_for("clinician.case", referral_id=referral_id, purpose=purpose, _anchor=section), 303)
 
 
+ASSIGNMENT_REASONS = [
+    ("leave", "Leave"),
+    ("caseload-balance", "Balancing caseloads"),
+    ("specialism", "A colleague's specialism"),
+    ("person-asked", "The person asked"),
+]
+
+
+@bp.post("/cases/<referral_id>/assignment")
+@requires_role(*CASE_ROLES)
+def assignment(referral_id: str):
+    """Take the case, hand it back, or re-assign it to a colleague (with why, when someone holds it)."""
+    referral_id = _referral_id(referral_id)
+    form, me = request.form, person()
+    url = f"/v1/referrals/{referral_id}/assignment"
+    action = form.get("action")
+    if action == "hand-back":
+        answer = call("referral", "DELETE", url)
+        done = "You handed the case back: nobody holds it now"
+    elif action == "reassign":
+        body = {"clinician": form.get("colleague", "").strip(), "name": form.get("colleague_name", "").strip() or None}
+        if form.get("assignment_reason"):
+            body["reason"] = form["assignment_reason"]
+        answer = call("referral", "POST", url, json=body)
+        done = f"The case is now assigned to {body['name'] or 'your colleague'}"
+    else:
+        body = {"clinician": me.subject, "name": me.display_name}
+        if form.get("take_reason"):
+            body["reason"] = form["take_reason"]
+        answer = call("referral", "POST", url, json=body)
+        done = "You have taken this case: it is in your cases"
+    if answer.ok:
+        flash(done, "success")
+    else:
+        flash(f"Who holds the case did not change: {answer.message}", "error")
+    return _back(referral_id, "assignment")
+
+
 @bp.post("/cases/<referral_id>/contact-attempts")
 @requires_role(*CASE_ROLES)
 def contact_attempt(referral_id: str):
@@ -241,6 +345,7 @@ def contact_attempt(referral_id: str):
 
 
 @bp.post("/cases/<referral_id>/assessment")
+@keeps_draft("assessment", page=_case_page)
 @requires_role(*CASE_ROLES)
 def assessment(referral_id: str):
     """Check the scores, or complete and sign off the rapid assessment."""
@@ -267,12 +372,24 @@ def assessment(referral_id: str):
     return _back(referral_id)
 
 
+# Case forms shown again at once, with every answer, when sent signed in with an expired form token.
+RESENT_AT_ONCE = ("clinician.assessment", "clinician.risk_escalation")
+
+
 @bp.errorhandler(CSRFError)
 def _form_expired(error: CSRFError):
-    """An assessment or escalation sent with an expired form token: nothing is sent to the service,
-    and the case comes back with everything typed, to check and send again."""
-    resent = ("clinician.assessment", "clinician.risk_escalation")
-    if request.endpoint not in resent or person() is None or not person().has(*CASE_ROLES):
+    """A case form sent with an expired form token: nothing is sent to the service. Signed in, the
+    assessment or escalation comes back with everything typed, to check and send again; with the
+    sign-in expired too, a form that keeps drafts keeps what was typed, and the person signs in again
+    and finds it on the case page."""
+    draft = drafts.opted_in(request.endpoint)
+    if draft is not None and (person() is None or request.endpoint not in RESENT_AT_ONCE):
+        form, page = draft
+        if person() is None:
+            return drafts.keep_and_sign_in_again(form, page(**(request.view_args or {})))
+        drafts.drafts().keep(person().subject, form, page(**(request.view_args or {})), request.form)
+        return redirect(page(**(request.view_args or {})), 303)
+    if request.endpoint not in RESENT_AT_ONCE or person() is None or not person().has(*CASE_ROLES):
         return render_template("error.html", status=400, title="Your form has expired",
                                detail="Go back, reload the page and try again."), 400  # fmt: skip
     referral_id = _referral_id((request.view_args or {}).get("referral_id", ""))
@@ -393,6 +510,7 @@ ESCALATION_QUESTIONS = {"level": "escalation_level", "risk_to_self": "escalation
 
 
 @bp.post("/cases/<referral_id>/risk-escalations")
+@keeps_draft("escalation", page=_case_page)
 @requires_role(*CASE_ROLES)
 def risk_escalation(referral_id: str):
     """Escalate a raised risk judged between assessment and follow-up: the case goes on the urgent path."""
@@ -622,4 +740,22 @@ def closure(referral_id: str):
     else:
         flash("The referral is closed; the episode of care closes when care co-ordination hears of it "
               f"({episode.message})", "success")  # fmt: skip
-    return _back(referral_id, "closure")
+    link = _feedback_link(case_id, episode)
+    if link is None:
+        return _back(referral_id, "closure")
+    # Shown once, on this answer only: the hub keeps no copy of the link (never cached, never flashed).
+    return render_template("case_closed_feedback_link.html", referral_id=referral_id, purpose=form.get("purpose")
+                           or "first-contact", link=link)  # fmt: skip
+
+
+def _feedback_link(case_id: str, episode: Answer) -> dict[str, Any] | None:
+    """The person's one-use feedback link from the closure's answer; for an episode the referral's
+    closure had closed first (409), asked for once afterwards. None when there is none to give."""
+    given = (episode.data or {}).get("feedback_link") if episode.ok and isinstance(episode.data, dict) else None
+    if given is None and episode.status == 409:
+        asked = call("care", "POST", f"/v1/cases/{case_id}/feedback-link")
+        given = asked.data if asked.ok and isinstance(asked.data, dict) else None
+    if not given or not given.get("token"):
+        return None
+    return {"url": url_for("feedback_link.form", token=given["token"], _external=True),
+            "expires_on": given.get("expires_on")}  # fmt: skip

@@ -21,6 +21,25 @@ REFERRING_ROLES = ("referrer", "clinician", "hub-lead")
 NOT_SENT = "The hub could not receive this referral just now. Nothing has been sent. Please try again in a few minutes."
 
 
+# Whether the hub may leave the person a voicemail or send a text, which someone else might hear or see:
+# optional, asked as on the self-referral form and sent as the referral service names them.
+MESSAGE_QUESTIONS = ("voicemail_ok", "text_ok")
+
+
+def _with_message_answers(checked: referral.ThirdPartyReferralForm) -> referral.ThirdPartyReferralForm:
+    """The answers to the voicemail and text questions, kept with the form's (neither yes nor no: not answered)."""
+    for question in MESSAGE_QUESTIONS:
+        answer = (request.form.get(question) or "").strip()
+        checked.values[question] = answer if answer in ("yes", "no") else ""
+    return checked
+
+
+def _body(checked: referral.ThirdPartyReferralForm, now: datetime) -> dict:
+    """The referral request, with the voicemail and text answers (null: not answered, so the hub asks first)."""
+    answers = {q: {"yes": True, "no": False}.get(checked.values.get(q, "")) for q in MESSAGE_QUESTIONS}
+    return referral.request_body(checked, now) | answers
+
+
 def _render_form(
     form: referral.ThirdPartyReferralForm, status: int = 200, notice: str | None = None, colleague: bool = False
 ):
@@ -52,10 +71,10 @@ def submit():
     """Check the answers; send the referral; show the confirmation, or the form with what to change."""
     # The same form sent twice is the same referral, with the same time of consent.
     now = first_submitted_at(datetime.now(UTC))
-    checked = referral.read_form(request.form, now.astimezone(referral.LONDON).date())
+    checked = _with_message_answers(referral.read_form(request.form, now.astimezone(referral.LONDON).date()))
     if checked.errors:
         return _render_form(checked, 400)
-    answer = call("referral", "POST", "/v1/referrals", json=referral.request_body(checked, now))
+    answer = call("referral", "POST", "/v1/referrals", json=_body(checked, now))
     if answer.status in (400, 422) and answer.errors:
         checked.errors = referral.field_errors(answer.errors) or {"name": f"Check the answers: {answer.message}"}
         return _render_form(checked, 400)
@@ -101,11 +120,11 @@ def colleague_form():
 def colleague_submit():
     """Check the answers; send the referral; show the confirmation, or the form with what to change."""
     now = first_submitted_at(datetime.now(UTC))
-    checked = referral.read_colleague_form(request.form, now.astimezone(referral.LONDON).date())
+    checked = _with_message_answers(referral.read_colleague_form(request.form, now.astimezone(referral.LONDON).date()))
     if checked.errors:
         return _render_form(checked, 400, colleague=True)
     answer = services().call(
-        "referral", "POST", "/v1/colleague-referrals", json=referral.request_body(checked, now),
+        "referral", "POST", "/v1/colleague-referrals", json=_body(checked, now),
         forwarded_for=request.remote_addr,
     )  # fmt: skip
     if answer.status in (400, 422) and answer.errors:
@@ -143,6 +162,6 @@ def _form_expired(error: CSRFError):
     if not (colleague or referring):
         return render_template("error.html", status=400, title="Your form has expired",
                                detail="Go back, reload the page and try again."), 400  # fmt: skip
-    checked = referral.read_form(request.form, datetime.now(referral.LONDON).date())
+    checked = _with_message_answers(referral.read_form(request.form, datetime.now(referral.LONDON).date()))
     checked.errors = {}
     return _render_form(checked, 400, FORM_EXPIRED, colleague=colleague)
