@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
 ]
 AXE = ROOT / "services/portal/node_modules/axe-core/axe.min.js"
 SCREENSHOTS = Path(os.environ.get("HUBS_BROWSER_SCREENSHOTS") or ROOT / "var/screenshots")
+PHOTO_MARGIN = 16  # px around a part of a page photographed for the docs
 
 
 @dataclass
@@ -163,6 +164,29 @@ def check_page(page, name: str) -> None:
     assert violations == [], f"accessibility violations on {name} ({page.url}): {violations}"
 
 
+def photograph(page, name: str, locator=None, through=None) -> None:
+    """Keeps the part of the page that matters (a case page is some 12,000 px long) in the screenshot
+    folder: `locator`'s element (down to the bottom of `through`, if given) with a little margin, or
+    else what the window shows."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = str(SCREENSHOTS / f"{name}.png")
+    if locator is None:
+        page.screenshot(path=path)
+        return
+    # Edges in the document's coordinates, which a full-page screenshot's clip is in.
+    edges = "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+    first, last = locator.evaluate(edges), (through or locator).evaluate(edges)
+    scroll_x, scroll_y = page.evaluate("[scrollX, scrollY]")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    left = max(0, min(first[0], last[0]) + scroll_x - PHOTO_MARGIN)
+    right = min(width, max(first[2], last[2]) + scroll_x + PHOTO_MARGIN)
+    top = max(0, first[1] + scroll_y - PHOTO_MARGIN)
+    bottom = last[3] + scroll_y + PHOTO_MARGIN
+    page.screenshot(
+        path=path, full_page=True, clip={"x": left, "y": top, "width": right - left, "height": bottom - top}
+    )
+
+
 def sign_in(page, portal: str, role_label: str) -> None:
     """Sign in with the development sign-in as a role ('Clinician', 'Hub lead', 'Referrer', 'National analyst')."""
     page.goto(f"{portal}/sign-in")
@@ -178,6 +202,7 @@ class BrowserSteps:
     """The helpers a browser test uses, handed over as the `steps` fixture."""
 
     check_page = staticmethod(check_page)
+    photograph = staticmethod(photograph)
     eventually = staticmethod(eventually)
     sign_in = staticmethod(sign_in)
     sign_out = staticmethod(sign_out)
@@ -185,7 +210,7 @@ class BrowserSteps:
 
 @pytest.fixture
 def steps() -> type[BrowserSteps]:
-    """check_page, eventually, sign_in and sign_out."""
+    """check_page, photograph, eventually, sign_in and sign_out."""
     return BrowserSteps
 
 

@@ -72,6 +72,8 @@ def test_a_clinician_writes_a_safeguarding_note_and_sees_it_and_the_timeline(cli
     assert "MASH" not in steps_said, "the timeline names the note by its kind only"
     expect(timeline.get_by_role("link", name="Note: safeguarding")).to_have_attribute("href", f"#{note_id}")
     check_page(page, "case-notes")
+    steps.photograph(page, "case-notes-written", page.locator("#notes"), through=page.locator("#case-notes"))
+    steps.photograph(page, "case-timeline-with-note", page.locator("#timeline"), through=timeline)
 
     # At phone width the notes and the timeline fit the screen.
     page.set_viewport_size(PHONE)

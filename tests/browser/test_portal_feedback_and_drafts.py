@@ -75,6 +75,12 @@ def test_a_closed_case_gives_a_link_answered_once_and_answers_survive_an_expired
     expect(page.get_by_role("group", name="Can the hub send them a text message? (optional)")).to_be_visible()
     no_sideways_scroll(page)
     check_page(page, "refer-a-colleague-voicemail-text-phone")
+    steps.photograph(
+        page,
+        "refer-a-colleague-voicemail-text",
+        page.get_by_text("The person you are referring"),
+        through=page.get_by_role("group", name="Can the hub send them a text message? (optional)"),
+    )
     page.set_viewport_size({"width": 1100, "height": 900})
 
     page.goto(f"{portal}/self-referral")
@@ -105,6 +111,12 @@ def test_a_closed_case_gives_a_link_answered_once_and_answers_survive_an_expired
     expect(page.locator("input[name='phq9-1'][value='1']")).to_be_checked()
     assert "nothing was saved" in page.content()
     check_page(page, "case-assessment-draft-restored")
+    steps.photograph(
+        page,
+        "case-assessment-restored",
+        page.locator("#assessment"),
+        through=page.locator("#assessment-form details").first,
+    )
 
     # Closing the case gives the link once, to send.
     page.get_by_label("Reason for closing").select_option("care-completed")
@@ -125,6 +137,7 @@ def test_a_closed_case_gives_a_link_answered_once_and_answers_survive_an_expired
         expect(person.locator("#crisis-help")).to_contain_text("If you need help now")
         no_sideways_scroll(person)
         check_page(person, "feedback-link-phone")
+        steps.photograph(person, "feedback-link-phone-window")
         person.get_by_label("Good", exact=True).check()
         person.locator("input[name=helped][value='4']").check()
         person.get_by_role("button", name="Send feedback").click()
