@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from hubs.care_coordination.domain import commands
 from hubs.care_coordination.domain.directory import Competency, DirectoryQuery, DirectoryService, best_match
 from hubs.care_coordination.domain.model import MonitoringPlan, Refused
 from hubs.care_coordination.service_layer import handlers, reactions
@@ -113,13 +114,13 @@ def test_risk_escalated_puts_the_case_on_the_urgent_path(uow):
 
 def test_an_onward_referral_is_tracked_to_treatment_and_its_end_asks_for_a_follow_up(uow):
     case_id = assessed(uow)
-    referral = handlers.make_onward_referral(case_id, C.ServiceType.TALKING_THERAPIES, date(2026, 11, 2), uow)
-    rid = referral.onward_referral_id
-    handlers.progress_onward_referral(rid, "accept", uow, accepted_on=date(2026, 11, 4))
-    handlers.progress_onward_referral(rid, "start_treatment", uow, started_on=date(2026, 11, 20))
-    ended = handlers.progress_onward_referral(
-        rid, "end_treatment", uow, ended_on=date(2027, 2, 1), reason=C.TreatmentEndReason.COMPLETED
+    referral = handlers.make_onward_referral(
+        commands.MakeOnwardReferral(case_id, C.ServiceType.TALKING_THERAPIES, date(2026, 11, 2)), uow
     )
+    rid = referral.onward_referral_id
+    handlers.accept_onward_referral(commands.AcceptOnwardReferral(rid, date(2026, 11, 4)), uow)
+    handlers.start_treatment(commands.StartTreatment(rid, date(2026, 11, 20)), uow)
+    ended = handlers.end_treatment(commands.EndTreatment(rid, date(2027, 2, 1), C.TreatmentEndReason.COMPLETED), uow)
     assert uow.types() == [
         "OnwardReferralMade", "OnwardReferralAccepted", "TreatmentStarted", "TreatmentEnded", "FollowUpDue",
     ]  # fmt: skip
@@ -129,19 +130,23 @@ def test_an_onward_referral_is_tracked_to_treatment_and_its_end_asks_for_a_follo
 
 def test_steps_out_of_order_are_conflicts(uow):
     case_id = assessed(uow)
-    rid = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow).onward_referral_id
+    rid = handlers.make_onward_referral(
+        commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2)), uow
+    ).onward_referral_id
     with pytest.raises(handlers.Refused) as refused:
-        handlers.progress_onward_referral(rid, "end_treatment", uow, ended_on=date(2026, 12, 1),
-                                          reason=C.TreatmentEndReason.COMPLETED)  # fmt: skip
+        handlers.end_treatment(commands.EndTreatment(rid, date(2026, 12, 1), C.TreatmentEndReason.COMPLETED), uow)
     assert refused.value.conflict
+    before_it_was_made = commands.AcceptOnwardReferral(rid, date(2026, 10, 1))
     with pytest.raises(handlers.Refused):
-        handlers.progress_onward_referral(rid, "accept", uow, accepted_on=date(2026, 10, 1))  # before it was made
+        handlers.accept_onward_referral(before_it_was_made, uow)
 
 
 def test_a_case_not_yet_assessed_cannot_be_referred_on(uow):
     case_id = received(uow)
     with pytest.raises(handlers.Refused) as refused:
-        handlers.make_onward_referral(case_id, C.ServiceType.TALKING_THERAPIES, COMPLETED_AT.date(), uow)
+        handlers.make_onward_referral(
+            commands.MakeOnwardReferral(case_id, C.ServiceType.TALKING_THERAPIES, COMPLETED_AT.date()), uow
+        )
     assert refused.value.conflict and "case_id" in refused.value.errors
     assert uow.onward_referrals.all() == [] and uow.outbox.events == []
 
@@ -150,10 +155,14 @@ def test_an_onward_referral_cannot_be_dated_before_the_assessment(uow):
     case_id = assessed(uow)
     for made_on in (COMPLETED_AT.date() - timedelta(days=1), date(2020, 11, 2)):
         with pytest.raises(handlers.Refused) as refused:
-            handlers.make_onward_referral(case_id, C.ServiceType.TALKING_THERAPIES, made_on, uow)
+            handlers.make_onward_referral(
+                commands.MakeOnwardReferral(case_id, C.ServiceType.TALKING_THERAPIES, made_on), uow
+            )
         assert not refused.value.conflict and "made_on" in refused.value.errors
     assert uow.onward_referrals.all() == [] and uow.outbox.events == []
-    handlers.make_onward_referral(case_id, C.ServiceType.TALKING_THERAPIES, COMPLETED_AT.date(), uow)
+    handlers.make_onward_referral(
+        commands.MakeOnwardReferral(case_id, C.ServiceType.TALKING_THERAPIES, COMPLETED_AT.date()), uow
+    )
     assert uow.types() == ["OnwardReferralMade"]
 
 
@@ -163,8 +172,12 @@ def test_the_latest_assessment_sets_the_earliest_day_of_an_onward_referral(uow):
     reassessed["data"]["completed_at"] = COMPLETED_AT + timedelta(days=20)
     ON_ASSESSMENT(reassessed, uow)
     with pytest.raises(handlers.Refused):
-        handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, COMPLETED_AT.date(), uow)
-    made = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 22), uow)
+        handlers.make_onward_referral(
+            commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, COMPLETED_AT.date()), uow
+        )
+    made = handlers.make_onward_referral(
+        commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 22)), uow
+    )
     assert made.assessment_id == reassessed["data"]["assessment_id"]
 
 
@@ -174,26 +187,31 @@ def test_a_case_assessed_before_the_day_was_kept_is_checked_against_its_opening(
     case.assessment_id = uuid.uuid4()
     uow.cases.save(case)
     with pytest.raises(handlers.Refused) as refused:
-        handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 10, 29), uow)
+        handlers.make_onward_referral(
+            commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 10, 29)), uow
+        )
     assert "made_on" in refused.value.errors
-    handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 10, 30), uow)
+    handlers.make_onward_referral(
+        commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 10, 30)), uow
+    )
 
 
 def test_treatment_cannot_start_be_declined_or_be_expected_before_the_service_accepted(uow):
     case_id = assessed(uow)
-    rid = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow).onward_referral_id
+    rid = handlers.make_onward_referral(
+        commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2)), uow
+    ).onward_referral_id
     with pytest.raises(handlers.Refused) as refused:
-        handlers.progress_onward_referral(
-            rid, "accept", uow, accepted_on=date(2026, 11, 9), expected_start_on=date(2026, 11, 8)
-        )
+        handlers.accept_onward_referral(commands.AcceptOnwardReferral(rid, date(2026, 11, 9), date(2026, 11, 8)), uow)
     assert "expected_start_on" in refused.value.errors
-    handlers.progress_onward_referral(rid, "accept", uow, accepted_on=date(2026, 11, 9))
-    for step, field in (("start_treatment", "started_on"), ("decline", "declined_on")):
-        details = {field: date(2026, 11, 5)}
-        if step == "decline":
-            details["reason"] = C.OnwardReferralDeclineReason.PERSON_DECLINED
+    handlers.accept_onward_referral(commands.AcceptOnwardReferral(rid, date(2026, 11, 9)), uow)
+    for step, cmd, field in (
+        (handlers.start_treatment, commands.StartTreatment(rid, date(2026, 11, 5)), "started_on"),
+        (handlers.decline_onward_referral, commands.DeclineOnwardReferral(
+            rid, date(2026, 11, 5), C.OnwardReferralDeclineReason.PERSON_DECLINED), "declined_on"),
+    ):  # fmt: skip
         with pytest.raises(handlers.Refused) as refused:
-            handlers.progress_onward_referral(rid, step, uow, **details)
+            step(cmd, uow)
         assert not refused.value.conflict and field in refused.value.errors
     assert uow.onward_referrals.get(rid).status == "accepted" and uow.types() == [
         "OnwardReferralMade", "OnwardReferralAccepted",
@@ -202,29 +220,31 @@ def test_treatment_cannot_start_be_declined_or_be_expected_before_the_service_ac
 
 def test_treatment_cannot_end_before_it_started(uow):
     case_id = assessed(uow)
-    rid = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow).onward_referral_id
-    handlers.progress_onward_referral(rid, "start_treatment", uow, started_on=date(2026, 11, 10))
+    rid = handlers.make_onward_referral(
+        commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2)), uow
+    ).onward_referral_id
+    handlers.start_treatment(commands.StartTreatment(rid, date(2026, 11, 10)), uow)
     with pytest.raises(handlers.Refused) as refused:
-        handlers.progress_onward_referral(rid, "end_treatment", uow, ended_on=date(2026, 11, 9),
-                                          reason=C.TreatmentEndReason.COMPLETED)  # fmt: skip
+        handlers.end_treatment(commands.EndTreatment(rid, date(2026, 11, 9), C.TreatmentEndReason.COMPLETED), uow)
     assert "ended_on" in refused.value.errors and uow.onward_referrals.get(rid).status == "in-treatment"
 
 
 def test_monitoring_cannot_be_ended_before_it_started(uow):
     case_id = received(uow)
-    plan = handlers.start_monitoring(case_id, date(2026, 11, 2), 14, uow)
+    plan = handlers.start_monitoring(commands.StartMonitoring(case_id, date(2026, 11, 2), 14), uow)
     with pytest.raises(handlers.Refused) as refused:
-        handlers.end_monitoring(plan.monitoring_plan_id, date(2026, 11, 1), uow)
+        handlers.end_monitoring(commands.EndMonitoring(plan.monitoring_plan_id, date(2026, 11, 1)), uow)
     assert not refused.value.conflict and "ended_on" in refused.value.errors
     assert uow.monitoring_plans.get(plan.monitoring_plan_id).active and "MonitoringEnded" not in uow.types()
-    ended = handlers.end_monitoring(plan.monitoring_plan_id, date(2026, 11, 2), uow)  # the same day will do
+    the_same_day = commands.EndMonitoring(plan.monitoring_plan_id, date(2026, 11, 2))  # will do
+    ended = handlers.end_monitoring(the_same_day, uow)
     assert ended.ended_on == date(2026, 11, 2)
 
 
 def test_monitoring_a_clinician_ends_stays_ended_and_is_announced(uow):
     case_id = received(uow)
-    plan = handlers.start_monitoring(case_id, date(2026, 11, 2), 14, uow)
-    handlers.end_monitoring(plan.monitoring_plan_id, date(2026, 11, 20), uow)
+    plan = handlers.start_monitoring(commands.StartMonitoring(case_id, date(2026, 11, 2), 14), uow)
+    handlers.end_monitoring(commands.EndMonitoring(plan.monitoring_plan_id, date(2026, 11, 20)), uow)
     assert uow.monitoring_plans.get(plan.monitoring_plan_id).ended_on == date(2026, 11, 20)
     assert uow.of_type("MonitoringEnded") == [
         {"monitoring_plan_id": plan.monitoring_plan_id, "ended_on": date(2026, 11, 20)}
@@ -233,20 +253,20 @@ def test_monitoring_a_clinician_ends_stays_ended_and_is_announced(uow):
 
 
 def test_a_service_added_to_the_directory_and_changed_is_found_as_changed(uow):
-    added = handlers.add_directory_service(
-        {"name": "Peer Support East", "service_type": C.ServiceType.PEER_SUPPORT, "target_wait_days": 10,
-         "how_to_refer": "Phone the hub line"},
-        uow,
-    )  # fmt: skip
+    entry = {"name": "Peer Support East", "service_type": C.ServiceType.PEER_SUPPORT, "target_wait_days": 10,
+             "how_to_refer": "Phone the hub line"}  # fmt: skip
+    added = handlers.add_directory_service(commands.AddDirectoryService(**entry), uow)
     peer_support = DirectoryQuery(service_type=C.ServiceType.PEER_SUPPORT)
     assert [s.directory_service_id for s in handlers.search_directory(peer_support, uow)] == [
         added.directory_service_id
     ]
 
-    handlers.update_directory_service(added.directory_service_id, {"target_wait_days": 7}, uow)
+    entry |= {"target_wait_days": 7}
+    handlers.update_directory_service(commands.UpdateDirectoryService(added.directory_service_id, **entry), uow)
     [found] = handlers.search_directory(peer_support, uow)
     assert found.target_wait_days == 7
-    handlers.update_directory_service(added.directory_service_id, {"active": False}, uow)
+    entry |= {"active": False}
+    handlers.update_directory_service(commands.UpdateDirectoryService(added.directory_service_id, **entry), uow)
     assert handlers.search_directory(peer_support, uow) == []
 
 
@@ -258,9 +278,11 @@ def test_a_monitoring_plan_must_end_after_it_starts():
 
 def test_an_unknown_case_or_onward_referral_does_not_exist(uow):
     with pytest.raises(handlers.CaseNotFound):
-        handlers.make_onward_referral(uuid.uuid4(), C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow)
+        handlers.make_onward_referral(
+            commands.MakeOnwardReferral(uuid.uuid4(), C.ServiceType.PEER_SUPPORT, date(2026, 11, 2)), uow
+        )
     with pytest.raises(handlers.CaseNotFound):
-        handlers.progress_onward_referral(uuid.uuid4(), "accept", uow, accepted_on=date(2026, 11, 2))
+        handlers.accept_onward_referral(commands.AcceptOnwardReferral(uuid.uuid4(), date(2026, 11, 2)), uow)
 
 
 def test_a_transferred_case_does_not_exist_here_any_more(uow):
@@ -274,7 +296,10 @@ def test_a_wait_past_target_is_escalated_once_with_the_hubs_contingency(uow):
     case_id = assessed(uow)
     directory = directory_entry(uow, target_wait_days=14)
     referral = handlers.make_onward_referral(
-        case_id, C.ServiceType.TALKING_THERAPIES, date(2026, 11, 2), uow, directory.directory_service_id
+        commands.MakeOnwardReferral(
+            case_id, C.ServiceType.TALKING_THERAPIES, date(2026, 11, 2), directory.directory_service_id
+        ),
+        uow,
     )
     assert reactions.check_due(uow, date(2026, 11, 16), POLICY)["waits_escalated"] == 0  # 14 days: on target
     assert reactions.check_due(uow, date(2026, 11, 17), POLICY)["waits_escalated"] == 1
@@ -290,15 +315,19 @@ def test_a_wait_past_target_is_escalated_once_with_the_hubs_contingency(uow):
 
 def test_treatment_started_in_time_is_never_escalated(uow):
     case_id = assessed(uow)
-    rid = handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2), uow).onward_referral_id
-    handlers.progress_onward_referral(rid, "start_treatment", uow, started_on=date(2026, 11, 10))
+    rid = handlers.make_onward_referral(
+        commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 11, 2)), uow
+    ).onward_referral_id
+    handlers.start_treatment(commands.StartTreatment(rid, date(2026, 11, 10)), uow)
     assert reactions.check_due(uow, date(2027, 6, 1), POLICY)["waits_escalated"] == 0
     assert handlers.waits(uow, date(2027, 6, 1)) == []
 
 
 def test_monitoring_asks_for_a_follow_up_at_every_review_point_once_and_ends_on_plan(uow):
     case_id = received(uow)
-    plan = handlers.start_monitoring(case_id, date(2026, 11, 2), 14, uow, planned_end_on=date(2026, 12, 14))
+    plan = handlers.start_monitoring(
+        commands.StartMonitoring(case_id, date(2026, 11, 2), 14, planned_end_on=date(2026, 12, 14)), uow
+    )
     assert reactions.check_due(uow, date(2026, 11, 15), POLICY)["follow_ups_asked"] == 0
     assert reactions.check_due(uow, date(2026, 11, 30), POLICY)["follow_ups_asked"] == 2  # 16th and 30th
     assert reactions.check_due(uow, date(2026, 11, 30), POLICY)["follow_ups_asked"] == 0
@@ -311,7 +340,7 @@ def test_monitoring_asks_for_a_follow_up_at_every_review_point_once_and_ends_on_
 
 def test_an_episode_closed_is_kept_and_announced_only_when_its_transaction_commits(uow, monkeypatch):
     case_id = received(uow)
-    handlers.start_monitoring(case_id, date(2026, 11, 2), 28, uow)
+    handlers.start_monitoring(commands.StartMonitoring(case_id, date(2026, 11, 2), 28), uow)
     sent = list(uow.outbox.events)
 
     def commit_fails():
@@ -319,7 +348,9 @@ def test_an_episode_closed_is_kept_and_announced_only_when_its_transaction_commi
 
     monkeypatch.setattr(uow, "commit", commit_fails)
     with pytest.raises(ConnectionError):
-        handlers.close_episode(case_id, C.ClosureReason.CARE_COMPLETED, uow, now=COMPLETED_AT + timedelta(days=60))
+        handlers.close_episode(
+            commands.CloseEpisode(case_id, C.ClosureReason.CARE_COMPLETED), uow, now=COMPLETED_AT + timedelta(days=60)
+        )
 
     assert uow.cases.get(case_id).closed_at is None and uow.outbox.events == sent
     assert [p.ended_on for p in uow.monitoring_plans.for_case(case_id)] == [None]
@@ -332,14 +363,18 @@ def test_monitoring_plan_rejects_an_impossible_interval():
 
 def test_closing_an_episode_ends_its_monitoring_and_stops_further_change(uow):
     case_id = received(uow)
-    handlers.start_monitoring(case_id, date(2026, 11, 2), 28, uow)
-    handlers.close_episode(case_id, C.ClosureReason.CARE_COMPLETED, uow, now=COMPLETED_AT + timedelta(days=60))
+    handlers.start_monitoring(commands.StartMonitoring(case_id, date(2026, 11, 2), 28), uow)
+    handlers.close_episode(
+        commands.CloseEpisode(case_id, C.ClosureReason.CARE_COMPLETED), uow, now=COMPLETED_AT + timedelta(days=60)
+    )
     assert uow.types()[-2:] == ["MonitoringEnded", "EpisodeClosed"]
     with pytest.raises(handlers.Refused) as refused:
-        handlers.close_episode(case_id, C.ClosureReason.CARE_COMPLETED, uow)
+        handlers.close_episode(commands.CloseEpisode(case_id, C.ClosureReason.CARE_COMPLETED), uow)
     assert refused.value.conflict
     with pytest.raises(handlers.Refused):
-        handlers.make_onward_referral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 12, 2), uow)
+        handlers.make_onward_referral(
+            commands.MakeOnwardReferral(case_id, C.ServiceType.PEER_SUPPORT, date(2026, 12, 2)), uow
+        )
     after_closure = COMPLETED_AT + timedelta(days=61)
     with pytest.raises(PoisonMessage):
         ON_ASSESSMENT(completed(case_id, C.OutcomeDecision.MONITOR, completed_at=after_closure), uow)
@@ -349,22 +384,25 @@ def test_occupational_health_liaison_needs_the_recorded_consent(uow):
     case_id = received(uow)
     ON_ASSESSMENT(completed(case_id, C.OutcomeDecision.MONITOR), uow)
     with pytest.raises(handlers.Refused):
-        handlers.liaise_with_occupational_health(case_id, date(2026, 11, 3), uow)
+        handlers.liaise_with_occupational_health(commands.LiaiseWithOccupationalHealth(case_id, date(2026, 11, 3)), uow)
     consenting = received(uow)
     ON_ASSESSMENT(
         completed(consenting, C.OutcomeDecision.LIAISE_OCCUPATIONAL_HEALTH, occupational_health_consent=True,
                   occupational_health_consent_recorded_at=COMPLETED_AT),
         uow,
     )  # fmt: skip
-    liaison = handlers.liaise_with_occupational_health(consenting, date(2026, 11, 3), uow)
+    liaison = handlers.liaise_with_occupational_health(
+        commands.LiaiseWithOccupationalHealth(consenting, date(2026, 11, 3)), uow
+    )
     assert liaison.data["consent_recorded_at"] == COMPLETED_AT
     assert uow.types()[-1] == "OccupationalHealthLiaised"
 
 
 def test_feedback_goes_out_anonymous_and_the_comment_stays_in_the_hub(uow):
     handlers.give_feedback(
-        {"given_on": date(2027, 2, 1), "stage": C.FeedbackStage.AT_CLOSURE, "overall_experience": C.FeedbackRating.GOOD,
-         "helped": 5, "comment": "Canary comment Q7X: thank you"},
+        commands.GiveFeedback(given_on=date(2027, 2, 1), stage=C.FeedbackStage.AT_CLOSURE,
+                              overall_experience=C.FeedbackRating.GOOD, helped=5,
+                              comment="Canary comment Q7X: thank you"),
         uow,
     )  # fmt: skip
     [(event_type, data, case_id)] = uow.outbox.events
@@ -401,7 +439,8 @@ def test_a_clinician_signposts_naming_the_directorys_best_service_for_the_person
         name="LGBT+ inclusive service",
         competencies=frozenset({Competency.LGBT_PLUS}),
     )
-    handlers.signpost_case(case_id, [C.ServiceType.DOMESTIC_ABUSE, C.ServiceType.SELF_HELP], date(2026, 11, 3), uow)
+    signposting = commands.Signpost(case_id, date(2026, 11, 3), [C.ServiceType.DOMESTIC_ABUSE, C.ServiceType.SELF_HELP])
+    handlers.signpost_case(signposting, uow)
     [signposted] = uow.of_type("Signposted")
     assert signposted["service_types"] == [C.ServiceType.DOMESTIC_ABUSE, C.ServiceType.SELF_HELP]
     assert signposted["directory_service_ids"] == [inclusive.directory_service_id]

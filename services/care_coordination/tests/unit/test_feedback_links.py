@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from hubs.care_coordination.domain import commands
 from hubs.care_coordination.domain.feedback_links import hash_of
 from hubs.care_coordination.service_layer import handlers, reactions
 from hubs.contracts import codes as C
@@ -28,7 +29,7 @@ def opened(uow) -> uuid.UUID:
 
 def closed_with_link(uow, reason=C.ClosureReason.CARE_COMPLETED):
     case_id = opened(uow)
-    _, given = handlers.close_episode_offering_feedback(case_id, reason, uow, HUB, now=CLOSED_AT)
+    _, given = handlers.close_episode_offering_feedback(commands.CloseEpisode(case_id, reason), uow, HUB, now=CLOSED_AT)
     return case_id, given
 
 
@@ -50,7 +51,9 @@ def test_feedback_through_the_link_goes_out_like_the_hub_leads_with_the_day_only
     case_id, given = closed_with_link(uow)
     uow.outbox.events.clear()
 
-    feedback_id = handlers.give_feedback_by_link(given.token, dict(ANSWERS), uow, date(2026, 12, 2))
+    feedback_id = handlers.give_feedback_by_link(
+        commands.GiveFeedbackByLink(given.token, **ANSWERS), uow, date(2026, 12, 2)
+    )
 
     [event] = uow.of_type("ServiceUserFeedbackGiven")
     assert event["feedback_id"] == feedback_id
@@ -68,14 +71,14 @@ def test_feedback_through_the_link_goes_out_like_the_hub_leads_with_the_day_only
 def _refused_alike(uow, token: str, today: date) -> str:
     kept_before = list(uow.feedback.all())
     with pytest.raises(handlers.LinkCannotBeUsed) as refused:
-        handlers.give_feedback_by_link(token, dict(ANSWERS), uow, today)
+        handlers.give_feedback_by_link(commands.GiveFeedbackByLink(token, **ANSWERS), uow, today)
     assert uow.feedback.all() == kept_before and uow.of_type("ServiceUserFeedbackGiven") == []
     return f"{refused.value.status} {refused.value.title} {refused.value.detail}"
 
 
 def test_a_link_used_expired_or_never_given_is_refused_alike_and_nothing_is_kept(uow):
     _, used = closed_with_link(uow)
-    handlers.give_feedback_by_link(used.token, dict(ANSWERS), uow, date(2026, 12, 1))
+    handlers.give_feedback_by_link(commands.GiveFeedbackByLink(used.token, **ANSWERS), uow, date(2026, 12, 1))
     uow.outbox.events.clear()
     _, expired = closed_with_link(uow)
 
@@ -91,7 +94,7 @@ def test_a_link_used_expired_or_never_given_is_refused_alike_and_nothing_is_kept
 def test_a_link_works_on_its_last_day(uow):
     _, given = closed_with_link(uow)
 
-    handlers.give_feedback_by_link(given.token, dict(ANSWERS), uow, given.expires_on)
+    handlers.give_feedback_by_link(commands.GiveFeedbackByLink(given.token, **ANSWERS), uow, given.expires_on)
 
     assert len(uow.of_type("ServiceUserFeedbackGiven")) == 1
 
@@ -106,18 +109,18 @@ def test_no_link_is_given_when_the_person_withdrew_or_moved_hub(uow, reason):
 def test_an_episode_closed_by_its_referral_gets_its_link_once_afterwards(uow):
     case_id = opened(uow)
     with pytest.raises(Refused) as still_open:
-        handlers.give_feedback_link(case_id, uow, HUB)
-    handlers.close_episode(case_id, C.ClosureReason.CARE_COMPLETED, uow, now=CLOSED_AT)
+        handlers.give_feedback_link(commands.GiveFeedbackLink(case_id), uow, HUB)
+    handlers.close_episode(commands.CloseEpisode(case_id, C.ClosureReason.CARE_COMPLETED), uow, now=CLOSED_AT)
 
-    given = handlers.give_feedback_link(case_id, uow, HUB)
+    given = handlers.give_feedback_link(commands.GiveFeedbackLink(case_id), uow, HUB)
 
     assert still_open.value.status == 409
     assert list(uow.feedback_links.by_hash) == [hash_of(given.token)]
     with pytest.raises(Refused) as again:
-        handlers.give_feedback_link(case_id, uow, HUB)
+        handlers.give_feedback_link(commands.GiveFeedbackLink(case_id), uow, HUB)
     assert again.value.status == 409 and len(uow.feedback_links.by_hash) == 1
 
 
 def test_a_link_is_never_given_for_a_case_the_hub_does_not_have(uow):
     with pytest.raises(handlers.CaseNotFound):
-        handlers.give_feedback_link(uuid.uuid4(), uow, HUB)
+        handlers.give_feedback_link(commands.GiveFeedbackLink(uuid.uuid4()), uow, HUB)

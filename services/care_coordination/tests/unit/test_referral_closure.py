@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from hubs.care_coordination.domain import commands
 from hubs.care_coordination.service_layer import handlers, reactions
 from hubs.contracts import codes as C
 from hubs.runtime.consumer import PoisonMessage
@@ -56,7 +57,7 @@ def assessment_completed(case_id: uuid.UUID, completed_at: datetime) -> dict:
 
 def monitored(uow) -> tuple[uuid.UUID, uuid.UUID]:
     case_id = received(uow)
-    plan = handlers.start_monitoring(case_id, date(2026, 11, 3), 14, uow)
+    plan = handlers.start_monitoring(commands.StartMonitoring(case_id, date(2026, 11, 3), 14), uow)
     uow.outbox.events.clear()
     return case_id, plan.monitoring_plan_id
 
@@ -103,7 +104,7 @@ def test_an_episode_closed_in_care_ignores_the_referral_closure_it_caused_so_the
     # Care closes the episode (EpisodeClosed); the referral service closes the referral on it
     # (ReferralClosed); that closure reaches care and must not close anything again.
     case_id = received(uow)
-    handlers.close_episode(case_id, C.ClosureReason.CARE_COMPLETED, uow, now=CLOSED_AT)
+    handlers.close_episode(commands.CloseEpisode(case_id, C.ClosureReason.CARE_COMPLETED), uow, now=CLOSED_AT)
     assert uow.types() == ["EpisodeClosed"]
 
     reactions.on_referral_closed(referral_closed(case_id, C.ClosureReason.CARE_COMPLETED), uow)

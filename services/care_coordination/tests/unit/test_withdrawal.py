@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from hubs.care_coordination.domain import commands
 from hubs.care_coordination.service_layer import handlers, reactions
 from hubs.contracts import codes as C
 from hubs.contracts import spec_for
@@ -43,9 +44,9 @@ def in_care(uow) -> tuple[uuid.UUID, dict[str, uuid.UUID], uuid.UUID]:
             ("in-treatment", C.ServiceType.DEBT_ADVICE),
         )
     }
-    handlers.progress_onward_referral(made["accepted"], "accept", uow, accepted_on=date(2026, 11, 5))
-    handlers.progress_onward_referral(made["in-treatment"], "start_treatment", uow, started_on=date(2026, 11, 9))
-    plan = handlers.start_monitoring(case_id, date(2026, 11, 3), 14, uow)
+    handlers.accept_onward_referral(commands.AcceptOnwardReferral(made["accepted"], date(2026, 11, 5)), uow)
+    handlers.start_treatment(commands.StartTreatment(made["in-treatment"], date(2026, 11, 9)), uow)
+    plan = handlers.start_monitoring(commands.StartMonitoring(case_id, date(2026, 11, 3), 14), uow)
     uow.outbox.events.clear()
     return case_id, made, plan.monitoring_plan_id
 
@@ -96,7 +97,9 @@ def test_what_care_emits_on_a_withdrawal_stays_on_the_care_topic(uow):
 
 def test_a_withdrawal_of_an_episode_already_closed_or_of_an_unknown_case_does_nothing(uow):
     case_id = received(uow)
-    handlers.close_episode(case_id, C.ClosureReason.NO_FURTHER_ACTION, uow, now=WITHDRAWN_AT - timedelta(days=2))
+    handlers.close_episode(
+        commands.CloseEpisode(case_id, C.ClosureReason.NO_FURTHER_ACTION), uow, now=WITHDRAWN_AT - timedelta(days=2)
+    )
     uow.outbox.events.clear()
 
     reactions.on_referral_withdrawn(withdrawn(case_id), uow)

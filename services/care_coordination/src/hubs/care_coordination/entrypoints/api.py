@@ -10,6 +10,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from hubs.care_coordination.domain import commands
 from hubs.care_coordination.domain.directory import DirectoryQuery
 from hubs.care_coordination.entrypoints.schemas import (
     AcceptanceSchema,
@@ -56,12 +57,10 @@ class OnwardReferrals(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict):
         """Refer a case on to a service (by type, optionally a directory service)."""
-        return handlers.make_onward_referral(
-            body["case_id"], body["service_type"], body["made_on"], _uow(), body["directory_service_id"]
-        )
+        return handlers.make_onward_referral(commands.MakeOnwardReferral(**body), _uow())
 
 
-def _step(name: str, schema, doc: str):
+def _step(name: str, schema, command, handler, doc: str):
     """A POST route that moves an onward referral one step on."""
 
     class Step(MethodView):
@@ -69,20 +68,24 @@ def _step(name: str, schema, doc: str):
         @blp.response(200, OnwardReferralSchema)
         @requires(Role.CLINICIAN)
         def post(self, body: dict, onward_referral_id: uuid.UUID):
-            return handlers.progress_onward_referral(onward_referral_id, name, _uow(), **body)
+            return handler(command(onward_referral_id, **body), _uow())
 
     Step.post.__doc__ = doc
-    Step.__name__ = f"OnwardReferral{name.title().replace('_', '')}"
+    Step.__name__ = f"OnwardReferral{name}"
     return Step
 
 
-for _path, _name, _schema, _doc in (
-    ("acceptance", "accept", AcceptanceSchema, "The service accepted the onward referral."),
-    ("decline", "decline", DeclineSchema, "The service declined the onward referral, with a reason."),
-    ("treatment-start", "start_treatment", TreatmentStartSchema, "Treatment started: the wait ends."),
-    ("treatment-end", "end_treatment", TreatmentEndSchema, "Treatment ended; a follow-up becomes due."),
-):
-    blp.route(f"/onward-referrals/<uuid:onward_referral_id>/{_path}")(_step(_name, _schema, _doc))
+for _path, _name, _schema, _command, _handler, _doc in (
+    ("acceptance", "Accept", AcceptanceSchema, commands.AcceptOnwardReferral, handlers.accept_onward_referral,
+     "The service accepted the onward referral."),
+    ("decline", "Decline", DeclineSchema, commands.DeclineOnwardReferral, handlers.decline_onward_referral,
+     "The service declined the onward referral, with a reason."),
+    ("treatment-start", "StartTreatment", TreatmentStartSchema, commands.StartTreatment, handlers.start_treatment,
+     "Treatment started: the wait ends."),
+    ("treatment-end", "EndTreatment", TreatmentEndSchema, commands.EndTreatment, handlers.end_treatment,
+     "Treatment ended; a follow-up becomes due."),
+):  # fmt: skip
+    blp.route(f"/onward-referrals/<uuid:onward_referral_id>/{_path}")(_step(_name, _schema, _command, _handler, _doc))
 
 
 @blp.route("/waits")
@@ -115,7 +118,9 @@ class Liaisons(MethodView):
     def post(self, body: dict, case_id: uuid.UUID):
         """Record a liaison with Occupational Health (only with the person's recorded consent) and the
         advice given, which stays in the hub."""
-        liaison = handlers.liaise_with_occupational_health(case_id, body["liaised_on"], _uow(), body["advice"])
+        liaison = handlers.liaise_with_occupational_health(
+            commands.LiaiseWithOccupationalHealth(case_id, **body), _uow()
+        )
         return liaison.data | {"advice": body["advice"]}
 
 
@@ -126,7 +131,7 @@ class Signpostings(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
         """Signpost the person to service types (the directory's best match for them is named)."""
-        signposting_id = handlers.signpost_case(case_id, body["service_types"], body["signposted_on"], _uow())
+        signposting_id = handlers.signpost_case(commands.Signpost(case_id, **body), _uow())
         return body | {"signposting_id": signposting_id}
 
 
@@ -137,14 +142,8 @@ class MonitoringPlans(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
         """Start monitoring the case at a review interval; follow-ups fall due at each review."""
-        return handlers.start_monitoring(
-            case_id,
-            body["started_on"],
-            body["review_interval_days"],
-            _uow(),
-            tuple(body["measures"]),
-            body["planned_end_on"],
-        )
+        monitoring = commands.StartMonitoring(case_id, **(body | {"measures": tuple(body["measures"])}))
+        return handlers.start_monitoring(monitoring, _uow())
 
 
 @blp.route("/monitoring-plans/<uuid:monitoring_plan_id>/end")
@@ -154,7 +153,7 @@ class MonitoringEnd(MethodView):
     @requires(Role.CLINICIAN)
     def post(self, body: dict, monitoring_plan_id: uuid.UUID):
         """End a monitoring plan."""
-        return handlers.end_monitoring(monitoring_plan_id, body["ended_on"], _uow())
+        return handlers.end_monitoring(commands.EndMonitoring(monitoring_plan_id, **body), _uow())
 
 
 @blp.route("/cases/<uuid:case_id>/closure")
@@ -167,7 +166,7 @@ class Closure(MethodView):
         feedback link (`feedback_link`; none when they withdrew or moved to another hub): only its
         hash is kept, with the hub and the closure's month, never with the case."""
         case, given = handlers.close_episode_offering_feedback(
-            case_id, body["reason"], _uow(), _wiring().settings.hub_id, now=datetime.now(UTC)
+            commands.CloseEpisode(case_id, **body), _uow(), _wiring().settings.hub_id, now=datetime.now(UTC)
         )
         return asdict(case) | {"feedback_link": asdict(given) if given else None}
 
@@ -179,7 +178,8 @@ class FeedbackLink(MethodView):
     def post(self, case_id: uuid.UUID):
         """The person's one-use feedback link, for an episode that closed without one (its referral's
         closure reached care co-ordination first): once per case, after closure; 409 otherwise."""
-        return asdict(handlers.give_feedback_link(case_id, _uow(), _wiring().settings.hub_id))
+        given = handlers.give_feedback_link(commands.GiveFeedbackLink(case_id), _uow(), _wiring().settings.hub_id)
+        return asdict(given)
 
 
 @blp.route("/directory")
@@ -197,7 +197,7 @@ class Directory(MethodView):
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
         """Add a service to the hub's directory."""
-        return handlers.add_directory_service(_directory_fields(body), _uow())
+        return handlers.add_directory_service(commands.AddDirectoryService(**_directory_fields(body)), _uow())
 
 
 @blp.route("/directory/<uuid:directory_service_id>")
@@ -207,7 +207,8 @@ class DirectoryEntry(MethodView):
     @requires(Role.HUB_LEAD)
     def put(self, body: dict, directory_service_id: uuid.UUID):
         """Replace a directory entry (set active false to stop referring to it)."""
-        return handlers.update_directory_service(directory_service_id, _directory_fields(body), _uow())
+        entry = commands.UpdateDirectoryService(directory_service_id, **_directory_fields(body))
+        return handlers.update_directory_service(entry, _uow())
 
 
 def _directory_fields(body: dict) -> dict:
@@ -224,7 +225,7 @@ class ServiceUserFeedback(MethodView):
     @requires(*CLINICAL)
     def post(self, body: dict):
         """Record anonymous feedback; scores are reported, the comment stays in the hub."""
-        return body | {"feedback_id": handlers.give_feedback(body, _uow())}
+        return body | {"feedback_id": handlers.give_feedback(commands.GiveFeedback(**body), _uow())}
 
     @blp.response(200, FeedbackSchema(many=True))
     @requires(Role.HUB_LEAD)
@@ -249,5 +250,5 @@ class ServiceUserFeedbackByLink(MethodView):
         """Give feedback, anonymously, through a feedback link."""
         token = body.pop("token")
         today = _wiring().extras["today"]()
-        feedback_id = handlers.give_feedback_by_link(token, body, _uow(), today)
+        feedback_id = handlers.give_feedback_by_link(commands.GiveFeedbackByLink(token, **body), _uow(), today)
         return body | {"feedback_id": feedback_id, "given_on": today, "stage": codes.FeedbackStage.AT_CLOSURE}

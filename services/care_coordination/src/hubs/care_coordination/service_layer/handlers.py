@@ -1,16 +1,16 @@
-"""Command handlers of the care-coordination service: each runs one unit of work and
-writes its events to the outbox in the same transaction."""
+"""Handlers of the care-coordination service: each carries out one command (`domain.commands`)
+in one unit of work and writes its events to the outbox in the same transaction."""
 
 from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from hubs.care_coordination.domain import model
+from hubs.care_coordination.domain import commands, model
 from hubs.care_coordination.domain.directory import DirectoryQuery, DirectoryService, best_match, default_target_wait
 from hubs.care_coordination.domain.events import CareEvent
 from hubs.care_coordination.domain.feedback_links import NOT_ASKED, FeedbackLink, hash_of
@@ -126,44 +126,68 @@ def refer_on(
 
 
 @_the_hubs_rules()
-def make_onward_referral(
-    case_id: uuid.UUID,
-    service_type: codes.ServiceType,
-    made_on: date,
-    uow: CareUow,
-    directory_service_id: uuid.UUID | None = None,
-) -> OnwardReferral:
+def make_onward_referral(cmd: commands.MakeOnwardReferral, uow: CareUow) -> OnwardReferral:
     """Record an onward referral a clinician made and emit OnwardReferralMade; the case must have
     been assessed, on or before the day the referral was made."""
     with uow:
-        case = _open_case(uow, case_id)
+        case = _open_case(uow, cmd.case_id)
         case.expect_open()
-        case.expect_assessed_by(made_on, assessed_on(uow, case))
+        case.expect_assessed_by(cmd.made_on, assessed_on(uow, case))
         directory_service = None
-        if directory_service_id is not None:
-            directory_service = uow.directory.get(directory_service_id)
+        if cmd.directory_service_id is not None:
+            directory_service = uow.directory.get(cmd.directory_service_id)
             if directory_service is None:
                 raise Refused(
                     RULES_REFUSE, errors={"directory_service_id": ["no such service in this hub's directory"]}
                 )
-        referral = refer_on(uow, case, service_type, made_on, directory_service=directory_service)
+        referral = refer_on(uow, case, cmd.service_type, cmd.made_on, directory_service=directory_service)
+        uow.commit()
+    return referral
+
+
+def _move_on(
+    uow: CareUow,
+    onward_referral_id: uuid.UUID,
+    step: Callable[[OnwardReferral], None],
+    follow_up_on: date | None = None,
+) -> OnwardReferral:
+    """Move an open case's onward referral one step on; `follow_up_on` asks for a follow-up that day."""
+    with uow:
+        referral, case = _onward_referral(uow, onward_referral_id)
+        case.expect_open()
+        step(referral)
+        uow.onward_referrals.save(referral)
+        if follow_up_on is not None:
+            _ask_follow_up(uow, FollowUpAsked.ask(case.case_id, follow_up_on))
         uow.commit()
     return referral
 
 
 @_the_hubs_rules()
-def progress_onward_referral(onward_referral_id: uuid.UUID, step: str, uow: CareUow, **details: Any) -> OnwardReferral:
-    """Accept, decline, start or end treatment on an onward referral; ending treatment asks
-    for a follow-up, so that the outcome of treatment is measured."""
-    with uow:
-        referral, case = _onward_referral(uow, onward_referral_id)
-        case.expect_open()
-        getattr(referral, step)(**details)
-        uow.onward_referrals.save(referral)
-        if step == "end_treatment":
-            _ask_follow_up(uow, FollowUpAsked.ask(case.case_id, details["ended_on"]))
-        uow.commit()
-    return referral
+def accept_onward_referral(cmd: commands.AcceptOnwardReferral, uow: CareUow) -> OnwardReferral:
+    """The service accepted the onward referral (OnwardReferralAccepted)."""
+    return _move_on(uow, cmd.onward_referral_id, lambda r: r.accept(cmd.accepted_on, cmd.expected_start_on))
+
+
+@_the_hubs_rules()
+def decline_onward_referral(cmd: commands.DeclineOnwardReferral, uow: CareUow) -> OnwardReferral:
+    """The service declined the onward referral (OnwardReferralDeclined)."""
+    return _move_on(uow, cmd.onward_referral_id, lambda r: r.decline(cmd.declined_on, cmd.reason))
+
+
+@_the_hubs_rules()
+def start_treatment(cmd: commands.StartTreatment, uow: CareUow) -> OnwardReferral:
+    """Treatment started: the wait ends (TreatmentStarted)."""
+    return _move_on(uow, cmd.onward_referral_id, lambda r: r.start_treatment(cmd.started_on))
+
+
+@_the_hubs_rules()
+def end_treatment(cmd: commands.EndTreatment, uow: CareUow) -> OnwardReferral:
+    """Treatment ended (TreatmentEnded); a follow-up is asked for that day, so that the outcome of
+    treatment is measured."""
+    return _move_on(
+        uow, cmd.onward_referral_id, lambda r: r.end_treatment(cmd.ended_on, cmd.reason), follow_up_on=cmd.ended_on
+    )
 
 
 def signpost(
@@ -194,11 +218,12 @@ def signpost(
 
 
 @_the_hubs_rules()
-def signpost_case(case_id: uuid.UUID, service_types: list[codes.ServiceType], on: date, uow: CareUow) -> uuid.UUID:
+def signpost_case(cmd: commands.Signpost, uow: CareUow) -> uuid.UUID:
     """A clinician signposts the person (self-help, peer support, third-sector services)."""
     with uow:
-        case = _open_case(uow, case_id)
-        signposting_id = signpost(uow, case, service_types, on, uow.directory.all(), case.assessment_id)
+        case = _open_case(uow, cmd.case_id)
+        directory = uow.directory.all()
+        signposting_id = signpost(uow, case, cmd.service_types, cmd.signposted_on, directory, case.assessment_id)
         uow.commit()
     return signposting_id
 
@@ -210,33 +235,25 @@ def _ask_follow_up(uow: CareUow, asked: FollowUpAsked) -> None:
 
 
 @_the_hubs_rules()
-def liaise_with_occupational_health(
-    case_id: uuid.UUID, liaised_on: date, uow: CareUow, advice: str | None = None
-) -> CareEvent:
+def liaise_with_occupational_health(cmd: commands.LiaiseWithOccupationalHealth, uow: CareUow) -> CareEvent:
     """Record a liaison with Occupational Health; refused without the person's consent. The advice
     given is kept with the case's activity only: it never goes out in the event."""
     with uow:
-        case = _open_case(uow, case_id)
-        liaison = case.liaise_with_occupational_health(liaised_on)
-        detail = {"advice": advice} if advice else {}
-        uow.activities.add(case_id, "occupational-health-liaison", liaised_on, detail, liaison.data["liaison_id"])
+        case = _open_case(uow, cmd.case_id)
+        liaison = case.liaise_with_occupational_health(cmd.liaised_on)
+        detail = {"advice": cmd.advice} if cmd.advice else {}
+        liaison_id = liaison.data["liaison_id"]
+        uow.activities.add(cmd.case_id, "occupational-health-liaison", cmd.liaised_on, detail, liaison_id)
         uow.commit()
     return liaison
 
 
 @_the_hubs_rules()
-def start_monitoring(
-    case_id: uuid.UUID,
-    started_on: date,
-    review_interval_days: int,
-    uow: CareUow,
-    measures: tuple[codes.Measure, ...] = (),
-    planned_end_on: date | None = None,
-) -> MonitoringPlan:
+def start_monitoring(cmd: commands.StartMonitoring, uow: CareUow) -> MonitoringPlan:
     """Start monitoring a case at a review interval (MonitoringStarted)."""
     with uow:
-        case = _open_case(uow, case_id)
-        plan = begin_monitoring(uow, case, started_on, review_interval_days, measures, planned_end_on)
+        case = _open_case(uow, cmd.case_id)
+        plan = begin_monitoring(uow, case, cmd.started_on, cmd.review_interval_days, cmd.measures, cmd.planned_end_on)
         uow.commit()
     return plan
 
@@ -252,25 +269,25 @@ def begin_monitoring(
 
 
 @_the_hubs_rules()
-def end_monitoring(monitoring_plan_id: uuid.UUID, ended_on: date, uow: CareUow) -> MonitoringPlan:
+def end_monitoring(cmd: commands.EndMonitoring, uow: CareUow) -> MonitoringPlan:
     """End a monitoring plan (MonitoringEnded)."""
     with uow:
-        plan = uow.monitoring_plans.get(monitoring_plan_id)
+        plan = uow.monitoring_plans.get(cmd.monitoring_plan_id)
         if plan is None:
             raise CaseNotFound()
         _open_case(uow, plan.case_id)
-        plan.end_as_recorded(ended_on)
+        plan.end_as_recorded(cmd.ended_on)
         uow.monitoring_plans.save(plan)
         uow.commit()
     return plan
 
 
 @_the_hubs_rules()
-def close_episode(case_id: uuid.UUID, reason: codes.ClosureReason, uow: CareUow, now: datetime | None = None) -> Case:
+def close_episode(cmd: commands.CloseEpisode, uow: CareUow, now: datetime | None = None) -> Case:
     """Close the episode of care with a reason; active monitoring ends with it."""
     with uow:
-        case = _open_case(uow, case_id)
-        close_case(uow, case, reason, now or datetime.now(UTC))
+        case = _open_case(uow, cmd.case_id)
+        close_case(uow, case, cmd.reason, now or datetime.now(UTC))
         uow.commit()
     return case
 
@@ -285,24 +302,24 @@ class GivenLink:
 
 @_the_hubs_rules()
 def close_episode_offering_feedback(
-    case_id: uuid.UUID, reason: codes.ClosureReason, uow: CareUow, hub_id: str, now: datetime | None = None
+    cmd: commands.CloseEpisode, uow: CareUow, hub_id: str, now: datetime | None = None
 ) -> tuple[Case, GivenLink | None]:
     """Close the episode, and give the person a one-use feedback link in the same transaction
     (not when they withdrew or moved to another hub)."""
     with uow:
-        case = _open_case(uow, case_id)
-        close_case(uow, case, reason, now or datetime.now(UTC))
+        case = _open_case(uow, cmd.case_id)
+        close_case(uow, case, cmd.reason, now or datetime.now(UTC))
         given = _give_link(uow, case, hub_id)
         uow.commit()
     return case, given
 
 
 @_the_hubs_rules()
-def give_feedback_link(case_id: uuid.UUID, uow: CareUow, hub_id: str) -> GivenLink:
+def give_feedback_link(cmd: commands.GiveFeedbackLink, uow: CareUow, hub_id: str) -> GivenLink:
     """A feedback link for an episode that closed without one (closed by the referral's closure,
     which reached this service first): once per case, and only once it is closed."""
     with uow:
-        case = _open_case(uow, case_id)
+        case = _open_case(uow, cmd.case_id)
         if case.open:
             raise Refused("Close the episode first.", errors={"case": ["the episode is open"]}, conflict=True)
         given = _give_link(uow, case, hub_id)
@@ -360,55 +377,52 @@ def case_record(case_id: uuid.UUID, uow: CareUow) -> dict[str, Any]:
 
 
 @_the_hubs_rules()
-def give_feedback(feedback: dict[str, Any], uow: CareUow) -> uuid.UUID:
+def give_feedback(cmd: commands.GiveFeedback, uow: CareUow) -> uuid.UUID:
     """Anonymous service-user feedback: scores go out as an event, the comment stays here."""
     with uow:
-        feedback_id = _record_feedback(uow, feedback)
+        feedback_id = _record_feedback(uow, cmd)
         uow.commit()
     return feedback_id
 
 
-def give_feedback_by_link(token: str, feedback: dict[str, Any], uow: CareUow, today: date) -> uuid.UUID:
+def give_feedback_by_link(cmd: commands.GiveFeedbackByLink, uow: CareUow, today: date) -> uuid.UUID:
     """Feedback the person gave through their link: the link is used up in the same transaction as
     the feedback is kept, so it takes one answer only; given today, at closure. Nothing of the link
     goes with the feedback or its event."""
     with uow:
-        if not uow.feedback_links.use(hash_of(token), today):
+        if not uow.feedback_links.use(hash_of(cmd.token), today):
             raise LinkCannotBeUsed()
-        given = feedback | {"given_on": today, "stage": codes.FeedbackStage.AT_CLOSURE}
+        answers = {name: value for name, value in vars(cmd).items() if name != "token"}
+        given = commands.GiveFeedback(today, codes.FeedbackStage.AT_CLOSURE, **answers)
         feedback_id = _record_feedback(uow, given)
         uow.commit()
     return feedback_id
 
 
-def _record_feedback(uow: CareUow, feedback: dict[str, Any]) -> uuid.UUID:
+def _record_feedback(uow: CareUow, feedback: commands.GiveFeedback) -> uuid.UUID:
     feedback_id = uuid.uuid4()
-    scores = {k: feedback.get(k) for k in ("felt_listened_to", "easy_to_access", "helped", "confidentiality_trusted")}
-    event = {
-        "feedback_id": feedback_id,
-        "given_on": feedback["given_on"],
-        "stage": feedback["stage"],
-        "overall_experience": feedback["overall_experience"],
-        **scores,
+    scores = {
+        "felt_listened_to": feedback.felt_listened_to,
+        "easy_to_access": feedback.easy_to_access,
+        "helped": feedback.helped,
+        "confidentiality_trusted": feedback.confidentiality_trusted,
     }
-    uow.feedback.add(
-        {
-            "feedback_id": feedback_id,
-            "given_on": feedback["given_on"],
-            "stage": feedback["stage"],
-            "overall_experience": feedback["overall_experience"],
-            "scores": scores,
-            "comment": feedback.get("comment"),
-        }
-    )
+    given = {
+        "feedback_id": feedback_id,
+        "given_on": feedback.given_on,
+        "stage": feedback.stage,
+        "overall_experience": feedback.overall_experience,
+    }
+    event = given | scores
+    uow.feedback.add(given | {"scores": scores, "comment": feedback.comment})
     uow.outbox.add("ServiceUserFeedbackGiven", event, aggregate_id=str(feedback_id))
     return feedback_id
 
 
 @_the_hubs_rules()
-def add_directory_service(fields: dict[str, Any], uow: CareUow) -> DirectoryService:
+def add_directory_service(cmd: commands.AddDirectoryService, uow: CareUow) -> DirectoryService:
     """Add a service to the hub's directory."""
-    service = DirectoryService.add(**fields)
+    service = DirectoryService.add(**vars(cmd))
     with uow:
         uow.directory.add(service)
         uow.commit()
@@ -416,13 +430,13 @@ def add_directory_service(fields: dict[str, Any], uow: CareUow) -> DirectoryServ
 
 
 @_the_hubs_rules()
-def update_directory_service(directory_service_id: uuid.UUID, fields: dict[str, Any], uow: CareUow) -> DirectoryService:
+def update_directory_service(cmd: commands.UpdateDirectoryService, uow: CareUow) -> DirectoryService:
     """Change a directory entry (target wait, competencies, how to refer, active...)."""
     with uow:
-        service = uow.directory.get(directory_service_id)
+        service = uow.directory.get(cmd.directory_service_id)
         if service is None:
             raise CaseNotFound()
-        for name, value in fields.items():
+        for name, value in vars(cmd).items():
             setattr(service, name, value)
         uow.directory.save(service)
         uow.commit()
