@@ -65,6 +65,10 @@ def test_a_case_at_raised_risk_is_assessed_escalated_and_found_again_in_my_cases
     form.get_by_label("Where the risk was escalated to").select_option("emergency-services")
     form.get_by_role("button", name="Escalate risk").click()
     assert "the case is on the urgent path" in page.locator(".portal-banner--success").inner_text()
+    assert (
+        "Escalated between sittings: High risk; escalated to Emergency services"
+        in page.locator("#risk-history").inner_text()
+    )
     check_page(page, "case-risk-escalated")
 
     # Gone from the queue, the case is in "my cases" once taken, found by stage and by reference.

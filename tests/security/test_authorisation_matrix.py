@@ -85,6 +85,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
         ("POST", "/v1/cases/<uuid:case_id>/notes"): only(CLINICIAN, HUB_LEAD),
         ("GET", "/v1/access-audit"): only(HUB_LEAD),
         ("POST", "/v1/cases/<uuid:case_id>/risk-escalations"): only(CLINICIAN),
+        ("GET", "/v1/cases/<uuid:case_id>/risk-history"): only(CLINICIAN, HUB_LEAD),
         ("GET", "/v1/cases/<uuid:case_id>/follow-ups"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/cases/<uuid:case_id>/follow-ups"): only(CLINICIAN),
         ("GET", "/v1/follow-ups"): only(CLINICIAN, HUB_LEAD),

@@ -96,6 +96,20 @@ class FakeNotes:
         return len(erased)
 
 
+class FakeRiskEscalations:
+    """The risk history, only ever added to."""
+
+    def __init__(self):
+        self.kept = []
+
+    def add(self, escalation):
+        self.kept.append(escalation)
+
+    def for_case(self, case_id):
+        found = [e for e in self.kept if e.case_id == case_id]
+        return sorted(found, key=lambda e: e.escalated_at, reverse=True)
+
+
 class FakeFollowUps:
     def __init__(self):
         self.by_id = {}
@@ -128,6 +142,7 @@ class FakeUnitOfWork(fakes.FakeUnitOfWork):
             follow_ups=FakeFollowUps(),
             reasons=FakeReasons(),
             notes=FakeNotes(),
+            risk_escalations=FakeRiskEscalations(),
         )
 
     def types(self):
@@ -451,7 +466,7 @@ def test_a_follow_up_due_for_an_unknown_case_can_never_be_applied(uow):
 
 def test_a_clinician_can_escalate_risk_between_sittings(uow, case_id):
     judgement = ClinicianRisk(level=C.RiskLevel.HIGH, risk_to_others=True, route=C.EscalationRoute.SAFEGUARDING)
-    assessment = handlers.escalate_risk(commands.EscalateRisk(case_id, judgement), uow, now=NOW)
+    assessment = handlers.escalate_risk(commands.EscalateRisk(case_id, judgement, "clinician-sub"), uow, now=NOW)
     assert assessment.urgency is C.Urgency.URGENT
     assert uow.types() == ["RiskEscalated"] and uow.outbox.events[0][1]["assessment_id"] is None
 

@@ -100,3 +100,33 @@ def test_a_case_just_referred_has_its_referral_alone():
         ("Consent to the referral given", "By the person, online form"),
         ("Risk questions answered", "No to both risk questions: routine"),
     ]
+
+
+RISK_HISTORY = [
+    {"risk_escalation_id": "e2", "escalated_at": "2026-11-20T16:00:00Z", "level": "high", "risk_to_self": False,
+     "risk_to_others": True, "route": "safeguarding", "occasion": "between-sittings",
+     "escalated_by_name": "Dr Asha Patel"},
+    {"risk_escalation_id": "e1", "escalated_at": "2026-11-04T10:00:00Z", "level": "moderate", "risk_to_self": True,
+     "risk_to_others": False, "route": "crisis-team", "occasion": "assessment", "escalated_by_name": "Sam Nurse"},
+]  # fmt: skip
+
+
+def test_every_escalation_of_the_risk_is_a_step_with_who_made_it_and_links_to_it():
+    steps = timeline(REFERRAL, records(risk_history=Answer(200, RISK_HISTORY)))
+    escalations = [(e.when, e.detail, e.link) for e in steps if e.what == "Risk escalated"]
+    assert escalations == [
+        ("2026-11-04T10:00:00Z", "Moderate risk to self; escalated to crisis team; by Sam Nurse", "#escalation-e1"),
+        ("2026-11-20T16:00:00Z", "High risk to others; escalated to safeguarding; by Dr Asha Patel", "#escalation-e2"),
+    ]
+    # The escalation made at assessment follows the assessment, before its outcome.
+    whats = [e.what for e in steps]
+    at = whats.index("Risk escalated")
+    assert whats[at - 1 : at + 2] == ["Assessment completed", "Risk escalated", "Outcome decided"]
+
+
+def test_an_escalation_before_the_assessment_is_a_step_too():
+    early = [RISK_HISTORY[0] | {"escalated_at": "2026-11-02T12:00:00Z"}]
+    steps = timeline(REFERRAL, records(assessment=Answer(200, {"status": "to-do"}), risk_history=Answer(200, early)))
+    assert ("Risk escalated", "High risk to others; escalated to safeguarding; by Dr Asha Patel") in [
+        (e.what, e.detail) for e in steps
+    ]

@@ -166,7 +166,8 @@ def test_escalating_risk_sends_the_judgement_and_says_the_case_is_on_the_urgent_
     said = "Risk escalated (high, to emergency services): the case is on the urgent path"
     assert said in response.get_data(as_text=True)
     assert sent(services, ESCALATION_POST) == {
-        "level": "high", "risk_to_self": True, "risk_to_others": False, "route": "emergency-services"
+        "level": "high", "risk_to_self": True, "risk_to_others": False, "route": "emergency-services",
+        "escalated_by_name": "Test clinician",  # who escalated, for the case's risk history
     }  # fmt: skip
 
 
@@ -195,6 +196,54 @@ def test_the_case_page_offers_the_escalation_with_the_risk_history(signed_in, se
     assert "Assessed: Moderate risk, to self; escalated to Crisis team" in history
     assert "On the urgent path" in history
     assert 'id="escalation-form"' in page
+
+
+RISK_HISTORY = ("assessment", "GET", f"/v1/cases/{CASE_ID}/risk-history")
+
+
+def test_the_risk_history_lists_every_escalation_newest_first_with_who_made_it(
+    signed_in, services, case_at_raised_risk
+):
+    completed = ASSESSABLE | {"status": "completed", "completed_at": "2026-11-27T10:00:00Z", "urgency": "urgent",
+                              "risk": {"level": "moderate", "risk_to_self": True, "risk_to_others": False,
+                                       "route": "crisis-team"}}  # fmt: skip
+    services.answers[("assessment", "GET", f"/v1/cases/{CASE_ID}/assessment")] = Answer(200, completed)
+    services.answers[("referral", "GET", f"/v1/referrals/{REFERRAL_ID}")] = Answer(
+        200, CONTACTED | {"risk_screen": {"thoughts_of_self_harm": True, "risk_to_others": False}}
+    )
+    services.answers[RISK_HISTORY] = Answer(200, [
+        {"risk_escalation_id": "e2", "escalated_at": "2026-12-03T15:00:00Z", "level": "high", "risk_to_self": False,
+         "risk_to_others": True, "route": "safeguarding", "occasion": "between-sittings",
+         "escalated_by_name": "Dr Asha Patel"},
+        {"risk_escalation_id": "e1", "escalated_at": "2026-11-27T10:00:00Z", "level": "moderate",
+         "risk_to_self": True, "risk_to_others": False, "route": "crisis-team", "occasion": "assessment",
+         "escalated_by_name": "Sam Rivers"},
+    ])  # fmt: skip
+    page = signed_in("clinician").get(f"/cases/{REFERRAL_ID}?purpose=assessment").get_data(as_text=True)
+    history = page[page.index('id="risk-history"') : page.index("</table>", page.index('id="risk-history"'))]
+    rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr class=\"nhsuk-table__row\".*?</tr>", history)]
+    said = [[cell.strip() for cell in row.split("|") if cell.strip()] for row in rows]
+    assert said == [
+        ["Now", "On the urgent path"],
+        ["3 Dec 2026, 15:00", "Escalated between sittings: High risk, to others; escalated to Safeguarding",
+         "Dr Asha Patel"],
+        ["27 Nov 2026, 10:00", "Assessed: Moderate risk, to self; escalated to Crisis team", "Sam Rivers"],
+        ["26 Nov 2026, 09:00",
+         "Referred: Urgent; the risk questions: thoughts of self-harm yes, risk to others no", "The person"],
+    ]  # fmt: skip
+
+
+def test_without_the_risk_history_the_case_page_still_shows_the_risk_judged_at_assessment(
+    signed_in, services, case_at_raised_risk
+):
+    completed = ASSESSABLE | {
+        "status": "completed",
+        "completed_at": "2026-11-27T10:00:00Z",
+        "risk": {"level": "low", "risk_to_self": False, "risk_to_others": False, "route": None},
+    }
+    services.answers[("assessment", "GET", f"/v1/cases/{CASE_ID}/assessment")] = Answer(200, completed)
+    page = signed_in("clinician").get(f"/cases/{REFERRAL_ID}?purpose=assessment").get_data(as_text=True)
+    assert "Assessed: Low risk" in page and 'id="risk-history-missing"' in page
 
 
 CASES = [

@@ -1,6 +1,6 @@
 """Tables of the assessment service."""
 
-from sqlalchemy import JSON, Column, Date, DateTime, LargeBinary, MetaData, String, Table, Uuid
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, LargeBinary, MetaData, String, Table, Uuid
 
 from hubs.runtime.access_audit import access_audit_table
 from hubs.runtime.messaging_tables import define_messaging_tables
@@ -61,6 +61,23 @@ case_notes = Table(
     Column("written_by_name", String(200), nullable=False),
     Column("corrects", Uuid),
     Column("erased_at", DateTime(timezone=True)),
+)
+
+# Every escalation of a raised risk (at assessment, at a follow-up, between sittings), only ever added;
+# who escalated stays here: the RiskEscalated event carries codes only.
+risk_escalations = Table(
+    "risk_escalations",
+    metadata,
+    Column("risk_escalation_id", Uuid, primary_key=True),
+    Column("case_id", Uuid, nullable=False, index=True),
+    Column("escalated_at", DateTime(timezone=True), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("risk_to_self", Boolean, nullable=False),
+    Column("risk_to_others", Boolean, nullable=False),
+    Column("route", String(40), nullable=False),
+    Column("occasion", String(20), nullable=False),
+    Column("escalated_by", String(200), nullable=False),
+    Column("escalated_by_name", String(200), nullable=False),
 )
 
 # Who read or erased a case's outcome reasons or notes, when and why; never the text.

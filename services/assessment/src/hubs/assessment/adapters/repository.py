@@ -11,7 +11,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from hubs.assessment.adapters.clinical_notes import ClinicalNotesVault
-from hubs.assessment.adapters.orm import assessments, case_notes, follow_ups, outcome_reasons, reasons_access_audit
+from hubs.assessment.adapters.orm import (
+    assessments,
+    case_notes,
+    follow_ups,
+    outcome_reasons,
+    reasons_access_audit,
+    risk_escalations,
+)
 from hubs.assessment.domain.case_notes import CaseNote
 from hubs.assessment.domain.measures import from_record, to_record
 from hubs.assessment.domain.model import (
@@ -25,6 +32,7 @@ from hubs.assessment.domain.model import (
     Risk,
     WorkSituation,
 )
+from hubs.assessment.domain.risk_history import Occasion, RiskEscalation
 from hubs.contracts import codes
 from hubs.runtime.access_audit import access_records, record_access
 
@@ -160,6 +168,53 @@ class CaseNotesRepository:
             corrects=row.corrects,
             erased_at=_aware(row.erased_at),
         )
+
+
+class RiskEscalationsRepository:
+    """Every escalation of a raised risk on this hub's cases; only ever added."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def add(self, escalation: RiskEscalation) -> None:
+        e = escalation
+        self._session.execute(
+            insert(risk_escalations).values(
+                risk_escalation_id=e.risk_escalation_id,
+                case_id=e.case_id,
+                escalated_at=e.escalated_at,
+                level=e.level.value,
+                risk_to_self=e.risk_to_self,
+                risk_to_others=e.risk_to_others,
+                route=e.route.value,
+                occasion=e.occasion.value,
+                escalated_by=e.escalated_by,
+                escalated_by_name=e.escalated_by_name,
+            )
+        )
+
+    def for_case(self, case_id: uuid.UUID) -> list[RiskEscalation]:
+        """The case's escalations, newest first."""
+        rows = self._session.execute(
+            select(risk_escalations)
+            .where(risk_escalations.c.case_id == case_id)
+            .order_by(risk_escalations.c.escalated_at.desc(), risk_escalations.c.risk_escalation_id)
+        ).all()
+        return [
+            RiskEscalation(
+                risk_escalation_id=r.risk_escalation_id,
+                case_id=r.case_id,
+                escalated_at=_aware(r.escalated_at),
+                level=codes.RiskLevel(r.level),
+                risk_to_self=r.risk_to_self,
+                risk_to_others=r.risk_to_others,
+                route=codes.EscalationRoute(r.route),
+                occasion=Occasion(r.occasion),
+                escalated_by=r.escalated_by,
+                escalated_by_name=r.escalated_by_name,
+            )
+            for r in rows
+        ]
 
 
 class FollowUpRepository:

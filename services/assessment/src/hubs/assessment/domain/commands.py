@@ -26,6 +26,7 @@ class CompleteAssessment:
     occupational_health_consent: bool = False
     occupational_health_consent_recorded_at: datetime | None = None
     demographics: Demographics = field(default_factory=Demographics)  # equality answers given at assessment
+    signed_off_by_name: str | None = None  # as the hub's staff know them (risk history); default the subject
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class RecordFollowUp:
     measured_at: datetime | None = None
     work_situation: codes.WorkSituation | None = None
     clinician_risk: ClinicianRisk = field(default_factory=ClinicianRisk)
+    measured_by: str = ""  # the caller's subject, kept in the risk history when the risk is raised
+    measured_by_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class EscalateRisk:
 
     case_id: uuid.UUID
     clinician_risk: ClinicianRisk
+    escalated_by: str  # the caller's subject, kept in the risk history (never in the event)
+    escalated_by_name: str | None = None  # as the hub's staff know them; default the subject
 
 
 @dataclass(frozen=True)

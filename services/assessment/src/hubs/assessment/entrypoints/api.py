@@ -36,6 +36,7 @@ from hubs.assessment.entrypoints.schemas import (
     OutcomeReasonsSchema,
     ReasonsQuerySchema,
     RiskEscalationSchema,
+    RiskHistoryEntrySchema,
 )
 from hubs.assessment.service_layer import handlers
 from hubs.contracts import codes
@@ -176,9 +177,21 @@ class RiskEscalations(MethodView):
     @blp.response(201, AssessmentRecordSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
-        """Escalate a risk judged by a clinician; the case goes on the urgent path."""
-        assessment = handlers.escalate_risk(commands.EscalateRisk(case_id, _risk(body)), _wiring().uow_factory())
+        """Escalate a risk judged by a clinician (the caller); the case goes on the urgent path and
+        the escalation into the case's risk history."""
+        who = current_principal()
+        cmd = commands.EscalateRisk(case_id, _risk(body), who.subject, body["escalated_by_name"])
+        assessment = handlers.escalate_risk(cmd, _wiring().uow_factory())
         return views.assessment_record(assessment)
+
+
+@blp.route("/cases/<uuid:case_id>/risk-history")
+class RiskHistory(MethodView):
+    @blp.response(200, RiskHistoryEntrySchema(many=True))
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self, case_id: uuid.UUID):
+        """Every escalation of the case's risk (at assessment, at a follow-up, between sittings), newest first."""
+        return [vars(e) for e in handlers.risk_history(case_id, _wiring().uow_factory())]
 
 
 @blp.route("/cases/<uuid:case_id>/follow-ups")
@@ -202,6 +215,7 @@ class CaseFollowUps(MethodView):
             measured_at=body["measured_at"],
             work_situation=body["work_situation"],
             clinician_risk=_risk(body["risk"]),
+            measured_by=current_principal().subject,
         )
         follow_up = handlers.record_follow_up(cmd, _wiring().uow_factory(), _rules())
         return views.follow_up(follow_up)

@@ -214,7 +214,27 @@ class AssessmentRecordSchema(AssessmentSchema):
 
 
 class RiskEscalationSchema(RiskJudgementSchema):
-    pass
+    escalated_by_name = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the clinician's name as the hub's staff know them; default: their subject"},
+    )
+
+
+class RiskHistoryEntrySchema(Schema):
+    """One escalation of the case's risk; who made it is kept in this service only, never in an event."""
+
+    risk_escalation_id = fields.UUID(dump_only=True, metadata={"description": "as its RiskEscalated event"})
+    escalated_at = fields.AwareDateTime(dump_only=True)
+    level = _code(codes.RiskLevel, dump_only=True)
+    risk_to_self = fields.Boolean(dump_only=True)
+    risk_to_others = fields.Boolean(dump_only=True)
+    route = _code(codes.EscalationRoute, dump_only=True, metadata={"description": "where the risk was escalated"})
+    occasion = fields.String(
+        dump_only=True, metadata={"description": "`assessment`, `follow-up` or `between-sittings`"}
+    )
+    escalated_by = fields.String(dump_only=True, metadata={"description": "the clinician's sign-in subject"})
+    escalated_by_name = fields.String(dump_only=True)
 
 
 # Why a clinician or hub lead reads a case's outcome reasons (written to the audit).

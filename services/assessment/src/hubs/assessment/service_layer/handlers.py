@@ -13,9 +13,11 @@ from typing import Any
 
 from hubs.assessment.domain import commands, model
 from hubs.assessment.domain.case_notes import CaseNote
+from hubs.assessment.domain.events import RiskEscalated
 from hubs.assessment.domain.measures import MeasureError, MeasureSet, ScoringRules, score
 from hubs.assessment.domain.model import Assessment, Completion, Demographics, FollowUp
 from hubs.assessment.domain.outcomes import Outcomes
+from hubs.assessment.domain.risk_history import Occasion, RiskEscalation
 from hubs.assessment.service_layer.unit_of_work import AssessmentUow
 from hubs.contracts import codes
 from hubs.runtime.auth import Principal
@@ -54,6 +56,16 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
+def _keep_escalations(
+    uow: AssessmentUow, assessment: Assessment, occasion: Occasion, by: str, by_name: str | None
+) -> None:
+    """Each escalation the change raised goes into the case's risk history, in its transaction,
+    with who made it (the event itself carries codes only)."""
+    for event in assessment.events:
+        if isinstance(event, RiskEscalated):
+            uow.risk_escalations.add(RiskEscalation.of(event, assessment.case_id, occasion, by=by, by_name=by_name))
+
+
 def _assessment_of(uow: AssessmentUow, case_id: uuid.UUID) -> Assessment:
     assessment = uow.assessments.for_case(case_id)
     if assessment is None or assessment.status == "transferred-out":
@@ -88,6 +100,7 @@ def complete_assessment(
             )
         )
         uow.assessments.save(assessment)
+        _keep_escalations(uow, assessment, Occasion.ASSESSMENT, cmd.signed_off_by, cmd.signed_off_by_name)
         if cmd.outcome.reasons:
             uow.reasons.keep(assessment.case_id, cmd.outcome.reasons)  # sealed, apart from the record
         uow.commit()
@@ -205,19 +218,29 @@ def record_follow_up(
         )
         (uow.follow_ups.add if is_new else uow.follow_ups.save)(follow_up)
         uow.assessments.save(assessment)
+        _keep_escalations(uow, assessment, Occasion.FOLLOW_UP, cmd.measured_by, cmd.measured_by_name)
         uow.commit()
     return follow_up
 
 
 @_the_hubs_rules()
 def escalate_risk(cmd: commands.EscalateRisk, uow: AssessmentUow, now: datetime | None = None) -> Assessment:
-    """Escalate a clinician's judgement of risk; the case goes on the urgent path."""
+    """Escalate a clinician's judgement of risk; the case goes on the urgent path, and the
+    escalation into its risk history."""
     with uow:
         assessment = _assessment_of(uow, cmd.case_id)
         assessment.escalate_risk(cmd.clinician_risk, _now(now))
         uow.assessments.save(assessment)
+        _keep_escalations(uow, assessment, Occasion.BETWEEN_SITTINGS, cmd.escalated_by, cmd.escalated_by_name)
         uow.commit()
     return assessment
+
+
+def risk_history(case_id: uuid.UUID, uow: AssessmentUow) -> list[RiskEscalation]:
+    """Every escalation of the case's risk, newest first; CaseNotFound if this hub has no such case."""
+    with uow:
+        _assessment_of(uow, case_id)
+        return uow.risk_escalations.for_case(case_id)
 
 
 def assessment_of_case(case_id: uuid.UUID, uow: AssessmentUow) -> Assessment:

@@ -13,6 +13,7 @@ from hubs.assessment.adapters.repository import (
     CaseNotesRepository,
     FollowUpRepository,
     OutcomeReasonsRepository,
+    RiskEscalationsRepository,
 )
 from hubs.runtime.unit_of_work import Outbox, UnitOfWork
 
@@ -26,6 +27,7 @@ class AssessmentUow(Protocol):
     follow_ups: FollowUpRepository
     reasons: OutcomeReasonsRepository
     notes: CaseNotesRepository
+    risk_escalations: RiskEscalationsRepository
     outbox: Outbox
 
     def __enter__(self) -> Self: ...
@@ -40,3 +42,4 @@ class AssessmentUnitOfWork(UnitOfWork, AssessmentUow):
         self.follow_ups = FollowUpRepository(session)
         self.reasons = OutcomeReasonsRepository(session, lambda: vault_from_settings(self.settings))
         self.notes = CaseNotesRepository(session, lambda: vault_from_settings(self.settings))
+        self.risk_escalations = RiskEscalationsRepository(session)

@@ -1,5 +1,6 @@
 """A case's timeline: one chronological list of what happened, from what the case page already has
-(the referral, its assessment, follow-ups and outcomes, care co-ordination's record and the notes).
+(the referral with the person's risk answers, its assessment, every escalation of its risk,
+follow-ups and outcomes, care co-ordination's record and the notes).
 
 Pure code: it takes the referral's detail and the records the case page fetched (each an answer
 with `ok` and `data`) and says each step in the hub's words. A note shows its kind only: its text
@@ -62,8 +63,12 @@ def timeline(referral: Mapping[str, Any], records: Mapping[str, Any]) -> list[En
     """The case's steps, oldest first; what a service could not give is left out."""
     entries = [*_referral(referral)]
     assessment = _data(records.get("assessment"))
+    history = _data(records.get("risk_history"))
+    history = history if isinstance(history, list) else None
     if isinstance(assessment, Mapping):
-        entries += _assessment(assessment)
+        entries += _assessment(assessment, history)
+    elif history is not None:
+        entries += _escalations(history)
     follow_ups = _data(records.get("follow_ups"))
     entries += _follow_ups(follow_ups if isinstance(follow_ups, list) else [])
     care = _data(records.get("care"))
@@ -133,18 +138,36 @@ def _scores(measures: Mapping[str, Any] | None) -> str:
     return ", ".join(said)
 
 
-def _assessment(a: Mapping[str, Any]) -> list[Entry]:
+def _raised(risk: Mapping[str, Any]) -> str:
+    """'Moderate risk to self; escalated to crisis team'."""
+    asked = (("to self", risk.get("risk_to_self")), ("to others", risk.get("risk_to_others")))
+    towards = [words for words, yes in asked if yes]
+    said = f"{_words(risk.get('level')).capitalize()} risk" + (f" {' and '.join(towards)}" if towards else "")
+    return f"{said}; escalated to {_words(risk.get('route'))}"
+
+
+def _escalations(history: Sequence[Mapping[str, Any]]) -> list[Entry]:
+    """Every escalation the assessment service keeps: at assessment, at a follow-up, between sittings."""
+    found = []
+    for e in history:
+        by = f"; by {e['escalated_by_name']}" if e.get("escalated_by_name") else ""
+        link = f"#escalation-{e['risk_escalation_id']}" if e.get("risk_escalation_id") else "#risk"
+        found.append(Entry(e.get("escalated_at"), "Risk escalated", _raised(e) + by, link))
+    return found
+
+
+def _assessment(a: Mapping[str, Any], history: Sequence[Mapping[str, Any]] | None) -> list[Entry]:
+    """The assessment's steps, with every escalation of the risk (`history`; None when the service
+    did not give it, and then the escalation made at assessment at least)."""
+    escalations = _escalations(history or [])
     if a.get("status") not in ("completed", "closed") or not a.get("completed_at"):
-        return []
+        return escalations
     at = a["completed_at"]
-    found = [Entry(at, "Assessment completed", _scores(a.get("measures")), "#scores")]
+    # An escalation made at assessment follows "Assessment completed", at the same moment.
+    found = [Entry(at, "Assessment completed", _scores(a.get("measures")), "#scores"), *escalations]
     risk = a.get("risk") or {}
-    if risk.get("route"):
-        towards = [
-            w for w, yes in (("to self", risk.get("risk_to_self")), ("to others", risk.get("risk_to_others"))) if yes
-        ]
-        said = f"{_words(risk.get('level')).capitalize()} risk" + (f" {' and '.join(towards)}" if towards else "")
-        found.append(Entry(at, "Risk escalated", f"{said}; escalated to {_words(risk['route'])}", "#risk"))
+    if risk.get("route") and history is None:
+        found.append(Entry(at, "Risk escalated", _raised(risk), "#risk"))
     decisions = (a.get("outcome") or {}).get("decisions")
     if decisions:
         found.append(Entry(at, "Outcome decided", _words(decisions).capitalize(), "#scores"))

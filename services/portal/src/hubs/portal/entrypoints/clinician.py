@@ -19,6 +19,7 @@ from hubs.portal.domain import assessment_form
 from hubs.portal.domain.equality_at_assessment import EQUALITY_KEYS, EQUALITY_QUESTIONS, equality_answers
 from hubs.portal.domain.forms import in_order, problem_fields
 from hubs.portal.domain.measures import MEASURES, Measure, answers_from_form, score
+from hubs.portal.entrypoints.filters import code
 from hubs.portal.entrypoints.web import call, person, requires_role
 
 bp = Blueprint("clinician", __name__)
@@ -201,8 +202,12 @@ def _case_records(case_id: str) -> dict[str, Any]:
     else:
         follow_ups = call("assessment", "GET", f"/v1/cases/{case_id}/follow-ups")
     over_time = after.measured_over_time(assessment.data if completed else None, follow_ups.data or [])
+    # Every escalation of the case's risk, newest first (at assessment, at a follow-up, between sittings).
+    risk_history = call("assessment", "GET", f"/v1/cases/{case_id}/risk-history") if assessment.ok else None
     return {
         "assessment": assessment,
+        "risk_history": risk_history,
+        "risk_rows": risk_rows(assessment.data if assessment.ok else None, risk_history),
         "follow_ups": follow_ups,
         "outcomes": outcomes,
         "over_time": over_time,
@@ -216,6 +221,46 @@ def _case_records(case_id: str) -> dict[str, Any]:
         "at_referral": (assessment.data or {}).get("referral_demographics") if assessment.ok else None,
         "assessment_known_to_care": bool(care.ok and (care.data or {}).get("assessment_id")),
     }
+
+
+# When in the pathway a risk was escalated, as the risk history says it.
+OCCASIONS = {"assessment": "Assessed", "follow-up": "At a follow-up", "between-sittings": "Escalated between sittings"}
+
+
+def _raised_in_words(risk: dict[str, Any]) -> str:
+    """'Moderate risk, to self; escalated to Crisis team'."""
+    said = f"{code(risk.get('level'))} risk"
+    said += ", to self" if risk.get("risk_to_self") else ""
+    said += ", to others" if risk.get("risk_to_others") else ""
+    return said + (f"; escalated to {code(risk['route'])}" if risk.get("route") else "")
+
+
+def risk_rows(assessment: dict[str, Any] | None, risk_history: Answer | None) -> list[dict[str, Any]]:
+    """The Risk section's rows between "now" and the referral, newest first: every escalation the
+    assessment service keeps (when, how raised, where to, by whom), and the risk judged at assessment
+    when it was not escalated, or when the history cannot be had."""
+    history = risk_history.data if risk_history is not None and risk_history.ok else None
+    history = history if isinstance(history, list) else []
+    rows = [
+        {"when": e.get("escalated_at"), "what": f"{OCCASIONS.get(e.get('occasion'), 'Escalated')}: "
+         f"{_raised_in_words(e)}", "by": e.get("escalated_by_name") or "",
+         "id": f"escalation-{e.get('risk_escalation_id')}"}
+        for e in history
+    ]  # fmt: skip
+    risk = (assessment or {}).get("risk")
+    escalated = any(e.get("occasion") == "assessment" for e in history)
+    if risk and assessment.get("completed_at") and not escalated:
+        rows.append({"when": assessment["completed_at"], "what": f"Assessed: {_raised_in_words(risk)}", "by": "",
+                     "id": None})  # fmt: skip
+    return sorted(rows, key=lambda row: _moment(row["when"]), reverse=True)
+
+
+def _moment(when: str | None) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(when).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # An onward referral's states as care co-ordination keeps them, in the hub's words, and what may be recorded next.
@@ -528,6 +573,8 @@ def risk_escalation(referral_id: str):
         "risk_to_self": form.get("escalation_to_self") == "yes",
         "risk_to_others": form.get("escalation_to_others") == "yes",
         "route": form["escalation_route"],
+        # Who escalated, as the risk history shows them to colleagues (kept by the service, never in an event).
+        "escalated_by_name": person().display_name or None,
     }
     answer = call("assessment", "POST", f"/v1/cases/{_case_id()}/risk-escalations", json=body)
     if not answer.ok:

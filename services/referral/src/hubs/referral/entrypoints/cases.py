@@ -83,6 +83,7 @@ class ReferralDetail(MethodView):
             "heard_of_hub_via": found["heard_of_hub_via"],
             "consent": found["consent"],
             "reason": found["reason"],
+            "risk_screen": found["risk_screen"],
             "linked_referrals": [
                 {
                     # The reference the later referral's sender was given: theirs alone.

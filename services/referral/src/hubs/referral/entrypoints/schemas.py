@@ -392,6 +392,15 @@ class ReferralDetailSchema(QueueEntrySchema):
         dump_only=True,
         metadata={"description": "later referrals of the person: their own reference, source, time and reason"},
     )
+    risk_screen = fields.Nested(
+        RiskScreenSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "the person's answers to the risk questions at referral (sealed with the consent); "
+            "null once erased, or for a referral received before the answers were kept"
+        },
+    )
 
 
 class ConcernSchema(Schema):

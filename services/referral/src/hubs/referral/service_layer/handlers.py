@@ -132,12 +132,14 @@ def _personal(cmd: commands.ReceiveReferral) -> dict[str, Any]:
 
 
 def _account(cmd: commands.ReceiveReferral, received_at: datetime) -> dict[str, Any]:
-    """How the referral came, sealed as one: the person's consent, who referred them and why."""
+    """How the referral came, sealed as one: the person's consent, who referred them and why, and
+    the answers to the risk questions (health data: sealed, shown to clinicians on the audited read)."""
     return {
         **asdict(cmd.consent),
         "recorded_at": received_at.isoformat(),
         "referrer": cmd.referrer,
         "reason": cmd.reason,
+        "risk_screen": asdict(cmd.risk_screen),
     }
 
 
@@ -266,6 +268,8 @@ def read_personal_details(
         "consent": consent,
         # Kept with the consent (sealed, erased and re-sealed with it), shown apart from it.
         "reason": consent.pop("reason", None) if consent else None,
+        # Kept with the consent too; None for a referral received before the answers were kept.
+        "risk_screen": consent.pop("risk_screen", None) if consent else None,
         "linked_referrals": [
             {
                 "link_id": link["link_id"],
