@@ -590,6 +590,16 @@ def risk_escalation(referral_id: str):
     return _back(referral_id)
 
 
+def _send_to_care(path: str, body: dict[str, Any], done: str, not_done: str) -> None:
+    """Send one of the case's after-assessment steps to care co-ordination and say how it went:
+    `done` when it was taken, `not_done` and the service's reason when it was refused."""
+    answer = call("care", "POST", path, json=body)
+    if answer.ok:
+        flash(done, "success")
+    else:
+        flash(f"{not_done}: {_refusal(answer)}", "error")
+
+
 @bp.post("/cases/<referral_id>/onward-referrals")
 @requires_role(*CASE_ROLES)
 def onward_referral(referral_id: str):
@@ -604,9 +614,7 @@ def onward_referral(referral_id: str):
     except ValueError:
         abort(400)
     body = {"case_id": case_id, "service_type": service_type, "made_on": date.today().isoformat()}
-    answer = call("care", "POST", "/v1/onward-referrals", json=body)
-    flash("Onward referral made" if answer.ok else f"The onward referral was not made: {_refusal(answer)}",
-          "success" if answer.ok else "error")  # fmt: skip
+    _send_to_care("/v1/onward-referrals", body, "Onward referral made", "The onward referral was not made")
     return _back(referral_id)
 
 
@@ -651,8 +659,7 @@ def onward_referral_step(referral_id: str, onward_referral_id: str, step: str):
     if problems:
         flash(f"Nothing was recorded: {' '.join(problems)}", "error")
         return _back(referral_id, "care")
-    answer = call("care", "POST", f"/v1/onward-referrals/{onward_referral_id}/{step}", json=body)
-    flash(done if answer.ok else f"Nothing was recorded: {_refusal(answer)}", "success" if answer.ok else "error")
+    _send_to_care(f"/v1/onward-referrals/{onward_referral_id}/{step}", body, done, "Nothing was recorded")
     return _back(referral_id, "care")
 
 
@@ -666,9 +673,7 @@ def monitoring_plan(referral_id: str):
         flash("Nothing was recorded: enter the days between reviews as a whole number from 1 to 365", "error")
         return _back(referral_id, "monitoring")
     body = {"started_on": date.today().isoformat(), "review_interval_days": int(days), "measures": ["phq-9", "gad-7"]}
-    answer = call("care", "POST", f"/v1/cases/{_case_id()}/monitoring-plans", json=body)
-    flash("Monitoring started" if answer.ok else f"Monitoring was not started: {_refusal(answer)}",
-          "success" if answer.ok else "error")  # fmt: skip
+    _send_to_care(f"/v1/cases/{_case_id()}/monitoring-plans", body, "Monitoring started", "Monitoring was not started")
     return _back(referral_id, "monitoring")
 
 
@@ -678,9 +683,8 @@ def monitoring_end(referral_id: str, monitoring_plan_id: str):
     """End a monitoring plan today: no more follow-ups fall due from it."""
     referral_id = _referral_id(referral_id)
     plan = _uuid_or_404(monitoring_plan_id)
-    answer = call("care", "POST", f"/v1/monitoring-plans/{plan}/end", json={"ended_on": date.today().isoformat()})
-    flash("Monitoring ended" if answer.ok else f"Monitoring was not ended: {_refusal(answer)}",
-          "success" if answer.ok else "error")  # fmt: skip
+    body = {"ended_on": date.today().isoformat()}
+    _send_to_care(f"/v1/monitoring-plans/{plan}/end", body, "Monitoring ended", "Monitoring was not ended")
     return _back(referral_id, "monitoring")
 
 
@@ -735,9 +739,8 @@ def liaison(referral_id: str):
               "the advice is longer than 2,000 characters"), "error")  # fmt: skip
         return _back(referral_id, "liaison")
     body = {"liaised_on": on.isoformat(), **({"advice": advice} if advice else {})}
-    answer = call("care", "POST", f"/v1/cases/{_case_id()}/occupational-health-liaisons", json=body)
-    flash("Liaison with Occupational Health recorded" if answer.ok else
-          f"The liaison was not recorded: {_refusal(answer)}", "success" if answer.ok else "error")  # fmt: skip
+    path = f"/v1/cases/{_case_id()}/occupational-health-liaisons"
+    _send_to_care(path, body, "Liaison with Occupational Health recorded", "The liaison was not recorded")
     return _back(referral_id, "liaison")
 
 
@@ -751,9 +754,8 @@ def signposting(referral_id: str):
         flash("Nothing was recorded: select at least one type of service to signpost to", "error")
         return _back(referral_id, "signposting")
     body = {"service_types": chosen, "signposted_on": date.today().isoformat()}
-    answer = call("care", "POST", f"/v1/cases/{_case_id()}/signpostings", json=body)
-    flash("Signposting recorded" if answer.ok else f"The signposting was not recorded: {_refusal(answer)}",
-          "success" if answer.ok else "error")  # fmt: skip
+    path = f"/v1/cases/{_case_id()}/signpostings"
+    _send_to_care(path, body, "Signposting recorded", "The signposting was not recorded")
     return _back(referral_id, "signposting")
 
 
