@@ -198,6 +198,30 @@ def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
 
 
+def self_refer(page, portal: str, name: str, phone: str, *, thoughts_of_self_harm: str = "no") -> str:
+    """A person refers themself, with consent and nobody else at risk; gives the reference they are shown."""
+    page.goto(f"{portal}/self-referral")
+    page.get_by_label("Your name", exact=True).fill(name)
+    page.get_by_label("Telephone number", exact=True).fill(phone)
+    page.locator(f"input[name=thoughts_of_self_harm][value={thoughts_of_self_harm}]").check()
+    page.locator("input[name=risk_to_others][value=no]").check()
+    page.get_by_label("I agree that a clinician from the hub may contact me about this referral").check()
+    page.get_by_role("button", name="Send referral").click()
+    return page.locator("#reference").inner_text().strip()
+
+
+def reach_from_queue(page, portal: str, reference: str, *, purpose: str | None = None) -> None:
+    """A clinician signs in, opens the referral from the queue (for `purpose`, or the form's
+    default) and records a contact attempt that reached the person."""
+    sign_in(page, portal, "Clinician")
+    page.locator("#queue").wait_for()
+    page.locator("#queue tbody tr", has_text=reference).get_by_role("link").click()
+    if purpose is not None:
+        page.locator(f"input[name=purpose][value={purpose}]").check()
+    page.get_by_role("button", name="Open the case").click()
+    page.get_by_role("button", name="Record contact attempt").click()
+
+
 class BrowserSteps:
     """The helpers a browser test uses, handed over as the `steps` fixture."""
 
@@ -206,11 +230,13 @@ class BrowserSteps:
     eventually = staticmethod(eventually)
     sign_in = staticmethod(sign_in)
     sign_out = staticmethod(sign_out)
+    self_refer = staticmethod(self_refer)
+    reach_from_queue = staticmethod(reach_from_queue)
 
 
 @pytest.fixture
 def steps() -> type[BrowserSteps]:
-    """check_page, photograph, eventually, sign_in and sign_out."""
+    """check_page, photograph, eventually, sign_in, sign_out, self_refer and reach_from_queue."""
     return BrowserSteps
 
 

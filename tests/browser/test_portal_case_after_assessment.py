@@ -24,21 +24,10 @@ def record_step(page, step: str, reason: str | None = None) -> None:
 
 def test_a_case_goes_from_assessment_through_treatment_and_follow_up_to_closure(clinical_hub, page, steps):
     portal = clinical_hub.portal
-    check_page, eventually, sign_in = steps.check_page, steps.eventually, steps.sign_in
+    check_page, eventually = steps.check_page, steps.eventually
 
-    page.goto(f"{portal}/self-referral")
-    page.get_by_label("Your name", exact=True).fill("Jo Follow")
-    page.get_by_label("Telephone number", exact=True).fill("07700 900 404")
-    page.locator("input[name=thoughts_of_self_harm][value=no]").check()
-    page.locator("input[name=risk_to_others][value=no]").check()
-    page.get_by_label("I agree that a clinician from the hub may contact me about this referral").check()
-    page.get_by_role("button", name="Send referral").click()
-    reference = page.locator("#reference").inner_text().strip()
-
-    sign_in(page, portal, "Clinician")
-    page.locator("#queue tbody tr", has_text=reference).get_by_role("link").click()
-    page.get_by_role("button", name="Open the case").click()
-    page.get_by_role("button", name="Record contact attempt").click()
+    reference = steps.self_refer(page, portal, "Jo Follow", "07700 900 404")
+    steps.reach_from_queue(page, portal, reference)
 
     # Assessed at caseness, referred on to Talking Therapies, with Occupational Health liaison agreed.
     eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)

@@ -14,22 +14,10 @@ PHONE = {"width": 390, "height": 844}
 
 def test_a_case_at_raised_risk_is_assessed_escalated_and_found_again_in_my_cases(clinical_hub, browser, page, steps):
     portal = clinical_hub.portal
-    check_page, eventually, sign_in = steps.check_page, steps.eventually, steps.sign_in
+    check_page, eventually = steps.check_page, steps.eventually
 
-    page.goto(f"{portal}/self-referral")
-    page.get_by_label("Your name", exact=True).fill("Alex Risk")
-    page.get_by_label("Telephone number", exact=True).fill("07700 900 303")
-    page.locator("input[name=thoughts_of_self_harm][value=yes]").check()
-    page.locator("input[name=risk_to_others][value=no]").check()
-    page.get_by_label("I agree that a clinician from the hub may contact me about this referral").check()
-    page.get_by_role("button", name="Send referral").click()
-    reference = page.locator("#reference").inner_text().strip()
-
-    sign_in(page, portal, "Clinician")
-    page.locator("#queue").wait_for()
-    page.locator("#queue tbody tr", has_text=reference).get_by_role("link").click()
-    page.get_by_role("button", name="Open the case").click()
-    page.get_by_role("button", name="Record contact attempt").click()
+    reference = steps.self_refer(page, portal, "Alex Risk", "07700 900 303", thoughts_of_self_harm="yes")
+    steps.reach_from_queue(page, portal, reference)
     assert "First contact recorded" in page.locator(".portal-banner--success").inner_text()
 
     # The person answers PHQ-9 item 9 above 0: the warning shows as it is answered.

@@ -26,23 +26,10 @@ def overflowing(page) -> list[str]:
 
 def test_a_clinician_writes_a_safeguarding_note_and_sees_it_and_the_timeline(clinical_hub, page, steps):
     portal = clinical_hub.portal
-    check_page, sign_in = steps.check_page, steps.sign_in
+    check_page = steps.check_page
 
-    page.goto(f"{portal}/self-referral")
-    page.get_by_label("Your name", exact=True).fill("Robin Note")
-    page.get_by_label("Telephone number", exact=True).fill("07700 900 404")
-    page.locator("input[name=thoughts_of_self_harm][value=no]").check()
-    page.locator("input[name=risk_to_others][value=no]").check()
-    page.get_by_label("I agree that a clinician from the hub may contact me about this referral").check()
-    page.get_by_role("button", name="Send referral").click()
-    reference = page.locator("#reference").inner_text().strip()
-
-    sign_in(page, portal, "Clinician")
-    page.locator("#queue").wait_for()
-    page.locator("#queue tbody tr", has_text=reference).get_by_role("link").click()
-    page.locator("input[name=purpose][value=safeguarding]").check()
-    page.get_by_role("button", name="Open the case").click()
-    page.get_by_role("button", name="Record contact attempt").click()
+    reference = steps.self_refer(page, portal, "Robin Note", "07700 900 404")
+    steps.reach_from_queue(page, portal, reference, purpose="safeguarding")
     assert "First contact recorded" in page.locator(".portal-banner--success").inner_text()
     expect(page.locator("#case-notes")).to_have_count(0)
     assert "No notes yet." in page.locator("#note-form ~ p").first.inner_text()

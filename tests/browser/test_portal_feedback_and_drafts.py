@@ -66,7 +66,7 @@ def test_a_closed_case_gives_a_link_answered_once_and_answers_survive_an_expired
     portal_app, page, browser, steps
 ):
     portal, app = portal_app
-    check_page, eventually, sign_in = steps.check_page, steps.eventually, steps.sign_in
+    check_page, eventually = steps.check_page, steps.eventually
 
     # The colleague form asks whether a voicemail or a text is all right, and fits a phone.
     page.set_viewport_size(PHONE)
@@ -83,19 +83,8 @@ def test_a_closed_case_gives_a_link_answered_once_and_answers_survive_an_expired
     )
     page.set_viewport_size({"width": 1100, "height": 900})
 
-    page.goto(f"{portal}/self-referral")
-    page.get_by_label("Your name", exact=True).fill("Fi Feedback")
-    page.get_by_label("Telephone number", exact=True).fill("07700 900 515")
-    page.locator("input[name=thoughts_of_self_harm][value=no]").check()
-    page.locator("input[name=risk_to_others][value=no]").check()
-    page.get_by_label("I agree that a clinician from the hub may contact me about this referral").check()
-    page.get_by_role("button", name="Send referral").click()
-    reference = page.locator("#reference").inner_text().strip()
-
-    sign_in(page, portal, "Clinician")
-    page.locator("#queue tbody tr", has_text=reference).get_by_role("link").click()
-    page.get_by_role("button", name="Open the case").click()
-    page.get_by_role("button", name="Record contact attempt").click()
+    reference = steps.self_refer(page, portal, "Fi Feedback", "07700 900 515")
+    steps.reach_from_queue(page, portal, reference)
     eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)
 
     # Answers typed, then the sign-in expires before "Complete": nothing is lost.
