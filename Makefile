@@ -8,7 +8,7 @@ PACKAGES := contracts services/runtime services/referral services/assessment \
 PORTAL_ASSETS := services/portal/src/hubs/portal/static/nhsuk/nhsuk-frontend.min.css
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run run-compact stop logs test test-unit bench lint format infra deploy-tools clean
+.PHONY: help install run run-compact stop logs test test-unit bench mutation lint format infra deploy-tools clean
 
 help:
 	@echo "make run        start a demo hub and the national reporting service (make stop, make logs)"
@@ -16,13 +16,24 @@ help:
 	@echo "make test       lint and the whole suite against real Kafka and PostgreSQL"
 	@echo "make test-unit  unit and contract tests only (no broker, no database)"
 	@echo "make bench      benchmarks against real Kafka and PostgreSQL (var/bench/results.json)"
+	@echo "make mutation   mutation testing of each service's domain and service layer (var/mutation/results.json)"
+
+EDITABLES := $(foreach p,$(filter-out services/portal services/referral,$(PACKAGES)),-e $(p)) \
+	-e 'services/referral[test]' -e 'services/portal[test]'
 
 $(STAMP): requirements-dev.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt \
-		$(foreach p,$(filter-out services/portal services/referral,$(PACKAGES)),-e $(p)) \
-		-e 'services/referral[test]' -e 'services/portal[test]'
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt $(EDITABLES)
 	touch $(STAMP)
+
+# mutmut in a virtualenv of its own: it brings setproctitle, which renames gunicorn's processes
+# (and hides their environment in /proc), so the test and benchmark virtualenv stays as deployed.
+MUTATION_VENV := .venv-mutation
+$(MUTATION_VENV)/.installed: requirements-dev.txt requirements-mutation.txt $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
+	test -x $(MUTATION_VENV)/bin/python || $(PYTHON) -m venv $(MUTATION_VENV)
+	$(MUTATION_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt \
+		-r requirements-mutation.txt $(EDITABLES)
+	touch $@
 
 install: $(STAMP) contracts/node_modules/.package-lock.json $(PORTAL_ASSETS)
 
@@ -77,6 +88,10 @@ test-unit: install
 bench: infra
 	$(BIN)/python -m tests.perf.bench
 
+# How many faults seeded in each service's domain and service layer its unit tests catch (docs/testing.md)
+mutation: install $(MUTATION_VENV)/.installed
+	$(MUTATION_VENV)/bin/python -m tests.mutation.run
+
 clean:
-	rm -rf $(VENV) var contracts/node_modules .tools services/portal/node_modules \
+	rm -rf $(VENV) $(MUTATION_VENV) var contracts/node_modules .tools services/portal/node_modules \
 		services/portal/src/hubs/portal/static/nhsuk services/portal/src/hubs/portal/static/images

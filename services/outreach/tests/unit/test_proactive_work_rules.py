@@ -296,13 +296,13 @@ def test_a_survey_takes_one_answer_per_person_while_open_and_keeps_no_empty_comm
     e = refused(survey.respond, today=DAY - timedelta(1), answers=Answers(3), comment=None, already_answered=False)
     assert (e.message, e.field, e.conflict) == ("This survey is not open yet.", "survey_id", True)
     e = refused(survey.respond, today=DAY, answers=Answers(3), comment=None, already_answered=True)
-    assert (e.message, e.conflict) == ("You have already answered this survey.", True)
+    assert (e.message, e.field, e.conflict) == ("You have already answered this survey.", "survey_id", True)
     answered = survey.respond(today=DAY, answers=Answers(3), comment="  ", already_answered=False)
     assert (answered.survey_id, answered.given_on, answered.comment) == (survey.survey_id, DAY, None)
     assert survey.respond(today=DAY, answers=Answers(3), comment=" Busy ", already_answered=False).comment == "Busy"
     survey.close(today=DAY, responses=[answered])
     e = refused(survey.respond, today=DAY, answers=Answers(3), comment=None, already_answered=False)
-    assert (e.message, e.conflict) == ("This survey is closed.", True)
+    assert (e.message, e.field, e.conflict) == ("This survey is closed.", "survey_id", True)
 
 
 def test_participation_tokens_are_one_per_secret_differ_by_person_and_die_with_the_survey():
@@ -316,7 +316,7 @@ def test_participation_tokens_are_one_per_secret_differ_by_person_and_die_with_t
         survey.participation_tokens("sam", [])
     survey.close(today=DAY, responses=[])
     e = refused(survey.participation_tokens, "sam", [current])
-    assert (e.message, e.conflict) == ("This survey is closed.", True)
+    assert (e.message, e.field, e.conflict) == ("This survey is closed.", "survey_id", True)
 
 
 def test_closing_a_survey_forgets_its_key_and_releases_every_response_shuffled_once():
@@ -337,7 +337,7 @@ def test_closing_a_survey_forgets_its_key_and_releases_every_response_shuffled_o
         "supervision_helpful",
     }
     e = refused(survey.close, today=DAY, responses=[])
-    assert (e.message, e.conflict) == ("This survey is already closed.", True)
+    assert (e.message, e.field, e.conflict) == ("This survey is already closed.", "survey_id", True)
 
 
 # The figures the hub reads
@@ -483,3 +483,13 @@ def test_reach_names_the_groups_and_employers_not_reached_since_a_day_by_their_l
         {"employer": "South Trust", "last_reached_on": None},
     ]
     assert result["employers_not_reached"] == [{"employer": "South Trust", "last_reached_on": None}]
+
+
+def test_a_refusal_is_answered_as_422_naming_the_field_or_409_when_the_state_forbids_it():
+    wrong = Refused("Attendance cannot be negative.", "attendance")
+    assert (wrong.status, wrong.detail, wrong.code) == (422, "Attendance cannot be negative.", "refused")
+    assert wrong.errors == {"attendance": ["Attendance cannot be negative."]}
+    state = Refused("This survey is closed.", "survey_id", conflict=True)
+    assert (state.status, state.errors) == (409, {"survey_id": ["This survey is closed."]})
+    assert Refused("No field.").errors is None
+    assert NotFound("survey").status == 404
