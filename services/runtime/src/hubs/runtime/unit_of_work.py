@@ -231,10 +231,3 @@ class UnitOfWork:
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
-
-
-def emit_all(outbox: Outbox, events: Iterable[DomainEvent], *, case_id: uuid.UUID | None) -> None:
-    """Queue events that belong to no aggregate a repository handled (an aggregate's own events are
-    collected by the unit of work at commit)."""
-    for domain_event in events:
-        outbox.add(domain_event.event_type, domain_event.to_data(), case_id=case_id)
