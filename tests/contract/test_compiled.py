@@ -174,3 +174,12 @@ def test_consumers_read_valid_events_without_marshmallow(spec, monkeypatch):
 
     monkeypatch.setattr("hubs.contracts.compiled.parse_envelope", refuse)
     assert read_envelope(_wire(example_envelope(spec)))["event_type"] == spec.event_type
+
+
+@pytest.mark.parametrize("figure", [7.0, 7.5, True, -1, "7"])
+def test_a_report_is_refused_by_consumers_for_a_figure_that_is_no_count(figure):
+    spec = next(s for s in SPECS if s.name == "HubPeriodReport.v1")
+    message = _set(_wire(example_envelope(spec)), ("data", "figures", "staff_assessed"), figure)
+    with pytest.raises(ContractError) as refused:
+        read_envelope(message)
+    assert "figures" in refused.value.errors

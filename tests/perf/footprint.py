@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -110,10 +111,16 @@ def _free(port: int) -> bool:
     return True
 
 
+def _hub_id(var: Path) -> str:
+    # A hub id is lower-case letters, digits and dashes (the national registry refuses others);
+    # a temporary directory's name may hold "_" or upper case.
+    return "footprint-" + re.sub(r"[^a-z0-9]", "-", var.name[-8:].lower())
+
+
 def environment(profile: str, var: Path, base: int) -> dict[str, str]:
     # SQLite files in `var` as `make run` keeps them; a hub id of its own, so topics are its own.
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_SCHEMA", "NATIONAL_DATABASE_URL")}
-    env |= {"HUBS_PROFILE": profile, "HUBS_VAR_DIR": str(var), "HUBS_HUB_ID": f"footprint-{var.name[-8:].lower()}"}
+    env |= {"HUBS_PROFILE": profile, "HUBS_VAR_DIR": str(var), "HUBS_HUB_ID": _hub_id(var)}
     ports = {name: base + n for n, name in enumerate(PORT_NAMES)}
     env |= {name: str(port) for name, port in ports.items()}
     env["HUB_METRICS_PORT"] = str(base + 1099)

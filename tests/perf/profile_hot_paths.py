@@ -5,12 +5,14 @@ self-referral handler, on this run's own Kafka and PostgreSQL. Prints the top fu
     python -m tests.perf.profile_hot_paths compare [--events N]   # one transaction per event, or per batch
     python -m tests.perf.profile_hot_paths workers   # the referral API with 1 and 2 gunicorn workers
     python -m tests.perf.profile_hot_paths validation [--events N]   # contract checks per event, no broker
+    python -m tests.perf.profile_hot_paths national [--hubs N] [--profile]   # the national handlers, no broker
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import shutil
 import time
@@ -171,6 +173,58 @@ def compare_consumers(bench: Bench, events: int) -> None:
     print("same figures in every variant:", all(f == first for f in figures.values()), len(first), "rows")
 
 
+def national_handlers(bench: Bench, hubs: int, profiled: bool) -> None:
+    """The national worker's handlers (signature check, contract, versions, storing) applying
+    signed reports of `hubs` hubs in batches of 500, as the consumer applies a poll's batch;
+    the messages are made here, so Kafka's own reading (and its CRC checks) is left out."""
+    from kafka.consumer.fetcher import ConsumerRecord
+
+    from hubs.contracts.compiled import _compiled
+    from hubs.loadgen.population import period_reports
+    from hubs.reporting.bootstrap import DEFINITION as REPORTING
+    from hubs.reporting.domain.catalogue import COUNTS
+    from hubs.reporting.testing import ReportKeys
+    from hubs.runtime.consumer import EventConsumer
+
+    chosen = england()[:hubs]
+    last_year = date.today().year - (2 if date.today().month < 4 else 1)
+    reports = list(period_reports(chosen, last_year, list(COUNTS), versions=4))
+    keys = ReportKeys(bench.workdir)
+    for hub in chosen:
+        keys.register(hub.hub_id, region=hub.region.value)
+    records = [
+        ConsumerRecord("national", 0, 0, n, 0, 0, r["hub_id"].encode(), kafka_bench.encoded(r), keys.headers(r),
+                       None, 0, 0, 0)
+        for n, r in enumerate(reports)
+    ]  # fmt: skip
+    extra = {"HUBS_REPORTING_MODE": "national", **keys.environment}
+    bench.migrate("reporting", bench.env("national", "reporting_national_profile", **extra))
+    settings = kafka_bench.settings_for(bench, "reporting", "national", "reporting_national_profile", **extra)
+    wiring = REPORTING.bootstrap(settings)
+    spec = REPORTING.consumers(wiring)[0]
+    consumer = EventConsumer(
+        name=spec.name, service="reporting", topics=[], handlers=spec.handlers, uow_factory=wiring.uow_factory,
+        consumer=None, dlq_producer=None, prepare_batch=spec.prepare_batch, verify=spec.verify,
+    )  # fmt: skip
+    _compiled()  # compiled once per process, not part of a report's cost
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    if profiled:
+        profiler.enable()
+    for first in range(0, len(records), 500):
+        assert consumer._apply_together(records[first : first + 500]), "a batch was not applied together"
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    print(
+        f"{len(records)} reports of {hubs} hubs in {elapsed:.2f} s: {len(records) / elapsed:.0f}/s, "
+        f"{elapsed / len(records) * 1e6:.0f} µs a report{' (profiled)' if profiled else ''}; "
+        f"load {os.getloadavg()[0]:.1f}"
+    )
+    if profiled:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    wiring.engine.dispose()
+
+
 def compare_validation(events: int) -> None:
     """µs per event to check and load a hub's events against their contracts: marshmallow
     (`parse_envelope`) and the compiled JSON Schemas (`read_envelope`, what consumers use), on
@@ -205,9 +259,11 @@ def _timed(run) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="profile_hot_paths")
-    parser.add_argument("what", choices=["consumer", "intake", "compare", "workers", "validation"])
+    parser.add_argument("what", choices=["consumer", "intake", "compare", "workers", "validation", "national"])
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--one-by-one", action="store_true", help="one transaction per event, as on failures")
+    parser.add_argument("--hubs", type=int, default=6, help="national: reports of this many hubs (42: England)")
+    parser.add_argument("--profile", action="store_true", help="national: under cProfile")
     args = parser.parse_args()
     if args.what == "validation":
         compare_validation(args.events)
@@ -227,6 +283,8 @@ def main() -> None:
                 print(workers, intake(bench, concurrency=16, seconds=20, workers=workers))
         elif args.what == "compare":
             compare_consumers(bench, args.events)
+        elif args.what == "national":
+            national_handlers(bench, args.hubs, args.profile)
         else:
             profile_intake(bench, min(args.events, 1500))
     finally:

@@ -24,6 +24,7 @@ import jsonschema_rs
 from marshmallow import Schema, ValidationError, fields, missing
 
 from hubs.contracts.envelope import EnvelopeSchema, parse_envelope
+from hubs.contracts.events.reporting import SUPPRESSED, SuppressedCounts
 from hubs.contracts.json_schema import envelope_schema
 from hubs.contracts.registry import EventSpec, all_specs
 
@@ -45,6 +46,15 @@ def _float(value: Any) -> float:
     if not math.isfinite(number):
         raise _NotRead  # marshmallow refuses NaN and infinities; JSON Schema has no word for them
     return number
+
+
+def _counts(value: Mapping[str, Any]) -> dict[str, Any]:
+    # The JSON Schema has checked each count's minimum; "integer" there takes 7.0 too, which
+    # marshmallow refuses: only true integers (never booleans) and "*" are read here.
+    for count in value.values():
+        if type(count) is not int and count != SUPPRESSED:
+            raise _NotRead
+    return dict(value)
 
 
 def _field_reader(field: fields.Field[Any]) -> Read:
@@ -74,6 +84,8 @@ def _field_reader(field: fields.Field[Any]) -> Read:
         return lambda value: value
     elif type(field) is fields.Dict and field.key_field is None and field.value_field is None:
         read = dict
+    elif type(field) is SuppressedCounts:
+        read = _counts  # a report's hundreds of figures, checked in one loop
     else:
         # Anything else (e.g. a report's figures) checks and loads itself, as in marshmallow.
         return field.deserialize

@@ -27,6 +27,9 @@ class FakeFigures:
         self.reports: dict[tuple[str, str], dict] = {}
         self.stale_marks: dict[tuple[str, str], int] = {}
 
+    def load(self, periods):
+        pass
+
     def figures(self, period_type, period):
         return dict(self.stored.get((period_type, period), {}))
 
@@ -104,6 +107,9 @@ class FakeCases:
 class FakeActivities:
     def __init__(self):
         self.stored = {}
+
+    def load(self, keys):
+        pass
 
     def get(self, key):
         return self.stored[key].record if key in self.stored else None

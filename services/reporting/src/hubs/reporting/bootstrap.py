@@ -25,6 +25,7 @@ from hubs.reporting.service_layer.handlers import (
     carry_on_versions,
     hub_event_handlers,
     load_cases_of,
+    load_reports_of,
     national_event_handlers,
 )
 from hubs.reporting.service_layer.unit_of_work import ReportingUnitOfWork
@@ -156,6 +157,7 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
                 on_idle=timeliness,
                 verify=registry.verify,
                 dead_lettered=count_rejected,
+                prepare_batch=load_reports_of,
             )
         ]
 

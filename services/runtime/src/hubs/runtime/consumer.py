@@ -77,7 +77,8 @@ class EventConsumer:
     prepare_batch: BatchPreparer | None = None
     # Checks a message as it came (value and headers, e.g. a signature) before it is applied;
     # raises PoisonMessage for one that must never be. Called again if its batch is retried.
-    verify: Callable[[ConsumerRecord], None] | None = None
+    # It may return the envelope it read (as `read_envelope` reads it), which is then not read again.
+    verify: Callable[[ConsumerRecord], Mapping[str, Any] | None] | None = None
     # Told of every message parked on the DLQ, with why (e.g. to count rejections by reason).
     dead_lettered: Callable[[ConsumerRecord, BaseException], None] | None = None
     batch_transactions: bool = True
@@ -85,8 +86,15 @@ class EventConsumer:
     _lag_checked: float = field(default=0.0, init=False)
     # When the broker last told this consumer its partitions' end offsets (monotonic clock).
     _broker_answered: float = field(default_factory=time.monotonic, init=False)
-    # How long reading the end offsets may take; the broker is taken as away past it.
-    end_offsets_timeout_ms: int = 2_000
+    # How long reading the end offsets may take; the broker is taken as away past it. The request
+    # may wait behind a fetch the broker holds open while nothing arrives (FETCH_MAX_WAIT_MS).
+    end_offsets_timeout_ms: int = 4_000
+    # How long a poll waits for messages: it returns as soon as any arrive, so waiting longer
+    # costs no latency. While idle the wait doubles up to `idle_poll_ms` (an idle consumer then
+    # goes round every 2 s, not twice a second); a batch brings it back down.
+    # Stopping waits for the poll under way, at most `idle_poll_ms`.
+    poll_ms: int = 500
+    idle_poll_ms: int = 2_000
 
     def run(self, stop: StopSignal) -> None:
         """Poll, apply, commit, until asked to stop; the current batch always finishes."""
@@ -97,14 +105,18 @@ class EventConsumer:
             self.consumer.close(autocommit=False)
             return
         failures = 0
+        wait_ms = self.poll_ms
         while not stop.stopping:
             self._beat()
             try:
-                batch = self.consumer.poll(timeout_ms=500)
+                batch = self.consumer.poll(timeout_ms=wait_ms)
                 if batch:
                     self.process_batch(batch, stop)
-                elif self.on_idle is not None:
-                    self._safely(self.on_idle)
+                    wait_ms = self.poll_ms
+                else:
+                    if self.on_idle is not None:
+                        self._safely(self.on_idle)
+                    wait_ms = min(wait_ms * 2, max(self.idle_poll_ms, self.poll_ms))
                 self._report_lag()
                 failures = 0
             except KafkaError as exc:
@@ -165,10 +177,7 @@ class EventConsumer:
     def _apply_together(self, records: list[ConsumerRecord]) -> bool:
         """Apply the whole batch in one transaction; False (and nothing applied) if any of it fails."""
         try:
-            if self.verify is not None:
-                for record in records:
-                    self.verify(record)
-            envelopes = [read_envelope(_decode(record.value)) for record in records]
+            envelopes = [self._read(record) for record in records]
             counts = Counter[str]()
             with self.uow_factory() as uow:
                 seen = uow.processed.seen_any(self.name, [e["event_id"] for e in envelopes])
@@ -226,9 +235,7 @@ class EventConsumer:
     def _process(self, record: ConsumerRecord, stop: StopSignal) -> bool:
         """Apply one record (or dead-letter it). False only if stopping mid-retry."""
         try:
-            if self.verify is not None:
-                self.verify(record)
-            envelope = read_envelope(_decode(record.value))
+            envelope = self._read(record)
         except (ContractError, PoisonMessage) as exc:
             self._dead_letter(record, exc, attempts=1, event_id=_header(record, "event_id"))
             return True
@@ -269,6 +276,11 @@ class EventConsumer:
                 self._beat()  # waiting for the database is not being stuck
                 if stop.wait(delay * (0.5 + random.random() / 2)):
                     return False
+
+    def _read(self, record: ConsumerRecord) -> Mapping[str, Any]:
+        """The record's envelope, checked (`verify`) and read against its contract."""
+        envelope = self.verify(record) if self.verify is not None else None
+        return envelope if envelope is not None else read_envelope(_decode(record.value))
 
     def _apply(self, envelope: Mapping[str, Any], handler: Handler) -> None:
         event_id: uuid.UUID = envelope["event_id"]

@@ -32,8 +32,9 @@ class ConsumerSpec:
     on_idle: Callable[[], None] | None = None
     # Loads what a batch's handlers will read, in one query (see EventConsumer).
     prepare_batch: BatchPreparer | None = None
-    # Checks each message as it came, and is told of each one dead-lettered (see EventConsumer).
-    verify: Callable[[ConsumerRecord], None] | None = None
+    # Checks each message as it came (and may give the envelope it read, so it is not read twice),
+    # and is told of each one dead-lettered (see EventConsumer).
+    verify: Callable[[ConsumerRecord], Mapping[str, Any] | None] | None = None
     dead_lettered: Callable[[ConsumerRecord, BaseException], None] | None = None
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, select, text, tuple_, update
+from sqlalchemy import JSON, Text, bindparam, cast, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,12 +38,46 @@ def insert_for(session: Session, table):
 
 def upsert_rows(session: Session, table, rows: list[dict[str, Any]], key: list, update: list[str] | dict) -> None:
     """INSERT ... ON CONFLICT DO UPDATE for many rows (PostgreSQL and SQLite both have it:
-    safe between replicas). `update`: the columns to take from the new row, or values to set."""
+    safe between replicas). `update`: the columns to take from the new row, or values to set.
+
+    On PostgreSQL many rows go as one statement over arrays, one per column (`unnest`): a
+    period's hundreds of figures, or a batch's case facts, in one round trip, where one
+    execution per row cost about 40 µs each."""
     if not rows:
         return
     statement = insert_for(session, table)
     values = {name: statement.excluded[name] for name in update} if isinstance(update, list) else update
+    names = list(rows[0])
+    keys = [c.name for c in key]
+    if (
+        len(rows) > 1
+        and session.get_bind().dialect.name == "postgresql"
+        and all(list(r) == names for r in rows)
+        # One row per key: one statement may not update a row twice (one execution per row may).
+        and len({tuple(r[k] for k in keys) for r in rows}) == len(rows)
+    ):
+        statement = statement.from_select(names, _unnested(session, table, names, rows))
+        session.execute(statement.on_conflict_do_update(index_elements=key, set_=values))
+        return
     session.execute(statement.on_conflict_do_update(index_elements=key, set_=values), rows)
+
+
+def _unnested(session: Session, table, names: list[str], rows: list[dict[str, Any]]):
+    """SELECT of `rows` from one array parameter per column (JSON columns sent as text)."""
+    columns = [table.c[name] for name in names]
+    arrays = []
+    for column in columns:
+        values = [r[column.name] for r in rows]
+        if isinstance(column.type, JSON):
+            dumps = session.get_bind().dialect._json_serializer or json.dumps
+            values = [None if v is None else dumps(v) for v in values]
+            arrays.append(bindparam(None, values, type_=postgresql.ARRAY(Text)))
+        else:
+            arrays.append(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    unnested = func.unnest(*arrays).table_valued(*names).render_derived()
+    return select(
+        *[cast(unnested.c[c.name], c.type) if isinstance(c.type, JSON) else unnested.c[c.name] for c in columns]
+    )
 
 
 # The first `limit` stale periods that no other transaction has claimed. The key names the
@@ -79,8 +114,31 @@ class FigureRepository:
     def __init__(self, session: Session):
         self._session = session
         self._to_mark: set[Period] = set()
+        self._to_send: set[Period] = set()
+        # Figures of periods read in this transaction (see `load`), as stored now.
+        self._known: dict[Period, dict[str, int]] = {}
+
+    def load(self, periods: Iterable[Period]) -> None:
+        """Read the figures of these periods in one query (those not read yet): the report
+        cycle computes or sends up to hundreds of periods in a transaction."""
+        wanted = {p for p in periods if p not in self._known}
+        if not wanted:
+            return
+        t = period_figures
+        rows = self._session.execute(
+            select(t.c.period_type, t.c.period, t.c.figure, t.c.value).where(
+                tuple_(t.c.period_type, t.c.period).in_(sorted(wanted))
+            )
+        ).all()
+        found: dict[Period, dict[str, int]] = {p: {} for p in wanted}
+        for r in rows:
+            found[(r.period_type, r.period)][r.figure] = r.value
+        self._known.update(found)
 
     def figures(self, period_type: str, period: str) -> dict[str, int]:
+        known = self._known.get((period_type, period))
+        if known is not None:
+            return dict(known)
         t = period_figures
         rows = self._session.execute(
             select(t.c.figure, t.c.value).where(t.c.period_type == period_type, t.c.period == period)
@@ -114,7 +172,9 @@ class FigureRepository:
             if current.get(name) != value
         ]
         upsert_rows(self._session, t, changed, [t.c.period_type, t.c.period, t.c.figure], ["value"])
-        self.mark_pending([(period_type, period)])
+        if (period_type, period) in self._known:
+            self._known[(period_type, period)] = dict(figures)
+        self._to_send.add((period_type, period))  # marked pending with the others, at `flush`
         return True
 
     def mark_pending(self, periods: Iterable[Period]) -> None:
@@ -133,7 +193,10 @@ class FigureRepository:
         self._to_mark.update(periods)
 
     def flush(self) -> None:
-        """Write the marks made so far (one statement, safe between replicas)."""
+        """Write the marks made so far (one statement each, safe between replicas)."""
+        if self._to_send:
+            self.mark_pending(self._to_send)
+            self._to_send.clear()
         if not self._to_mark:
             return
         t = stale_periods
@@ -191,12 +254,14 @@ class FigureRepository:
 
     def final_periods(self) -> set[Period]:
         """Periods whose version made after the period ended has been sent."""
+        self.flush()
         t = period_reports
         rows = self._session.execute(select(t.c.period_type, t.c.period).where(t.c.final.is_(True))).all()
         return {(r.period_type, r.period) for r in rows}
 
     def report_state(self, period_type: str, period: str) -> dict[str, Any]:
         """The last version sent for a period, and whether it was final (version 0: none yet)."""
+        self.flush()
         t = period_reports
         row = self._session.execute(
             select(t.c.report_version, t.c.final).where(t.c.period_type == period_type, t.c.period == period)
@@ -207,6 +272,7 @@ class FigureRepository:
 
     def pending_reports(self, limit: int = 100) -> list[tuple[str, str, int]]:
         """(period type, period, last version sent) of reports whose figures changed."""
+        self.flush()
         t = period_reports
         rows = self._session.execute(
             select(t.c.period_type, t.c.period, t.c.report_version)
@@ -322,28 +388,52 @@ class CaseFactsRepository:
 
 
 class ActivityRepository:
-    """Outreach, training, supervision, hub staff, feedback and imported sickness absence."""
+    """Outreach, training, supervision, hub staff, feedback and imported sickness absence.
+
+    Records read or written in a transaction are kept until it ends, and what was written is
+    stored when it commits (see `flush`): a batch of events costs one read and one write."""
 
     def __init__(self, session: Session):
         self._session = session
+        self._known: dict[str, dict[str, Any] | None] = {}
+        self._changed: dict[str, dict[str, Any]] = {}
+
+    def load(self, keys: Iterable[str]) -> None:
+        """Read the records of these activities in one query (those not read yet)."""
+        wanted = {k for k in keys if k not in self._known}
+        if not wanted:
+            return
+        t = activities
+        query = select(t.c.activity_key, t.c.record).where(t.c.activity_key.in_(wanted))
+        found = dict(self._session.execute(query).all())
+        self._known.update({k: found.get(k) for k in wanted})
 
     def get(self, key: str) -> dict[str, Any] | None:
-        t = activities
-        return self._session.execute(select(t.c.record).where(t.c.activity_key == key)).scalar_one_or_none()
+        self.load([key])
+        return self._known[key]
 
     def put(self, activity: Activity) -> None:
+        self._known[activity.key] = activity.record
+        self._changed[activity.key] = {
+            "activity_key": activity.key, "kind": activity.kind, "day": activity.day, "record": activity.record
+        }  # fmt: skip
+
+    def flush(self) -> None:
+        """Store the records written so far (one statement)."""
+        if not self._changed:
+            return
         t = activities
-        values = {"kind": activity.kind, "day": activity.day, "record": activity.record}
-        done = self._session.execute(update(t).where(t.c.activity_key == activity.key).values(**values))
-        if done.rowcount == 0:
-            self._session.execute(insert(t).values(activity_key=activity.key, **values))
+        upsert_rows(self._session, t, list(self._changed.values()), [t.c.activity_key], ["kind", "day", "record"])
+        self._changed.clear()
 
     def all(self) -> list[Activity]:
+        self.flush()
         t = activities
         rows = self._session.execute(select(t).order_by(t.c.activity_key)).all()
         return [Activity(r.activity_key, r.kind, r.day, r.record) for r in rows]
 
     def earliest_day(self) -> date | None:
+        self.flush()
         return self._session.execute(select(func.min(activities.c.day))).scalar_one_or_none()
 
 

@@ -24,8 +24,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from kafka.consumer.fetcher import ConsumerRecord
 
-from hubs.contracts import ContractError, parse_envelope
+from hubs.contracts import ContractError
 from hubs.contracts.codes import Region
+from hubs.contracts.compiled import read_envelope
 from hubs.contracts.topics import HUB_ID_PATTERN, REPORT_KEY_ID_HEADER, REPORT_SIGNATURE_HEADER
 from hubs.reporting.adapters.metrics import NATIONAL_REPORTS_REJECTED
 from hubs.reporting.domain.provenance import (
@@ -175,17 +176,19 @@ class HubRegistry:
             hubs[hub_id] = RegisteredHub(hub_id, str(entry.get("name") or hub_id), entry["region"], keys)
         return cls(hubs)
 
-    def verify(self, record: ConsumerRecord) -> None:
-        """Raise RejectedReport unless the message is a report signed by its hub's registered key.
+    def verify(self, record: ConsumerRecord) -> dict[str, Any]:
+        """Raise RejectedReport unless the message is a report signed by its hub's registered key;
+        the envelope as its contract reads it, so that the consumer does not read it again.
 
         Messages of other types pass: the national consumer has no handler for them."""
         try:
             message = json.loads(record.value)
-            envelope = parse_envelope(message)
+            # The compiled contract: the same verdict as marshmallow's, in a fraction of its time.
+            envelope = read_envelope(message)
         except (ValueError, TypeError, AttributeError, ContractError) as exc:
             raise RejectedReport(MALFORMED, f"not a readable message ({type(exc).__name__})") from None
         if envelope["event_type"] != REPORT:
-            return
+            return envelope
         report = message["data"]
         hub_id = envelope["hub_id"]
         if report.get("hub_id") != hub_id:
@@ -206,6 +209,7 @@ class HubRegistry:
             raise RejectedReport(BAD_SIGNATURE, f"the signature does not verify with hub {hub_id}'s key") from None
         if report.get("region") != hub.region:
             raise RejectedReport(WRONG_REGION, f"hub {hub_id} is registered in another region")
+        return envelope
 
 
 def start_counting_rejections() -> None:

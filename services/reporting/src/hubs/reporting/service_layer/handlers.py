@@ -180,6 +180,7 @@ def refresh_figures(uow_factory: Callable[[], Any], rules: DatasetRules, limit: 
                 quarantine_period(s.period_type, s.period, uow, SetAside(PERIOD_UNPLACEABLE, str(exc)), clock())
         computed = []
         if bounds:
+            uow.figures.load(bounds)
             cases = uow.cases.overlapping(min(f for f, _ in bounds.values()), max(last for _, last in bounds.values()))
             activities = uow.activities.all()
             for (period_type, period), (first, last) in bounds.items():
@@ -241,6 +242,7 @@ def publish_due_reports(
         s = uow.settings
         due = uow.figures.pending_reports()
         signed_off = uow.sign_offs.months() if due else set()
+        uow.figures.load((period_type, period) for period_type, period, _ in due)
         for period_type, period, last_version in due:
             version = max(last_version + 1, version_floor)
             try:
@@ -354,8 +356,28 @@ def carry_on_versions(uow_factory: Callable[[], Any], published: Callable[[], An
 
 
 def load_cases_of(envelopes: list[Mapping[str, Any]], uow) -> None:
-    """Before a batch: read the facts of every case it tells about, in one query."""
+    """Before a batch: read the facts of every case it tells about, and the records of every
+    activity, in one query each."""
     uow.cases.load({str(e["case_id"]) for e in envelopes if e.get("case_id") is not None})
+    keys = set()
+    for e in envelopes:
+        if e["event_type"] in ACTIVITY_EVENTS or e["event_type"] == "SicknessAbsenceImported":
+            try:
+                activity = activity_of(e)
+            except (ValueError, OverflowError, KeyError, TypeError):
+                continue  # its handler sets it aside
+            if activity is not None:
+                keys.add(activity.key)
+    uow.activities.load(keys)
+
+
+def load_reports_of(envelopes: list[Mapping[str, Any]], uow) -> None:
+    """Before a batch (national mode): read the versions kept of every hub's period it reports, in one query."""
+    uow.national.load(
+        (e["hub_id"], e["data"]["period_type"], e["data"]["period"])
+        for e in envelopes
+        if e["event_type"] == "HubPeriodReport"
+    )
 
 
 def keep_hub_report(event: Mapping[str, Any], uow, version_step: int = DEFAULT_VERSION_STEP) -> None:

@@ -58,5 +58,7 @@ class ReportingUnitOfWork(UnitOfWork):
     def commit(self) -> None:
         # Facts and marks of the transaction are written together, just before it commits.
         self.cases.flush()
+        self.activities.flush()
         self.figures.flush()
+        self.national.flush()
         super().commit()
