@@ -15,7 +15,7 @@ import random
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,8 +169,9 @@ class EventConsumer:
             offsets = self._apply_one_by_one(batch, stop)
         else:
             offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "", -1) for tp, rs in batch.items() if rs}
-        if self.after_batch is not None:
-            self._safely(lambda: self.after_batch(self._caught_up()))
+        after_batch = self.after_batch
+        if after_batch is not None:
+            self._safely(lambda: after_batch(self._caught_up()))
         if offsets:
             self.consumer.commit(offsets)
 
@@ -374,17 +375,17 @@ class EventConsumer:
         return lags
 
 
-class _CountedRebalances(ConsumerRebalanceListener):
+class _CountedRebalances(ConsumerRebalanceListener):  # type: ignore[misc]  # kafka-python ships no types
     """Counts the partition assignments a consumer receives: more than one per start means its
     group rebalanced (a replica came or went, or a member was dropped for missed heartbeats)."""
 
     def __init__(self, service: str, consumer: str):
         self._labels = (service, consumer)
 
-    def on_partitions_revoked(self, revoked) -> None:
+    def on_partitions_revoked(self, revoked: object) -> None:
         pass
 
-    def on_partitions_assigned(self, assigned) -> None:
+    def on_partitions_assigned(self, assigned: Sized) -> None:
         CONSUMER_REBALANCES.labels(*self._labels).inc()
         log.info("partitions assigned", extra={"consumer": self._labels[1], "partitions": len(assigned)})
 
@@ -412,5 +413,6 @@ def _decode(value: bytes | None) -> dict[str, Any]:
 def _header(record: ConsumerRecord, name: str) -> str | None:
     for key, value in record.headers or []:
         if key == name:
-            return value.decode(errors="replace")
+            text: str = value.decode(errors="replace")
+            return text
     return None

@@ -23,14 +23,17 @@ import argparse
 import importlib
 import logging
 import os
+import socket
 import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.pool import ConnectionPoolEntry
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from hubs.runtime.cli import _host, _serve_metrics, build_relay, start_worker
@@ -64,7 +67,7 @@ class _RequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # every request is counted in hubs_http_requests_total; no access log, as under gunicorn
 
-    def log(self, type: str, message: str, *args) -> None:
+    def log(self, type: str, message: str, *args: object) -> None:
         log.warning("http server: " + message, *args)
 
 
@@ -81,20 +84,20 @@ class ThreadedApiServer(BaseWSGIServer):
         host, _, port = bind.rpartition(":")
         super().__init__(host.strip("[]") or "127.0.0.1", int(port), app, handler=_RequestHandler)
         self._pool = ThreadPoolExecutor(max_workers=max(threads, 1), thread_name_prefix=f"api-{self.port}")
-        self._in_flight: set[Future] = set()
+        self._in_flight: set[Future[None]] = set()
         self._lock = threading.Lock()
 
-    def process_request(self, request, client_address) -> None:
+    def process_request(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
         future = self._pool.submit(self._handle, request, client_address)
         with self._lock:
             self._in_flight.add(future)
         future.add_done_callback(self._done)
 
-    def _done(self, future: Future) -> None:
+    def _done(self, future: Future[None]) -> None:
         with self._lock:
             self._in_flight.discard(future)
 
-    def _handle(self, request, client_address) -> None:
+    def _handle(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
         try:
             self.finish_request(request, client_address)
         except Exception:
@@ -135,15 +138,15 @@ class RelayTurns:
     def wake(self) -> None:
         self._woken.set()
 
-    def follow(self, engine, relay_thread: str) -> None:
+    def follow(self, engine: Engine, relay_thread: str) -> None:
         """Wake on every commit made through `engine` by another thread than the relay's own, once
         the connection is back in the pool (after the commit: the relay then sees the rows)."""
 
-        def committed(connection) -> None:
+        def committed(connection: Connection) -> None:
             if threading.current_thread().name != relay_thread:
                 connection.connection.info["hubs_committed"] = True
 
-        def returned(_dbapi_connection, record) -> None:
+        def returned(_dbapi_connection: object, record: ConnectionPoolEntry) -> None:
             if record.info.pop("hubs_committed", False):
                 self.wake()
 
@@ -159,7 +162,7 @@ class RunningService:
     settings: Settings
     server: ThreadedApiServer
     threads: list[threading.Thread] = field(default_factory=list)
-    engine: object = None
+    engine: Engine | None = None
     relay_turns: RelayTurns | None = None
 
     def stop(self, grace_seconds: float) -> None:
@@ -275,7 +278,8 @@ def hub_settings(service: str, environ: Mapping[str, str]) -> Settings:
 
 
 def definition_of(service: str) -> ServiceDefinition:
-    return importlib.import_module(HUB_SERVICES[service][0]).DEFINITION
+    definition: ServiceDefinition = importlib.import_module(HUB_SERVICES[service][0]).DEFINITION
+    return definition
 
 
 def main(argv: list[str] | None = None) -> None:

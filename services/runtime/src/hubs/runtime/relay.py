@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from kafka import KafkaProducer
 from sqlalchemy import Engine, Table, func, select, update
 
 from hubs.contracts import message_headers
-from hubs.runtime.lifecycle import PROGRESS, StopSignal
+from hubs.runtime.lifecycle import PROGRESS
 from hubs.runtime.metrics import (
     DEPENDENCY_UP,
     OUTBOX_BACKLOG,
@@ -23,6 +25,15 @@ from hubs.runtime.metrics import (
 )
 
 log = logging.getLogger(__name__)
+
+
+class Pauses(Protocol):
+    """What the relay loop waits on: a StopSignal, or anything that pauses and says when to stop."""
+
+    @property
+    def stopping(self) -> bool: ...
+
+    def wait(self, seconds: float) -> bool: ...
 
 
 class OutboxRelay:
@@ -36,8 +47,8 @@ class OutboxRelay:
         *,
         service: str,
         batch_size: int = 500,
-        route=None,
-        headers=None,
+        route: Callable[[str], str] | None = None,
+        headers: Callable[[str, bytes], list[tuple[str, bytes]]] | None = None,
     ):
         self._engine = engine
         self._outbox = outbox
@@ -78,7 +89,7 @@ class OutboxRelay:
                 value = _encode(row.payload)
                 # The topic and key were given by the contract when the row was written; the headers
                 # are the envelope's event_id and event_type, which the row keeps beside it.
-                headers = message_headers(row._mapping)
+                headers = message_headers(dict(row._mapping))
                 if self._headers is not None:
                     headers += self._headers(row.topic, value)
                 futures.append(
@@ -140,7 +151,7 @@ class OutboxRelay:
             return 0.0
         return max(((now or datetime.now(UTC)) - self._oldest_unsent).total_seconds(), 0.0)
 
-    def run(self, stop: StopSignal, idle_seconds: float = 0.1) -> None:
+    def run(self, stop: Pauses, idle_seconds: float = 0.1) -> None:
         """Publish until asked to stop; back off on errors, never drop a row."""
         failures = 0
         while not stop.stopping:
@@ -160,7 +171,7 @@ class OutboxRelay:
         PROGRESS.forget(self._service, "relay")
 
 
-def _encode(payload) -> bytes:
+def _encode(payload: str | Mapping[str, Any]) -> bytes:
     if isinstance(payload, str):  # some drivers hand JSON back as text
         return payload.encode()
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
