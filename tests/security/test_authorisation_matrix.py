@@ -140,6 +140,9 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
         ("GET", "/v1/staff-surveys/<uuid:survey_id>/questions"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/staff-surveys/<uuid:survey_id>/responses"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/staff-surveys/<uuid:survey_id>/close"): only(HUB_LEAD),
+        ("GET", "/v1/team-members"): only(CLINICIAN, HUB_LEAD),
+        ("POST", "/v1/team-members"): only(HUB_LEAD),
+        ("PUT", "/v1/team-members/<uuid:member_id>"): only(HUB_LEAD),
     },
     ("reporting", "hub"): {
         ("GET", "/v1/dataset"): only(HUB_LEAD),

@@ -4,6 +4,7 @@ tests run through the handlers without a database or a broker."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -124,6 +125,27 @@ class FakeSurveys(Store):
         return [r for r in self.stored if self.rows[r.survey_id].status == "closed"]
 
 
+class FakeTeam(Store):
+    def __init__(self):
+        super().__init__("member_id")
+
+    def add(self, member):
+        # A copy, as the table keeps one: a refused change must leave the stored member as it was.
+        self.rows[member.member_id] = replace(member)
+
+    save = add
+
+    def get(self, key, **_):
+        found = self.rows.get(key)
+        return replace(found) if found else None
+
+    def by_staff_id(self, staff_id):
+        return next((m for m in self.rows.values() if m.staff_id == staff_id), None)
+
+    def by_subject(self, subject):
+        return next((m for m in self.rows.values() if m.subject == subject), None)
+
+
 class FakeFeedback:
     def __init__(self):
         self.given = []
@@ -154,6 +176,7 @@ class FakeUnitOfWork(fakes.FakeUnitOfWork):
             supervision=Store("supervision_session_id"),
             check_ins=Store("check_in_id"),
             surveys=FakeSurveys(),
+            team=FakeTeam(),
         )
         self.public_codes = FakeCodes(self)
 

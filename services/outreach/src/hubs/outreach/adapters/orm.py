@@ -153,4 +153,16 @@ referral_attributions = Table(
     Column("outreach_event_id", Uuid, index=True),
 )
 
+# The hub's clinical team: staff data, kept in the hub only (no events).
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("member_id", Uuid, primary_key=True),
+    Column("staff_id", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("discipline", String(20), nullable=False),
+    Column("subject", String(200), unique=True),
+    Column("active", Boolean, nullable=False),
+)
+
 outbox, processed_events = define_messaging_tables(metadata)

@@ -161,3 +161,29 @@ class CloseStaffSurvey:
     """Close a survey and release its answers for the hub's figures."""
 
     survey_id: uuid.UUID
+
+
+# The hub's clinical team (kept in the hub: no events)
+
+
+@dataclass(frozen=True)
+class AddTeamMember:
+    """A practitioner joins the hub's team, named in assessments by their staff id."""
+
+    staff_id: str
+    name: str
+    discipline: codes.Discipline
+    subject: str | None = None  # their sign-in subject, when they can hold cases
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class ChangeTeamMember:
+    """Correct a team member's details, or mark them as having left (not active)."""
+
+    member_id: uuid.UUID
+    staff_id: str
+    name: str
+    discipline: codes.Discipline
+    subject: str | None = None
+    active: bool = True

@@ -3,7 +3,8 @@ feedback surveys.
 
 Clinicians may record the supervision sessions and check-ins they take part in, read a survey's
 title, dates, state and statements, and answer it; listing them, a survey's answers and scores,
-and opening and closing surveys, is for hub leads. A survey answer is
+and opening and closing surveys, is for hub leads. The hub's clinical team (who assessments name,
+who can hold cases) is read by clinicians and kept by hub leads. A survey answer is
 stored without the caller's identity: the response says only that it was received."""
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from hubs.outreach.entrypoints.workforce_schemas import (
     SupervisionSchema,
     SurveyAnswersSchema,
     SurveyReceiptSchema,
+    TeamMemberSchema,
 )
-from hubs.outreach.service_layer import views, workforce_handlers
+from hubs.outreach.service_layer import team_handlers, views, workforce_handlers
 from hubs.runtime.auth import Role, current_principal, requires
 
 workforce_blp = Blueprint("hub-workforce", __name__, url_prefix="/v1", description="The hub's own workforce")
@@ -130,3 +132,30 @@ class CloseStaffSurvey(MethodView):
         """Close a survey: its answers are released for the hub's figures, shuffled."""
         workforce_handlers.close_staff_survey(commands.CloseStaffSurvey(survey_id), uow())
         return views.staff_survey(uow(), survey_id, setting(*MIN_SURVEY_RESPONSES))
+
+
+@workforce_blp.route("/team-members")
+class TeamMembers(MethodView):
+    @workforce_blp.response(200, TeamMemberSchema(many=True))
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def get(self):
+        """The hub's clinical team by name, those who have left (not active) included."""
+        with uow() as work:
+            return work.team.all()
+
+    @workforce_blp.arguments(TeamMemberSchema)
+    @workforce_blp.response(201, TeamMemberSchema)
+    @requires(Role.HUB_LEAD)
+    def post(self, body: dict):
+        """Add a member to the team (409 if their staff id or sign-in subject is already in it)."""
+        return team_handlers.add_team_member(commands.AddTeamMember(**body), uow())
+
+
+@workforce_blp.route("/team-members/<uuid:member_id>")
+class TeamMemberDetail(MethodView):
+    @workforce_blp.arguments(TeamMemberSchema)
+    @workforce_blp.response(200, TeamMemberSchema)
+    @requires(Role.HUB_LEAD)
+    def put(self, body: dict, member_id: uuid.UUID):
+        """Change a member's details, all of them (`active: false` once they have left)."""
+        return team_handlers.change_team_member(commands.ChangeTeamMember(member_id, **body), uow())

@@ -86,3 +86,27 @@ class SurveyReceiptSchema(Schema):
     survey_id = fields.UUID(dump_only=True)
     received = fields.Boolean(dump_only=True)
     message = fields.String(dump_only=True)
+
+
+# The id an assessment names a practitioner by, as the assessment service takes it.
+STAFF_ID = validate.Regexp(r"^[A-Za-z0-9._:-]{1,64}$", error="A staff id: letters, digits, . _ : - (up to 64).")
+# Printable text on one line, not only spaces.
+ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$", error="Enter it on one line, not only spaces.")
+
+
+class TeamMemberSchema(Schema):
+    """A member of the hub's clinical team. Kept in the hub: never in an event."""
+
+    member_id = fields.UUID(dump_only=True)
+    staff_id = fields.String(
+        required=True, validate=STAFF_ID, metadata={"description": "the id assessments name them by; one in the hub"}
+    )
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=200), ONE_LINE])
+    discipline = fields.Enum(codes.Discipline, by_value=True, required=True)
+    subject = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=200), ONE_LINE],
+        metadata={"description": "their sign-in subject, when they can hold cases; one in the hub"},
+    )
+    active = JsonBoolean(load_default=True, metadata={"description": "false once they have left the team"})

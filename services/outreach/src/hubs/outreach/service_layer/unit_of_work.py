@@ -20,6 +20,7 @@ from hubs.outreach.adapters.repository import (
     OutreachFeedbackRepository,
     PublicCodes,
 )
+from hubs.outreach.adapters.team_repository import TeamRepository
 from hubs.outreach.adapters.training_repository import EngagementRepository, TrainingRepository
 from hubs.outreach.adapters.workforce_repository import CheckInRepository, SupervisionRepository, SurveyRepository
 from hubs.outreach.domain.outreach import OutreachFeedback
@@ -85,6 +86,7 @@ class OutreachUow(Protocol):
     supervision: SupervisionRepository
     check_ins: CheckInRepository
     surveys: SurveyRepository
+    team: TeamRepository
     outbox: Outbox
     anonymous_outbox: DayOnlyOutbox
 
@@ -120,6 +122,7 @@ class OutreachUnitOfWork(UnitOfWork, OutreachUow):
         self.supervision = self.track(SupervisionRepository(session))
         self.check_ins = self.track(CheckInRepository(session))
         self.surveys = self.track(SurveyRepository(session))
+        self.team = TeamRepository(session)  # staff data: never announced
         self.anonymous_outbox = DayOnlyOutbox(session, self._outbox_table, self.settings)
 
     def emit_new_events(self) -> None:

@@ -298,7 +298,34 @@ def _form_choices() -> dict[str, Any]:
     if said:
         restored = {"values": values, "errors": said, "item9_positive": assessment_form.item9_positive(values),
                     "scores": {m.key: score(m, answers_from_form(m, values)) for m in MEASURES}}  # fmt: skip
-    return _choices() | restored
+    team = _active_team() or []
+    # The other practitioners and the colleague a case moves to are chosen from the hub's team; with
+    # no team to choose from (none kept yet, or the outreach service not answering) they are typed.
+    practitioners = [(m["staff_id"], f"{m['name']} ({m['staff_id']}, {code(m['discipline'])})") for m in team]
+    holders = [(m["subject"], f"{m['name']} ({m['staff_id']})") for m in team if m.get("subject")]
+    return _choices() | {"team_practitioners": practitioners, "case_holders": holders} | restored
+
+
+def _active_team() -> list[dict[str, Any]] | None:
+    """The hub's active team members, as the outreach service keeps them; None if it does not answer."""
+    answer = call("outreach", "GET", "/v1/team-members")
+    if not answer.ok or not isinstance(answer.data, list):
+        return None
+    return [m for m in answer.data if isinstance(m, dict) and m.get("active")]
+
+
+def _with_team_disciplines(form: Any) -> dict[str, str]:
+    """The assessment form with each other practitioner chosen from the team given their discipline
+    as the team has it (the choice asks only who they are)."""
+    filled = form.to_dict()
+    chosen = [n for n in assessment_form.OTHER_PRACTITIONERS
+              if filled.get(f"practitioner-{n}-id") and not filled.get(f"practitioner-{n}-discipline")]  # fmt: skip
+    if chosen and filled.get("others_took_part") == "yes":
+        disciplines = {m["staff_id"]: m["discipline"] for m in _active_team() or []}
+        for n in chosen:
+            if found := disciplines.get(filled[f"practitioner-{n}-id"]):
+                filled[f"practitioner-{n}-discipline"] = found
+    return filled
 
 
 def _choices() -> dict[str, Any]:
@@ -356,7 +383,10 @@ def assignment(referral_id: str):
         answer = call("referral", "DELETE", url)
         done = "You handed the case back: nobody holds it now"
     elif action == "reassign":
-        body = {"clinician": form.get("colleague", "").strip(), "name": form.get("colleague_name", "").strip() or None}
+        colleague = form.get("colleague", "").strip()
+        # Chosen from the team, the colleague's name is the team's; typed, it is what was typed.
+        names = {m["subject"]: m["name"] for m in _active_team() or [] if m.get("subject")}
+        body = {"clinician": colleague, "name": names.get(colleague) or form.get("colleague_name", "").strip() or None}
         if form.get("assignment_reason"):
             body["reason"] = form["assignment_reason"]
         answer = call("referral", "POST", url, json=body)
@@ -401,7 +431,7 @@ def assessment(referral_id: str):
     if form.get("action") == "check":
         # Checking the scores is not yet submitting: no messages about the rest of the form.
         return _case_again(referral_id, scores, {})
-    staff, errors = assessment_form.practitioners(form, person().subject)
+    staff, errors = assessment_form.practitioners(_with_team_disciplines(form), person().subject)
     errors |= assessment_form.check(form, scores)
     if errors:
         return _case_again(referral_id, scores, errors)

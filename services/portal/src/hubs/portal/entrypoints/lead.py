@@ -93,6 +93,13 @@ LISTINGS = {
         (("title", "Survey"), ("status", "Status"), ("opens_on", "Opens"), ("closes_on", "Closes"),
          ("responses", "Responses"), ("mean_wellbeing", "Wellbeing (mean)"), ("mean_feel_supported", "Feel supported")),
     ),
+    "team-members": Listing(
+        "Team", "The hub's clinical team: who assessments name, and who can hold cases. Kept in the hub.",
+        "outreach", "/v1/team-members",
+        (("name", "Name"), ("staff_id", "Staff id"), ("discipline", "Discipline"), ("subject", "Sign-in id"),
+         ("active", "In the team")),
+        codes=frozenset({"discipline"}),
+    ),
     "access-audit": Listing(
         "Access audit", "Who opened a person's details, when, in which role and why (newest first).",
         "referral", "/v1/access-audit",
@@ -111,6 +118,63 @@ FEEDBACK_ON = {"training": "/v1/training-sessions/{id}", "outreach-events": "/v1
 def home():
     """The hub lead's start page."""
     return render_template("lead_home.html", listings=LISTINGS)
+
+
+@bp.get("/team-members")
+@requires_role("hub-lead")
+def team(values: Any = None, errors: dict | None = None, changing: dict | None = None, status: int = 200):
+    """The hub's team, with the form that adds a member, or (`?change=<id>`) the one that changes one."""
+    answer = call("outreach", "GET", "/v1/team-members")
+    rows = answer.data if answer.ok and isinstance(answer.data, list) else []
+    if changing is None and (wanted := request.args.get("change")):
+        changing = next((m for m in rows if m.get("member_id") == wanted), None)
+    if changing is not None and values is None:
+        values = {k: changing.get(k) or "" for k in ("staff_id", "name", "discipline", "subject")}
+        values["active"] = "yes" if changing.get("active") else "no"
+    form = lead_forms.TEAM_MEMBER
+    return render_template(
+        "lead_team.html",
+        listing=LISTINGS["team-members"],
+        answer=answer,
+        rows=rows,
+        record=form,
+        changing=changing,
+        values=values or {"active": "yes"},
+        errors=errors or {},
+        ordered_errors=lead_forms.ordered(form, errors or {}),
+        scores=lead_forms.SCORES,
+    ), status
+
+
+def _keep_team_member(method: str, path: str, done: str, changing: dict | None = None):
+    """Send the team member's form to the outreach service; the page again with what to change if refused."""
+    form = lead_forms.TEAM_MEMBER
+    body, errors = lead_forms.read(form, request.form)
+    if not errors:
+        answer = call(form.service, method, path, json=body)
+        if answer.ok:
+            flash(done.format(name=body["name"]), "success")
+            return redirect(url_for("lead.team"), 303)
+        errors = errors_for_form(answer.errors, [f.name for f in form.fields]) or {
+            form.fields[0].name: f"Not saved: {answer.message}"
+        }
+    return team(values=request.form, errors=errors, changing=changing, status=400)
+
+
+@bp.post("/team-members")
+@requires_role("hub-lead")
+def add_team_member():
+    """Add a member to the hub's team."""
+    return _keep_team_member("POST", lead_forms.TEAM_MEMBER.path, "{name} added to the team")
+
+
+@bp.post("/team-members/<uuid:member_id>")
+@requires_role("hub-lead")
+def change_team_member(member_id: uuid.UUID):
+    """Change a member's details (or say they have left)."""
+    return _keep_team_member(
+        "PUT", f"/v1/team-members/{member_id}", "{name}'s details changed", changing={"member_id": str(member_id)}
+    )
 
 
 @bp.get("/<name>")

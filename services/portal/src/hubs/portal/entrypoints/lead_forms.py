@@ -1,7 +1,7 @@
-"""The forms for recording what the hub did: a directory entry, a campaign, an outreach event, a
-training or supervision session, a staff check-in, a staff survey; and what people said of it: a
-service user's feedback, an attendee's feedback on a training session or an outreach event. Each
-field says how it is asked and sent."""
+"""The forms for recording what the hub did and who does it: a member of the hub's team, a directory
+entry, a campaign, an outreach event, a training or supervision session, a staff check-in, a staff
+survey; and what people said of it: a service user's feedback, an attendee's feedback on a training
+session or an outreach event. Each field says how it is asked and sent."""
 
 from __future__ import annotations
 
@@ -103,6 +103,17 @@ FORMS = {
     )),
     "service-user-feedback": SERVICE_USER_FEEDBACK,
 }  # fmt: skip
+
+
+# A member of the hub's clinical team, as the hub lead keeps them (kept in the hub, never announced).
+TEAM_MEMBER = RecordForm("Add a member of the team", "outreach", "/v1/team-members", (
+    Field("staff_id", "Staff id", hint="The id assessments name them by: letters, digits, . _ : -"),
+    Field("name", "Name", hint="As colleagues know them"),
+    Field("discipline", "Discipline", "choice", options=_options(codes.Discipline)),
+    Field("subject", "Sign-in id", required=False,
+          hint="As your organisation's sign-in knows them. Only members with one can hold cases"),
+    Field("active", "Are they in the team now?", "yes-no", hint="Answer No once they have left"),
+))  # fmt: skip
 
 
 # An attendee's anonymous feedback on one training session or outreach event, by the list it is in;
