@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from playwright.sync_api import Error as PlaywrightError
 
 from hubs.assessment.bootstrap import DEFINITION as ASSESSMENT
 from hubs.care_coordination.bootstrap import DEFINITION as CARE
@@ -198,6 +199,22 @@ def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
 
 
+def reload_until(page, wanted, timeout: float = 45) -> None:
+    """Reload until the page has `wanted` (a selector or a locator): what another service does
+    arrives by event. A reload that meets the navigation of a form just sent ("not attached to an
+    active page") is tried again, not taken as an answer."""
+    found = page.locator(wanted) if isinstance(wanted, str) else wanted
+
+    def has_it() -> int:
+        try:
+            page.reload()
+        except PlaywrightError:
+            return 0
+        return found.count()
+
+    eventually(has_it, timeout=timeout)
+
+
 def self_refer(page, portal: str, name: str, phone: str, *, thoughts_of_self_harm: str = "no") -> str:
     """A person refers themself, with consent and nobody else at risk; gives the reference they are shown."""
     page.goto(f"{portal}/self-referral")
@@ -231,12 +248,13 @@ class BrowserSteps:
     sign_in = staticmethod(sign_in)
     sign_out = staticmethod(sign_out)
     self_refer = staticmethod(self_refer)
+    reload_until = staticmethod(reload_until)
     reach_from_queue = staticmethod(reach_from_queue)
 
 
 @pytest.fixture
 def steps() -> type[BrowserSteps]:
-    """check_page, photograph, eventually, sign_in, sign_out, self_refer and reach_from_queue."""
+    """check_page, photograph, eventually, sign_in, sign_out, self_refer, reach_from_queue and reload_until."""
     return BrowserSteps
 
 

@@ -24,13 +24,13 @@ def record_step(page, step: str, reason: str | None = None) -> None:
 
 def test_a_case_goes_from_assessment_through_treatment_and_follow_up_to_closure(clinical_hub, page, steps):
     portal = clinical_hub.portal
-    check_page, eventually = steps.check_page, steps.eventually
+    check_page = steps.check_page
 
     reference = steps.self_refer(page, portal, "Jo Follow", "07700 900 404")
     steps.reach_from_queue(page, portal, reference)
 
     # Assessed at caseness, referred on to Talking Therapies, with Occupational Health liaison agreed.
-    eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)
+    steps.reload_until(page, "#assessment-form")
     for item in range(1, 10):
         page.locator(f"input[name='phq9-{item}'][value='{0 if item == 9 else 2}']").check()
     for item in range(1, 8):
@@ -46,7 +46,7 @@ def test_a_case_goes_from_assessment_through_treatment_and_follow_up_to_closure(
     assert "Assessment completed" in page.locator(".portal-banner--success").inner_text()
 
     # Care co-ordination makes the onward referral on hearing of the assessment; the clinician tracks it.
-    eventually(lambda: (page.reload(), page.locator(".portal-onward").count())[1], timeout=45)
+    steps.reload_until(page, ".portal-onward")
     onward = page.locator(".portal-onward").first
     expect(onward).to_contain_text("Awaiting a response")
     check_page(page, "case-onward-referral-awaiting")

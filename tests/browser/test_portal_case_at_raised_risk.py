@@ -14,14 +14,14 @@ PHONE = {"width": 390, "height": 844}
 
 def test_a_case_at_raised_risk_is_assessed_escalated_and_found_again_in_my_cases(clinical_hub, browser, page, steps):
     portal = clinical_hub.portal
-    check_page, eventually = steps.check_page, steps.eventually
+    check_page = steps.check_page
 
     reference = steps.self_refer(page, portal, "Alex Risk", "07700 900 303", thoughts_of_self_harm="yes")
     steps.reach_from_queue(page, portal, reference)
     assert "First contact recorded" in page.locator(".portal-banner--success").inner_text()
 
     # The person answers PHQ-9 item 9 above 0: the warning shows as it is answered.
-    eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)
+    steps.reload_until(page, "#assessment-form")
     expect(page.locator("#item9-warning")).to_be_hidden()
     for item in range(1, 10):
         page.locator(f"input[name='phq9-{item}'][value='{2 if item == 9 else 1}']").check()

@@ -66,7 +66,7 @@ def test_a_closed_case_gives_a_link_answered_once_and_answers_survive_an_expired
     portal_app, page, browser, steps
 ):
     portal, app = portal_app
-    check_page, eventually = steps.check_page, steps.eventually
+    check_page = steps.check_page
 
     # The colleague form asks whether a voicemail or a text is all right, and fits a phone.
     page.set_viewport_size(PHONE)
@@ -85,7 +85,7 @@ def test_a_closed_case_gives_a_link_answered_once_and_answers_survive_an_expired
 
     reference = steps.self_refer(page, portal, "Fi Feedback", "07700 900 515")
     steps.reach_from_queue(page, portal, reference)
-    eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)
+    steps.reload_until(page, "#assessment-form")
 
     # Answers typed, then the sign-in expires before "Complete": nothing is lost.
     for item in range(1, 10):

@@ -159,7 +159,7 @@ def test_a_hub_lead_uploads_returns_enters_feedback_and_reads_the_charts_at_any_
     seen("hub-lead-caseload")
     page.locator("#caseload tbody tr", has_text=reference).get_by_role("link").click()
     page.get_by_role("button", name="Open the case").click()
-    eventually(lambda: (page.reload(), page.locator("#risk-history").count())[1], timeout=45)
+    steps.reload_until(page, "#risk-history")
     seen("hub-lead-case-risk")
 
     # The menu's last item keeps clear of the signed-in name, however the header wraps.

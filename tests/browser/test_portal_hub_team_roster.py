@@ -64,7 +64,7 @@ def test_the_hub_leads_team_is_chosen_in_an_assessment_and_when_a_case_moves(hub
 
     # A clinician's multidisciplinary assessment names Ben by choosing him; his discipline is the team's.
     steps.reach_from_queue(page, portal, assessed)
-    steps.eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)
+    steps.reload_until(page, "#assessment-form")
     check_page(page, "case-assessment-team-choice")
     assess_naming(page, BEN["staff_id"])
     assert "Assessment completed" in page.locator(".portal-banner--success").inner_text()

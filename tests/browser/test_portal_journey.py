@@ -86,11 +86,10 @@ def test_a_person_who_refers_themselves_is_contacted_assessed_and_counted(hub, b
     page.get_by_role("button", name="Open the case").click()
     assert "Sam Urgent" in page.locator("#referral + dl").inner_text()
     # Before first contact the assessment waits, and the page says why; no onward referral before it either.
-    # Reload until the page has it (page.reload() answers a response, which must not end the wait).
-    eventually(lambda: (page.reload(), page.locator("#first_contact").count())[1], timeout=45)
+    steps.reload_until(page, "#first_contact")
     assert "Record first contact before the assessment" in page.locator("#first_contact").inner_text()
     assert page.locator("#assessment-form").count() == 0
-    eventually(lambda: (page.reload(), page.locator("#onward-referral-waits").count())[1], timeout=45)
+    steps.reload_until(page, "#onward-referral-waits")
     assert page.get_by_role("button", name="Make onward referral").count() == 0
     check_page(page, "case")
 
@@ -98,7 +97,7 @@ def test_a_person_who_refers_themselves_is_contacted_assessed_and_counted(hub, b
     assert "First contact recorded" in page.locator(".portal-banner--success").inner_text()
 
     # The assessment to do arrives from the referral's event; then the PHQ-9 scores as it is answered.
-    eventually(lambda: (page.reload(), page.locator("#assessment-form").count())[1], timeout=45)
+    steps.reload_until(page, "#assessment-form")
     for item in range(1, 10):
         page.locator(f"input[name='phq9-{item}'][value='{2 if item < 9 else 0}']").check()
     assert page.locator("#phq9-score").inner_text() == "PHQ-9: Score 16 of 27: moderately severe"
@@ -119,7 +118,7 @@ def test_a_person_who_refers_themselves_is_contacted_assessed_and_counted(hub, b
 
     # The signed-off assessment reaches care co-ordination; the clinician refers the person on.
     onward = page.get_by_role("button", name="Make onward referral")
-    eventually(lambda: (page.reload(), onward.count())[1], timeout=45)
+    steps.reload_until(page, onward)
     page.get_by_label("Refer on to a type of service").select_option("talking-therapies")
     page.get_by_role("button", name="Make onward referral").click()
     assert "Onward referral made" in page.locator(".portal-banner--success").inner_text()
