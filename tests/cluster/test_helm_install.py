@@ -10,6 +10,8 @@ import pytest
 import yaml
 from kube import ROOT, Cluster
 
+from hubs.runtime.testing import eventually
+
 HUB_EXAMPLES = ["north-east-and-north-cumbria", "kent-and-medway"]
 FERNET = "hGo9J8y2uV1c3sTq5m3a0d1Y0kq1oQm6N7Q0yQ3v6xY="  # a well-formed key; nothing is sealed here
 DATABASE_KEYS = ("referral", "assessment", "care-coordination", "outreach", "reporting")
@@ -154,10 +156,11 @@ def test_an_upgrade_rolls_the_pods_a_rollback_restores_them_and_an_uninstall_kee
     cluster.helm("upgrade", release, str(ROOT / "charts" / "hub"), "-n", namespace, "-f", path,
                  "--set", "logLevel=DEBUG", "--wait", "--wait-for-jobs", "--timeout", "5m", timeout=400)  # fmt: skip
     assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
-    assert log_levels() == {"DEBUG"}
+    # `--wait` ends once the new pods are ready; the old ones may still be running a moment longer.
+    eventually(lambda: log_levels() == {"DEBUG"}, timeout=60)
 
     cluster.helm("rollback", release, "1", "-n", namespace, "--wait", "--timeout", "5m", timeout=400)
-    assert log_levels() == {"INFO"}
+    eventually(lambda: log_levels() == {"INFO"}, timeout=60)
     history = json.loads(cluster.helm("history", release, "-n", namespace, "-o", "json").stdout)
     assert [h["revision"] for h in history] == [1, 2, 3] and history[-1]["status"] == "deployed"
 
