@@ -155,8 +155,11 @@ def test_an_upgrade_rolls_the_pods_a_rollback_restores_them_and_an_uninstall_kee
     assert log_levels() == {"INFO"}
     cluster.helm("upgrade", release, str(ROOT / "charts" / "hub"), "-n", namespace, "-f", path,
                  "--set", "logLevel=DEBUG", "--wait", "--wait-for-jobs", "--timeout", "5m", timeout=400)  # fmt: skip
+    # `--wait` ends once the new pods are ready; the old ones may still be running a moment longer,
+    # and a replica of two may still be joining its Service.
+    eventually(lambda: _holds(assert_every_process_runs_and_every_service_selects_it, cluster, namespace, release),
+               timeout=120)  # fmt: skip
     assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
-    # `--wait` ends once the new pods are ready; the old ones may still be running a moment longer.
     eventually(lambda: log_levels() == {"DEBUG"}, timeout=60)
 
     cluster.helm("rollback", release, "1", "-n", namespace, "--wait", "--timeout", "5m", timeout=400)
@@ -202,3 +205,12 @@ def test_the_national_service_installs_and_serves(cluster, namespace):
     assert_every_process_runs_and_every_service_selects_it(cluster, namespace, "national")
     topics = {t["spec"]["topicName"] for t in cluster.get("kafkatopics", namespace)}
     assert "national.hub-reports.v1" in topics
+
+
+def _holds(check, *args) -> bool:
+    """Whether an assertion helper passes now (for waiting until it does)."""
+    try:
+        check(*args)
+    except AssertionError:
+        return False
+    return True
