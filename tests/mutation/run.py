@@ -1,5 +1,5 @@
 """`make mutation`: how many deliberate faults in each service's domain and service layer its fast
-unit tests catch. Drives mutmut per service in a scratch copy (var/mutation/work/<service>), so the
+unit tests catch. Drives mutmut per service in a scratch copy of its own (under --workdir), so the
 source tree is never rewritten, runs only services/<service>/tests/unit (no Kafka, no PostgreSQL),
 prints a table and writes JSON (default var/mutation/results.json).
 
