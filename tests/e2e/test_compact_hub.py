@@ -1,6 +1,7 @@
 """The compact profile: a whole hub in one process (`hubs-hub all`) against real Kafka and
 PostgreSQL. The walking skeleton's journey passes through it, and SIGTERM stops it within its
-grace period with every referral it acknowledged kept and passed on."""
+grace period with every referral it acknowledged kept and passed on. The compact profile of the
+end-to-end tests serves each API over HTTP and wakes each relay by the process's commits."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
+from hubs.referral.bootstrap import DEFINITION as REFERRAL
 from hubs.reporting.bootstrap import DEFINITION as REPORTING
 from hubs.reporting.domain.periods import periods_of
+from hubs.runtime import testing
 from hubs.runtime.hub import HUB_SERVICES, prefix_of
 from hubs.runtime.testing import Infra, eventually, free_port
 
@@ -44,6 +47,13 @@ REFER_ON = {
     "work_situation": {"situation": "at-work"},
     "outcome": {"decisions": ["refer-on"], "reasons": "Low mood.", "refer_on_to": ["talking-therapies"]},
 }
+
+
+@pytest.fixture(autouse=True)
+def profile(monkeypatch) -> str:
+    """A whole hub in one process is the compact profile whatever the other tests run in."""
+    monkeypatch.setenv("HUBS_TEST_PROFILE", "compact")
+    return "compact"
 
 
 class CompactHub:
@@ -242,3 +252,22 @@ def test_sigterm_stops_the_hub_process_in_its_grace_period_and_loses_no_acknowle
     hub.start()
     eventually(lambda: hub.count("assessment", "assessments") >= len(acknowledged))
     assert hub.terminate()[0] == 0
+
+
+def test_in_the_compact_profile_an_api_answers_over_http_and_its_commit_wakes_the_relay(run_service, monkeypatch):
+    # Idle, the relay would not look again within the test: only the commit's wake publishes.
+    monkeypatch.setattr(testing, "COMPACT_RELAY_IDLE_SECONDS", 600.0)
+    referral = run_service(REFERRAL, extra={"HUBS_PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}).start_relay()
+    time.sleep(1)  # the relay's first look, at its start, is over
+
+    answer = referral.client.post("/v1/self-referrals", json=SELF_REFERRAL)
+
+    assert answer.status_code == 201, answer.text
+    assert answer.headers["Server"].startswith("Werkzeug/")  # served over a socket, not called in the process
+    outbox = f'"{referral.settings.database_schema}".outbox'
+
+    def sent() -> int:
+        with referral.wiring.engine.connect() as conn:
+            return conn.execute(text(f"SELECT count(*) FROM {outbox} WHERE sent_at IS NOT NULL")).scalar_one()  # noqa: S608 - the test's own schema
+
+    assert eventually(sent, timeout=30) >= 1

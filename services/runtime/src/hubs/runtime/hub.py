@@ -39,7 +39,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 from hubs.runtime.cli import _host, _serve_metrics, build_relay, start_worker
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.logging import configure_logging
-from hubs.runtime.service import ServiceDefinition
+from hubs.runtime.service import ServiceDefinition, Wiring
 from hubs.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -183,16 +183,34 @@ def start_service(definition: ServiceDefinition, settings: Settings, stop: StopS
 
     The relay and the consumers run until `stop` is set; the API until RunningService.stop."""
     wiring = definition.bootstrap(settings)
-    server = ThreadedApiServer(settings.api_bind, definition.create_app(wiring), settings.api_threads)
+    server, api = serve_api(definition.name, definition.create_app(wiring), settings)
     running = RunningService(definition, settings, server, engine=wiring.engine)
-    api = threading.Thread(target=server.serve_forever, name=f"{definition.name}-api", daemon=True)
-    api.start()
     running.threads.append(api)
     running.threads += start_worker(definition, settings, stop, wiring)
+    running.relay_turns, relay = start_woken_relay(definition, settings, wiring, stop)
+    running.threads.append(relay)
+    log.info("service started", extra={"service": definition.name, "api": settings.api_bind})
+    return running
+
+
+def serve_api(service: str, app: Flask, settings: Settings) -> tuple[ThreadedApiServer, threading.Thread]:
+    """The service's API on settings.api_bind (port 0: any free one, see server.port), served by
+    settings.api_threads threads of this process."""
+    server = ThreadedApiServer(settings.api_bind, app, settings.api_threads)
+    api = threading.Thread(target=server.serve_forever, name=f"{service}-api", daemon=True)
+    api.start()
+    return server, api
+
+
+def start_woken_relay(
+    definition: ServiceDefinition, settings: Settings, wiring: Wiring, stop: StopSignal
+) -> tuple[RelayTurns, threading.Thread]:
+    """The service's relay in a thread, woken by every commit of this process on its engine and
+    looking on its own every settings.relay_idle_seconds; it runs until `stop` is set."""
     relay, producers = build_relay(definition, settings, wiring)
+    name = f"{definition.name}-relay"
     turns = RelayTurns(stop)
-    turns.follow(wiring.engine, relay_thread=f"{definition.name}-relay")
-    running.relay_turns = turns
+    turns.follow(wiring.engine, relay_thread=name)
 
     def publish() -> None:
         try:
@@ -201,11 +219,9 @@ def start_service(definition: ServiceDefinition, settings: Settings, stop: StopS
             for producer in producers.values():
                 producer.close(timeout=10)
 
-    thread = threading.Thread(target=publish, name=f"{definition.name}-relay", daemon=True)
+    thread = threading.Thread(target=publish, name=name, daemon=True)
     thread.start()
-    running.threads.append(thread)
-    log.info("service started", extra={"service": definition.name, "api": settings.api_bind})
-    return running
+    return turns, thread
 
 
 def run_services(parts: list[tuple[ServiceDefinition, Settings]], metrics: Settings) -> None:

@@ -9,6 +9,7 @@ Tests are isolated by a unique hub id (hence unique topics) and a schema per ser
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -20,16 +21,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from urllib.parse import quote
 from wsgiref.types import WSGIApplication
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from werkzeug.serving import make_server
+from werkzeug.test import Client
 
 from hubs.runtime import dev_issuer
 from hubs.runtime.cli import build_relay, start_worker
+from hubs.runtime.hub import RelayTurns, ThreadedApiServer, serve_api, start_woken_relay
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.migrations import upgrade
 from hubs.runtime.service import ServiceDefinition, Wiring
@@ -233,6 +236,22 @@ def make_settings(infra: Infra, hub_id: str) -> Callable[..., Settings]:
     return make
 
 
+# HUBS_TEST_PROFILE=compact runs every service a test starts as the compact profile runs it
+# (`hubs-<service> all`, `hubs-hub all`): its API served over HTTP by the threaded server of
+# hubs.runtime.hub, and its relay woken by the process's commits, looking on its own only every
+# COMPACT_RELAY_IDLE_SECONDS, as in `make run-compact`. The default, scaled, calls each API
+# through Flask's test client and lets the relay look often, as a relay process does.
+TEST_PROFILES = ("scaled", "compact")
+COMPACT_RELAY_IDLE_SECONDS = 5.0
+
+
+def running_profile() -> str:
+    profile = os.environ.get("HUBS_TEST_PROFILE", "scaled")
+    if profile not in TEST_PROFILES:
+        raise pytest.UsageError(f"HUBS_TEST_PROFILE must be one of {', '.join(TEST_PROFILES)}, not {profile!r}")
+    return profile
+
+
 class RunningService:
     """One service of a test hub: migrated, with its API as a test client and, when
     started, its worker and relay running in threads against the real broker."""
@@ -240,18 +259,31 @@ class RunningService:
     def __init__(self, definition: ServiceDefinition, settings: Settings):
         self.definition = definition
         self.settings = settings
+        self.compact = running_profile() == "compact"
         upgrade(settings, definition.migrations_dir)
         self.wiring: Wiring = definition.bootstrap(settings)
         self.app = definition.create_app(self.wiring)
-        self.client: FlaskClient = self.app.test_client()
         self.stop = StopSignal()
         self._threads: list[threading.Thread] = []
+        self._server: ThreadedApiServer | None = None
+        self._relay_turns: RelayTurns | None = None
+        if self.compact:
+            self._server, api = serve_api(definition.name, self.app, replace(settings, api_bind="127.0.0.1:0"))
+            self._threads.append(api)
+            self.client: Client = Client(_OverHttp("127.0.0.1", self._server.port))
+        else:
+            self.client = self.app.test_client()
 
     def start_worker(self) -> RunningService:
         self._threads += start_worker(self.definition, self.settings, self.stop, self.wiring)
         return self
 
     def start_relay(self) -> RunningService:
+        if self.compact:
+            settings = replace(self.settings, relay_idle_seconds=COMPACT_RELAY_IDLE_SECONDS)
+            self._relay_turns, thread = start_woken_relay(self.definition, settings, self.wiring, self.stop)
+            self._threads.append(thread)
+            return self
         relay, producers = build_relay(self.definition, self.settings, self.wiring)
 
         def publish() -> None:
@@ -267,10 +299,45 @@ class RunningService:
         return self
 
     def close(self) -> None:
+        if self._server is not None:
+            self._server.stop(grace_seconds=10)
         self.stop.set()
+        if self._relay_turns is not None:
+            self._relay_turns.wake()
         for thread in self._threads:
             thread.join(timeout=30)
         self.wiring.engine.dispose()
+
+
+class _OverHttp:
+    """A WSGI application that passes each request on over real HTTP to a served API and hands
+    back its answer: a test client on it speaks to the served API as it would to the app."""
+
+    _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"})
+
+    def __init__(self, host: str, port: int):
+        self.host = host
+        self.port = port
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., object]) -> list[bytes]:
+        target = quote(environ.get("PATH_INFO", "/").encode("latin-1"))
+        if environ.get("QUERY_STRING"):
+            target += "?" + environ["QUERY_STRING"]
+        headers = {name[5:].replace("_", "-").title(): value for name, value in environ.items() if name[:5] == "HTTP_"}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else None
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        try:
+            connection.request(environ["REQUEST_METHOD"], target, body=body, headers=headers)
+            answer = connection.getresponse()
+            content = answer.read()
+        finally:
+            connection.close()
+        kept = [(name, value) for name, value in answer.getheaders() if name.lower() not in self._HOP_BY_HOP]
+        start_response(f"{answer.status} {answer.reason}", kept)
+        return [content]
 
 
 @pytest.fixture
