@@ -257,6 +257,7 @@ def values_service_params(listed: ServiceList) -> str:
             f"## @param {key}.worker [object] Worker settings",
             f"## @param {key}.relay [object] Relay settings",
             f"## @param {key}.migrate [object] Migration Job settings",
+            f"## @param {key}.compact [object] Settings of its one process with profile compact",
         ]
     return "\n".join(lines)
 
@@ -266,7 +267,7 @@ def values_services(listed: ServiceList) -> str:
     lines = []
     for s in listed.services[1:]:
         lines += [f"  {s.values_key}:", "    enabled: true", "    image: *image"]
-        lines += [f"    {component}: *{component}" for component in ("api", "worker", "relay", "migrate")]
+        lines += [f"    {component}: *{component}" for component in ("api", "worker", "relay", "migrate", "compact")]
     return "\n".join(lines)
 
 

@@ -214,3 +214,75 @@ def _holds(check, *args) -> bool:
     except AssertionError:
         return False
     return True
+
+
+def services_select_ready_pods_of(cluster: Cluster, namespace: str, release: str, component: str) -> None:
+    """Each service's API Service selects ready pods, and only those of its `component` Deployment."""
+    slices = cluster.get("endpointslices", namespace)
+    for service in DATABASE_KEYS:
+        name = f"{release}-hub-{service}-api"
+        (found,) = cluster.get("services", namespace, name)
+        assert found["spec"]["selector"]["app.kubernetes.io/component"] == component, name
+        endpoints = [
+            e
+            for s in slices
+            if s["metadata"]["labels"].get("kubernetes.io/service-name") == name
+            for e in s.get("endpoints") or []
+        ]
+        assert endpoints and all(e["conditions"].get("ready") for e in endpoints), name
+        pods = {e["targetRef"]["name"] for e in endpoints}
+        assert all(p.startswith(f"{release}-hub-{service}-{component}-") for p in pods), (name, pods)
+
+
+def test_a_compact_hub_installs_and_each_service_runs_as_one_ready_pod(cluster, namespace):
+    values = example("hub", "compact")
+    hub_prerequisites(cluster, namespace, values)
+    release = "small"
+    install(cluster, namespace, release, "hub", str(ROOT / "charts" / "hub" / "examples" / "compact.yaml"))
+
+    assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
+    deployments = cluster.get("deployments", namespace, selector=f"app.kubernetes.io/instance={release}")
+    hub = [d for d in deployments if d["metadata"]["labels"]["app.kubernetes.io/name"] != "portal"]
+    assert sorted(d["metadata"]["name"] for d in hub) == sorted(f"{release}-hub-{s}-all" for s in DATABASE_KEYS)
+    for deployment in hub:
+        assert deployment["spec"]["replicas"] == 1 and deployment["spec"]["strategy"]["type"] == "Recreate"
+        assert deployment["status"].get("availableReplicas") == 1, deployment["metadata"]["name"]
+    pods = cluster.get("pods", namespace, selector="app.kubernetes.io/component=all")
+    assert len(pods) == len(DATABASE_KEYS) and {p["status"]["phase"] for p in pods} == {"Running"}
+    assert {tuple(p["spec"]["containers"][0]["args"]) for p in pods} == {("all",)}
+    services_select_ready_pods_of(cluster, namespace, release, "all")
+    # Disruption budgets, network policies and monitors were admitted; no autoscaler.
+    compact = f"app.kubernetes.io/instance={release},app.kubernetes.io/component=all"
+    for kind in ("poddisruptionbudgets", "networkpolicies", "servicemonitors"):
+        assert len(cluster.get(kind, namespace, selector=compact)) == len(DATABASE_KEYS), kind
+    assert not cluster.get("horizontalpodautoscalers", namespace)
+
+
+def test_an_upgrade_from_scaled_to_compact_and_back_keeps_every_service_selecting_ready_pods(cluster, namespace):
+    name = "north-east-and-north-cumbria"
+    hub_prerequisites(cluster, namespace, example("hub", name))
+    release = "nenc"
+    path = str(ROOT / "charts" / "hub" / "examples" / f"{name}.yaml")
+    install(cluster, namespace, release, "hub", path)
+    services_select_ready_pods_of(cluster, namespace, release, "api")
+
+    def upgrade(profile: str) -> None:
+        cluster.helm("upgrade", release, str(ROOT / "charts" / "hub"), "-n", namespace, "-f", path,
+                     "--set", f"profile={profile}", "--wait", "--wait-for-jobs", "--timeout", "5m",
+                     timeout=400)  # fmt: skip
+        # `--wait` ends once the new pods are ready; the old ones, and the Services' endpoints, may
+        # take a moment longer to follow.
+        eventually(lambda: _holds(assert_every_process_runs_and_every_service_selects_it, cluster, namespace,
+                                  release), timeout=120)  # fmt: skip
+        assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
+
+    upgrade("compact")
+    eventually(lambda: _holds(services_select_ready_pods_of, cluster, namespace, release, "all"), timeout=120)
+    services_select_ready_pods_of(cluster, namespace, release, "all")
+    assert not cluster.get("horizontalpodautoscalers", namespace)
+
+    upgrade("scaled")
+    eventually(lambda: _holds(services_select_ready_pods_of, cluster, namespace, release, "api"), timeout=120)
+    services_select_ready_pods_of(cluster, namespace, release, "api")
+    assert not cluster.get("deployments", namespace, selector="app.kubernetes.io/component=all")
+    assert len(cluster.get("horizontalpodautoscalers", namespace)) == len(DATABASE_KEYS)

@@ -24,7 +24,7 @@ KUBERNETES_SCHEMAS = TOOLS / "kubernetes-json-schema" / f"v{KUBE_VERSION}-standa
 CRD_SCHEMAS = ROOT / "charts" / "crd-schemas"
 COMPOSE_SCHEMA = TOOLS / "compose-spec" / "schema.json"
 CHART_EXAMPLES = {
-    "hub": ["north-east-and-north-cumbria", "kent-and-medway"],
+    "hub": ["north-east-and-north-cumbria", "kent-and-medway", "compact"],
     "national": ["national"],
 }
 EXAMPLES = [(chart, example) for chart, examples in CHART_EXAMPLES.items() for example in examples]

@@ -276,7 +276,8 @@ def test_every_process_serves_metrics_on_port_9090_and_prometheus_scrapes_only_t
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
         assert ports["metrics"] == 9090
-        assert ports == ({"http": 8080, "metrics": 9090} if container["args"] == ["api"] else {"metrics": 9090})
+        serves_an_api = container["args"] in (["api"], ["all"])  # `all`: the api, worker and relay of profile compact
+        assert ports == ({"http": 8080, "metrics": 9090} if serves_an_api else {"metrics": 9090})
         assert env_of(container)["HUBS_METRICS_PORT"]["value"] == "9090"
     for service in (m for m in manifests if m["kind"] == "Service"):
         assert {"name": "metrics", "port": 9090, "targetPort": "metrics", "protocol": "TCP"} in service["spec"]["ports"]
@@ -317,15 +318,15 @@ def test_network_policies_deny_by_default_and_open_only_what_each_process_needs(
         for rule in spec.get("ingress", []):
             opened = {p["port"] for p in rule["ports"]}
             assert opened in ({8080}, {9090}), policy["metadata"]["name"]
-            if component == "api" and rule["from"] == portal:
+            if component in ("api", "all") and rule["from"] == portal:
                 continue  # the hub's own portal calls its APIs
             assert rule["from"] == peers["apiFrom" if opened == {8080} else "metricsFrom"], policy["metadata"]["name"]
-        if chart == "hub" and component == "api":
+        if chart == "hub" and component in ("api", "all"):
             assert {"from": portal, "ports": [{"port": 8080, "protocol": "TCP"}]} in spec["ingress"]
         egress_ports = {p["port"] for rule in spec.get("egress", []) for p in rule["ports"]}
         if component == "migrate":
             assert spec["ingress"] == [] and egress_ports == {53, 5432}
-        elif component == "api":
+        elif component in ("api", "all"):
             assert ingress_ports == {8080, 9090} and {53, 5432, 9092} <= egress_ports
         elif component in ("worker", "relay"):
             assert ingress_ports == {9090} and 443 not in egress_ports and {53, 5432, 9092} <= egress_ports

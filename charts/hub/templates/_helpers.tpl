@@ -30,9 +30,53 @@
 
 {{/* The catalogue of the services, hub.services.catalogue, is in _catalogue.tpl, generated from services.toml. */}}
 
-{{/* hub.services.components: the long-running processes of every service. */}}
+{{/* hub.services.components: the long-running processes of every service: an api, a worker and a relay (profile scaled), or one process that runs all three (profile compact). */}}
 {{- define "hub.services.components" -}}
+{{- if eq .Values.profile "compact" -}}
+[all]
+{{- else -}}
 [api, worker, relay]
+{{- end -}}
+{{- end -}}
+
+{{/* hub.process.parts: what a process of a service runs: its own component, or the api, worker and relay for `all`. Takes (dict "component" "all") or any context with a component. */}}
+{{- define "hub.process.parts" -}}
+{{- if eq .component "all" -}}
+[api, worker, relay]
+{{- else -}}
+[{{ .component }}]
+{{- end -}}
+{{- end -}}
+
+{{/* hub.process.autoscaled: "true" when a process is scaled by an autoscaler: its autoscaling.enabled, empty meaning yes (profile compact has no autoscaler). Takes the process's settings. */}}
+{{- define "hub.process.autoscaled" -}}
+{{- with (default dict .).autoscaling -}}
+{{- if or .enabled (kindIs "invalid" .enabled) -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* hub.compact.settings: the settings of a service's one process in profile compact: its compact block's resources, one replica, and the extra environment, volumes and mounts of its api, worker and relay together (each once; the same name set two ways fails the render). Takes (dict "key" $key "svc" $svc). */}}
+{{- define "hub.compact.settings" -}}
+{{- $settings := dict "replicaCount" 1 "resources" .svc.compact.resources -}}
+{{- range $field, $keyOf := dict "extraEnv" "name" "extraVolumes" "name" "extraVolumeMounts" "mountPath" -}}
+{{- $seen := dict -}}
+{{- $merged := list -}}
+{{- range $part := list "api" "worker" "relay" -}}
+{{- range (index (default dict (index $.svc $part)) $field | default list) -}}
+{{- $id := toString (index . $keyOf) -}}
+{{- if hasKey $seen $id -}}
+{{- if ne (toJson (index $seen $id)) (toJson .) -}}
+{{- fail (printf "\n\nVALUES VALIDATION:\n  - services.%s: %s %s is set differently for the api, worker or relay, which run as one process in profile compact: set it once, the same way" $.key $field $id) -}}
+{{- end -}}
+{{- else -}}
+{{- $_ := set $seen $id . -}}
+{{- $merged = append $merged . -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $settings $field $merged -}}
+{{- end -}}
+{{- toYaml $settings -}}
 {{- end -}}
 
 {{/* hub.labels.standard: app.kubernetes.io labels of every resource; takes (dict "root" $ "meta" $meta "component" "api") or the root context. */}}
@@ -77,9 +121,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end -}}
 
-{{/* hub.env.service: environment of a process; values come from values.yaml, secrets by reference only. */}}
+{{/* hub.env.service: environment of a process (of each part it runs: api, worker, relay); values come from values.yaml, secrets by reference only. */}}
 {{- define "hub.env.service" -}}
 {{- $v := .root.Values -}}
+{{- $parts := include "hub.process.parts" . | fromYamlArray -}}
 - name: HUBS_HUB_ID
   value: {{ $v.hub.id | quote }}
 - name: HUBS_HUB_NAME
@@ -115,7 +160,12 @@ app.kubernetes.io/component: {{ .component }}
 - name: HUBS_METRICS_PORT
   value: "9090"
 {{- end }}
-{{- if and (eq .meta.name "reporting") (eq .component "relay") }}
+{{- if eq .component "all" }}
+{{- /* Requests finish within this on SIGTERM; then the worker and relay stop after their step, before the pod's grace period ends. */}}
+- name: HUBS_GRACE_SECONDS
+  value: {{ sub (int $v.terminationGracePeriodSeconds) 10 | quote }}
+{{- end }}
+{{- if and (eq .meta.name "reporting") (has "relay" $parts) }}
 - name: HUBS_REPORT_SIGNING_KEY_FILE
   value: /etc/hubs/report-signing/key.pem
 - name: HUBS_REPORT_SIGNING_KEY_ID
@@ -148,7 +198,7 @@ app.kubernetes.io/component: {{ .component }}
       key: {{ $v.personalData.keysKey | quote }}
 {{- end }}
 {{- $duty := $v.dutyNotices }}
-{{- if and (eq .meta.name "referral") (eq .component "worker") $duty.email }}
+{{- if and (eq .meta.name "referral") (has "worker" $parts) $duty.email }}
 - name: HUBS_DUTY_EMAIL
   value: {{ $duty.email | quote }}
 - name: HUBS_DUTY_EMAIL_FROM
@@ -176,26 +226,29 @@ app.kubernetes.io/component: {{ .component }}
   value: /etc/hubs/duty/notify/api-key
 {{- end }}
 {{- end }}
-{{- if and (eq .meta.name "assessment") (or (eq .component "api") (eq .component "migrate")) }}
+{{- if and (eq .meta.name "assessment") (or (has "api" $parts) (eq .component "migrate")) }}
 - name: HUBS_CLINICAL_NOTES_KEYS
   valueFrom:
     secretKeyRef:
       name: {{ $v.personalData.existingSecret | quote }}
       key: {{ $v.personalData.clinicalNotesKeysKey | quote }}
 {{- end }}
-{{- if and (eq .meta.name "outreach") (eq .component "api") }}
+{{- if and (eq .meta.name "outreach") (has "api" $parts) }}
 - name: HUBS_SURVEY_PARTICIPATION_KEY_FILE
   value: /etc/hubs/survey-participation/key
 {{- end }}
-{{- if eq .component "api" }}
+{{- if has "api" $parts }}
 - name: HUBS_API_THREADS
   value: {{ $v.apiThreads | quote }}
+{{- /* In profile compact the API is threads of the one process: no gunicorn workers. */}}
+{{- if eq .component "api" }}
 - name: HUBS_API_WORKERS
   value: {{ $v.apiWorkers | quote }}
 {{- if gt (int $v.apiWorkers) 1 }}
 {{- /* Several workers add up their metrics through files here, in the in-memory /tmp. */}}
 - name: PROMETHEUS_MULTIPROC_DIR
   value: /tmp/prometheus-metrics
+{{- end }}
 {{- end }}
 {{- /* X-Forwarded-For counts only from these proxies (and, at referral, from the portal's token). */}}
 - name: HUBS_TRUSTED_PROXIES
@@ -229,11 +282,13 @@ app.kubernetes.io/component: {{ .component }}
 {{/* hub.kafka.clusters: the Kafka clusters a process talks to with its own settings, as a list of (dict "prefix" "dir" "security"): the hub's for every worker and relay, the national one for reporting's relay and worker when it is a cluster of its own. */}}
 {{- define "hub.kafka.clusters" -}}
 {{- $v := .root.Values -}}
+{{- $parts := include "hub.process.parts" . | fromYamlArray -}}
+{{- $kafka := or (has "worker" $parts) (has "relay" $parts) -}}
 {{- $clusters := list -}}
-{{- if and (has .component (list "worker" "relay")) (ne $v.kafka.security.protocol "PLAINTEXT") -}}
+{{- if and $kafka (ne $v.kafka.security.protocol "PLAINTEXT") -}}
 {{- $clusters = append $clusters (dict "prefix" "HUBS_KAFKA_" "name" "kafka" "security" $v.kafka.security) -}}
 {{- end -}}
-{{- if and (eq .meta.name "reporting") (has .component (list "worker" "relay")) $v.kafka.nationalBootstrapServers -}}
+{{- if and (eq .meta.name "reporting") $kafka $v.kafka.nationalBootstrapServers -}}
 {{- $clusters = append $clusters (dict "prefix" "HUBS_NATIONAL_KAFKA_" "name" "national-kafka" "security" $v.kafka.national.security) -}}
 {{- end -}}
 {{- toYaml $clusters -}}
@@ -307,6 +362,7 @@ app.kubernetes.io/component: {{ .component }}
 {{/* hub.pod.spec: the parts of a pod spec every process shares (security, /tmp, scheduling). */}}
 {{- define "hub.pod.spec" -}}
 {{- $v := .root.Values -}}
+{{- $parts := include "hub.process.parts" . | fromYamlArray -}}
 serviceAccountName: {{ include "hub.names.serviceAccount" .root }}
 automountServiceAccountToken: false
 enableServiceLinks: false
@@ -335,12 +391,12 @@ volumes:
     emptyDir:
       medium: Memory
       sizeLimit: {{ $v.tmpSizeLimit }}
-{{- if and (eq .component "api") $v.auth.publicKeysConfigMap }}
+{{- if and (has "api" $parts) $v.auth.publicKeysConfigMap }}
   - name: auth-keys
     configMap:
       name: {{ $v.auth.publicKeysConfigMap }}
 {{- end }}
-{{- if and (eq .component "api") (eq .meta.name "referral") }}
+{{- if and (has "api" $parts) (eq .meta.name "referral") }}
   - name: portal-service-token
     secret:
       secretName: {{ include "hub.names.portalServiceToken" .root }}
@@ -348,7 +404,7 @@ volumes:
       items:
         - {key: {{ $v.portalServiceToken.key | quote }}, path: token}
 {{- end }}
-{{- if and (eq .component "api") (eq .meta.name "outreach") }}
+{{- if and (has "api" $parts) (eq .meta.name "outreach") }}
   - name: survey-participation
     secret:
       secretName: {{ $v.personalData.existingSecret }}
@@ -360,7 +416,7 @@ volumes:
 {{ . | indent 2 }}
 {{- end }}
 {{- $duty := $v.dutyNotices }}
-{{- if and (eq .meta.name "referral") (eq .component "worker") $duty.email }}
+{{- if and (eq .meta.name "referral") (has "worker" $parts) $duty.email }}
 {{- if and $duty.smtp.host $duty.smtp.username }}
   - name: duty-smtp
     secret:
@@ -378,7 +434,7 @@ volumes:
         - {key: {{ $duty.notify.apiKeyKey | quote }}, path: api-key}
 {{- end }}
 {{- end }}
-{{- if and (eq .component "relay") (eq .meta.name "reporting") }}
+{{- if and (has "relay" $parts) (eq .meta.name "reporting") }}
   - name: report-signing
     secret:
       secretName: {{ $v.reportSigning.existingSecret }}
@@ -393,19 +449,20 @@ volumes:
 
 {{/* hub.container.mounts: /tmp for every container, the issuer's public keys for the API, the portal's service token for referral's. */}}
 {{- define "hub.container.mounts" -}}
+{{- $parts := include "hub.process.parts" . | fromYamlArray -}}
 - name: tmp
   mountPath: /tmp
-{{- if and (eq .component "api") .root.Values.auth.publicKeysConfigMap }}
+{{- if and (has "api" $parts) .root.Values.auth.publicKeysConfigMap }}
 - name: auth-keys
   mountPath: /etc/hubs/auth-keys
   readOnly: true
 {{- end }}
-{{- if and (eq .component "api") (eq .meta.name "referral") }}
+{{- if and (has "api" $parts) (eq .meta.name "referral") }}
 - name: portal-service-token
   mountPath: /etc/hubs/portal-service-token
   readOnly: true
 {{- end }}
-{{- if and (eq .component "api") (eq .meta.name "outreach") }}
+{{- if and (has "api" $parts) (eq .meta.name "outreach") }}
 - name: survey-participation
   mountPath: /etc/hubs/survey-participation
   readOnly: true
@@ -414,7 +471,7 @@ volumes:
 {{ . }}
 {{- end }}
 {{- $duty := .root.Values.dutyNotices }}
-{{- if and (eq .meta.name "referral") (eq .component "worker") $duty.email }}
+{{- if and (eq .meta.name "referral") (has "worker" $parts) $duty.email }}
 {{- if and $duty.smtp.host $duty.smtp.username }}
 - {name: duty-smtp, mountPath: /etc/hubs/duty/smtp, readOnly: true}
 {{- end }}
@@ -422,7 +479,7 @@ volumes:
 - {name: duty-notify, mountPath: /etc/hubs/duty/notify, readOnly: true}
 {{- end }}
 {{- end }}
-{{- if and (eq .component "relay") (eq .meta.name "reporting") }}
+{{- if and (has "relay" $parts) (eq .meta.name "reporting") }}
 - name: report-signing
   mountPath: /etc/hubs/report-signing
   readOnly: true
@@ -491,6 +548,19 @@ volumes:
 {{- if and $v.kafka.topics.create (not $v.kafka.topics.strimziCluster) -}}
 {{- $errors = append $errors "kafka.topics.strimziCluster must be set when kafka.topics.create is true" -}}
 {{- end -}}
+{{- if eq $v.profile "compact" -}}
+{{- range $key, $svc := $v.services -}}
+{{- range $part := list "api" "worker" -}}
+{{- $autoscaling := (index $svc $part).autoscaling -}}
+{{- if and $svc.enabled $autoscaling $autoscaling.enabled -}}
+{{- $errors = append $errors (printf "services.%s.%s.autoscaling.enabled: profile compact runs each service as one pod that no autoscaler may scale (its one relay keeps each case's events in order); set it false, or use profile scaled" $key $part) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if lt (int $v.terminationGracePeriodSeconds) 15 -}}
+{{- $errors = append $errors "terminationGracePeriodSeconds must be 15 or more with profile compact: requests have that less 10 seconds to finish, the worker and relay the rest to stop" -}}
+{{- end -}}
+{{- end -}}
 {{- if $errors -}}
 {{- fail (printf "\n\nVALUES VALIDATION:\n  - %s" (join "\n  - " $errors)) -}}
 {{- end -}}
@@ -501,7 +571,7 @@ volumes:
 {{- $catalogue := include "hub.services.catalogue" . | fromYaml -}}
 Hub {{ .Values.hub.name }} ({{ .Values.hub.id }}, {{ .Values.hub.region }}) is deployed as release {{ .Release.Name }} in namespace {{ .Release.Namespace }}.
 
-Services, each with an api, a worker and a relay (migrations ran as hook Jobs before they started):
+Services, each with an api, a worker and a relay{{ if eq .Values.profile "compact" }} in one process (profile compact){{ end }} (migrations ran as hook Jobs before they started):
 {{- range $key, $svc := .Values.services }}
 {{- if $svc.enabled }}
 {{- $meta := index $catalogue $key }}
