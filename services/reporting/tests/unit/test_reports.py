@@ -188,7 +188,9 @@ def test_while_a_backlog_is_worked_off_figures_wait_twice_as_long_as_they_took_a
 ):
     hub = make_hub(date(2026, 10, 10))
     clock = {"now": 100.0}
-    computing = ReportCycle(lambda: hub.uow, DatasetRules(), hub.now, close_every=0, monotonic=lambda: clock["now"])
+    computing = ReportCycle(
+        lambda: hub.uow, DatasetRules(), hub.now, close_every=0, monotonic=lambda: clock["now"], pause_ratio=2.0
+    )
     cycles = []
 
     def three_seconds_of_computing(*args, **kwargs):
