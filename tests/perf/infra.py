@@ -45,6 +45,9 @@ class Bench:
     def start(self) -> None:
         """Start PostgreSQL and Kafka on free loopback ports."""
         pg = ["bash", str(REPO / "infra/postgres/postgres.sh")]
+        # A cluster the server's user cannot keep under the work directory lives elsewhere and
+        # outlives it: destroyed first, so every run starts from an empty database.
+        self._run([*pg, "destroy", "--dir", str(self.pg_dir)])
         out = self._run([*pg, "start", "--port", str(free_port()), "--dir", str(self.pg_dir)])
         self._stops.append([*pg, "stop", "--dir", str(self.pg_dir)])
         self.database_url = _value(out, "DATABASE_URL")

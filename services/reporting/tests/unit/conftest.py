@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
@@ -81,12 +82,28 @@ class FakeFigures:
 class FakeCases:
     def __init__(self):
         self.stored: dict[str, tuple] = {}
+        self.counted_as: dict[str, dict] = {}
 
     def get(self, case_id):
         return self.stored[case_id][0] if case_id in self.stored else None
 
     def put(self, case_id, facts, first_day, last_day, open_wait):
+        # The facts as kept periods count them stay those before the first change not counted yet.
+        self.counted_as.setdefault(case_id, self.get(case_id) or {})
         self.stored[case_id] = (json.loads(json.dumps(facts)), first_day, last_day, open_wait)
+
+    def changed_since_counted(self):
+        return [(k, self.counted_as[k], self.stored[k][0]) for k in sorted(self.counted_as)]
+
+    def counted(self, case_ids):
+        for case_id in set(case_ids):
+            self.counted_as.pop(case_id, None)
+
+    def as_counted(self, first, last):
+        return [
+            StoredCase(self.counted_as[k], None, None, False) if k in self.counted_as else StoredCase(*self.stored[k])
+            for k in sorted(self.stored)
+        ]
 
     def load(self, case_ids):
         pass
@@ -102,6 +119,41 @@ class FakeCases:
 
     def earliest_day(self):
         return min((v[1] for v in self.stored.values()), default=None)
+
+
+class FakeTotals:
+    """Kept periods' totals, changed by each case's change of facts."""
+
+    def __init__(self):
+        self.kept: dict[tuple[str, str], tuple] = {}
+        self.stored: dict[tuple[str, str], Counter] = {}
+
+    def lock(self):
+        return True
+
+    def kept_periods(self):
+        return dict(self.kept)
+
+    def keep(self, period_type, period, first, last, totals):
+        self.kept[(period_type, period)] = (first, last)
+        self.stored[(period_type, period)] = Counter({k: v for k, v in totals.items() if v})
+
+    def add(self, changes):
+        for key, change in changes.items():
+            totals = self.stored[key]
+            totals.update(change)
+            self.stored[key] = Counter({k: v for k, v in totals.items() if v})
+
+    def totals(self, period_type, period):
+        return Counter(self.stored.get((period_type, period), {}))
+
+    def totals_of(self, periods):
+        return {key: Counter(self.stored[key]) for key in set(periods) if key in self.stored}
+
+    def forget(self, periods):
+        for key in set(periods):
+            self.kept.pop(key, None)
+            self.stored.pop(key, None)
 
 
 class FakeActivities:
@@ -197,6 +249,7 @@ class FakeUnitOfWork(fakes.FakeUnitOfWork):
             sickness=FakeSickness(),
             quarantine=FakeQuarantine(),
             sign_offs=FakeSignOffs(),
+            totals=FakeTotals(),
         )
         self.settings = SimpleNamespace(hub_id=HUB, region="london")
 

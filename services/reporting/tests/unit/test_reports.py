@@ -188,7 +188,9 @@ def test_while_a_backlog_is_worked_off_figures_wait_twice_as_long_as_they_took_a
 ):
     hub = make_hub(date(2026, 10, 10))
     clock = {"now": 100.0}
-    computing = ReportCycle(lambda: hub.uow, DatasetRules(), hub.now, close_every=0, monotonic=lambda: clock["now"])
+    computing = ReportCycle(
+        lambda: hub.uow, DatasetRules(), hub.now, close_every=0, monotonic=lambda: clock["now"], pause_ratio=2.0
+    )
     cycles = []
 
     def three_seconds_of_computing(*args, **kwargs):
@@ -208,6 +210,33 @@ def test_while_a_backlog_is_worked_off_figures_wait_twice_as_long_as_they_took_a
     assert len(cycles) == 3
     computing()  # idle: always computed
     assert len(cycles) == 4
+
+
+def test_while_events_keep_coming_reports_go_at_most_every_send_interval_and_the_newest_figures_go_when_idle(
+    make_hub,
+):
+    hub = make_hub(date(2026, 10, 10))
+    clock = {"now": 100.0}
+    cycle = ReportCycle(
+        lambda: hub.uow, DatasetRules(), hub.now, close_every=0, monotonic=lambda: clock["now"], send_every=1.0
+    )
+    Case(hub).referred("2026-10-05T09:00:00+00:00")
+    cycle.after_batch(caught_up=True)
+    assert [r["figures"]["referrals_received"] for r in reports_for(hub, *OCT)] == [1]
+    clock["now"] += 0.5
+    Case(hub).referred("2026-10-06T09:00:00+00:00")
+    cycle.after_batch(caught_up=True)
+    assert hub.uow.figures.figures(*OCT)["referrals_received"] == 2  # the hub's own figures follow at once
+    assert len(reports_for(hub, *OCT)) == 1  # no new version yet
+    clock["now"] += 0.5
+    Case(hub).referred("2026-10-07T09:00:00+00:00")
+    cycle.after_batch(caught_up=True)  # a second after the last sending
+    assert [r["figures"]["referrals_received"] for r in reports_for(hub, *OCT)] == [1, 3]
+    clock["now"] += 0.1
+    Case(hub).referred("2026-10-08T09:00:00+00:00")
+    cycle.after_batch(caught_up=True)
+    cycle()  # idle: what is due goes at once
+    assert [r["figures"]["referrals_received"] for r in reports_for(hub, *OCT)] == [1, 3, 4]
 
 
 def test_figures_computed_late_are_the_same_as_figures_computed_after_every_event(make_hub):

@@ -184,6 +184,7 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
         before_first=carry_on,
         records_start=s.records_start,
         sign_off_days=wiring.extras["sign_off_days"],  # type: ignore[arg-type]
+        send_every=float(s.extra.get("HUBS_REPORT_SEND_SECONDS", "1")),
     )
     return [
         HUB_EVENTS.spec(

@@ -71,3 +71,33 @@ def report_keys(directory: Path, hub_id: str, monkeypatch: pytest.MonkeyPatch) -
     for name, value in keys.environment.items():
         monkeypatch.setenv(name, value)
     return keys
+
+
+def seeded_arrivals(seed: int, referrals: int, year_start, until) -> list[dict]:
+    """A seeded year of a hub's synthetic events (referrals, triage, withdrawals, contacts,
+    assessments, care, monitoring, follow-ups, closures, outreach and feedback) as a consumer gets
+    them: each topic in its own order, the topics interleaved at random, some events delivered
+    again later; read as the consumer reads them."""
+    import random
+    from collections import deque
+
+    from hubs.contracts import parse_envelope
+    from hubs.contracts.registry import spec_for
+    from hubs.loadgen.england import england
+    from hubs.loadgen.pathways import Pathways
+
+    events = list(Pathways(england()[0], seed=seed, until=until).year(year_start, referrals=referrals))
+    rng = random.Random(seed)
+    topics: dict[str, list[dict]] = {}
+    for e in events:
+        topics.setdefault(spec_for(e["event_type"]).service, []).append(e)
+    queues = [deque(sorted(t, key=lambda e: e["occurred_at"])) for t in topics.values()]
+    delivered, again = [], set()
+    while any(queues):
+        queue = rng.choice([q for q in queues if q])
+        event = queue.popleft()
+        delivered.append(event)
+        if rng.random() < 0.03 and event["event_id"] not in again:
+            again.add(event["event_id"])
+            queue.insert(rng.randrange(len(queue) + 1), event)
+    return [parse_envelope(json.loads(json.dumps(e, default=str))) for e in delivered]

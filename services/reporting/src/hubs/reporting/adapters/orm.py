@@ -49,6 +49,30 @@ case_facts = Table(
     Column("last_day", Date, nullable=False),
     # True when the case was referred on: it may be waiting at the end of any later period.
     Column("open_wait", Boolean, nullable=False),
+    # The facts as the kept periods' totals count them, while they differ from `facts` (None:
+    # counted as they are). The next computation adds the difference and clears it.
+    Column("counted", JSON(none_as_null=True), nullable=True),
+)
+
+# Periods whose totals are kept up to date by each case's change of facts.
+kept_periods = Table(
+    "kept_periods",
+    metadata,
+    Column("period_type", String(20), primary_key=True),
+    Column("period", String(20), primary_key=True),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+)
+
+# A kept period's totals: the sums of its cases' counts, and how many cases bring each value
+# of a median or percentile ("<values>|<value>"). Never sent: figures are made from them.
+period_totals = Table(
+    "period_totals",
+    metadata,
+    Column("period_type", String(20), primary_key=True),
+    Column("period", String(20), primary_key=True),
+    Column("item", String(160), primary_key=True),
+    Column("value", Integer, nullable=False),
 )
 
 activities = Table(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, Text, bindparam, cast, delete, func, insert, select, text, tuple_, update
+from sqlalchemy import JSON, Text, bindparam, cast, delete, func, insert, literal_column, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -333,6 +333,7 @@ class CaseFactsRepository:
     def __init__(self, session: Session):
         self._session = session
         self._known: dict[str, CaseFacts | None] = {}
+        self._read: dict[str, CaseFacts | None] = {}  # as stored when the transaction read them
         self._changed: dict[str, dict[str, Any]] = {}
 
     def load(self, case_ids: Iterable[str]) -> None:
@@ -343,15 +344,19 @@ class CaseFactsRepository:
         t = case_facts
         found = dict(self._session.execute(select(t.c.case_id, t.c.facts).where(t.c.case_id.in_(wanted))).all())
         self._known.update({c: found.get(c) for c in wanted})
+        self._read.update({c: found.get(c) for c in wanted})
 
     def get(self, case_id: str) -> CaseFacts | None:
         self.load([case_id])
         return self._known[case_id]
 
     def put(self, case_id: str, facts: CaseFacts, first_day: date, last_day: date, open_wait: bool) -> None:
+        self.load([case_id])
         self._known[case_id] = facts
         self._changed[case_id] = {
-            "case_id": case_id, "facts": facts, "first_day": first_day, "last_day": last_day, "open_wait": open_wait
+            "case_id": case_id, "facts": facts, "first_day": first_day, "last_day": last_day, "open_wait": open_wait,
+            # The facts the totals count stay those of before the first change not yet counted.
+            "counted": self._read[case_id] or {},
         }  # fmt: skip
 
     def flush(self) -> None:
@@ -360,8 +365,43 @@ class CaseFactsRepository:
             return
         t = case_facts
         rows = list(self._changed.values())
-        upsert_rows(self._session, t, rows, [t.c.case_id], ["facts", "first_day", "last_day", "open_wait"])
+        values = {name: literal_column(f"excluded.{name}") for name in ("facts", "first_day", "last_day", "open_wait")}
+        values["counted"] = func.coalesce(t.c.counted, literal_column("excluded.counted"))
+        upsert_rows(self._session, t, rows, [t.c.case_id], values)
+        self._read.update((case_id, row["facts"]) for case_id, row in self._changed.items())
         self._changed.clear()
+
+    def changed_since_counted(self) -> list[tuple[str, CaseFacts, CaseFacts]]:
+        """Cases whose facts changed since the totals counted them: (case id, as counted, now).
+        Their rows stay locked until the transaction ends (another computation skips them)."""
+        self.flush()
+        t = case_facts
+        query = select(t.c.case_id, t.c.counted, t.c.facts).where(t.c.counted.is_not(None)).order_by(t.c.case_id)
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return [(r.case_id, r.counted, r.facts) for r in self._session.execute(query).all()]
+
+    def counted(self, case_ids: Iterable[str]) -> None:
+        """The totals now count these cases' facts as they are."""
+        ids = sorted(set(case_ids))
+        t = case_facts
+        for start in range(0, len(ids), 1000):
+            self._session.execute(update(t).where(t.c.case_id.in_(ids[start : start + 1000])).values(counted=None))
+
+    def as_counted(self, first: date, last: date) -> list[StoredCase]:
+        """The cases that may count in [first, last], their facts as the totals count them (the
+        days stored with them only where those are the facts now)."""
+        self.flush()
+        t = case_facts
+        query = select(t.c.facts, t.c.counted, t.c.first_day, t.c.last_day, t.c.open_wait).where(
+            (t.c.counted.is_not(None)) | ((t.c.first_day <= last) & ((t.c.last_day >= first) | t.c.open_wait.is_(True)))
+        )
+        return [
+            StoredCase(r.facts, r.first_day, r.last_day, r.open_wait)
+            if r.counted is None
+            else StoredCase(r.counted, None, None, False)
+            for r in self._session.execute(query).all()
+        ]
 
     def all(self) -> list[StoredCase]:
         return self.overlapping(None, None)

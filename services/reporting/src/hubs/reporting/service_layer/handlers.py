@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from functools import partial
@@ -34,9 +35,11 @@ from hubs.reporting.adapters.metrics import (
 )
 from hubs.reporting.domain.activities import ACTIVITY_EVENTS, SICKNESS_ABSENCE, activity_of, newer
 from hubs.reporting.domain.case_facts import CASE_EVENTS, LOCAL_TIME, apply_case_event, case_days, has_open_state
-from hubs.reporting.domain.dataset import DatasetRules, period_figures
+from hubs.reporting.domain.contributions import CaseSpan, change_of_facts, figures_from_totals, period_totals
+from hubs.reporting.domain.dataset import DatasetRules
 from hubs.reporting.domain.periods import (
     PERIOD_TYPES,
+    Period,
     is_period,
     is_reportable,
     period_bounds,
@@ -164,9 +167,12 @@ def _misplaced_period(data: Mapping[str, Any], records_start: date, today: date)
 
 
 def refresh_figures(uow_factory: Callable[[], Any], rules: DatasetRules, limit: int = 200, clock: Clock = _now) -> int:
-    """Compute the stale periods' figures again from the facts; returns how many were taken.
+    """Compute the stale periods' figures again; returns how many were taken.
 
-    A period that cannot be computed is quarantined and no longer stale; the others are computed."""
+    Kept periods' totals first change by every case's change of facts since they were counted;
+    a stale period not kept yet is computed from every case it counts, and kept from then on.
+    Its figures are made from its totals and activities. A period that cannot be computed is
+    quarantined and no longer stale; the others are computed."""
     with uow_factory() as uow:
         stale = uow.figures.stale(limit)
         STALE_PERIODS.set(len(stale))
@@ -178,15 +184,18 @@ def refresh_figures(uow_factory: Callable[[], Any], rules: DatasetRules, limit: 
                 bounds[(s.period_type, s.period)] = period_bounds(s.period_type, s.period)
             except ValueError as exc:
                 quarantine_period(s.period_type, s.period, uow, SetAside(PERIOD_UNPLACEABLE, str(exc)), clock())
+        if bounds and not uow.totals.lock():
+            return 0  # another replica is computing: it takes these periods too, and this one folds events
         computed = []
         if bounds:
             uow.figures.load(bounds)
-            cases = uow.cases.overlapping(min(f for f, _ in bounds.values()), max(last for _, last in bounds.values()))
+            kept = count_changes_of_facts(uow, rules, clock)
+            totals = uow.totals.totals_of(p for p in bounds if p in kept)
+            totals.update(keep_new_periods(uow, {p: b for p, b in bounds.items() if p not in kept}, rules, clock))
             activities = uow.activities.all()
-            for (period_type, period), (first, last) in bounds.items():
-                relevant = [c.facts for c in cases if c.first_day <= last and (c.last_day >= first or c.open_wait)]
+            for (period_type, period), period_totals in totals.items():
                 try:
-                    figures = period_figures(period_type, period, relevant, activities, rules)
+                    figures = figures_from_totals(period_type, period, period_totals, activities)
                 except Exception as exc:  # a pure computation: one period's failure is its own
                     why = SetAside(FIGURES_FAILED, f"{type(exc).__name__}: {exc}")
                     quarantine_period(period_type, period, uow, why, clock())
@@ -198,6 +207,61 @@ def refresh_figures(uow_factory: Callable[[], Any], rules: DatasetRules, limit: 
         uow.figures.fresh(stale)
         uow.commit()
     return len(stale)
+
+
+def count_changes_of_facts(uow, rules: DatasetRules, clock: Clock) -> dict[Period, tuple[date, date]]:
+    """Change every kept period's totals by each case's change of facts since they were counted
+    (the new contribution less the old); returns the periods kept now.
+
+    A period a case's facts cannot be counted in is no longer kept, and stale: computed from
+    every case next, it is quarantined if it fails again."""
+    kept = uow.totals.kept_periods()
+    changed = uow.cases.changed_since_counted()
+    if not changed:
+        return kept
+    changes: dict[Period, Counter] = {}
+    for _, counted, facts in changed:
+        try:
+            found = change_of_facts(counted, facts, kept, rules)
+        except Exception:
+            found = {}
+            for period, period_bounds_ in list(kept.items()):
+                try:
+                    found.update(change_of_facts(counted, facts, {period: period_bounds_}, rules))
+                except Exception as exc:
+                    log.warning("period no longer kept", extra={"period": period, "error": type(exc).__name__})
+                    del kept[period]
+                    changes.pop(period, None)
+                    uow.totals.forget([period])
+                    uow.figures.mark_stale([period])
+        for period, change in found.items():
+            if period in kept:
+                changes.setdefault(period, Counter()).update(change)
+    uow.totals.add(changes)
+    uow.cases.counted(case_id for case_id, _, _ in changed)
+    return kept
+
+
+def keep_new_periods(
+    uow, new: dict[Period, tuple[date, date]], rules: DatasetRules, clock: Clock
+) -> dict[Period, Counter]:
+    """Periods not kept yet: their totals from every case they count (the facts as counted), kept."""
+    if not new:
+        return {}
+    cases = uow.cases.as_counted(min(f for f, _ in new.values()), max(last for _, last in new.values()))
+    spans = [CaseSpan(c.facts, c.first_day, c.last_day) for c in cases]
+    found: dict[Period, Counter] = {}
+    for (period_type, period), (first, last) in new.items():
+        counted = [s.facts for s in spans if s.counts_in(first, last)]
+        try:
+            totals = period_totals(period_type, period, counted, rules)
+        except Exception as exc:  # a pure computation: one period's failure is its own
+            why = SetAside(FIGURES_FAILED, f"{type(exc).__name__}: {exc}")
+            quarantine_period(period_type, period, uow, why, clock())
+            continue
+        uow.totals.keep(period_type, period, first, last, totals)
+        found[(period_type, period)] = totals
+    return found
 
 
 def close_ended_periods(
@@ -276,9 +340,15 @@ class ReportCycle:
 
     Once the consumer has caught up with its partitions, and when it is idle, the cycle runs
     after every batch: figures follow events as soon as they can. While a backlog is worked
-    off (a rebuild, or a burst) it waits twice as long as the last cycle took, so computing
-    figures takes at most about a third of the worker's time and events are folded in at
-    nearly full speed."""
+    off (a rebuild, or a burst) it waits six times as long as the last cycle took, so computing
+    figures takes at most about a seventh of the worker's time and events are folded in at
+    nearly full speed. Kept periods change by each case's change since the last cycle, so a
+    cycle after a longer wait costs about what the cycles it replaces would have cost together.
+
+    The hub's own figures follow every batch; its reports to the national service, a new version
+    of each changed period, go at most every `send_every` seconds while events keep coming (each
+    batch would otherwise send a version that the next one replaces) and at once when idle: a
+    due report stays due until it is sent, so the newest figures always go."""
 
     def __init__(
         self,
@@ -288,12 +358,15 @@ class ReportCycle:
         close_every: float = 60.0,
         monotonic: Callable[[], float] = time.monotonic,
         version_floor: int = 1,
-        pause_ratio: float = 2.0,
+        pause_ratio: float = 6.0,
         before_first: Callable[[], None] | None = None,
         records_start: date = DEFAULT_RECORDS_START,
         sign_off_days: int = DEFAULT_SIGN_OFF_DAYS,
+        send_every: float = 0.0,
     ):
         self._uow_factory = uow_factory
+        self._send_every = send_every
+        self._sent_at: float | None = None
         self._records_start = records_start
         self._sign_off_days = sign_off_days
         self._rules = rules
@@ -311,9 +384,10 @@ class ReportCycle:
     def after_batch(self, caught_up: bool = True) -> None:
         """Run the cycle, unless events are waiting and the last cycle ended too recently for its cost."""
         if caught_up or self._monotonic() >= self._due_at:
-            self()
+            self(send=self._sent_at is None or self._monotonic() - self._sent_at >= self._send_every)
 
-    def __call__(self) -> None:
+    def __call__(self, send: bool = True) -> None:
+        """One cycle; `send`: the due reports too (always when idle)."""
         if self._before_first is not None:
             self._before_first()
             self._before_first = None
@@ -325,9 +399,11 @@ class ReportCycle:
             count_quarantined(self._uow_factory)
         while refresh_figures(self._uow_factory, self._rules, clock=self._clock):
             pass
-        publish_due_reports(
-            self._uow_factory, today, self._version_floor, clock=self._clock, sign_off_days=self._sign_off_days
-        )
+        if send:
+            publish_due_reports(
+                self._uow_factory, today, self._version_floor, clock=self._clock, sign_off_days=self._sign_off_days
+            )
+            self._sent_at = self._monotonic()
         ended = self._monotonic()
         self._due_at = ended + self._pause_ratio * (ended - started)
 

@@ -7,6 +7,7 @@ from typing import Protocol, Self, runtime_checkable
 from sqlalchemy.orm import Session
 
 from hubs.reporting.adapters.national_repository import NationalReportRepository
+from hubs.reporting.adapters.period_totals import PeriodTotalsRepository
 from hubs.reporting.adapters.repository import (
     ActivityRepository,
     CaseFactsRepository,
@@ -28,6 +29,7 @@ class ReportingUow(Protocol):
     sickness: SicknessAbsenceRepository
     quarantine: QuarantineRepository
     sign_offs: SignOffRepository
+    totals: PeriodTotalsRepository
     outbox: Outbox
     # The national reports are kept by the national instance only: not asked of a hub's.
 
@@ -45,6 +47,7 @@ class ReportingUnitOfWork(UnitOfWork):
     national: NationalReportRepository
     quarantine: QuarantineRepository
     sign_offs: SignOffRepository
+    totals: PeriodTotalsRepository
 
     def _open(self, session: Session) -> None:
         self.figures = FigureRepository(session)
@@ -54,6 +57,7 @@ class ReportingUnitOfWork(UnitOfWork):
         self.national = NationalReportRepository(session)
         self.quarantine = QuarantineRepository(session)
         self.sign_offs = SignOffRepository(session)
+        self.totals = PeriodTotalsRepository(session)
 
     def commit(self) -> None:
         # Facts and marks of the transaction are written together, just before it commits.

@@ -1,0 +1,86 @@
+"""Kept periods' totals: the sums of their cases' contributions (`domain/contributions.py`),
+changed by each case's change of facts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import delete, literal_column, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from hubs.reporting.adapters.orm import kept_periods, period_totals
+from hubs.reporting.adapters.repository import upsert_rows
+from hubs.reporting.domain.periods import Period
+
+# One computation of totals at a time per hub: a case's change must reach every period kept by
+# then, so keeping a new period and applying changes never interleave between replicas.
+_TOTALS_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtextextended(current_schema() || '/period-totals', 0))")
+
+
+class PeriodTotalsRepository:
+    def __init__(self, session: Session):
+        self._session = session
+
+    def lock(self) -> bool:
+        """Hold the hub's totals until the transaction ends; False if another replica holds them."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            return True  # SQLite (a laptop demo) has one writer at a time
+        return bool(self._session.execute(_TOTALS_LOCK).scalar_one())
+
+    def kept_periods(self) -> dict[Period, tuple[date, date]]:
+        t = kept_periods
+        rows = self._session.execute(select(t.c.period_type, t.c.period, t.c.first_day, t.c.last_day)).all()
+        return {(r.period_type, r.period): (r.first_day, r.last_day) for r in rows}
+
+    def keep(self, period_type: str, period: str, first: date, last: date, totals: Counter) -> None:
+        """Keep a period's totals from now on, as computed from every case."""
+        self.forget([(period_type, period)])
+        row = {"period_type": period_type, "period": period, "first_day": first, "last_day": last}
+        self._session.execute(kept_periods.insert(), [row])
+        rows = [
+            {"period_type": period_type, "period": period, "item": item, "value": value}
+            for item, value in totals.items()
+            if value
+        ]
+        t = period_totals
+        upsert_rows(self._session, t, rows, [t.c.period_type, t.c.period, t.c.item], ["value"])
+
+    def add(self, changes: dict[Period, Counter]) -> None:
+        """Change kept periods' totals by the differences given."""
+        t = period_totals
+        rows = [
+            {"period_type": pt, "period": p, "item": item, "value": value}
+            for (pt, p), change in sorted(changes.items())
+            for item, value in sorted(change.items())
+            if value
+        ]
+        if not rows:
+            return
+        key = [t.c.period_type, t.c.period, t.c.item]
+        upsert_rows(self._session, t, rows, key, {"value": t.c.value + literal_column("excluded.value")})
+        self._session.execute(delete(t).where(t.c.value == 0, tuple_(t.c.period_type, t.c.period).in_(sorted(changes))))
+
+    def totals(self, period_type: str, period: str) -> Counter:
+        return self.totals_of([(period_type, period)]).get((period_type, period), Counter())
+
+    def totals_of(self, periods: Iterable[Period]) -> dict[Period, Counter]:
+        keys = sorted(set(periods))
+        if not keys:
+            return {}
+        t = period_totals
+        found: dict[Period, Counter] = {key: Counter() for key in keys}
+        query = select(t.c.period_type, t.c.period, t.c.item, t.c.value).where(
+            tuple_(t.c.period_type, t.c.period).in_(keys)
+        )
+        for r in self._session.execute(query).all():
+            found[(r.period_type, r.period)][r.item] = r.value
+        return found
+
+    def forget(self, periods: Iterable[Period]) -> None:
+        """No longer keep these periods (computed from every case when next needed)."""
+        keys = sorted(set(periods))
+        if keys:
+            for t in (kept_periods, period_totals):
+                self._session.execute(delete(t).where(tuple_(t.c.period_type, t.c.period).in_(keys)))
