@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> dict:
         bench.start()
         results["infra_seconds"] = round(time.monotonic() - started, 1)
         if "intake" in only:
-            r = intake.intake(bench, concurrency=16, seconds=5 if args.quick else 20)
+            r = intake.intake(bench, concurrency=16, seconds=5 if args.quick else 15)
             r["ratio"] = _ratio(r["referral"]["per_second"], r["hello"]["per_second"])
             r["ratio_to_durable"] = _ratio(r["referral"]["per_second"], r["durable"]["per_second"])
             r["durable_ratio_to_hello"] = _ratio(r["durable"]["per_second"], r["hello"]["per_second"])
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> dict:
             results["national"] = national(bench, hubs, quick=args.quick)
             _progress("national", results["national"])
         if "end-to-end" in only:
-            r = intake.end_to_end(bench, rate=50, seconds=10 if args.quick else 30)
+            r = intake.end_to_end(bench, rate=50, seconds=10 if args.quick else 20)
             results["end_to_end"] = r
             _progress("end-to-end", r)
         if "footprint" in only:
@@ -147,7 +147,7 @@ def footprint_of_both_profiles(bench, workdir: Path, *, quick: bool) -> dict:
     """Memory and idle CPU of a `make run` hub in each profile, on the benchmark's broker."""
     from tests.perf import footprint
 
-    settle, window = ("20", "10") if quick else ("45", "30")
+    settle, window = ("20", "10") if quick else ("20", "20")
     previous = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     os.environ["KAFKA_BOOTSTRAP_SERVERS"] = bench.kafka
     try:
