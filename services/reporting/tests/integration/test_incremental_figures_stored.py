@@ -85,3 +85,49 @@ def test_a_replica_finding_another_computing_totals_leaves_the_periods_stale_for
     with uow_factory() as uow:
         assert uow.figures.stale() == []
         assert ("month", "2026-10") in uow.totals.kept_periods()
+
+
+def test_a_replica_folding_a_case_is_not_held_up_by_a_computation_and_its_change_is_counted_next(run_service):
+    uow_factory = run_service(DEFINITION).wiring.uow_factory
+    now = lambda: datetime(2026, 11, 21, 12, tzinfo=UTC)  # noqa: E731
+    handlers = hub_event_handlers(now)
+    by_case: dict[str, list[dict]] = {}
+    for e in arrivals(2022, referrals=30):
+        if e["case_id"] is not None and e["event_type"] in handlers:
+            by_case.setdefault(str(e["case_id"]), []).append(e)
+    case_id, events = max(by_case.items(), key=lambda item: len(item[1]))
+    events = sorted({e["event_id"]: e for e in events}.values(), key=lambda e: e["occurred_at"])
+
+    def fold(batch: list[dict]) -> None:
+        with uow_factory() as uow:
+            load_cases_of(batch, uow)
+            for e in batch:
+                handlers[e["event_type"]](e, uow)
+            uow.commit()
+
+    fold(events[:1])
+    ReportCycle(uow_factory, DatasetRules(), now, close_every=0)()  # its periods kept, the case counted
+    fold(events[1:2])
+    with uow_factory() as computing:
+        [(changed_case, _, read)] = computing.cases.changed_since_counted()
+        other = threading.Thread(target=fold, args=(events[2:],))
+        other.start()
+        other.join(timeout=20)
+        assert not other.is_alive()  # the other replica's fold went through while this one computes
+        computing.cases.counted([(changed_case, read)])
+        computing.commit()
+    assert changed_case == case_id
+    with uow_factory() as uow:
+        [(_, counted, facts)] = uow.cases.changed_since_counted()
+    assert counted == read and facts != read  # the rest of the change is counted next
+
+    ReportCycle(uow_factory, DatasetRules(), now, close_every=0)()
+    with uow_factory() as uow:
+        kept = uow.totals.kept_periods()
+        totals = uow.totals.totals_of(kept)
+        cases = list(uow.cases.all_facts().values())
+        activities = uow.activities.all()
+    assert kept
+    for period_type, period in sorted(kept):
+        full = period_figures(period_type, period, cases, activities, DatasetRules())
+        assert figures_from_totals(period_type, period, totals[(period_type, period)], activities) == full

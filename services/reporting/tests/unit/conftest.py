@@ -95,9 +95,12 @@ class FakeCases:
     def changed_since_counted(self):
         return [(k, self.counted_as[k], self.stored[k][0]) for k in sorted(self.counted_as)]
 
-    def counted(self, case_ids):
-        for case_id in set(case_ids):
-            self.counted_as.pop(case_id, None)
+    def counted(self, cases):
+        for case_id, facts in cases:
+            if self.stored[case_id][0] == facts:
+                self.counted_as.pop(case_id, None)
+            else:  # changed since it was read: what was read is what the totals count now
+                self.counted_as[case_id] = facts
 
     def as_counted(self, first, last):
         return [

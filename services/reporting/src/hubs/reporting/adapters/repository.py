@@ -324,6 +324,14 @@ class SignOffRepository:
         return {r.period: {"signed_off_by": r.signed_off_by, "signed_off_at": r.signed_off_at} for r in rows}
 
 
+_LOCK_CASES = text("SELECT 1 FROM case_facts WHERE case_id = ANY(:ids) ORDER BY case_id FOR UPDATE")
+# Counted as they are when the facts are still those read; else the facts read are what is counted.
+_SETTLE_COUNTED = text(
+    "UPDATE case_facts AS c SET counted = CASE WHEN c.facts::jsonb = r.facts::jsonb THEN NULL ELSE r.facts::json END"
+    " FROM unnest(CAST(:ids AS varchar[]), CAST(:read AS text[])) AS r(case_id, facts) WHERE c.case_id = r.case_id"
+)
+
+
 class CaseFactsRepository:
     """Per-case facts, keyed by the pseudonymous case id; they never leave the hub.
 
@@ -364,7 +372,7 @@ class CaseFactsRepository:
         if not self._changed:
             return
         t = case_facts
-        rows = list(self._changed.values())
+        rows = [self._changed[case_id] for case_id in sorted(self._changed)]  # locked in the order of their ids
         values = {name: literal_column(f"excluded.{name}") for name in ("facts", "first_day", "last_day", "open_wait")}
         values["counted"] = func.coalesce(t.c.counted, literal_column("excluded.counted"))
         upsert_rows(self._session, t, rows, [t.c.case_id], values)
@@ -373,20 +381,29 @@ class CaseFactsRepository:
 
     def changed_since_counted(self) -> list[tuple[str, CaseFacts, CaseFacts]]:
         """Cases whose facts changed since the totals counted them: (case id, as counted, now).
-        Their rows stay locked until the transaction ends (another computation skips them)."""
+        Read without locking: a replica folding events meanwhile is not held up (see `counted`)."""
         self.flush()
         t = case_facts
         query = select(t.c.case_id, t.c.counted, t.c.facts).where(t.c.counted.is_not(None)).order_by(t.c.case_id)
-        if self._session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
         return [(r.case_id, r.counted, r.facts) for r in self._session.execute(query).all()]
 
-    def counted(self, case_ids: Iterable[str]) -> None:
-        """The totals now count these cases' facts as they are."""
-        ids = sorted(set(case_ids))
+    def counted(self, cases: Iterable[tuple[str, CaseFacts]]) -> None:
+        """The totals now count these cases' facts as they were read (case id, facts read).
+
+        A case whose facts another replica changed since they were read keeps those read as the
+        ones counted, so the next computation adds the rest of the change."""
+        read = dict(cases)
+        ids = sorted(read)
         t = case_facts
-        for start in range(0, len(ids), 1000):
-            self._session.execute(update(t).where(t.c.case_id.in_(ids[start : start + 1000])).values(counted=None))
+        if not ids:
+            return
+        if self._session.get_bind().dialect.name != "postgresql":  # SQLite: one writer at a time
+            for start in range(0, len(ids), 1000):
+                self._session.execute(update(t).where(t.c.case_id.in_(ids[start : start + 1000])).values(counted=None))
+            return
+        # Locked in the order of their ids, as a batch's folds store them: no deadlock between them.
+        self._session.execute(_LOCK_CASES, {"ids": ids})
+        self._session.execute(_SETTLE_COUNTED, {"ids": ids, "read": [json.dumps(read[i]) for i in ids]})
 
     def as_counted(self, first: date, last: date) -> list[StoredCase]:
         """The cases that may count in [first, last], their facts as the totals count them (the

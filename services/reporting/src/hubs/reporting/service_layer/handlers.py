@@ -238,7 +238,7 @@ def count_changes_of_facts(uow, rules: DatasetRules, clock: Clock) -> dict[Perio
             if period in kept:
                 changes.setdefault(period, Counter()).update(change)
     uow.totals.add(changes)
-    uow.cases.counted(case_id for case_id, _, _ in changed)
+    uow.cases.counted((case_id, facts) for case_id, _, facts in changed)
     return kept
 
 
