@@ -47,6 +47,21 @@ def test_a_file_without_the_columns_is_refused_as_a_whole():
     assert "month" in refused.value.errors["header"][0]
 
 
+def test_a_file_whose_lines_end_in_bare_carriage_returns_is_read_line_by_line():
+    text = "employer,month,mental_health_days_lost\rNorth Trust,2026-10,12\rSouth Trust,2026-09,3\r"
+    accepted, rejected = parse_returns(text, TODAY, RECORDS_START)
+    assert [(r.employer, r.month) for r in accepted] == [("North Trust", "2026-10"), ("South Trust", "2026-09")]
+    assert rejected == []
+
+
+def test_a_file_the_csv_reader_cannot_split_is_refused_with_its_line_not_failed():
+    oversized = "x" * 200_000  # beyond what the csv module takes in one field
+    text = f"employer,month,mental_health_days_lost\nNorth Trust,2026-10,12\n{oversized},2026-10,1\n"
+    with pytest.raises(CsvRefused) as refused:
+        parse_returns(text, TODAY, RECORDS_START)
+    assert refused.value.errors["file"][0].startswith("line 3 cannot be read as CSV")
+
+
 def test_an_import_publishes_each_months_new_total(hub):
     text = "employer,month,mental_health_days_lost\nNorth Trust,2026-10,10\nSouth Trust,2026-10,5.5\n"
     result = import_sickness_absence(text, hub.uow, datetime(2026, 11, 2, 9, tzinfo=UTC))

@@ -98,7 +98,17 @@ def _line(row: dict[str, str], today: date, records_start: date) -> tuple[Sickne
 def parse_returns(text: str, today: date, records_start: date) -> tuple[list[SicknessReturn], list[Rejection]]:
     """The good returns of a CSV file and the lines rejected, with reasons: a month from the
     month of the hub's records start (`records_start`) to this month."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    # newline="": the csv module finds the lines itself, so a bare carriage return is a line end
+    # (as a spreadsheet saved on an old Mac writes it), not a broken field.
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _read(reader, today, records_start)
+    except csv.Error as exc:  # what the csv module cannot split into fields at all
+        # The line being read when it failed: those before it were read whole.
+        raise CsvRefused({"file": [f"line {reader.line_num + 1} cannot be read as CSV: {exc}"]}) from exc
+
+
+def _read(reader: csv.DictReader, today: date, records_start: date) -> tuple[list[SicknessReturn], list[Rejection]]:
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
