@@ -77,8 +77,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The slowest tests are listed at the end, so a suite that grows slower says where.
 test: infra lint deploy-tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 test-unit: install
 	$(BIN)/python -m pytest -m "not integration and not e2e and not reliability" \
