@@ -39,6 +39,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 from hubs.runtime.cli import _host, _serve_metrics, build_relay, start_worker
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.logging import configure_logging
+from hubs.runtime.relay import Pauses
 from hubs.runtime.service import ServiceDefinition, Wiring
 from hubs.runtime.settings import Settings
 
@@ -207,21 +208,26 @@ def start_woken_relay(
 ) -> tuple[RelayTurns, threading.Thread]:
     """The service's relay in a thread, woken by every commit of this process on its engine and
     looking on its own every settings.relay_idle_seconds; it runs until `stop` is set."""
-    relay, producers = build_relay(definition, settings, wiring)
-    name = f"{definition.name}-relay"
     turns = RelayTurns(stop)
-    turns.follow(wiring.engine, relay_thread=name)
+    turns.follow(wiring.engine, relay_thread=f"{definition.name}-relay")
+    return turns, start_relay(definition, settings, wiring, turns)
+
+
+def start_relay(definition: ServiceDefinition, settings: Settings, wiring: Wiring, pauses: Pauses) -> threading.Thread:
+    """The service's relay in a thread named `<service>-relay`, pausing when idle as `pauses` says
+    (a StopSignal, or RelayTurns) until it is stopping; its producers are closed when it ends."""
+    relay, producers = build_relay(definition, settings, wiring)
 
     def publish() -> None:
         try:
-            relay.run(turns, settings.relay_idle_seconds)
+            relay.run(pauses, settings.relay_idle_seconds)
         finally:
             for producer in producers.values():
                 producer.close(timeout=10)
 
-    thread = threading.Thread(target=publish, name=name, daemon=True)
+    thread = threading.Thread(target=publish, name=f"{definition.name}-relay", daemon=True)
     thread.start()
-    return turns, thread
+    return thread
 
 
 def run_services(parts: list[tuple[ServiceDefinition, Settings]], metrics: Settings) -> None:

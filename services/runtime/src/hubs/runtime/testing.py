@@ -31,8 +31,8 @@ from werkzeug.serving import make_server
 from werkzeug.test import Client
 
 from hubs.runtime import dev_issuer
-from hubs.runtime.cli import build_relay, start_worker
-from hubs.runtime.hub import RelayTurns, ThreadedApiServer, serve_api, start_woken_relay
+from hubs.runtime.cli import start_worker
+from hubs.runtime.hub import RelayTurns, ThreadedApiServer, serve_api, start_relay, start_woken_relay
 from hubs.runtime.lifecycle import StopSignal
 from hubs.runtime.migrations import upgrade
 from hubs.runtime.service import ServiceDefinition, Wiring
@@ -282,19 +282,8 @@ class RunningService:
         if self.compact:
             settings = replace(self.settings, relay_idle_seconds=COMPACT_RELAY_IDLE_SECONDS)
             self._relay_turns, thread = start_woken_relay(self.definition, settings, self.wiring, self.stop)
-            self._threads.append(thread)
-            return self
-        relay, producers = build_relay(self.definition, self.settings, self.wiring)
-
-        def publish() -> None:
-            try:
-                relay.run(self.stop, self.settings.relay_idle_seconds)
-            finally:
-                for producer in producers.values():
-                    producer.close(timeout=10)
-
-        thread = threading.Thread(target=publish, name=f"{self.definition.name}-relay", daemon=True)
-        thread.start()
+        else:
+            thread = start_relay(self.definition, self.settings, self.wiring, self.stop)
         self._threads.append(thread)
         return self
 
