@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import uuid
 from datetime import UTC, datetime
@@ -12,7 +11,6 @@ import pytest
 
 from hubs.referral.domain.model import OPEN_STATUSES, Referral
 from hubs.runtime import fakes
-from hubs.runtime.unit_of_work import collect_new_events
 
 
 class FakeReferrals:
@@ -27,6 +25,8 @@ class FakeReferrals:
         self.concerns: list[dict] = []
         self.facts: dict[uuid.UUID, dict] = {}
         self.stored = []  # (referral, sealed personal, sealed consent) as added
+        self.received = []  # each intake's writes of both outcomes, as offered
+        self.outbox = None  # the unit of work's, where an intake's kept events go
         self.held: list[list[str]] = []  # person keys held, in order
         self.looked_up_after_hold: list[bool] = []
         self.notifications: dict[tuple, dict] = {}  # (referral, reason, channel) -> sent_at, attempts, last_error
@@ -63,11 +63,24 @@ class FakeReferrals:
                 return copy.deepcopy(found)
         return None
 
-    def link(self, referral_id, source, received_at, sealed=None, link_id=None):
-        link_id = link_id or uuid.uuid4()
-        self.links.append((referral_id, source, received_at, sealed))
-        self.link_ids.append(link_id)
-        return link_id
+    def receive(self, intake):
+        """Both outcomes offered, the one that applies kept, as the database's single statement does."""
+        self.received.append(intake)
+        submission = intake.submission
+        if intake.linked_to is None:
+            self.add(submission, intake.sealed_personal, intake.sealed_account, intake.person_keys)
+        else:
+            self.links.append((intake.linked_to, submission.source, submission.received_at, intake.sealed_account))
+            self.link_ids.append(submission.referral_id)
+        if intake.urgency_of is not None:
+            stored = self.rows[intake.urgency_of.referral_id]
+            stored.urgency, stored.first_contact_due_by = (
+                intake.urgency_of.urgency,
+                intake.urgency_of.first_contact_due_by,
+            )
+        for row, kept in intake.outbox_rows:
+            if kept:
+                self.outbox.add(**row)
 
     def linked(self, referral_id):
         return [
@@ -75,11 +88,6 @@ class FakeReferrals:
             for i, (r, s, at, sealed) in zip(self.link_ids, self.links, strict=True)
             if r == referral_id
         ]
-
-    def record_urgency(self, referral):
-        stored = self.rows[referral.referral_id]
-        stored.urgency, stored.first_contact_due_by = referral.urgency, referral.first_contact_due_by
-        self.facts.setdefault(referral.referral_id, {})["urgency"] = referral.urgency.value
 
     def awaiting_first_contact(self):
         return [copy.deepcopy(r) for r in self.rows.values() if r.status == "awaiting-first-contact"]
@@ -163,28 +171,21 @@ class FakeReferrals:
 
 
 class FakeUnitOfWork(fakes.FakeUnitOfWork):
-    """The database's unit of work in memory: a referral's new events go out at commit, or at the
-    end of the savepoint they were raised in, kept or undone with it."""
+    """The database's unit of work in memory: a referral's new events go out at commit, or with
+    the intake's writes, kept or not with the outcome they belong to."""
 
     collects_events = True
 
     def __init__(self, referrals: FakeReferrals | None = None):
-        super().__init__(fakes.FakeOutbox("hub-a", "referral@hub-a"), referrals=referrals or FakeReferrals())
-        self.savepoints: list[bool] = []
+        referrals = referrals or FakeReferrals()
+        super().__init__(fakes.FakeOutbox("hub-a", "referral@hub-a"), referrals=referrals)
+        referrals.outbox = self.outbox
 
     def consume(self, handler, envelope, *args):
         """Run an event handler as the worker's consumer does: inside its unit of work, which commits."""
         with self:
             handler(envelope, self, *args)
             self.commit()
-
-    @contextlib.contextmanager
-    def savepoint(self, *, keep):
-        self.savepoints.append(keep)
-        with super().savepoint(keep=keep):
-            yield
-            for referral, event in collect_new_events(self._seen):
-                self.outbox.add(event.event_type, event.to_data(), case_id=referral.case_id)
 
 
 @pytest.fixture

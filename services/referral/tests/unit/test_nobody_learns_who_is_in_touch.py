@@ -53,19 +53,22 @@ def test_a_linked_submission_has_an_id_of_its_own_for_its_reference(new_uow):
 
 
 class Recorder:
-    """The writes an intake makes, by kind, in order: what its time depends on."""
+    """The writes an intake makes, by kind, in order, with the events it offers whether kept or
+    not: what its time depends on."""
 
     def __init__(self, uow):
         self.uow, self.writes = uow, []
-        for name in ("hold_person", "open_referral_of", "add", "link", "record_urgency"):
+        for name in ("hold_person", "open_referral_of"):
             self._wrap(uow.referrals, name)
-        self._wrap(uow.outbox, "add", lambda args, _: f"event {args[0]}")
+        self._wrap(
+            uow.referrals, "receive", lambda args: f"receive {[r['event_type'] for r, _ in args[0].outbox_rows]}"
+        )
 
-    def _wrap(self, target, name, label=lambda _args, _kw: None):
+    def _wrap(self, target, name, label=lambda _args: None):
         real = getattr(target, name)
 
         def recorded(*args, **kw):
-            self.writes.append(label(args, kw) or name)
+            self.writes.append(label(args) or name)
             return real(*args, **kw)
 
         setattr(target, name, recorded)
@@ -77,7 +80,6 @@ def test_the_intake_writes_the_same_either_way_and_keeps_what_applies(new_uow):
         known, unknown = new_uow(), new_uow()
         handlers.receive_referral(submission("colleague@example.org"), known, ctx, now=NOW)
         handlers.receive_referral(submission("someone@example.org"), unknown, ctx, now=NOW)
-        opened_known, opened_unknown = len(known.savepoints), len(unknown.savepoints)
         in_touch, not_in_touch = Recorder(known), Recorder(unknown)
 
         linked = handlers.receive_referral(submission("colleague@example.org", urgent=urgent), known, ctx, now=NOW)
@@ -85,10 +87,14 @@ def test_the_intake_writes_the_same_either_way_and_keeps_what_applies(new_uow):
 
         assert linked.linked and not new.linked
         assert in_touch.writes == not_in_touch.writes
-        # Both outcomes written; the link kept for one, the new referral for the other.
-        assert known.savepoints[opened_known:][:2] == [False, True]
-        assert unknown.savepoints[opened_unknown:][:2] == [True, False]
+        # Both outcomes offered; the link kept for one (and the open referral made urgent by an
+        # urgent screen), the new referral for the other.
+        kept_known = [kept for _, kept in known.referrals.received[-1].outbox_rows]
+        kept_unknown = [kept for _, kept in unknown.referrals.received[-1].outbox_rows]
+        assert kept_known == ([False, False, True] if urgent else [False, False])
+        assert kept_unknown == ([True, True, False] if urgent else [True, True])
         assert len(known.referrals.rows) == 1 and len(unknown.referrals.rows) == 2
+        assert len(known.referrals.links) == 1 and not unknown.referrals.links
 
 
 def test_a_clinician_told_whether_the_person_was_in_touch_leaves_an_audit_record(new_uow):

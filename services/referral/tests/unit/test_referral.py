@@ -163,7 +163,7 @@ def test_a_linked_referral_that_screens_urgent_makes_the_open_one_urgent(new_uow
     assert stored.urgency is codes.Urgency.URGENT
     assert stored.first_contact_due_by == later.replace(hour=15)  # four working hours from the urgent screen
     assert uow.outbox.types() == ["ReferralReceived", "ReferralTriaged", "ReferralTriaged"]
-    assert uow.referrals.facts[first.referral.referral_id]["urgency"] == "urgent"
+    assert uow.referrals.received[-1].urgency_of.referral_id == first.referral.referral_id
 
 
 def test_only_an_outreach_code_of_how_they_heard_of_the_hub_leaves_the_service():

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Self
 
 from hubs.contracts import new_envelope
-from hubs.runtime.unit_of_work import TrackingRepository, collect_new_events
+from hubs.runtime.unit_of_work import TrackingRepository, collect_new_events, event_rows
 
 
 class FakeOutbox:
@@ -39,6 +39,11 @@ class FakeOutbox:
         entry = self.entry(envelope, event_type, data, **about)
         self._written().append(entry)
         return envelope
+
+    def row(self, event_type: str, data: Mapping[str, Any], **about: Any) -> dict[str, Any]:
+        """What the real outbox's `row` stands for, checked against the contract: `add(**row)` writes it."""
+        new_envelope(event_type, data, hub_id=self.hub_id, producer=self.producer, case_id=about.get("case_id"))
+        return {"event_type": event_type, "data": data, **about}
 
     def entry(self, envelope: dict[str, Any], event_type: str, data: Mapping[str, Any], **about: Any) -> Any:
         return (event_type, data, about.get("case_id"))
@@ -126,6 +131,10 @@ class FakeUnitOfWork:
         for box in self._outboxes.values():
             box._end()
         self._seen.clear()
+
+    def event_rows(self, aggregate: Any) -> list[dict[str, Any]]:
+        """The aggregate's new events as the outbox's rows, taken off it, as the real unit of work does."""
+        return event_rows(self.outbox, aggregate)
 
     def commit(self) -> None:
         for aggregate, domain_event in collect_new_events(self._seen):

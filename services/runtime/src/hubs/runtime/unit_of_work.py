@@ -36,7 +36,16 @@ class Outbox:
         self._settings = settings
         self.written: list[dict[str, Any]] = []
 
-    def add(
+    def add(self, event_type: str, data: Mapping[str, Any], **about: Any) -> dict[str, Any]:
+        """Validate an event against its contract and queue it in this transaction (`about` as
+        `row` takes it); the envelope written."""
+        row = self.row(event_type, data, **about)
+        self._session.execute(insert(self._table).values(**row))
+        envelope: dict[str, Any] = row["payload"]
+        self.written.append(envelope)
+        return envelope
+
+    def row(
         self,
         event_type: str,
         data: Mapping[str, Any],
@@ -45,7 +54,8 @@ class Outbox:
         aggregate_id: str | None = None,
         national: bool = False,
     ) -> dict[str, Any]:
-        """Validate an event against its contract and queue it in this transaction.
+        """The outbox row of an event, checked against its contract, not written (`add` writes it;
+        a repository may write it in a statement of its own, with the change that raised it).
 
         `aggregate_id` and `national` may say what the contract already does (the key of an event
         not about a case, and whether it leaves the hub); saying otherwise is refused, so that
@@ -66,19 +76,15 @@ class Outbox:
         if national != spec.national:
             where = "on the national topic" if spec.national else "on its service's hub topic"
             raise ContractError(f"{event_type} is published {where}")
-        self._session.execute(
-            insert(self._table).values(
-                event_id=uuid.UUID(envelope["event_id"]),
-                aggregate_type=spec.service,
-                aggregate_id=key,
-                event_type=event_type,
-                topic=message_topic(envelope, prefix=s.topic_prefix, national_prefix=s.national_topic_prefix),
-                payload=envelope,
-                occurred_at=datetime.fromisoformat(envelope["occurred_at"]),
-            )
-        )
-        self.written.append(envelope)
-        return envelope
+        return {
+            "event_id": uuid.UUID(envelope["event_id"]),
+            "aggregate_type": spec.service,
+            "aggregate_id": key,
+            "event_type": event_type,
+            "topic": message_topic(envelope, prefix=s.topic_prefix, national_prefix=s.national_topic_prefix),
+            "payload": envelope,
+            "occurred_at": datetime.fromisoformat(envelope["occurred_at"]),
+        }
 
 
 def aggregates_in(value: object) -> Iterator[Any]:
@@ -131,6 +137,22 @@ def collect_new_events(seen: Mapping[int, Any]) -> Iterator[tuple[Any, DomainEve
     for aggregate in list(seen.values()):
         while aggregate.events:
             yield aggregate, aggregate.events.pop(0)
+
+
+def event_rows(outbox: Any, aggregate: Any) -> list[dict[str, Any]]:
+    """The aggregate's new events as `outbox.row(...)` gives them, taken off the aggregate."""
+    rows = []
+    while aggregate.events:
+        domain_event = aggregate.events.pop(0)
+        rows.append(
+            outbox.row(
+                domain_event.event_type,
+                domain_event.to_data(),
+                case_id=getattr(aggregate, "case_id", None),
+                aggregate_id=getattr(domain_event, "aggregate_id", None),
+            )
+        )
+    return rows
 
 
 class ProcessedEvents:
@@ -211,6 +233,11 @@ class UnitOfWork:
                 case_id=getattr(aggregate, "case_id", None),
                 aggregate_id=getattr(domain_event, "aggregate_id", None),
             )
+
+    def event_rows(self, aggregate: Any) -> list[dict[str, Any]]:
+        """The aggregate's new events as outbox rows, checked and taken off it (commit will not
+        write them): for a repository that writes them in its own statement."""
+        return event_rows(self.outbox, aggregate)
 
     def _open(self, session: Session) -> None:
         """Hook for services: attach repositories to the session."""

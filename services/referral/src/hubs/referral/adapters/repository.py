@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, delete, false, func, insert, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Executable,
+    Insert,
+    String,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from hubs.contracts import codes
@@ -30,9 +49,65 @@ from hubs.referral.domain.model import (
     Demographics,
     Referral,
 )
+from hubs.runtime import either_way
 from hubs.runtime.access_audit import access_records, record_access
 
 DEMOGRAPHIC_CODES = codes.DEMOGRAPHIC_CODE_LISTS
+
+
+def _referral_row(referral: Referral) -> dict[str, Any]:
+    d = referral.demographics
+    return {
+        "referral_id": referral.referral_id,
+        "case_id": referral.case_id,
+        "source": referral.source.value,
+        "received_at": referral.received_at,
+        "urgency": referral.urgency.value,
+        "status": referral.status,
+        "staff_group": referral.staff_group and referral.staff_group.value,
+        "employment_type": referral.employment_type and referral.employment_type.value,
+        "at_risk_factors": [f.value for f in referral.at_risk_factors],
+        "demographics": {k: (v.value if v is not None else None) for k, v in vars(d).items()},
+        "outreach_code": referral.outreach_code,
+        "first_contact_due_by": referral.first_contact_due_by,
+        "transferred_from_hub": referral.transferred_from_hub,
+        "restricted": False,
+    }
+
+
+# The columns `_referral_row` gives: what a new referral's row holds when it is received.
+_REFERRAL_COLUMNS = (
+    "referral_id", "case_id", "source", "received_at", "urgency", "status", "staff_group", "employment_type",
+    "at_risk_factors", "demographics", "outreach_code", "first_contact_due_by", "transferred_from_hub", "restricted",
+)  # fmt: skip
+
+
+@functools.cache
+def _intake_statements(dialect: str, outbox: Table, keys: int, events: int) -> list[Executable]:
+    """The intake's statements for a number of identifiers and of events, built once."""
+    writes: list[Insert | Update] = [
+        either_way.row_if(referrals, _REFERRAL_COLUMNS, "referral"),
+        either_way.row_if(personal_details, ("referral_id", "sealed"), "personal"),
+        either_way.row_if(consents, ("referral_id", "sealed", "recorded_at"), "consent"),
+        *(either_way.row_if(person_index, ("referral_id", "person_key"), f"key{i}") for i in range(keys)),
+        either_way.row_if(linked_referrals, ("link_id", "referral_id", "source", "received_at", "sealed"), "link"),
+        # An open referral made urgent; a row already so is not written again (nor locked).
+        update(referrals)
+        .where(
+            referrals.c.referral_id == bindparam("urgency_referral_id"),
+            bindparam("urgency_applies", type_=Boolean),
+            or_(
+                referrals.c.urgency != bindparam("urgency_urgency"),
+                referrals.c.first_contact_due_by.is_distinct_from(bindparam("urgency_first_contact_due_by")),
+            ),
+        )
+        .values(urgency=bindparam("urgency_urgency"), first_contact_due_by=bindparam("urgency_first_contact_due_by")),
+        *(either_way.row_if(outbox, _OUTBOX_COLUMNS, f"event{i}") for i in range(events)),
+    ]
+    return either_way.together(dialect, writes)
+
+
+_OUTBOX_COLUMNS = ("event_id", "aggregate_type", "aggregate_id", "event_type", "topic", "payload", "occurred_at")
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -41,36 +116,37 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+@dataclass
+class IntakeWrites:
+    """What an intake writes for both of its outcomes. `linked_to` is the person's open referral
+    (None: the submission is a new referral); `urgency_of` that open referral when the
+    submission's risk screen made it urgent; `outbox_rows` the rows of both outcomes, each with
+    whether it is kept."""
+
+    submission: Referral
+    sealed_personal: bytes
+    sealed_account: bytes
+    person_keys: list[str]
+    linked_to: uuid.UUID | None
+    urgency_of: Referral | None
+    # Not `events`: that would make it an aggregate to the unit of work.
+    outbox_rows: list[tuple[dict[str, Any], bool]] = field(default_factory=list)
+
+
 class ReferralRepository:
     """Referrals of this hub, with their sealed personal details."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, outbox: Table):
         self._session = session
+        # The intake writes its events in its own statement, with the referral or link they are of.
+        self._outbox = outbox
         self.seen: list[Referral] = []
         self._stored_attempts: dict[uuid.UUID, int] = {}
 
     def add(
         self, referral: Referral, sealed_personal: bytes, sealed_consent: bytes, person_keys: list[str] | None = None
     ) -> None:
-        d = referral.demographics
-        self._session.execute(
-            insert(referrals).values(
-                referral_id=referral.referral_id,
-                case_id=referral.case_id,
-                source=referral.source.value,
-                received_at=referral.received_at,
-                urgency=referral.urgency.value,
-                status=referral.status,
-                staff_group=referral.staff_group and referral.staff_group.value,
-                employment_type=referral.employment_type and referral.employment_type.value,
-                at_risk_factors=[f.value for f in referral.at_risk_factors],
-                demographics={k: (v.value if v is not None else None) for k, v in vars(d).items()},
-                outreach_code=referral.outreach_code,
-                first_contact_due_by=referral.first_contact_due_by,
-                transferred_from_hub=referral.transferred_from_hub,
-                restricted=False,
-            )
-        )
+        self._session.execute(insert(referrals).values(**_referral_row(referral)))
         self._session.execute(insert(personal_details).values(referral_id=referral.referral_id, sealed=sealed_personal))
         self._session.execute(
             insert(consents).values(
@@ -85,6 +161,58 @@ class ReferralRepository:
             )
         self._stored_attempts[referral.referral_id] = 0
         self.seen.append(referral)
+
+    def receive(self, intake: IntakeWrites) -> None:
+        """Write both outcomes of an intake in the same statements and keep the one that applies:
+        the new referral with its sealed details, identifiers and events, or the link of the
+        submission to the person's open referral (and that referral made urgent, if it was).
+        Only the flags differ between the outcomes, never the SQL nor the number of rows offered."""
+        submission, new = intake.submission, intake.linked_to is None
+        keys = sorted(set(intake.person_keys))
+        personal = {"referral_id": submission.referral_id, "sealed": intake.sealed_personal}
+        params: dict[str, Any] = {
+            **either_way.row_params("referral", _referral_row(submission), new),
+            **either_way.row_params("personal", personal, new),
+            **either_way.row_params(
+                "consent",
+                {
+                    "referral_id": submission.referral_id,
+                    "sealed": intake.sealed_account,
+                    "recorded_at": datetime.now(UTC),
+                },
+                new,
+            ),
+            **either_way.row_params(
+                "link",
+                {
+                    # The link is known by the submission's own id, which its reference is made from.
+                    "link_id": submission.referral_id,
+                    "referral_id": intake.linked_to or submission.referral_id,
+                    "source": submission.source.value,
+                    "received_at": submission.received_at,
+                    "sealed": intake.sealed_account,
+                },
+                not new,
+            ),
+        }
+        for i, key in enumerate(keys):
+            params |= either_way.row_params(f"key{i}", {"referral_id": submission.referral_id, "person_key": key}, new)
+        for i, (row, kept) in enumerate(intake.outbox_rows):
+            params |= either_way.row_params(f"event{i}", row, kept)
+        urgent = intake.urgency_of or submission
+        params |= {
+            "urgency_referral_id": urgent.referral_id,
+            "urgency_urgency": urgent.urgency.value,
+            "urgency_first_contact_due_by": urgent.first_contact_due_by,
+            "urgency_applies": intake.urgency_of is not None,
+        }
+        dialect = self._session.get_bind().dialect.name
+        either_way.run(
+            self._session, _intake_statements(dialect, self._outbox, len(keys), len(intake.outbox_rows)), params
+        )
+        if new:
+            self._stored_attempts[submission.referral_id] = 0
+            self.seen.append(submission)
 
     def get(self, referral_id: uuid.UUID, *, for_update: bool = False) -> Referral | None:
         query = select(referrals).where(referrals.c.referral_id == referral_id)
@@ -175,24 +303,6 @@ class ReferralRepository:
         ).first()
         return _to_referral(row) if row else None
 
-    def link(
-        self,
-        referral_id: uuid.UUID,
-        source: codes.ReferralSource,
-        received_at: datetime,
-        sealed: bytes | None = None,
-        link_id: uuid.UUID | None = None,
-    ) -> uuid.UUID:
-        """Record a second referral of the same person against the first, with its sealed account;
-        `link_id` is the second referral's own id, which its reference is made from."""
-        link_id = link_id or uuid.uuid4()
-        self._session.execute(
-            insert(linked_referrals).values(
-                link_id=link_id, referral_id=referral_id, source=source.value, received_at=received_at, sealed=sealed
-            )
-        )
-        return link_id
-
     def linked(self, referral_id: uuid.UUID) -> list[dict[str, Any]]:
         rows = self._session.execute(
             select(linked_referrals)
@@ -203,20 +313,6 @@ class ReferralRepository:
             {"link_id": r.link_id, "source": r.source, "received_at": _aware(r.received_at), "sealed": r.sealed}
             for r in rows
         ]
-
-    def record_urgency(self, referral: Referral) -> None:
-        """Write back the urgency and the time first contact is due, and nothing else: a later
-        referral of the person changes these alone (a clinician may be recording contact meanwhile).
-        A row already so is not written again (nor locked), however often the person is referred."""
-        urgency, due = referral.urgency.value, referral.first_contact_due_by
-        self._session.execute(
-            update(referrals)
-            .where(
-                referrals.c.referral_id == referral.referral_id,
-                or_(referrals.c.urgency != urgency, referrals.c.first_contact_due_by.is_distinct_from(due)),
-            )
-            .values(urgency=urgency, first_contact_due_by=due)
-        )
 
     def awaiting_first_contact(self) -> list[Referral]:
         rows = self._session.execute(

@@ -9,6 +9,7 @@ from typing import Any
 
 from hubs.contracts import codes
 from hubs.referral.adapters import metrics
+from hubs.referral.adapters.repository import IntakeWrites
 from hubs.referral.domain import commands, events
 from hubs.referral.domain.model import (
     WAITING_STATES,
@@ -74,9 +75,9 @@ def receive_referral(
 
     Nobody may learn from the answer, or from how long it takes, whether the person was already in
     touch with the hub. So the work is the same either way: the submission is built, triaged and
-    sealed before the look-up; then both outcomes are written, each in a savepoint, and the one that
-    applies is kept. `told_to` is whoever is told whether the person had an open referral (a
-    clinician or hub lead): that look-up is audited in the same transaction."""
+    sealed before the look-up; then both outcomes are written by the same statements, and only
+    the one that applies is kept. `told_to` is whoever is told whether the person had an open
+    referral (a clinician or hub lead): that look-up is audited in the same transaction."""
     received_at = _now(now)
     person_keys = ctx.vault.person_keys(cmd.personal.email, cmd.personal.phone)
     submission = Referral.receive(
@@ -99,23 +100,27 @@ def receive_referral(
         existing = uow.referrals.open_referral_of(person_keys)
         linked = existing is not None
         referral = existing if existing is not None else submission
-        # What a new referral writes, its events too: kept for a new one, undone for a link.
-        with uow.savepoint(keep=not linked):
-            uow.referrals.add(submission, sealed_personal, sealed_account, person_keys)
-        # What a link writes: kept for a link, undone for a new referral. The second referrer's
-        # account (and their reason) is kept, sealed, against the open referral.
-        with uow.savepoint(keep=linked):
-            uow.referrals.link(
-                referral.referral_id, cmd.source, received_at, sealed_account, link_id=submission.referral_id
-            )
+        # A new referral's events: kept for a new one, not for a link.
+        events = [(row, not linked) for row in uow.event_rows(submission)]
+        escalated = False
         if urgent:
             # An urgent screen makes an open referral urgent, due sooner: that triage is kept when it
-            # happened; otherwise the submission is triaged again and that undone, the same writes.
+            # happened; otherwise the submission is triaged again, the same work, and that not kept.
             escalated = linked and referral.escalate(ctx.calendar, ctx.standard, received_at)
-            with uow.savepoint(keep=escalated):
-                if not escalated:
-                    submission.triage(ctx.calendar, ctx.standard, received_at)
-                uow.referrals.record_urgency(referral)
+            if not escalated:
+                submission.triage(ctx.calendar, ctx.standard, received_at)
+            events += [(row, escalated) for row in uow.event_rows(referral if escalated else submission)]
+        uow.referrals.receive(
+            IntakeWrites(
+                submission,
+                sealed_personal,
+                sealed_account,
+                person_keys,
+                linked_to=existing.referral_id if existing is not None else None,
+                urgency_of=referral if escalated else None,
+                outbox_rows=events,
+            )
+        )
         if told_to is not None:
             _audit(uow, told_to, referral, FOUND_OPEN_REFERRAL if linked else FOUND_NO_OPEN_REFERRAL, "referral")
         uow.commit()

@@ -1,12 +1,10 @@
 """The referral service's unit of work: referrals plus the runtime's outbox. A referral's new
-events are written to the outbox with the change that raised them: at commit, or at the end of
-the savepoint they were raised in (kept or undone with it)."""
+events are written to the outbox with the change that raised them: at commit, or, for an intake,
+in the intake's own statement (`event_rows`), kept or not with the outcome they belong to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
-from typing import Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from sqlalchemy.orm import Session
 
@@ -26,28 +24,9 @@ class ReferralUow(Protocol):
     def __exit__(self, *exc_info: object) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
-    def savepoint(self, *, keep: bool) -> AbstractContextManager[None]: ...
+    def event_rows(self, aggregate: Any) -> list[dict[str, Any]]: ...
 
 
 class ReferralUnitOfWork(UnitOfWork, ReferralUow):
     def _open(self, session: Session) -> None:
-        self.referrals = self.track(ReferralRepository(session))
-
-    @contextmanager
-    def savepoint(self, *, keep: bool) -> Iterator[None]:
-        """Writes made inside are kept, or undone, when the block ends: either way after the same
-        statements reached the database (the intake writes both outcomes and keeps one). The new
-        events raised so far are written inside, so they go, or not, with the writes."""
-        nested = self.session.begin_nested()
-        written = len(self.outbox.written)
-        try:
-            yield
-            self.emit_new_events()
-        except BaseException:
-            nested.rollback()
-            raise
-        if keep:
-            nested.commit()
-        else:
-            nested.rollback()
-            del self.outbox.written[written:]
+        self.referrals = self.track(ReferralRepository(session, self._outbox_table))
