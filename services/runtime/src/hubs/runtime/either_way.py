@@ -2,39 +2,110 @@
 so, but every statement is sent either way: neither the answer nor how long it took tells which
 rows were written (the referral intake writes a new referral or a link to an open one this way).
 
-On PostgreSQL the writes go as one statement (data-modifying WITH clauses: one round trip, one
-plan); elsewhere (SQLite, the laptop demo) one after another, the same for every outcome."""
+On PostgreSQL the writes go as one statement, one data-modifying WITH clause per row, each row
+passed as one JSON parameter (`json_populate_record`): one round trip, and a statement short
+enough for the driver to keep its parsed form. Elsewhere (SQLite, the laptop demo) they go one
+after another, a parameter per column, the same for every outcome."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import Boolean, Executable, Insert, Table, Update, bindparam, insert, literal_column, select
+from sqlalchemy import Boolean, Executable, Table, and_, bindparam, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 
-def row_if(table: Table, columns: Sequence[str], name: str) -> Insert:
-    """INSERT INTO table (columns) SELECT :name_<column>, ... WHERE :name_applies"""
-    values = [bindparam(f"{name}_{column}", type_=table.c[column].type) for column in columns]
-    applies = bindparam(f"{name}_applies", type_=Boolean)
-    return insert(table).from_select(list(columns), select(*values).where(applies))
+@dataclass(frozen=True)
+class InsertIf:
+    """A row of `table`, with these columns, inserted if it applies."""
+
+    table: Table
+    columns: tuple[str, ...]
+    name: str
 
 
-def row_params(name: str, row: Mapping[str, Any], applies: bool) -> dict[str, Any]:
-    """The parameters of `row_if(..., name)` for one row."""
-    return {**{f"{name}_{column}": value for column, value in row.items()}, f"{name}_applies": applies}
+@dataclass(frozen=True)
+class UpdateIf:
+    """The row of `table` whose `key` is the row's, its `columns` set to the row's if it applies
+    and any of them differs (a row already so is neither written nor locked)."""
+
+    table: Table
+    key: str
+    columns: tuple[str, ...]
+    name: str
 
 
-def together(dialect: str, writes: Sequence[Insert | Update]) -> list[Executable]:
-    """The statements that carry out `writes`: one on PostgreSQL, the writes themselves elsewhere.
-    Build them once per shape and keep them: SQLAlchemy then compiles each once."""
+Write = InsertIf | UpdateIf
+
+
+def statements(dialect: str, writes: Sequence[Write]) -> list[Executable]:
+    """The statements that carry out `writes`: one on PostgreSQL, one per write elsewhere. Build
+    them once per shape and keep them."""
     if dialect != "postgresql":
-        return list(writes)
-    return [select(literal_column("1")).add_cte(*(write.cte(f"write_{i}") for i, write in enumerate(writes)))]
+        return [_core(write) for write in writes]
+    clauses = ",\n".join(f"write_{i} AS ({_postgresql(write)})" for i, write in enumerate(writes))
+    return [text(f"WITH {clauses}\nSELECT 1")]
+
+
+def params(dialect: str, write: Write, row: Mapping[str, Any], applies: bool) -> dict[str, Any]:
+    """The parameters of one write of `statements(dialect, ...)`: its row and whether it applies."""
+    if dialect == "postgresql":
+        return {write.name: json.dumps(row, default=_json_value), f"{write.name}_applies": applies}
+    return {**{f"{write.name}_{column}": value for column, value in row.items()}, f"{write.name}_applies": applies}
 
 
 def run(session: Session, statements: Sequence[Executable], params: Mapping[str, Any]) -> None:
-    """Send the statements of `together` with every write's parameters (each takes its own)."""
+    """Send the statements with every write's parameters (each takes its own)."""
     for statement in statements:
         session.execute(statement, dict(params))
+
+
+def _postgresql(write: Write) -> str:
+    # Every name here is of the service's own Table objects; values go as parameters only.
+    table, columns, name = write.table.name, ", ".join(write.columns), write.name
+    record = f"json_populate_record(NULL::{table}, CAST(:{name} AS json))"
+    if isinstance(write, InsertIf):
+        return f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {record} WHERE :{name}_applies"  # noqa: S608
+    assignments = ", ".join(f"{c} = row.{c}" for c in write.columns)
+    changed = " OR ".join(f"{table}.{c} IS DISTINCT FROM row.{c}" for c in write.columns)
+    return (
+        f"UPDATE {table} SET {assignments} FROM {record} AS row "  # noqa: S608
+        f"WHERE {table}.{write.key} = row.{write.key} AND :{name}_applies AND ({changed})"
+    )
+
+
+def _core(write: Write) -> Executable:
+    table, name = write.table, write.name
+    applies = bindparam(f"{name}_applies", type_=Boolean)
+
+    def value(column: str) -> Any:
+        return bindparam(f"{name}_{column}", type_=table.c[column].type)
+
+    if isinstance(write, InsertIf):
+        values = [value(c) for c in write.columns]
+        return insert(table).from_select(list(write.columns), select(*values).where(applies))
+    changed = or_(*(table.c[c].is_distinct_from(value(c)) for c in write.columns))
+    return (
+        update(table)
+        .where(and_(table.c[write.key] == value(write.key), applies, changed))
+        .values({c: value(c) for c in write.columns})
+    )
+
+
+def _json_value(value: Any) -> Any:
+    """A row's value as PostgreSQL reads it back from JSON into the column's type."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()
+    raise TypeError(f"{type(value).__name__} is not a column value")

@@ -65,7 +65,7 @@ def _responses(body: dict) -> dict:
 
 @blp.route("/assessments")
 class Assessments(MethodView):
-    @blp.arguments(AssessmentQuerySchema, location="query")
+    @blp.arguments(AssessmentQuerySchema(), location="query")
     @blp.response(200, AssessmentSchema(many=True))
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict):
@@ -83,7 +83,7 @@ class CaseAssessment(MethodView):
         """The case's assessment record."""
         return views.assessment_record(handlers.assessment_of_case(case_id, _wiring().uow_factory()))
 
-    @blp.arguments(CompleteAssessmentSchema)
+    @blp.arguments(CompleteAssessmentSchema())
     @blp.response(200, AssessmentRecordSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
@@ -115,7 +115,7 @@ class CaseAssessment(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/assessment/reasons")
 class OutcomeReasons(MethodView):
-    @blp.arguments(ReasonsQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(ReasonsQuerySchema(), location="query", unknown=RAISE)
     @blp.response(200, OutcomeReasonsSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict, case_id: uuid.UUID):
@@ -135,7 +135,7 @@ class OutcomeReasonsErasure(MethodView):
 
 @blp.route("/access-audit")
 class ReasonsAccessAudit(MethodView):
-    @blp.arguments(AuditQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(AuditQuerySchema(), location="query", unknown=RAISE)
     @blp.response(200, AuditRecordSchema(many=True))
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):
@@ -145,7 +145,7 @@ class ReasonsAccessAudit(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/notes")
 class CaseNotes(MethodView):
-    @blp.arguments(CaseNotesQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(CaseNotesQuerySchema(), location="query", unknown=RAISE)
     @blp.response(200, CaseNoteSchema(many=True))
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict, case_id: uuid.UUID):
@@ -153,7 +153,7 @@ class CaseNotes(MethodView):
         notes = handlers.read_case_notes(case_id, _wiring().uow_factory(), current_principal(), query["purpose"])
         return [vars(n) for n in notes]
 
-    @blp.arguments(CaseNoteRequestSchema)
+    @blp.arguments(CaseNoteRequestSchema())
     @blp.response(201, CaseNoteWrittenSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def post(self, body: dict, case_id: uuid.UUID):
@@ -173,7 +173,7 @@ class CaseNotes(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/risk-escalations")
 class RiskEscalations(MethodView):
-    @blp.arguments(RiskEscalationSchema)
+    @blp.arguments(RiskEscalationSchema())
     @blp.response(201, AssessmentRecordSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
@@ -203,7 +203,7 @@ class CaseFollowUps(MethodView):
         _, follow_ups, _ = handlers.case_outcomes(case_id, _wiring().uow_factory())
         return [views.follow_up(f) for f in follow_ups]
 
-    @blp.arguments(FollowUpRequestSchema)
+    @blp.arguments(FollowUpRequestSchema())
     @blp.response(201, FollowUpSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):

@@ -52,7 +52,7 @@ def _uow():
 
 @blp.route("/onward-referrals")
 class OnwardReferrals(MethodView):
-    @blp.arguments(OnwardReferralSchema)
+    @blp.arguments(OnwardReferralSchema())
     @blp.response(201, OnwardReferralSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict):
@@ -90,7 +90,7 @@ for _path, _name, _schema, _command, _handler, _doc in (
 
 @blp.route("/waits")
 class Waits(MethodView):
-    @blp.arguments(WaitQuerySchema, location="query")
+    @blp.arguments(WaitQuerySchema(), location="query")
     @blp.response(200, WaitSchema(many=True))
     @requires(*CLINICAL)
     def get(self, query: dict):
@@ -112,7 +112,7 @@ class CaseRecord(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/occupational-health-liaisons")
 class Liaisons(MethodView):
-    @blp.arguments(LiaisonSchema)
+    @blp.arguments(LiaisonSchema())
     @blp.response(201, LiaisonSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
@@ -126,7 +126,7 @@ class Liaisons(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/signpostings")
 class Signpostings(MethodView):
-    @blp.arguments(SignpostingSchema)
+    @blp.arguments(SignpostingSchema())
     @blp.response(201, SignpostingSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
@@ -137,7 +137,7 @@ class Signpostings(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/monitoring-plans")
 class MonitoringPlans(MethodView):
-    @blp.arguments(MonitoringPlanSchema)
+    @blp.arguments(MonitoringPlanSchema())
     @blp.response(201, MonitoringPlanSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
@@ -148,7 +148,7 @@ class MonitoringPlans(MethodView):
 
 @blp.route("/monitoring-plans/<uuid:monitoring_plan_id>/end")
 class MonitoringEnd(MethodView):
-    @blp.arguments(MonitoringEndSchema)
+    @blp.arguments(MonitoringEndSchema())
     @blp.response(200, MonitoringPlanSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, monitoring_plan_id: uuid.UUID):
@@ -158,7 +158,7 @@ class MonitoringEnd(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/closure")
 class Closure(MethodView):
-    @blp.arguments(ClosureSchema)
+    @blp.arguments(ClosureSchema())
     @blp.response(200, CaseSchema)
     @requires(Role.CLINICIAN)
     def post(self, body: dict, case_id: uuid.UUID):
@@ -184,7 +184,7 @@ class FeedbackLink(MethodView):
 
 @blp.route("/directory")
 class Directory(MethodView):
-    @blp.arguments(DirectoryQuerySchema, location="query")
+    @blp.arguments(DirectoryQuerySchema(), location="query")
     @blp.response(200, DirectoryServiceSchema(many=True))
     @requires(*CLINICAL)
     def get(self, query: dict):
@@ -192,7 +192,7 @@ class Directory(MethodView):
         wanted = DirectoryQuery(query["service_type"], frozenset(query["competency"]), query["language"])
         return handlers.search_directory(wanted, _uow())
 
-    @blp.arguments(DirectoryServiceSchema)
+    @blp.arguments(DirectoryServiceSchema())
     @blp.response(201, DirectoryServiceSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
@@ -202,7 +202,7 @@ class Directory(MethodView):
 
 @blp.route("/directory/<uuid:directory_service_id>")
 class DirectoryEntry(MethodView):
-    @blp.arguments(DirectoryServiceSchema)
+    @blp.arguments(DirectoryServiceSchema())
     @blp.response(200, DirectoryServiceSchema)
     @requires(Role.HUB_LEAD)
     def put(self, body: dict, directory_service_id: uuid.UUID):
@@ -220,7 +220,7 @@ def _directory_fields(body: dict) -> dict:
 
 @blp.route("/service-user-feedback")
 class ServiceUserFeedback(MethodView):
-    @blp.arguments(FeedbackSchema)
+    @blp.arguments(FeedbackSchema())
     @blp.response(201, FeedbackSchema)
     @requires(*CLINICAL)
     def post(self, body: dict):
@@ -238,7 +238,7 @@ class ServiceUserFeedback(MethodView):
 
 @blp.route("/service-user-feedback/by-link")
 class ServiceUserFeedbackByLink(MethodView):
-    @blp.arguments(FeedbackByLinkSchema)
+    @blp.arguments(FeedbackByLinkSchema())
     @blp.response(201, FeedbackByLinkSchema)
     @blp.doc(
         description="The person gives feedback through the one-use link they were given at closure. No sign-in. "

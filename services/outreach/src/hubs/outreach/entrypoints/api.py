@@ -45,7 +45,7 @@ def setting(name: str, default: int) -> int:
 
 @blp.route("/campaigns")
 class Campaigns(MethodView):
-    @blp.arguments(CampaignSchema)
+    @blp.arguments(CampaignSchema())
     @blp.response(201, CampaignSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
@@ -71,7 +71,7 @@ class CampaignDetail(MethodView):
 
 @blp.route("/outreach-events")
 class OutreachEvents(MethodView):
-    @blp.arguments(OutreachEventSchema)
+    @blp.arguments(OutreachEventSchema())
     @blp.response(201, OutreachEventSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
@@ -102,7 +102,7 @@ class OutreachEventDetail(MethodView):
 
 @blp.route("/outreach-events/<uuid:outreach_event_id>/held")
 class HoldOutreachEvent(MethodView):
-    @blp.arguments(HoldEventSchema)
+    @blp.arguments(HoldEventSchema())
     @blp.response(200, OutreachEventSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, outreach_event_id: uuid.UUID):
@@ -113,7 +113,7 @@ class HoldOutreachEvent(MethodView):
 
 @blp.route("/outreach-events/<uuid:outreach_event_id>/feedback")
 class OutreachEventFeedback(MethodView):
-    @blp.arguments(OutreachFeedbackSchema)
+    @blp.arguments(OutreachFeedbackSchema())
     @blp.response(201, OutreachFeedbackSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, outreach_event_id: uuid.UUID):
@@ -123,7 +123,7 @@ class OutreachEventFeedback(MethodView):
 
 @blp.route("/training-sessions")
 class TrainingSessions(MethodView):
-    @blp.arguments(TrainingSessionSchema)
+    @blp.arguments(TrainingSessionSchema())
     @blp.response(201, TrainingSessionSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
@@ -149,7 +149,7 @@ class TrainingSessionDetail(MethodView):
 
 @blp.route("/training-sessions/<uuid:training_session_id>/feedback")
 class TrainingSessionFeedback(MethodView):
-    @blp.arguments(TrainingFeedbackSchema)
+    @blp.arguments(TrainingFeedbackSchema())
     @blp.response(201, TrainingFeedbackSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict, training_session_id: uuid.UUID):
@@ -159,7 +159,7 @@ class TrainingSessionFeedback(MethodView):
 
 @blp.route("/stakeholder-engagements")
 class StakeholderEngagements(MethodView):
-    @blp.arguments(EngagementSchema)
+    @blp.arguments(EngagementSchema())
     @blp.response(201, EngagementSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
@@ -185,7 +185,7 @@ class Attribution(MethodView):
 
 @blp.route("/outreach/not-reached")
 class NotReached(MethodView):
-    @blp.arguments(ReachQuerySchema, location="query")
+    @blp.arguments(ReachQuerySchema(), location="query")
     @blp.response(200, ReachSchema)
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):
@@ -197,7 +197,7 @@ class NotReached(MethodView):
 
 @blp.route("/outreach/summary")
 class Summary(MethodView):
-    @blp.arguments(PeriodQuerySchema, location="query")
+    @blp.arguments(PeriodQuerySchema(), location="query")
     @blp.response(200, SummarySchema)
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):

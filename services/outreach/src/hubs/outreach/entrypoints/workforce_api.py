@@ -40,7 +40,7 @@ PARTICIPATION_SECRETS = "survey_participation_secrets"
 
 @workforce_blp.route("/supervision-sessions")
 class SupervisionSessions(MethodView):
-    @workforce_blp.arguments(SupervisionSchema)
+    @workforce_blp.arguments(SupervisionSchema())
     @workforce_blp.response(201, SupervisionSchema)
     @requires(Role.HUB_LEAD, Role.CLINICIAN)
     def post(self, body: dict):
@@ -57,7 +57,7 @@ class SupervisionSessions(MethodView):
 
 @workforce_blp.route("/check-ins")
 class CheckIns(MethodView):
-    @workforce_blp.arguments(CheckInSchema)
+    @workforce_blp.arguments(CheckInSchema())
     @workforce_blp.response(201, CheckInSchema)
     @requires(Role.HUB_LEAD, Role.CLINICIAN)
     def post(self, body: dict):
@@ -74,7 +74,7 @@ class CheckIns(MethodView):
 
 @workforce_blp.route("/staff-surveys")
 class StaffSurveys(MethodView):
-    @workforce_blp.arguments(StaffSurveySchema)
+    @workforce_blp.arguments(StaffSurveySchema())
     @workforce_blp.response(201, StaffSurveySchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
@@ -109,7 +109,7 @@ class StaffSurveyQuestions(MethodView):
 
 @workforce_blp.route("/staff-surveys/<uuid:survey_id>/responses")
 class StaffSurveyResponses(MethodView):
-    @workforce_blp.arguments(SurveyAnswersSchema)
+    @workforce_blp.arguments(SurveyAnswersSchema())
     @workforce_blp.response(201, SurveyReceiptSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def post(self, body: dict, survey_id: uuid.UUID):
@@ -143,7 +143,7 @@ class TeamMembers(MethodView):
         with uow() as work:
             return work.team.all()
 
-    @workforce_blp.arguments(TeamMemberSchema)
+    @workforce_blp.arguments(TeamMemberSchema())
     @workforce_blp.response(201, TeamMemberSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
@@ -153,7 +153,7 @@ class TeamMembers(MethodView):
 
 @workforce_blp.route("/team-members/<uuid:member_id>")
 class TeamMemberDetail(MethodView):
-    @workforce_blp.arguments(TeamMemberSchema)
+    @workforce_blp.arguments(TeamMemberSchema())
     @workforce_blp.response(200, TeamMemberSchema)
     @requires(Role.HUB_LEAD)
     def put(self, body: dict, member_id: uuid.UUID):

@@ -9,12 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Executable,
-    Insert,
     String,
     Table,
-    Update,
     and_,
     bindparam,
     cast,
@@ -24,6 +21,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -75,6 +73,21 @@ def _referral_row(referral: Referral) -> dict[str, Any]:
     }
 
 
+# Statements of every intake, built once.
+_HOLD_PEOPLE = text(
+    "SELECT pg_advisory_xact_lock(lock_key) FROM unnest(CAST(:lock_keys AS bigint[])) AS held(lock_key)"
+)
+_OPEN_REFERRAL_OF = (
+    select(referrals)
+    .join(person_index, person_index.c.referral_id == referrals.c.referral_id)
+    .where(
+        person_index.c.person_key.in_(bindparam("person_keys", expanding=True)),
+        referrals.c.status.in_(OPEN_STATUSES),
+    )
+    .order_by(referrals.c.received_at)
+    .limit(1)
+)
+
 # The columns `_referral_row` gives: what a new referral's row holds when it is received.
 _REFERRAL_COLUMNS = (
     "referral_id", "case_id", "source", "received_at", "urgency", "status", "staff_group", "employment_type",
@@ -83,28 +96,23 @@ _REFERRAL_COLUMNS = (
 
 
 @functools.cache
-def _intake_statements(dialect: str, outbox: Table, keys: int, events: int) -> list[Executable]:
-    """The intake's statements for a number of identifiers and of events, built once."""
-    writes: list[Insert | Update] = [
-        either_way.row_if(referrals, _REFERRAL_COLUMNS, "referral"),
-        either_way.row_if(personal_details, ("referral_id", "sealed"), "personal"),
-        either_way.row_if(consents, ("referral_id", "sealed", "recorded_at"), "consent"),
-        *(either_way.row_if(person_index, ("referral_id", "person_key"), f"key{i}") for i in range(keys)),
-        either_way.row_if(linked_referrals, ("link_id", "referral_id", "source", "received_at", "sealed"), "link"),
-        # An open referral made urgent; a row already so is not written again (nor locked).
-        update(referrals)
-        .where(
-            referrals.c.referral_id == bindparam("urgency_referral_id"),
-            bindparam("urgency_applies", type_=Boolean),
-            or_(
-                referrals.c.urgency != bindparam("urgency_urgency"),
-                referrals.c.first_contact_due_by.is_distinct_from(bindparam("urgency_first_contact_due_by")),
-            ),
-        )
-        .values(urgency=bindparam("urgency_urgency"), first_contact_due_by=bindparam("urgency_first_contact_due_by")),
-        *(either_way.row_if(outbox, _OUTBOX_COLUMNS, f"event{i}") for i in range(events)),
-    ]
-    return either_way.together(dialect, writes)
+def _intake_writes(outbox: Table, keys: int, events: int) -> tuple[either_way.Write, ...]:
+    """What an intake writes, for a number of identifiers and of events, in the order of its rows."""
+    return (
+        either_way.InsertIf(referrals, _REFERRAL_COLUMNS, "referral"),
+        either_way.InsertIf(personal_details, ("referral_id", "sealed"), "personal"),
+        either_way.InsertIf(consents, ("referral_id", "sealed", "recorded_at"), "consent"),
+        *(either_way.InsertIf(person_index, ("referral_id", "person_key"), f"key{i}") for i in range(keys)),
+        either_way.InsertIf(linked_referrals, ("link_id", "referral_id", "source", "received_at", "sealed"), "link"),
+        # An open referral made urgent by a later urgent screen.
+        either_way.UpdateIf(referrals, "referral_id", ("urgency", "first_contact_due_by"), "urgency"),
+        *(either_way.InsertIf(outbox, _OUTBOX_COLUMNS, f"event{i}") for i in range(events)),
+    )
+
+
+@functools.cache
+def _intake_statements(dialect: str, writes: tuple[either_way.Write, ...]) -> list[Executable]:
+    return either_way.statements(dialect, writes)
 
 
 _OUTBOX_COLUMNS = ("event_id", "aggregate_type", "aggregate_id", "event_type", "topic", "payload", "occurred_at")
@@ -169,49 +177,42 @@ class ReferralRepository:
         Only the flags differ between the outcomes, never the SQL nor the number of rows offered."""
         submission, new = intake.submission, intake.linked_to is None
         keys = sorted(set(intake.person_keys))
-        personal = {"referral_id": submission.referral_id, "sealed": intake.sealed_personal}
-        params: dict[str, Any] = {
-            **either_way.row_params("referral", _referral_row(submission), new),
-            **either_way.row_params("personal", personal, new),
-            **either_way.row_params(
-                "consent",
-                {
-                    "referral_id": submission.referral_id,
-                    "sealed": intake.sealed_account,
-                    "recorded_at": datetime.now(UTC),
-                },
-                new,
-            ),
-            **either_way.row_params(
-                "link",
+        dialect = self._session.get_bind().dialect.name
+        writes = _intake_writes(self._outbox, len(keys), len(intake.outbox_rows))
+        referral_id = submission.referral_id
+        made_urgent = intake.urgency_of or submission
+        rows: list[tuple[dict[str, Any], bool]] = [
+            (_referral_row(submission), new),
+            ({"referral_id": referral_id, "sealed": intake.sealed_personal}, new),
+            ({"referral_id": referral_id, "sealed": intake.sealed_account, "recorded_at": datetime.now(UTC)}, new),
+            *(({"referral_id": referral_id, "person_key": key}, new) for key in keys),
+            (
                 {
                     # The link is known by the submission's own id, which its reference is made from.
-                    "link_id": submission.referral_id,
-                    "referral_id": intake.linked_to or submission.referral_id,
+                    "link_id": referral_id,
+                    "referral_id": intake.linked_to or referral_id,
                     "source": submission.source.value,
                     "received_at": submission.received_at,
                     "sealed": intake.sealed_account,
                 },
                 not new,
             ),
-        }
-        for i, key in enumerate(keys):
-            params |= either_way.row_params(f"key{i}", {"referral_id": submission.referral_id, "person_key": key}, new)
-        for i, (row, kept) in enumerate(intake.outbox_rows):
-            params |= either_way.row_params(f"event{i}", row, kept)
-        urgent = intake.urgency_of or submission
-        params |= {
-            "urgency_referral_id": urgent.referral_id,
-            "urgency_urgency": urgent.urgency.value,
-            "urgency_first_contact_due_by": urgent.first_contact_due_by,
-            "urgency_applies": intake.urgency_of is not None,
-        }
-        dialect = self._session.get_bind().dialect.name
-        either_way.run(
-            self._session, _intake_statements(dialect, self._outbox, len(keys), len(intake.outbox_rows)), params
-        )
+            (
+                {
+                    "referral_id": made_urgent.referral_id,
+                    "urgency": made_urgent.urgency.value,
+                    "first_contact_due_by": made_urgent.first_contact_due_by,
+                },
+                intake.urgency_of is not None,
+            ),
+            *intake.outbox_rows,
+        ]
+        values: dict[str, Any] = {}
+        for write, (row, applies) in zip(writes, rows, strict=True):
+            values |= either_way.params(dialect, write, row, applies)
+        either_way.run(self._session, _intake_statements(dialect, writes), values)
         if new:
-            self._stored_attempts[submission.referral_id] = 0
+            self._stored_attempts[referral_id] = 0
             self.seen.append(submission)
 
     def get(self, referral_id: uuid.UUID, *, for_update: bool = False) -> Referral | None:
@@ -281,10 +282,11 @@ class ReferralRepository:
         if not person_keys:
             return
         if self._session.get_bind().dialect.name == "postgresql":
-            # Transaction-level advisory locks, taken in one order (no deadlock), released at commit or
-            # rollback; a 64-bit key from the keyed hash, so the lock itself names no one.
-            for lock_key in sorted({person_lock_key(k) for k in person_keys}):
-                self._session.execute(select(func.pg_advisory_xact_lock(lock_key)))
+            # Transaction-level advisory locks, taken in one order (no deadlock: the array is sorted,
+            # and unnest gives its elements in order), released at commit or rollback; a 64-bit key
+            # from the keyed hash, so the lock itself names no one. One statement however many.
+            lock_keys = sorted({person_lock_key(k) for k in person_keys})
+            self._session.execute(_HOLD_PEOPLE, {"lock_keys": lock_keys})
             return
         # SQLite has one writer at a time: a write that changes nothing takes that lock now, before the
         # lookup, instead of at the insert after it.
@@ -294,13 +296,7 @@ class ReferralRepository:
         """The person's referral that is still open, if any (oldest first)."""
         if not person_keys:
             return None
-        row = self._session.execute(
-            select(referrals)
-            .join(person_index, person_index.c.referral_id == referrals.c.referral_id)
-            .where(person_index.c.person_key.in_(person_keys), referrals.c.status.in_(OPEN_STATUSES))
-            .order_by(referrals.c.received_at)
-            .limit(1)
-        ).first()
+        row = self._session.execute(_OPEN_REFERRAL_OF, {"person_keys": person_keys}).first()
         return _to_referral(row) if row else None
 
     def linked(self, referral_id: uuid.UUID) -> list[dict[str, Any]]:

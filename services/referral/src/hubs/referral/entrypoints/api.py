@@ -110,7 +110,7 @@ def _reason(body: dict) -> str | None:
 
 @blp.route("/self-referrals")
 class SelfReferrals(MethodView):
-    @blp.arguments(SelfReferralSchema)
+    @blp.arguments(SelfReferralSchema())
     @blp.response(201, ReferralAcceptedSchema)
     @blp.doc(description=f"Refer yourself to the hub. No sign-in is needed. **Confidentiality:** {CONFIDENTIALITY}")
     # Per client address: generous, since many staff of one trust may share an address.
@@ -143,7 +143,7 @@ class SelfReferrals(MethodView):
 @blp.route("/colleague-referrals")
 class ColleagueReferrals(MethodView):
     @from_the_portal
-    @blp.arguments(ColleagueReferralSchema)
+    @blp.arguments(ColleagueReferralSchema())
     @blp.response(201, ColleagueReferralAcceptedSchema)
     @blp.doc(
         description="A line manager, Occupational Health, HR or a GP refers a colleague, with their consent, "
@@ -179,7 +179,7 @@ CLINICAL_ROLES = frozenset({Role.CLINICIAN.value, Role.HUB_LEAD.value})
 
 @blp.route("/referrals")
 class Referrals(MethodView):
-    @blp.arguments(CaseloadQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(CaseloadQuerySchema(), location="query", unknown=RAISE)
     @blp.response(200, CaseloadSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict):
@@ -204,7 +204,7 @@ class Referrals(MethodView):
         found, total = handlers.caseload(_wiring().uow_factory(), wanted, offset=(query["page"] - 1) * size, limit=size)
         return caseload_page(found, total, query["page"], size, now)
 
-    @blp.arguments(ThirdPartyReferralSchema)
+    @blp.arguments(ThirdPartyReferralSchema())
     @blp.response(201, ThirdPartyAcceptedSchema)
     @blp.doc(description="Refer a member of staff, with their consent (who gave it, when and how).")
     @requires(Role.REFERRER, Role.CLINICIAN, Role.HUB_LEAD)
@@ -254,7 +254,7 @@ def caseload_page(found: list[Referral], total: int, page: int, size: int, now: 
 
 @blp.route("/referral-searches")
 class ReferralSearches(MethodView):
-    @blp.arguments(PersonSearchSchema)
+    @blp.arguments(PersonSearchSchema())
     @blp.response(200, CaseloadSchema)
     @blp.doc(
         description="Find the open cases of a person by their email address, telephone number or name. The words "

@@ -63,7 +63,7 @@ def _status(referral) -> dict:
 
 @blp.route("/referrals/<uuid:referral_id>")
 class ReferralDetail(MethodView):
-    @blp.arguments(PurposeSchema, location="query", unknown=RAISE)
+    @blp.arguments(PurposeSchema(), location="query", unknown=RAISE)
     @blp.response(200, ReferralDetailSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def get(self, query: dict, referral_id: uuid.UUID):
@@ -99,7 +99,7 @@ class ReferralDetail(MethodView):
 
 @blp.route("/referrals/<uuid:referral_id>/contact-attempts")
 class ContactAttempts(MethodView):
-    @blp.arguments(ContactAttemptSchema)
+    @blp.arguments(ContactAttemptSchema())
     @blp.response(201, ContactAttemptRecordedSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def post(self, body: dict, referral_id: uuid.UUID):
@@ -123,7 +123,7 @@ class ContactAttempts(MethodView):
 
 @blp.route("/referrals/<uuid:referral_id>/transfers")
 class Transfers(MethodView):
-    @blp.arguments(TransferSchema)
+    @blp.arguments(TransferSchema())
     @blp.response(201, TransferredSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def post(self, body: dict, referral_id: uuid.UUID):
@@ -164,7 +164,7 @@ def _assignment(referral) -> dict:
 
 @blp.route("/referrals/<uuid:referral_id>/assignment")
 class Assignment(MethodView):
-    @blp.arguments(AssignmentSchema)
+    @blp.arguments(AssignmentSchema())
     @blp.response(200, AssignmentStatusSchema)
     @blp.doc(
         description="A clinician takes the case (`clinician`: their own sign-in subject) or hands a case they "
@@ -201,7 +201,7 @@ class Assignment(MethodView):
 
 @blp.route("/referrals/<uuid:referral_id>/withdrawal")
 class Withdrawal(MethodView):
-    @blp.arguments(WithdrawalSchema)
+    @blp.arguments(WithdrawalSchema())
     @blp.response(200, StatusSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def post(self, body: dict, referral_id: uuid.UUID):
@@ -211,7 +211,7 @@ class Withdrawal(MethodView):
 
 @blp.route("/referrals/<uuid:referral_id>/closure")
 class Closure(MethodView):
-    @blp.arguments(ClosureSchema)
+    @blp.arguments(ClosureSchema())
     @blp.response(200, StatusSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def post(self, body: dict, referral_id: uuid.UUID):
@@ -234,7 +234,7 @@ class Erasure(MethodView):
 
 @blp.route("/referrals/<uuid:referral_id>/fitness-to-practise-concerns")
 class Concerns(MethodView):
-    @blp.arguments(ConcernSchema)
+    @blp.arguments(ConcernSchema())
     @blp.response(201, ConcernRecordedSchema)
     @requires(Role.CLINICIAN, Role.HUB_LEAD)
     def post(self, body: dict, referral_id: uuid.UUID):
@@ -265,7 +265,7 @@ class KeyRotation(MethodView):
 
 @blp.route("/access-audit")
 class AccessAudit(MethodView):
-    @blp.arguments(AuditQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(AuditQuerySchema(), location="query", unknown=RAISE)
     @blp.response(200, AuditRecordSchema(many=True))
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):

@@ -58,7 +58,7 @@ def _today():
 
 @hub_blp.route("/dataset")
 class HubDataset(MethodView):
-    @hub_blp.arguments(PeriodQuerySchema, location="query")
+    @hub_blp.arguments(PeriodQuerySchema(), location="query")
     @hub_blp.response(200, HubDatasetSchema)
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):
@@ -86,7 +86,7 @@ class MonthSignOffs(MethodView):
         months = recent_months(wiring.uow_factory, _today(), wiring.settings.records_start, days)
         return {"sign_off_days": days, "months": months}
 
-    @hub_blp.arguments(SignOffRequestSchema)
+    @hub_blp.arguments(SignOffRequestSchema())
     @hub_blp.response(201, MonthSignOffSchema)
     @requires(Role.HUB_LEAD)
     def post(self, body: dict):
@@ -103,7 +103,7 @@ class MonthSignOffs(MethodView):
 
 @hub_blp.route("/dataset/report")
 class HubReportPreview(MethodView):
-    @hub_blp.arguments(PeriodQuerySchema, location="query")
+    @hub_blp.arguments(PeriodQuerySchema(), location="query")
     @hub_blp.response(200, HubReportPreviewSchema)
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):
@@ -118,7 +118,7 @@ class HubReportPreview(MethodView):
 
 @hub_blp.route("/data-quality")
 class DataQuality(MethodView):
-    @hub_blp.arguments(PeriodQuerySchema, location="query")
+    @hub_blp.arguments(PeriodQuerySchema(), location="query")
     @hub_blp.response(200, DataQualitySchema)
     @requires(Role.HUB_LEAD)
     def get(self, query: dict):
@@ -213,7 +213,7 @@ def _reports(what: str, which: str, period_type: str, first: str, last: str) -> 
 
 @national_blp.route("/dataset")
 class NationalDataset(MethodView):
-    @national_blp.arguments(NationalPeriodQuerySchema, location="query")
+    @national_blp.arguments(NationalPeriodQuerySchema(), location="query")
     @national_blp.response(200, NationalDatasetSchema)
     @requires(Role.NATIONAL_ANALYST, national=True)
     def get(self, query: dict):
@@ -227,7 +227,7 @@ class NationalDataset(MethodView):
 
 @national_blp.route("/comparison")
 class NationalComparison(MethodView):
-    @national_blp.arguments(NationalPeriodQuerySchema, location="query")
+    @national_blp.arguments(NationalPeriodQuerySchema(), location="query")
     @national_blp.response(200, ComparisonSchema)
     # Hub leads of every hub see every region and England beside their own figures: published
     # figures only (regions suppressed, England exact).
@@ -243,7 +243,7 @@ class NationalComparison(MethodView):
 
 @national_blp.route("/trend")
 class NationalTrend(MethodView):
-    @national_blp.arguments(TrendQuerySchema, location="query")
+    @national_blp.arguments(TrendQuerySchema(), location="query")
     @national_blp.response(200, TrendSchema)
     @requires(Role.NATIONAL_ANALYST, national=True)
     def get(self, query: dict):
@@ -268,7 +268,7 @@ class NationalTrend(MethodView):
 
 @national_blp.route("/monthly-return")
 class MonthlyReturn(MethodView):
-    @national_blp.arguments(MonthlyReturnQuerySchema, location="query")
+    @national_blp.arguments(MonthlyReturnQuerySchema(), location="query")
     @national_blp.response(200, {"type": "string"}, content_type="text/csv")
     @requires(Role.NATIONAL_ANALYST, national=True)
     def get(self, query: dict):
