@@ -73,9 +73,14 @@ def _referral_row(referral: Referral) -> dict[str, Any]:
     }
 
 
-# Statements of every intake, built once.
+# Statements of every intake, built once. The first of its transaction also lets PostgreSQL keep
+# one plan of the intake's statements for the rest of it: the engine's connections plan each
+# execution anew (for tables whose best plan changes as they grow), and planning the intake's
+# ten writes anew took a third of PostgreSQL's time per self-referral. Its statements are
+# look-ups and inserts by key, whose plan never changes.
 _HOLD_PEOPLE = text(
-    "SELECT pg_advisory_xact_lock(lock_key) FROM unnest(CAST(:lock_keys AS bigint[])) AS held(lock_key)"
+    "SELECT set_config('plan_cache_mode', 'auto', true), pg_advisory_xact_lock(lock_key) "
+    "FROM unnest(CAST(:lock_keys AS bigint[])) AS held(lock_key)"
 )
 _OPEN_REFERRAL_OF = (
     select(referrals)
