@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from hubs.contracts import ContractError, parse_envelope
+from hubs.contracts import ContractError, new_envelope, parse_envelope
 from hubs.contracts.compiled import read_envelope
 from hubs.contracts.examples import example_envelope
 from hubs.contracts.json_schema import envelope_schema
@@ -183,3 +183,37 @@ def test_a_report_is_refused_by_consumers_for_a_figure_that_is_no_count(figure):
     with pytest.raises(ContractError) as refused:
         read_envelope(message)
     assert "figures" in refused.value.errors
+
+
+def _produced(spec, data: dict, case_id) -> dict | str:
+    """What a producer writes for `data`: the envelope's data, or the refusal's messages."""
+    try:
+        return new_envelope(spec.event_type, data, hub_id="hub-a", producer="unit", case_id=case_id,
+                            version=spec.version)["data"]  # fmt: skip
+    except ContractError as exc:
+        return f"refused: {exc.errors}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_producers_write_and_refuse_what_marshmallow_alone_would(spec, monkeypatch):
+    """Producers check an event by its compiled JSON Schema where it can vouch for it: what they
+    write, and what they refuse with which messages, must be what marshmallow's load and dump gave."""
+    example = _wire(example_envelope(spec))
+    datas = [m["data"] for where, _, m in mutants(spec) if where.startswith("data.") or not where]
+    datas.append({**example["data"], "undeclared": 1})
+    case_id = example["case_id"]
+    compiled = [_produced(spec, data, case_id) for data in datas]
+    monkeypatch.setattr("hubs.contracts.compiled.load_data", lambda spec, envelope: None)
+    assert compiled == [_produced(spec, data, case_id) for data in datas]
+    assert compiled[-1].startswith("refused") and "undeclared" in compiled[-1]
+
+
+def test_producers_check_valid_events_without_marshmallow_s_load(monkeypatch):
+    spec = next(s for s in SPECS if s.name == "ReferralReceived.v1")
+    example = _wire(example_envelope(spec))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("loaded by marshmallow")
+
+    monkeypatch.setattr(spec.validator, "load", refuse)
+    assert _produced(spec, example["data"], example["case_id"]) == example["data"]

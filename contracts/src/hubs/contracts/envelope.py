@@ -84,12 +84,9 @@ def new_envelope(
         # Feedback and workforce events are anonymous: a case_id would link them to a person.
         raise ContractError(f"{event_type} is not about a case and must not carry a case_id")
     schema = spec.validator
-    try:
-        # Load the JSON form first so plain strings and enum members are both accepted,
-        # then dump: what goes on the wire is the schema's canonical form.
-        dumped = schema.dump(schema.load(_json_ready(data)))
-    except ValidationError as exc:
-        raise ContractError(f"{event_type} v{spec.version} data is invalid", exc.messages_dict) from exc
+    # The JSON form first, so plain strings and enum members are both accepted; what goes on the
+    # wire is the schema's dump of what it loads, its canonical form.
+    ready = _json_ready(data)
     envelope = {
         "event_id": str(event_id or uuid.uuid4()),
         "event_type": event_type,
@@ -99,8 +96,18 @@ def new_envelope(
         "producer": producer,
         "case_id": str(case_id) if case_id is not None else None,
         "correlation_id": correlation_id,
-        "data": dumped,
+        "data": ready,
     }
+    from hubs.contracts.compiled import load_data  # it reads envelopes with this module's schemas
+
+    loaded = load_data(spec, envelope)  # the compiled check: a few microseconds, not fifty
+    if loaded is not None:
+        envelope["data"] = schema.dump(loaded)
+        return envelope
+    try:
+        envelope["data"] = schema.dump(schema.load(ready))
+    except ValidationError as exc:
+        raise ContractError(f"{event_type} v{spec.version} data is invalid", exc.messages_dict) from exc
     errors = _ENVELOPE.validate(envelope)
     if errors:
         raise ContractError("envelope is invalid", errors)
