@@ -110,7 +110,6 @@ def profile_intake(bench: Bench, referrals: int) -> None:
     print_breakdown(stats, done)
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(40)
-    stats.print_callers("schema.py:408|copy.py:128.deepcopy|_split_query")
 
 
 # What a function's own time is spent on, by where its code lives (first match wins).
