@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from hubs.referral.bootstrap import DEFINITION
 
@@ -171,3 +171,18 @@ def test_a_clinician_s_look_up_of_a_person_is_in_the_access_audit(referral, toke
     assert ("lead-r8m", "hub-lead", "look-up-person-not-found", "referral", not_found["referral_id"]) in look_ups
     # A referrer is told nothing of the person, so there is nothing to audit.
     assert not [a for a in audit if a["subject"] == "ref-r8m"]
+
+
+def test_the_events_an_intake_keeps_are_numbered_in_the_order_they_were_raised(referral):
+    """The relay sends a case's events in the outbox's order: a referral's triage after its receipt,
+    an escalation of the open referral after its own triage."""
+    for n in range(6):
+        email = f"order.{n}.r8m@example.org"
+        assert referral.client.post("/v1/self-referrals", json=probe(email=email)).status_code == 201
+        assert referral.client.post("/v1/self-referrals", json=probe(True, email=email)).status_code == 201
+    with referral.wiring.engine.connect() as conn:
+        rows = conn.execute(text("SELECT aggregate_id, event_type FROM outbox ORDER BY seq")).all()
+    by_case: dict[str, list[str]] = {}
+    for case, event_type in rows:
+        by_case.setdefault(case, []).append(event_type)
+    assert list(by_case.values()) == [["ReferralReceived", "ReferralTriaged", "ReferralTriaged"]] * 6

@@ -1,7 +1,8 @@
 """Writes that run the same whatever they decide, on the real PostgreSQL (one statement) and on
-SQLite (the laptop demo: one statement per write): a row is written only when its flag says so,
+SQLite (the laptop demo: one statement per row): a row is written only when its flag says so,
 every value survives the trip (UUIDs, times, bytes, JSON), an update leaves a row already so
-alone, and the SQL sent is the same whichever rows apply."""
+alone, rows given in an order are numbered in that order, and the SQL sent is the same whichever
+rows apply."""
 
 from __future__ import annotations
 
@@ -11,7 +12,20 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import JSON, Column, DateTime, LargeBinary, MetaData, String, Table, Uuid, event, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from hubs.runtime import either_way
@@ -29,6 +43,14 @@ cases = Table(
     Column("sealed", LargeBinary),
     Column("codes", JSON, nullable=False),
 )
+notes = Table(
+    "notes",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("note_id", Uuid, nullable=False),
+    Column("said", String(20), nullable=False),
+)
+NOTES = either_way.InsertRowsIf(notes, ("note_id", "said"), "notes", 12)
 WRITES = (
     either_way.InsertIf(cases, ("case_id", "status", "opened_at", "sealed", "codes"), "first"),
     either_way.InsertIf(cases, ("case_id", "status", "opened_at", "sealed", "codes"), "second"),
@@ -115,3 +137,21 @@ def test_the_same_sql_is_sent_whichever_rows_apply(engine):
     other = write(engine, [(case(), False), (case(), True), ({"case_id": uuid.uuid4(), "status": "x"}, True)])
     assert one == other
     assert len(one) == (1 if engine.dialect.name == "postgresql" else len(WRITES))
+
+
+def test_rows_given_in_an_order_are_numbered_in_that_order(engine):
+    dialect = engine.dialect.name
+    for round_ in range(5):
+        rows = [({"note_id": uuid.uuid4(), "said": f"{round_}-{i}"}, i % 3 != 1) for i in range(NOTES.count)]
+        with Session(engine) as session:
+            statements = either_way.statements(dialect, [NOTES])
+            either_way.run(session, statements, either_way.rows_params(dialect, NOTES, rows))
+            session.commit()
+        with engine.connect() as conn:
+            said = conn.execute(select(notes.c.said).where(notes.c.said.like(f"{round_}-%")).order_by(notes.c.seq))
+            assert list(said.scalars()) == [row["said"] for row, applies in rows if applies]
+
+
+def test_a_write_of_several_rows_is_given_as_many_as_it_was_made_for(engine):
+    with pytest.raises(ValueError, match="takes 12 rows, not 2"):
+        either_way.rows_params(engine.dialect.name, NOTES, [({"note_id": uuid.uuid4(), "said": "x"}, True)] * 2)

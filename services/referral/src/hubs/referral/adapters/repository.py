@@ -101,17 +101,28 @@ _REFERRAL_COLUMNS = (
 
 
 @functools.cache
-def _intake_writes(outbox: Table, keys: int, events: int) -> tuple[either_way.Write, ...]:
-    """What an intake writes, for a number of identifiers and of events, in the order of its rows."""
+def _intake_writes(
+    outbox: Table, keys: int, events: int
+) -> tuple[
+    either_way.InsertIf,
+    either_way.InsertIf,
+    either_way.InsertIf,
+    either_way.InsertRowsIf,
+    either_way.InsertIf,
+    either_way.UpdateIf,
+    either_way.InsertRowsIf,
+]:
+    """What an intake writes, for a number of identifiers and of events."""
     return (
         either_way.InsertIf(referrals, _REFERRAL_COLUMNS, "referral"),
         either_way.InsertIf(personal_details, ("referral_id", "sealed"), "personal"),
         either_way.InsertIf(consents, ("referral_id", "sealed", "recorded_at"), "consent"),
-        *(either_way.InsertIf(person_index, ("referral_id", "person_key"), f"key{i}") for i in range(keys)),
+        either_way.InsertRowsIf(person_index, ("referral_id", "person_key"), "keys", keys),
         either_way.InsertIf(linked_referrals, ("link_id", "referral_id", "source", "received_at", "sealed"), "link"),
         # An open referral made urgent by a later urgent screen.
         either_way.UpdateIf(referrals, "referral_id", ("urgency", "first_contact_due_by"), "urgency"),
-        *(either_way.InsertIf(outbox, _OUTBOX_COLUMNS, f"event{i}") for i in range(events)),
+        # The events in one clause, numbered by the outbox in the order they were raised.
+        either_way.InsertRowsIf(outbox, _OUTBOX_COLUMNS, "events", events),
     )
 
 
@@ -186,35 +197,36 @@ class ReferralRepository:
         writes = _intake_writes(self._outbox, len(keys), len(intake.outbox_rows))
         referral_id = submission.referral_id
         made_urgent = intake.urgency_of or submission
-        rows: list[tuple[dict[str, Any], bool]] = [
-            (_referral_row(submission), new),
-            ({"referral_id": referral_id, "sealed": intake.sealed_personal}, new),
-            ({"referral_id": referral_id, "sealed": intake.sealed_account, "recorded_at": datetime.now(UTC)}, new),
-            *(({"referral_id": referral_id, "person_key": key}, new) for key in keys),
-            (
-                {
-                    # The link is known by the submission's own id, which its reference is made from.
-                    "link_id": referral_id,
-                    "referral_id": intake.linked_to or referral_id,
-                    "source": submission.source.value,
-                    "received_at": submission.received_at,
-                    "sealed": intake.sealed_account,
-                },
-                not new,
+        link = {
+            # The link is known by the submission's own id, which its reference is made from.
+            "link_id": referral_id,
+            "referral_id": intake.linked_to or referral_id,
+            "source": submission.source.value,
+            "received_at": submission.received_at,
+            "sealed": intake.sealed_account,
+        }
+        urgency = {
+            "referral_id": made_urgent.referral_id,
+            "urgency": made_urgent.urgency.value,
+            "first_contact_due_by": made_urgent.first_contact_due_by,
+        }
+        new_referral, personal, consent, person_index_rows, linking, urgent, events = writes
+        values = {
+            **either_way.params(dialect, new_referral, _referral_row(submission), new),
+            **either_way.params(dialect, personal, {"referral_id": referral_id, "sealed": intake.sealed_personal}, new),
+            **either_way.params(
+                dialect,
+                consent,
+                {"referral_id": referral_id, "sealed": intake.sealed_account, "recorded_at": datetime.now(UTC)},
+                new,
             ),
-            (
-                {
-                    "referral_id": made_urgent.referral_id,
-                    "urgency": made_urgent.urgency.value,
-                    "first_contact_due_by": made_urgent.first_contact_due_by,
-                },
-                intake.urgency_of is not None,
+            **either_way.rows_params(
+                dialect, person_index_rows, [({"referral_id": referral_id, "person_key": key}, new) for key in keys]
             ),
-            *intake.outbox_rows,
-        ]
-        values: dict[str, Any] = {}
-        for write, (row, applies) in zip(writes, rows, strict=True):
-            values |= either_way.params(dialect, write, row, applies)
+            **either_way.params(dialect, linking, link, not new),
+            **either_way.params(dialect, urgent, urgency, intake.urgency_of is not None),
+            **either_way.rows_params(dialect, events, intake.outbox_rows),
+        }
         either_way.run(self._session, _intake_statements(dialect, writes), values)
         if new:
             self._stored_attempts[referral_id] = 0
