@@ -94,6 +94,17 @@ def assert_every_process_runs_and_every_service_selects_it(cluster: Cluster, nam
         assert ready, f"service {name} selects no ready pod"
 
 
+def wait_until_every_process_runs_and_every_service_selects_it(cluster: Cluster, namespace: str, release: str) -> None:
+    """`helm --wait` ends once the new pods are ready; the Deployments' status, old pods going and
+    the Services' endpoints follow a moment later (the controllers are asynchronous, slower on a
+    busy machine): wait for them, then assert, so that a failure names what is not running."""
+    eventually(
+        lambda: _holds(assert_every_process_runs_and_every_service_selects_it, cluster, namespace, release),
+        timeout=120,
+    )
+    assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
+
+
 def events_of(cluster: Cluster, namespace: str) -> list[dict]:
     return cluster.get("events", namespace)
 
@@ -105,7 +116,7 @@ def test_a_hub_installs_with_its_example_and_migrates_before_its_processes_start
     release = "hub"
     install(cluster, namespace, release, "hub", str(ROOT / "charts" / "hub" / "examples" / f"{name}.yaml"))
 
-    assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
+    wait_until_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
     # The migration Jobs (hooks, deleted once they succeed) completed, one per service, before any
     # Deployment of the release existed.
     completed = {
@@ -155,11 +166,7 @@ def test_an_upgrade_rolls_the_pods_a_rollback_restores_them_and_an_uninstall_kee
     assert log_levels() == {"INFO"}
     cluster.helm("upgrade", release, str(ROOT / "charts" / "hub"), "-n", namespace, "-f", path,
                  "--set", "logLevel=DEBUG", "--wait", "--wait-for-jobs", "--timeout", "5m", timeout=400)  # fmt: skip
-    # `--wait` ends once the new pods are ready; the old ones may still be running a moment longer,
-    # and a replica of two may still be joining its Service.
-    eventually(lambda: _holds(assert_every_process_runs_and_every_service_selects_it, cluster, namespace, release),
-               timeout=120)  # fmt: skip
-    assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
+    wait_until_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
     eventually(lambda: log_levels() == {"DEBUG"}, timeout=60)
 
     cluster.helm("rollback", release, "1", "-n", namespace, "--wait", "--timeout", "5m", timeout=400)
@@ -202,7 +209,7 @@ def test_the_national_service_installs_and_serves(cluster, namespace):
     )  # fmt: skip
     path = ROOT / "charts" / "national" / "examples" / "national.yaml"
     install(cluster, namespace, "national", "national", str(path))
-    assert_every_process_runs_and_every_service_selects_it(cluster, namespace, "national")
+    wait_until_every_process_runs_and_every_service_selects_it(cluster, namespace, "national")
     topics = {t["spec"]["topicName"] for t in cluster.get("kafkatopics", namespace)}
     assert "national.hub-reports.v1" in topics
 
@@ -240,7 +247,7 @@ def test_a_compact_hub_installs_and_each_service_runs_as_one_ready_pod(cluster, 
     release = "small"
     install(cluster, namespace, release, "hub", str(ROOT / "charts" / "hub" / "examples" / "compact.yaml"))
 
-    assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
+    wait_until_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
     deployments = cluster.get("deployments", namespace, selector=f"app.kubernetes.io/instance={release}")
     hub = [d for d in deployments if d["metadata"]["labels"]["app.kubernetes.io/name"] != "portal"]
     assert sorted(d["metadata"]["name"] for d in hub) == sorted(f"{release}-hub-{s}-all" for s in DATABASE_KEYS)
@@ -270,11 +277,7 @@ def test_an_upgrade_from_scaled_to_compact_and_back_keeps_every_service_selectin
         cluster.helm("upgrade", release, str(ROOT / "charts" / "hub"), "-n", namespace, "-f", path,
                      "--set", f"profile={profile}", "--wait", "--wait-for-jobs", "--timeout", "5m",
                      timeout=400)  # fmt: skip
-        # `--wait` ends once the new pods are ready; the old ones, and the Services' endpoints, may
-        # take a moment longer to follow.
-        eventually(lambda: _holds(assert_every_process_runs_and_every_service_selects_it, cluster, namespace,
-                                  release), timeout=120)  # fmt: skip
-        assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
+        wait_until_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
 
     upgrade("compact")
     eventually(lambda: _holds(services_select_ready_pods_of, cluster, namespace, release, "all"), timeout=120)
