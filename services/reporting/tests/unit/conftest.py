@@ -87,6 +87,9 @@ class FakeCases:
     def get(self, case_id):
         return self.stored[case_id][0] if case_id in self.stored else None
 
+    def span(self, case_id):
+        return self.stored[case_id][1:3] if case_id in self.stored else None
+
     def put(self, case_id, facts, first_day, last_day, open_wait):
         # The facts as kept periods count them stay those before the first change not counted yet.
         self.counted_as.setdefault(case_id, self.get(case_id) or {})

@@ -89,6 +89,16 @@ def test_a_change_of_facts_moves_a_case_from_one_period_to_another(hub, case):
     assert hub.figures("month", "2026-10")["referrals_received"] == 1
 
 
+def test_an_event_moving_a_case_out_of_a_period_marks_that_period_stale(hub, case):
+    # The days the case named before the event count as much as the days it names after it.
+    c = case().referred("2026-11-03T09:00:00+00:00")
+    hub.cycle()
+    assert hub.uow.figures.stale() == []
+    c.referred("2026-10-05T09:00:00+00:00")
+    stale = {(s.period_type, s.period) for s in hub.uow.figures.stale()}
+    assert {("month", "2026-10"), ("month", "2026-11")} <= stale
+
+
 def test_a_wait_still_open_counts_in_every_later_period_until_treatment_starts(hub, case):
     c = case().referred("2026-09-01T09:00:00+00:00").referred_on("2026-09-02")
     assert hub.figures("month", "2026-10")["staff_waiting_for_treatment"] == 1

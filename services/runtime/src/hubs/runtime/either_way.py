@@ -69,7 +69,7 @@ def statements(dialect: str, writes: Sequence[Write]) -> list[Executable]:
 def params(dialect: str, write: InsertIf | UpdateIf, row: Mapping[str, Any], applies: bool) -> dict[str, Any]:
     """The parameters of a one-row write of `statements(dialect, ...)`: its row and whether it applies."""
     if dialect == "postgresql":
-        return {write.name: json.dumps(row, default=_json_value), f"{write.name}_applies": applies}
+        return {write.name: json_rows(row), f"{write.name}_applies": applies}
     return {**{f"{write.name}_{column}": value for column, value in row.items()}, f"{write.name}_applies": applies}
 
 
@@ -79,7 +79,7 @@ def rows_params(dialect: str, write: InsertRowsIf, rows: Sequence[tuple[Mapping[
         raise ValueError(f"{write.name} takes {write.count} rows, not {len(rows)}")
     if dialect == "postgresql":
         return {
-            write.name: json.dumps([row for row, _ in rows], default=_json_value),
+            write.name: json_rows([row for row, _ in rows]),
             f"{write.name}_applies": json.dumps([applies for _, applies in rows]),
         }
     values: dict[str, Any] = {}
@@ -138,6 +138,12 @@ def _core(write: InsertIf | UpdateIf) -> Executable:
         .where(and_(table.c[write.key] == value(write.key), applies, changed))
         .values({c: value(c) for c in write.columns})
     )
+
+
+def json_rows(rows: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
+    """A row, or rows, as the JSON that PostgreSQL's `json_populate_record(set)` reads back into
+    each column's type (UUIDs, times and bytes as their text forms)."""
+    return json.dumps(rows, default=_json_value)
 
 
 def _json_value(value: Any) -> Any:

@@ -90,8 +90,12 @@ def record_case_event(event: Mapping[str, Any], uow, today: date) -> None:
     before = uow.cases.get(case_id) or {}
     after = apply_case_event(before, event)
     days_after = case_days(after)
+    # The days before: the span stored with the facts holds their first and last (walking the
+    # facts again was a tenth of a rebuild), unless it reaches past the days periods can hold.
+    span = uow.cases.span(case_id)
+    days_before = list(span) if span is not None and all(map(is_reportable, span)) else case_days(before)
     # Days folded in before periods had four-digit years cannot be placed: they mark nothing.
-    days = [d for d in days_after + case_days(before) if is_reportable(d)]
+    days = [d for d in days_after + days_before if is_reportable(d)]
     if not days:
         return
     first, last = min(days), max(days)
