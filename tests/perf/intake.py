@@ -74,6 +74,7 @@ def intake(bench, concurrency: int, seconds: float, workers: int = 2) -> dict:
         process = bench.api([*cmd, "--bind", bind], server_env, bind, f"intake-{name}", health=health)
         try:
             _load(f"http://{bind}{path}", bodies, concurrency, 2)  # warm up
+            bench.analyze()  # the steady state of a hub's tables, not their first minute
             cpu_before = cpu_seconds(process.pid)
             result = _load(f"http://{bind}{path}", bodies, concurrency, seconds)
             cpu = cpu_seconds(process.pid) - cpu_before
