@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import multiprocessing
 import time
 from pathlib import Path
 
@@ -291,3 +292,28 @@ def test_access_is_checked_before_the_body_is_validated(tmp_path: Path, signing_
     lead = bearer(sign(signing_key, roles=["hub-lead"]))
     assert client.post("/v1/things/1", json={}, headers=lead).status_code == 422
     assert client.post("/v1/things/1", json={"name": "x"}, headers=lead).status_code == 201
+
+
+def _public_key_when_released(path: str, start, answers) -> None:
+    start.wait()
+    try:
+        answers.put(dev_issuer.public_key_pem(Path(path)))
+    except Exception as exc:  # the test reports what any worker met
+        answers.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_workers_starting_together_all_read_the_one_dev_issuer_key_made(tmp_path):
+    # A server's workers boot at once on a fresh machine: each finds no key and makes one.
+    context = multiprocessing.get_context("fork")
+    start, answers = context.Barrier(8), context.Queue()
+    path = tmp_path / "keys" / "dev-issuer-key.pem"
+    workers = [context.Process(target=_public_key_when_released, args=(str(path), start, answers)) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    keys = [answers.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert len(set(keys)) == 1 and keys[0].startswith("-----BEGIN PUBLIC KEY-----"), set(keys)
+    assert keys[0] == dev_issuer.public_key_pem(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # nothing left aside

@@ -7,7 +7,9 @@ setting a token it made is refused like any other unknown issuer's.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -35,9 +37,16 @@ def private_key(path: Path | None = None) -> ec.EllipticCurvePrivateKey:
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(pem)
+        # Written aside, then linked into place: processes starting together (a server's workers)
+        # all read the key linked first, never a file another is still writing.
+        fd, aside = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(pem)
+            with contextlib.suppress(FileExistsError):
+                os.link(aside, path)
+        finally:
+            os.unlink(aside)
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(loaded, ec.EllipticCurvePrivateKey):
         raise ValueError("the dev issuer key must be an EC key")
