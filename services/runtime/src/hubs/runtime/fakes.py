@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Self
 
 from hubs.contracts import new_envelope
-from hubs.runtime.unit_of_work import TrackingRepository, collect_new_events, event_rows
+from hubs.runtime.unit_of_work import TrackingRepository, collect_new_events, event_rows, to_outbox
 
 
 class FakeOutbox:
@@ -138,12 +138,7 @@ class FakeUnitOfWork:
 
     def commit(self) -> None:
         for aggregate, domain_event in collect_new_events(self._seen):
-            self.outbox.add(
-                domain_event.event_type,
-                domain_event.to_data(),
-                case_id=getattr(aggregate, "case_id", None),
-                aggregate_id=getattr(domain_event, "aggregate_id", None),
-            )
+            to_outbox(self.outbox.add, aggregate, domain_event)
         self.commits += 1
         for box in self._outboxes.values():
             box._commit()

@@ -139,19 +139,22 @@ def collect_new_events(seen: Mapping[int, Any]) -> Iterator[tuple[Any, DomainEve
             yield aggregate, aggregate.events.pop(0)
 
 
+def to_outbox(write: Callable[..., Any], aggregate: Any, domain_event: DomainEvent) -> Any:
+    """An aggregate's event given to an outbox's `add` (or `row`): its type and data, the case it
+    is about, and the key it names when it is not about a case."""
+    return write(
+        domain_event.event_type,
+        domain_event.to_data(),
+        case_id=getattr(aggregate, "case_id", None),
+        aggregate_id=getattr(domain_event, "aggregate_id", None),
+    )
+
+
 def event_rows(outbox: Any, aggregate: Any) -> list[dict[str, Any]]:
     """The aggregate's new events as `outbox.row(...)` gives them, taken off the aggregate."""
     rows = []
     while aggregate.events:
-        domain_event = aggregate.events.pop(0)
-        rows.append(
-            outbox.row(
-                domain_event.event_type,
-                domain_event.to_data(),
-                case_id=getattr(aggregate, "case_id", None),
-                aggregate_id=getattr(domain_event, "aggregate_id", None),
-            )
-        )
+        rows.append(to_outbox(outbox.row, aggregate, aggregate.events.pop(0)))
     return rows
 
 
@@ -227,12 +230,7 @@ class UnitOfWork:
     def emit_new_events(self) -> None:
         """Write the new events of the aggregates seen to the outbox, now (commit does it too)."""
         for aggregate, domain_event in self.collect_new_events():
-            self.outbox.add(
-                domain_event.event_type,
-                domain_event.to_data(),
-                case_id=getattr(aggregate, "case_id", None),
-                aggregate_id=getattr(domain_event, "aggregate_id", None),
-            )
+            to_outbox(self.outbox.add, aggregate, domain_event)
 
     def event_rows(self, aggregate: Any) -> list[dict[str, Any]]:
         """The aggregate's new events as outbox rows, checked and taken off it (commit will not

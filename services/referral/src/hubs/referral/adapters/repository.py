@@ -179,7 +179,7 @@ class ReferralRepository:
         )
         keys = sorted(set(person_keys or []))
         if keys:
-            # One statement however many identifiers: the intake's statements are the same for everyone.
+            # One statement however many identifiers (a transfer's: the intake writes them in `receive`).
             self._session.execute(
                 insert(person_index), [{"referral_id": referral.referral_id, "person_key": k} for k in keys]
             )
