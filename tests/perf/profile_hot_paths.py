@@ -71,7 +71,9 @@ def profile_consumer(bench: Bench, events: int, one_by_one: bool = False) -> Non
     profiler.disable()
     elapsed = time.perf_counter() - start
     print(f"{count} events in {elapsed:.1f} s: {count / elapsed:.0f}/s (profiled)")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
     consumer.close()
     dlq.close()
 

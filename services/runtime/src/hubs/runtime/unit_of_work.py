@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol, Self
 
-from sqlalchemy import Table, Uuid, any_, bindparam, insert, select
+from sqlalchemy import Table, Uuid, any_, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -191,8 +191,15 @@ class ProcessedEvents:
         if not event_ids:
             return
         now = datetime.now(UTC)
+        t = self._table
+        if self._session.get_bind().dialect.name == "postgresql":
+            # One row per id of one array parameter: an execution per row cost 25 µs an event.
+            ids = func.unnest(bindparam("event_ids", list(event_ids), type_=ARRAY(Uuid())))
+            applied = select(bindparam("consumer", consumer), ids, bindparam("processed_at", now))
+            self._session.execute(insert(t).from_select(["consumer", "event_id", "processed_at"], applied))
+            return
         rows = [{"consumer": consumer, "event_id": e, "processed_at": now} for e in event_ids]
-        self._session.execute(insert(self._table), rows)
+        self._session.execute(insert(t), rows)
 
 
 class UnitOfWork:

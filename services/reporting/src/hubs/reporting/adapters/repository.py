@@ -320,9 +320,9 @@ class SignOffRepository:
 _LOCK_CASES = text("SELECT 1 FROM case_facts WHERE case_id = ANY(:ids) ORDER BY case_id FOR UPDATE")
 # Counted as they are when the facts are still those read; else the facts read are what is counted.
 _SETTLE_COUNTED = text(
-    "UPDATE case_facts AS c SET counted = CASE WHEN c.facts::jsonb = r.facts::jsonb THEN NULL ELSE r.facts::json END"
-    " FROM unnest(CAST(:ids AS varchar[]), CAST(:read AS text[])) AS r(case_id, facts) WHERE c.case_id = r.case_id"
-)
+    "UPDATE case_facts AS c SET counted = CASE WHEN c.facts::jsonb = r.facts::jsonb THEN NULL ELSE r.facts END"
+    " FROM json_each(CAST(:read AS json)) AS r(case_id, facts) WHERE c.case_id = r.case_id"
+)  # the facts read, by case id, as one JSON document
 
 
 class CaseFactsRepository:
@@ -406,7 +406,7 @@ class CaseFactsRepository:
             return
         # Locked in the order of their ids, as a batch's folds store them: no deadlock between them.
         self._session.execute(_LOCK_CASES, {"ids": ids})
-        self._session.execute(_SETTLE_COUNTED, {"ids": ids, "read": [json.dumps(read[i]) for i in ids]})
+        self._session.execute(_SETTLE_COUNTED, {"read": json.dumps(read)})
 
     def as_counted(self, first: date, last: date) -> list[StoredCase]:
         """The cases that may count in [first, last], their facts as the totals count them (the
