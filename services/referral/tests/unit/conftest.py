@@ -55,6 +55,10 @@ class FakeReferrals:
     def hold_person(self, person_keys):
         self.held.append(list(person_keys))
 
+    def hold_and_find(self, person_keys):
+        self.hold_person(person_keys)
+        return self.open_referral_of(person_keys)
+
     def open_referral_of(self, person_keys):
         self.looked_up_after_hold.append(bool(self.held) and self.held[-1] == list(person_keys))
         for key in person_keys:

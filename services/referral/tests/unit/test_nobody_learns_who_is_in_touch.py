@@ -58,8 +58,7 @@ class Recorder:
 
     def __init__(self, uow):
         self.uow, self.writes = uow, []
-        for name in ("hold_person", "open_referral_of"):
-            self._wrap(uow.referrals, name)
+        self._wrap(uow.referrals, "hold_and_find")
         self._wrap(
             uow.referrals, "receive", lambda args: f"receive {[r['event_type'] for r, _ in args[0].outbox_rows]}"
         )

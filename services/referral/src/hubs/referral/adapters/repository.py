@@ -73,11 +73,16 @@ def _referral_row(referral: Referral) -> dict[str, Any]:
     }
 
 
-# Statements of every intake, built once. The first of its transaction also lets PostgreSQL keep
-# one plan of the intake's statements for the rest of it: the engine's connections plan each
-# execution anew (for tables whose best plan changes as they grow), and planning the intake's
-# ten writes anew took a third of PostgreSQL's time per self-referral. Its statements are
-# look-ups and inserts by key, whose plan never changes.
+# Statements of every intake, built once. The first of its transaction (the hold, with the look-up
+# or without) also lets PostgreSQL keep one plan of the intake's statements for the rest of it:
+# the engine's connections plan each execution anew (for tables whose best plan changes as they
+# grow), and planning the intake's ten writes anew took a third of PostgreSQL's time per
+# self-referral. Its statements are look-ups and inserts by key, whose plan never changes once
+# the tables have statistics.
+_HOLD_AND_FIND = text(
+    "SELECT * FROM hold_and_find_open_referral(CAST(:lock_keys AS bigint[]), CAST(:person_keys AS varchar[]), "
+    "CAST(:open_statuses AS varchar[]))"
+)
 _HOLD_PEOPLE = text(
     "SELECT set_config('plan_cache_mode', 'auto', true), pg_advisory_xact_lock(lock_key) "
     "FROM unnest(CAST(:lock_keys AS bigint[])) AS held(lock_key)"
@@ -308,6 +313,18 @@ class ReferralRepository:
         # SQLite has one writer at a time: a write that changes nothing takes that lock now, before the
         # lookup, instead of at the insert after it.
         self._session.execute(update(person_index).where(false()).values(person_key=person_index.c.person_key))
+
+    def hold_and_find(self, person_keys: list[str]) -> Referral | None:
+        """Hold the person (`hold_person`), then find their open referral (`open_referral_of`)."""
+        if not person_keys or self._session.get_bind().dialect.name != "postgresql":
+            self.hold_person(person_keys)
+            return self.open_referral_of(person_keys)
+        # One round trip: a function whose look-up starts after the locks (migration 0008).
+        lock_keys = sorted({person_lock_key(k) for k in person_keys})
+        row = self._session.execute(
+            _HOLD_AND_FIND, {"lock_keys": lock_keys, "person_keys": person_keys, "open_statuses": list(OPEN_STATUSES)}
+        ).first()
+        return _to_referral(row) if row else None
 
     def open_referral_of(self, person_keys: list[str]) -> Referral | None:
         """The person's referral that is still open, if any (oldest first)."""

@@ -96,8 +96,7 @@ def receive_referral(
     urgent = cmd.risk_screen.urgency is codes.Urgency.URGENT
     with uow:
         # Held before the lookup: without it two submissions at once both find nothing and make twins.
-        uow.referrals.hold_person(person_keys)
-        existing = uow.referrals.open_referral_of(person_keys)
+        existing = uow.referrals.hold_and_find(person_keys)
         linked = existing is not None
         referral = existing if existing is not None else submission
         # A new referral's events: kept for a new one, not for a link.
