@@ -17,15 +17,28 @@ depends_on = None
 HOLD_AND_FIND = """
 CREATE FUNCTION hold_and_find_open_referral(lock_keys bigint[], person_keys varchar[], open_statuses varchar[])
 RETURNS SETOF referrals LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    one_key varchar;
+    theirs uuid[] := '{}';
 BEGIN
-    -- The intake's statements keep their plans for the rest of its transaction (see the repository).
-    PERFORM set_config('plan_cache_mode', 'auto', true);
+    -- One plan for every call, the same whoever the person is: planning each call's look-up anew
+    -- cost PostgreSQL more than the look-up itself. Each of its statements is planned to hold for
+    -- any person: a key at a time (a plan for an array of keys guesses ten, and scanned the index
+    -- whole), their referrals by primary key, and only then put in order (with the order and the
+    -- limit planned together, referrals were walked oldest first until one of theirs came up).
+    PERFORM set_config('plan_cache_mode', 'force_generic_plan', true);
     -- Sorted keys, taken in their order (unnest keeps it): two intakes never wait for each other both ways.
     PERFORM pg_advisory_xact_lock(lock_key) FROM unnest(lock_keys) AS held(lock_key);
+    FOREACH one_key IN ARRAY person_keys LOOP
+        theirs := theirs || ARRAY(SELECT p.referral_id FROM person_index AS p WHERE p.person_key = one_key);
+    END LOOP;
     RETURN QUERY
-        SELECT referrals.* FROM referrals JOIN person_index ON person_index.referral_id = referrals.referral_id
-        WHERE person_index.person_key = ANY(person_keys) AND referrals.status = ANY(open_statuses)
-        ORDER BY referrals.received_at LIMIT 1;
+        WITH open_ones AS MATERIALIZED (
+            SELECT * FROM referrals WHERE referrals.referral_id = ANY(theirs) AND referrals.status = ANY(open_statuses)
+        )
+        SELECT * FROM open_ones ORDER BY open_ones.received_at LIMIT 1;
+    -- The intake's statements keep their plans for the rest of its transaction (see the repository).
+    PERFORM set_config('plan_cache_mode', 'auto', true);
 END
 $$
 """
