@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,9 @@ class _Event:
     event_type = ""
 
     def to_data(self) -> dict[str, Any]:
-        return asdict(self)
+        # Its fields as they are (flat values: the envelope makes its JSON of them); asdict's
+        # deep copy of every UUID and time was a twentieth of a self-referral's time.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
