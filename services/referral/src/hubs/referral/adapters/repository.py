@@ -98,16 +98,10 @@ _OPEN_REFERRAL_OF = (
     .limit(1)
 )
 
-# The columns `_referral_row` gives: what a new referral's row holds when it is received.
-_REFERRAL_COLUMNS = (
-    "referral_id", "case_id", "source", "received_at", "urgency", "status", "staff_group", "employment_type",
-    "at_risk_factors", "demographics", "outreach_code", "first_contact_due_by", "transferred_from_hub", "restricted",
-)  # fmt: skip
-
 
 @functools.cache
 def _intake_writes(
-    outbox: Table, keys: int, events: int
+    outbox: Table, referral_columns: tuple[str, ...], keys: int, events: int
 ) -> tuple[
     either_way.InsertIf,
     either_way.InsertIf,
@@ -117,9 +111,10 @@ def _intake_writes(
     either_way.UpdateIf,
     either_way.InsertRowsIf,
 ]:
-    """What an intake writes, for a number of identifiers and of events."""
+    """What an intake writes: a new referral's row (the columns `_referral_row` gives), a number of
+    identifiers and of events."""
     return (
-        either_way.InsertIf(referrals, _REFERRAL_COLUMNS, "referral"),
+        either_way.InsertIf(referrals, referral_columns, "referral"),
         either_way.InsertIf(personal_details, ("referral_id", "sealed"), "personal"),
         either_way.InsertIf(consents, ("referral_id", "sealed", "recorded_at"), "consent"),
         either_way.InsertRowsIf(person_index, ("referral_id", "person_key"), "keys", keys),
@@ -199,7 +194,8 @@ class ReferralRepository:
         submission, new = intake.submission, intake.linked_to is None
         keys = sorted(set(intake.person_keys))
         dialect = self._session.get_bind().dialect.name
-        writes = _intake_writes(self._outbox, len(keys), len(intake.outbox_rows))
+        new_row = _referral_row(submission)
+        writes = _intake_writes(self._outbox, tuple(new_row), len(keys), len(intake.outbox_rows))
         referral_id = submission.referral_id
         made_urgent = intake.urgency_of or submission
         link = {
@@ -217,7 +213,7 @@ class ReferralRepository:
         }
         new_referral, personal, consent, person_index_rows, linking, urgent, events = writes
         values = {
-            **either_way.params(dialect, new_referral, _referral_row(submission), new),
+            **either_way.params(dialect, new_referral, new_row, new),
             **either_way.params(dialect, personal, {"referral_id": referral_id, "sealed": intake.sealed_personal}, new),
             **either_way.params(
                 dialect,

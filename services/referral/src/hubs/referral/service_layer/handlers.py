@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -132,18 +132,19 @@ def receive_referral(
 
 def _personal(cmd: commands.ReceiveReferral) -> dict[str, Any]:
     """The person's details, sealed as one; how they heard of the hub, in their own words, with them."""
-    return {**asdict(cmd.personal), "heard_of_hub_via": cmd.heard_of_hub_via}
+    # Flat dataclasses of plain values: their fields as they are (asdict deep-copies each value).
+    return {**vars(cmd.personal), "heard_of_hub_via": cmd.heard_of_hub_via}
 
 
 def _account(cmd: commands.ReceiveReferral, received_at: datetime) -> dict[str, Any]:
     """How the referral came, sealed as one: the person's consent, who referred them and why, and
     the answers to the risk questions (health data: sealed, shown to clinicians on the audited read)."""
     return {
-        **asdict(cmd.consent),
+        **vars(cmd.consent),
         "recorded_at": received_at.isoformat(),
         "referrer": cmd.referrer,
         "reason": cmd.reason,
-        "risk_screen": asdict(cmd.risk_screen),
+        "risk_screen": dict(vars(cmd.risk_screen)),
     }
 
 
