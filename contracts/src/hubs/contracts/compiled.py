@@ -117,6 +117,67 @@ def _schema_reader(schema_class: type[Schema]) -> ReadData:
     return read
 
 
+Write = Callable[[Any], Any]
+# A schema's writer: what the schema loads in, what its dump gives out (None: only marshmallow can).
+WriteData = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+def _not_none(write: Write) -> Write:
+    return lambda value: None if value is None else write(value)
+
+
+def _field_writer(field: fields.Field[Any]) -> Write | None:
+    """How one field's loaded value becomes what the marshmallow field dumps, for the field types
+    producers write; None for any other (the whole schema is then dumped by marshmallow)."""
+    if isinstance(field, fields.UUID):
+        return _not_none(str)
+    if isinstance(field, fields.AwareDateTime) and field.format in (None, "iso", "iso8601"):
+        return _not_none(datetime.isoformat)
+    if type(field) is fields.Date and field.format in (None, "iso", "iso8601"):
+        return _not_none(date.isoformat)
+    if isinstance(field, fields.Enum) and type(field.field) is fields.Raw:
+        return _not_none(lambda member: member.value)  # dumped by value, as it is
+    if isinstance(field, fields.List) and not isinstance(field.inner, fields.Nested | fields.List):
+        inner = _field_writer(field.inner)
+        return None if inner is None else _not_none(lambda values: [inner(v) for v in values])
+    if isinstance(field, fields.Number) and type(field) in (fields.Integer, fields.Float) and not field.as_string:
+        return _not_none(field.num_type)
+    if type(field) is fields.String:
+        return _not_none(str)
+    if type(field) is fields.Boolean:
+        return lambda value: value if value is None or type(value) is bool else field._serialize(value, None, None)
+    if type(field) is fields.Dict and field.key_field is None and field.value_field is None:
+        return _not_none(dict)
+    return None
+
+
+@functools.cache
+def _schema_writer(schema_class: type[Schema]) -> WriteData | None:
+    """A writer of a flat schema's loaded data, as its `dump` gives it (the fields it dumps, in
+    their order; defaults where absent); None where the schema needs marshmallow to dump."""
+    schema = schema_class()
+    if schema._hooks.get("pre_dump") or schema._hooks.get("post_dump"):
+        return None
+    writers = []
+    for name, field in schema.dump_fields.items():
+        write = _field_writer(field)
+        attribute = field.attribute or name
+        if write is None or "." in attribute:
+            return None
+        writers.append((attribute, field.data_key or name, write, field.dump_default))
+
+    def write_data(loaded: Mapping[str, Any]) -> dict[str, Any]:
+        written: dict[str, Any] = {}
+        for attribute, key, write_value, default in writers:
+            if attribute in loaded:
+                written[key] = write_value(loaded[attribute])
+            elif default is not missing:
+                written[key] = write_value(default() if callable(default) else default)
+        return written
+
+    return write_data
+
+
 class _CompiledEvent:
     """One event version: its compiled JSON Schema and the readers of its envelope and data."""
 
@@ -124,6 +185,7 @@ class _CompiledEvent:
         self.validator = jsonschema_rs.validator_for(envelope_schema(spec), validate_formats=True)
         self.envelope = _schema_reader(EnvelopeSchema)
         self.data = _schema_reader(spec.schema)
+        self.write = _schema_writer(spec.schema)
         fields_ = spec.schema().fields
         self.declared = frozenset(field.data_key or name for name, field in fields_.items())
         # Objects inside the data: marshmallow refuses a producer's undeclared field in them too,
@@ -155,20 +217,23 @@ def _compiled() -> dict[tuple[str, int], _CompiledEvent]:
     return {(spec.event_type, spec.version): _compiled_event(spec.event_type, spec.version) for spec in all_specs()}
 
 
-def load_data(spec: EventSpec, envelope: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The data of a JSON-ready envelope a producer is writing, as the spec's schema loads it,
-    when the compiled path can vouch for it: the envelope valid by its JSON Schema, every data
-    field declared (producers are refused any other) and the rules across fields kept. None
-    otherwise: the producer's marshmallow check then refuses it with field-level messages (or
-    takes what only marshmallow's coercions take). Compiled on a version's first event."""
+def canonical_data(spec: EventSpec, envelope: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The data of a JSON-ready envelope a producer is writing, in its canonical form (what the
+    spec's schema dumps of what it loads), when the compiled path can vouch for it: the envelope
+    valid by its JSON Schema, every data field declared (producers are refused any other) and the
+    rules across fields kept. None otherwise: the producer's marshmallow check then refuses it
+    with field-level messages (or takes what only marshmallow's coercions take). Compiled on a
+    version's first event."""
     compiled = _compiled_event(spec.event_type, spec.version)
     data = envelope["data"]
     if not compiled.flat or not compiled.declared.issuperset(data) or not compiled.validator.is_valid(envelope):
         return None
     try:
-        return compiled.data(data)
+        loaded = compiled.data(data)
     except (_NotRead, KeyError, TypeError, ValueError, ValidationError):
         return None
+    # marshmallow's dump of a flat event is a few lines per field type: written here without it.
+    return compiled.write(loaded) if compiled.write is not None else spec.validator.dump(loaded)
 
 
 def read_envelope(message: Any) -> dict[str, Any]:

@@ -98,11 +98,11 @@ def new_envelope(
         "correlation_id": correlation_id,
         "data": ready,
     }
-    from hubs.contracts.compiled import load_data  # it reads envelopes with this module's schemas
+    from hubs.contracts.compiled import canonical_data  # it reads envelopes with this module's schemas
 
-    loaded = load_data(spec, envelope)  # the compiled check: a few microseconds, not fifty
-    if loaded is not None:
-        envelope["data"] = schema.dump(loaded)
+    canonical = canonical_data(spec, envelope)  # the compiled check: a few microseconds, not fifty
+    if canonical is not None:
+        envelope["data"] = canonical
         return envelope
     try:
         envelope["data"] = schema.dump(schema.load(ready))
