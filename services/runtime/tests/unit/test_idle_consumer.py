@@ -25,6 +25,7 @@ class PolledConsumer:
         self.stop = stop
         self.waits: list[int] = []
         self.committed: list = []
+        self.assigned_after = 0  # polls before the group gives this consumer its partition
 
     def subscribe(self, topics, listener=None):
         pass
@@ -43,7 +44,7 @@ class PolledConsumer:
         return {self.tp: batch} if batch else {}
 
     def assignment(self):
-        return {self.tp}
+        return {self.tp} if self.assigned_after <= len(self.waits) else set()
 
     def end_offsets(self, partitions, timeout_ms=None):
         return {self.tp: 0}
@@ -86,6 +87,15 @@ def test_an_idle_consumer_waits_longer_between_polls_up_to_a_bound():
     consumer_of(kafka, on_idle=lambda: idle_calls.append(1), poll_ms=500, idle_poll_ms=3_000).run(stop)
     assert kafka.waits == [500, 1_000, 2_000, 3_000, 3_000, 3_000]
     assert len(idle_calls) == 6  # the idle work is done once per poll that found nothing
+
+
+def test_a_consumer_joining_its_group_does_no_idle_work_until_it_has_partitions():
+    stop = StopSignal()
+    kafka = PolledConsumer([[]] * 5, stop)
+    kafka.assigned_after = 3
+    idle_at = []
+    consumer_of(kafka, on_idle=lambda: idle_at.append(len(kafka.waits))).run(stop)
+    assert idle_at == [3, 4, 5]
 
 
 def test_a_batch_brings_the_wait_back_down_so_a_burst_is_read_at_once():

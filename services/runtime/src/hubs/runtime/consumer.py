@@ -114,7 +114,10 @@ class EventConsumer:
                     self.process_batch(batch, stop)
                     wait_ms = self.poll_ms
                 else:
-                    if self.on_idle is not None:
+                    # Idle work waits for partitions: a consumer still joining its group (or in a
+                    # rebalance) takes them at its next poll, and a report cycle run first, seconds
+                    # long in a rebuild, had kept a new replica from its share that long.
+                    if self.on_idle is not None and self.consumer.assignment():
                         self._safely(self.on_idle)
                     wait_ms = min(wait_ms * 2, max(self.idle_poll_ms, self.poll_ms))
                 self._report_lag()
