@@ -131,3 +131,35 @@ def test_a_replica_folding_a_case_is_not_held_up_by_a_computation_and_its_change
     for period_type, period in sorted(kept):
         full = period_figures(period_type, period, cases, activities, DatasetRules())
         assert figures_from_totals(period_type, period, totals[(period_type, period)], activities) == full
+
+
+def test_a_cycle_computing_every_period_of_a_year_writes_each_kind_of_row_in_one_statement(run_service):
+    from sqlalchemy import event
+
+    wiring = run_service(DEFINITION).wiring
+    events = arrivals(2022, referrals=60)
+    now = lambda: UNTIL  # noqa: E731
+    handlers = hub_event_handlers(now)
+    wanted = [e for e in events if e["event_type"] in handlers]
+    with wiring.uow_factory() as uow:
+        load_cases_of(wanted, uow)
+        for e in wanted:
+            handlers[e["event_type"]](e, uow)
+        uow.commit()
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement.split()[0].upper())
+
+    event.listen(wiring.engine, "before_cursor_execute", count)
+    try:
+        ReportCycle(wiring.uow_factory, DatasetRules(), now, close_every=0)()
+    finally:
+        event.remove(wiring.engine, "before_cursor_execute", count)
+    with wiring.uow_factory() as uow:
+        periods = len(uow.totals.kept_periods())
+        assert not uow.figures.stale()
+    assert periods > 60
+    # Periods kept, figures written, reports due and sent, periods made fresh: a statement each
+    # per transaction, not one per period.
+    assert statements.count("INSERT") + statements.count("UPDATE") + statements.count("DELETE") < periods / 4

@@ -122,23 +122,24 @@ def test_the_change_of_a_case_is_its_new_contribution_less_its_old():
     assert change_of_facts(after, after, periods, rules) == {}
 
 
-def test_while_a_backlog_is_worked_off_figures_wait_six_times_as_long_as_they_took(make_hub, monkeypatch):
-    # Kept periods change by each case's change since the last cycle: waiting longer costs no more.
+def test_while_a_backlog_is_worked_off_a_long_cycle_waits_six_times_as_long_as_it_took(make_hub, monkeypatch):
+    # A cycle counts each case changed since the last: the longer the wait, the fewer times a case is counted.
     hub = make_hub(date(2026, 10, 10))
     clock = {"now": 100.0}
     computing = ReportCycle(lambda: hub.uow, DatasetRules(), hub.now, close_every=0, monotonic=lambda: clock["now"])
     cycles = []
 
-    def three_seconds_of_computing(*args, **kwargs):
+    def ten_seconds_of_computing(*args, **kwargs):
         cycles.append(clock["now"])
-        clock["now"] += 3.0
+        clock["now"] += 10.0
         return 0
 
-    monkeypatch.setattr(handlers, "refresh_figures", three_seconds_of_computing)
-    computing.after_batch(caught_up=False)  # 100 to 103
-    clock["now"] += 17.9
+    monkeypatch.setattr(handlers, "refresh_figures", ten_seconds_of_computing)
+    clock["now"] += 30.0  # the backlog interval (30 s) since the start
+    computing.after_batch(caught_up=False)  # 130 to 140
+    clock["now"] += 59.9
     computing.after_batch(caught_up=False)
     assert len(cycles) == 1
-    clock["now"] += 0.1  # 121: eighteen seconds after the end
+    clock["now"] += 0.1  # 200: sixty seconds after the end
     computing.after_batch(caught_up=False)
-    assert len(cycles) == 2
+    assert cycles == [130.0, 200.0]

@@ -183,13 +183,19 @@ def test_a_referral_arriving_late_updates_the_demographics_of_every_later_period
     assert november["receiving_intervention.ethnicity.not-recorded"] == 0
 
 
-def test_while_a_backlog_is_worked_off_figures_wait_twice_as_long_as_they_took_and_follow_once_caught_up(
+def test_while_a_backlog_is_worked_off_figures_wait_for_the_backlog_interval_and_follow_once_caught_up(
     make_hub, monkeypatch
 ):
     hub = make_hub(date(2026, 10, 10))
     clock = {"now": 100.0}
     computing = ReportCycle(
-        lambda: hub.uow, DatasetRules(), hub.now, close_every=0, monotonic=lambda: clock["now"], pause_ratio=2.0
+        lambda: hub.uow,
+        DatasetRules(),
+        hub.now,
+        close_every=0,
+        monotonic=lambda: clock["now"],
+        pause_ratio=2.0,
+        backlog_every=5.0,
     )
     cycles = []
 
@@ -199,13 +205,19 @@ def test_while_a_backlog_is_worked_off_figures_wait_twice_as_long_as_they_took_a
         return 0
 
     monkeypatch.setattr(handlers, "refresh_figures", three_seconds_of_computing)
-    computing.after_batch(caught_up=False)  # the first batch of a backlog: computed at once (100 to 103)
-    clock["now"] += 5.9  # 108.9: not yet twice three seconds after the end
+    computing.after_batch(caught_up=False)  # a worker starting behind folds first
+    clock["now"] += 4.9
+    computing.after_batch(caught_up=False)
+    assert cycles == []
+    clock["now"] += 0.1  # 105: the backlog interval since the start
+    computing.after_batch(caught_up=False)
+    assert cycles == [105.0]  # 105 to 108
+    clock["now"] += 5.9  # 113.9: not yet twice three seconds after the end (longer than the interval)
     computing.after_batch(caught_up=False)
     assert len(cycles) == 1
-    clock["now"] += 0.1  # 109: six seconds after the end
+    clock["now"] += 0.1
     computing.after_batch(caught_up=False)
-    assert len(cycles) == 2  # 109 to 112
+    assert cycles == [105.0, 114.0]  # 114 to 117
     computing.after_batch(caught_up=True)  # the backlog is done: computed at once
     assert len(cycles) == 3
     computing()  # idle: always computed

@@ -185,6 +185,7 @@ def consumers(wiring: Wiring) -> list[ConsumerSpec]:
         records_start=s.records_start,
         sign_off_days=wiring.extras["sign_off_days"],  # type: ignore[arg-type]
         send_every=float(s.extra.get("HUBS_REPORT_SEND_SECONDS", "1")),
+        backlog_every=float(s.extra.get("HUBS_REPORT_BACKLOG_SECONDS", "30")),
     )
     return [
         HUB_EVENTS.spec(

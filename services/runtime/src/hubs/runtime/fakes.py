@@ -45,6 +45,11 @@ class FakeOutbox:
         new_envelope(event_type, data, hub_id=self.hub_id, producer=self.producer, case_id=about.get("case_id"))
         return {"event_type": event_type, "data": data, **about}
 
+    def add_all(self, rows: list[dict[str, Any]]) -> None:
+        """Rows made by `row`, written in their order."""
+        for row in rows:
+            self.add(**row)
+
     def entry(self, envelope: dict[str, Any], event_type: str, data: Mapping[str, Any], **about: Any) -> Any:
         return (event_type, data, about.get("case_id"))
 

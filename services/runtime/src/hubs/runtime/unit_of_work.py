@@ -45,6 +45,13 @@ class Outbox:
         self.written.append(envelope)
         return envelope
 
+    def add_all(self, rows: list[dict[str, Any]]) -> None:
+        """Write rows made by `row`, in their order, in one statement (a report cycle's hundreds of
+        reports; a statement each had been a tenth of a rebuild's first cycle)."""
+        if rows:
+            self._session.execute(insert(self._table), rows)
+            self.written.extend(row["payload"] for row in rows)
+
     def row(
         self,
         event_type: str,

@@ -108,6 +108,10 @@ class FigureRepository:
         self._session = session
         self._to_mark: set[Period] = set()
         self._to_send: set[Period] = set()
+        # Written at `flush`, each kind in one statement: a cycle computes and sends up to hundreds
+        # of periods, and a statement per period was most of a rebuild's first cycle.
+        self._to_write: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._sent: dict[Period, tuple[int, bool]] = {}
         # Figures of periods read in this transaction (see `load`), as stored now.
         self._known: dict[Period, dict[str, int]] = {}
 
@@ -140,6 +144,7 @@ class FigureRepository:
 
     def all_figures(self) -> dict[Period, dict[str, int]]:
         """Every period's figures (to compare a rebuild with the original)."""
+        self.flush()
         t = period_figures
         found: dict[Period, dict[str, int]] = {}
         for r in self._session.execute(select(t.c.period_type, t.c.period, t.c.figure, t.c.value)).all():
@@ -159,14 +164,11 @@ class FigureRepository:
             self._session.execute(
                 delete(t).where(t.c.period_type == period_type, t.c.period == period, t.c.figure.in_(gone))
             )
-        changed = [
-            {"period_type": period_type, "period": period, "figure": name, "value": value}
-            for name, value in figures.items()
-            if current.get(name) != value
-        ]
-        upsert_rows(self._session, t, changed, [t.c.period_type, t.c.period, t.c.figure], ["value"])
-        if (period_type, period) in self._known:
-            self._known[(period_type, period)] = dict(figures)
+        for name, value in figures.items():
+            if current.get(name) != value:
+                row = {"period_type": period_type, "period": period, "figure": name, "value": value}
+                self._to_write[(period_type, period, name)] = row
+        self._known[(period_type, period)] = dict(figures)  # as written at `flush`
         self._to_send.add((period_type, period))  # marked pending with the others, at `flush`
         return True
 
@@ -186,7 +188,16 @@ class FigureRepository:
         self._to_mark.update(periods)
 
     def flush(self) -> None:
-        """Write the marks made so far (one statement each, safe between replicas)."""
+        """Write the figures, reports sent and marks made so far (one statement each, safe between
+        replicas). A report sent is written before the reports due: figures changed after a
+        report was sent make the next one due."""
+        if self._to_write:
+            t = period_figures
+            rows = list(self._to_write.values())
+            upsert_rows(self._session, t, rows, [t.c.period_type, t.c.period, t.c.figure], ["value"])
+            self._to_write.clear()
+        if self._sent:
+            self._write_sent()
         if self._to_send:
             self.mark_pending(self._to_send)
             self._to_send.clear()
@@ -215,15 +226,13 @@ class FigureRepository:
     def fresh(self, computed: Iterable[StalePeriod]) -> None:
         """Clear the periods computed, unless they were marked again since they were read."""
         t = stale_periods
-        for s in computed:
-            self._session.execute(
-                delete(t).where(
-                    t.c.period_type == s.period_type, t.c.period == s.period, t.c.generation == s.generation
-                )
-            )
+        read = sorted({(s.period_type, s.period, s.generation) for s in computed})
+        if read:
+            self._session.execute(delete(t).where(tuple_(t.c.period_type, t.c.period, t.c.generation).in_(read)))
 
     def any_report_sent(self) -> bool:
         """True once this instance has a report version of any period."""
+        self.flush()
         return self._session.execute(select(period_reports.c.period).limit(1)).first() is not None
 
     def carry_on_from(self, versions: dict[Period, int]) -> None:
@@ -277,12 +286,22 @@ class FigureRepository:
         return [(r.period_type, r.period, r.report_version) for r in rows]
 
     def report_sent(self, period_type: str, period: str, version: int, final: bool = False) -> None:
+        """This version of the period's report was sent (written at `flush`, with the others)."""
+        self._sent[(period_type, period)] = (version, final)
+
+    def _write_sent(self) -> None:
         t = period_reports
+        rows = [
+            {"sent_type": pt, "sent_period": p, "sent_version": version, "sent_final": final}
+            for (pt, p), (version, final) in sorted(self._sent.items())
+        ]
         self._session.execute(
             update(t)
-            .where(t.c.period_type == period_type, t.c.period == period)
-            .values(report_version=version, pending=False, final=t.c.final | final)
+            .where(t.c.period_type == bindparam("sent_type"), t.c.period == bindparam("sent_period"))
+            .values(report_version=bindparam("sent_version"), pending=False, final=t.c.final | bindparam("sent_final")),
+            rows,
         )
+        self._sent.clear()
 
 
 class SignOffRepository:

@@ -64,5 +64,6 @@ class ReportingUnitOfWork(UnitOfWork):
         self.cases.flush()
         self.activities.flush()
         self.figures.flush()
+        self.totals.flush()
         self.national.flush()
         super().commit()
