@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, bindparam, cast, delete, func, insert, literal_column, select, text, tuple_, update
@@ -49,13 +50,13 @@ def upsert_rows(session: Session, table, rows: list[dict[str, Any]], key: list, 
     statement = insert_for(session, table)
     values = {name: statement.excluded[name] for name in update} if isinstance(update, list) else update
     names = list(rows[0])
-    keys = [c.name for c in key]
+    key_of = itemgetter(*[c.name for c in key])
     if (
         len(rows) > 1
         and session.get_bind().dialect.name == "postgresql"
-        and all(list(r) == names for r in rows)
+        and all(r.keys() == rows[0].keys() for r in rows)
         # One row per key: one statement may not update a row twice (one execution per row may).
-        and len({tuple(r[k] for k in keys) for r in rows}) == len(rows)
+        and len(set(map(key_of, rows))) == len(rows)
     ):
         statement = statement.from_select(names, _populated(table, names, rows))
         session.execute(statement.on_conflict_do_update(index_elements=key, set_=values))
