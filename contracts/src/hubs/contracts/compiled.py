@@ -142,10 +142,8 @@ def _field_writer(field: fields.Field[Any]) -> Write | None:
         return None if inner is None else _not_none(lambda values: [inner(v) for v in values])
     if isinstance(field, fields.Number) and type(field) in (fields.Integer, fields.Float) and not field.as_string:
         return _not_none(field.num_type)
-    if type(field) is fields.String:
-        return _not_none(str)
-    if type(field) is fields.Boolean:
-        return lambda value: value if value is None or type(value) is bool else field._serialize(value, None, None)
+    if type(field) in (fields.String, fields.Boolean):
+        return lambda value: value  # read as they are (the JSON Schema checked their type), so written
     if type(field) is fields.Dict and field.key_field is None and field.value_field is None:
         return _not_none(dict)
     return None

@@ -40,9 +40,8 @@ class Outbox:
         """Validate an event against its contract and queue it in this transaction (`about` as
         `row` takes it); the envelope written."""
         row = self.row(event_type, data, **about)
-        self._session.execute(insert(self._table).values(**row))
+        self.add_all([row])
         envelope: dict[str, Any] = row["payload"]
-        self.written.append(envelope)
         return envelope
 
     def add_all(self, rows: list[dict[str, Any]]) -> None:
