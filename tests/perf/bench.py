@@ -212,6 +212,9 @@ def table(results: dict) -> str:
         rows.append(("reporting consumer (events/s)", c["reporting"]["per_second"], raw, c["ratio"]))
         two = c["two_workers"]["per_second"]
         rows.append(("reporting, two worker processes (events/s)", two, raw, c["two_workers_ratio"]))
+        if steps := c["reporting"].get("seconds_by_step"):
+            spent = ", ".join(f"{step} {seconds}" for step, seconds in steps.items() if seconds >= 0.01)
+            rows.append(("  the worker's time by step (s)", spent, "", ""))
     if k := results.get("kafka_tools"):
         if r := results.get("relay"):
             rows.append(

@@ -18,6 +18,7 @@ from hubs.contracts.topics import hub_topic
 from hubs.runtime.cli import build_relay, start_worker
 from hubs.runtime.kafka import ensure_topics, make_producer
 from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.metrics import CONSUMER_SECONDS
 from hubs.runtime.service import ServiceDefinition
 from hubs.runtime.settings import Settings
 
@@ -165,15 +166,33 @@ def run_consumers_until(
     (and `done(engine)` holds), then stop it. Rates count from the first processed event."""
     wiring = definition.bootstrap(settings)
     stop = StopSignal()
+    before = consumer_seconds(definition.name)
     start = time.perf_counter()
     threads = start_worker(definition, settings, stop, wiring)
     try:
-        return _time_until(wiring.engine, start, expected, done)
+        result = _time_until(wiring.engine, start, expected, done)
     finally:
         stop.set()
         for t in threads:
             t.join(timeout=30)
         wiring.engine.dispose()
+    # Where the worker's time went, from its own hubs_consumer_seconds_total (start to stop).
+    spent = {step: seconds - before.get(step, 0.0) for step, seconds in consumer_seconds(definition.name).items()}
+    result["seconds_by_step"] = {step: round(seconds, 2) for step, seconds in sorted(spent.items())}
+    if result["events"]:
+        result["apply_us_per_event"] = round(spent.get("apply", 0.0) / result["events"] * 1e6)
+    return result
+
+
+def consumer_seconds(service: str) -> dict[str, float]:
+    """This process's hubs_consumer_seconds_total of `service`'s consumers, by step."""
+    by_step: dict[str, float] = {}
+    for metric in CONSUMER_SECONDS.collect():
+        for sample in metric.samples:
+            if sample.name.endswith("_total") and sample.labels["service"] == service:
+                step = sample.labels["step"]
+                by_step[step] = by_step.get(step, 0.0) + sample.value
+    return by_step
 
 
 def run_worker_processes_until(

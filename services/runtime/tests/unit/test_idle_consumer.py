@@ -1,14 +1,17 @@
 """An idle consumer costs little: its polls wait longer while nothing arrives (a poll returns
 as soon as a message does, so no event waits longer), and a batch brings the wait back down.
-A message checked on arrival (e.g. a report's signature) is read against its contract once."""
+A message checked on arrival (e.g. a report's signature) is read against its contract once. Its
+time is counted by step (`hubs_consumer_seconds_total`)."""
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 from kafka import TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
+from prometheus_client import REGISTRY
 
 from hubs.runtime.consumer import EventConsumer
 from hubs.runtime.kafka import make_consumer
@@ -105,6 +108,47 @@ def test_a_batch_brings_the_wait_back_down_so_a_burst_is_read_at_once():
     consumer_of(kafka, poll_ms=500, idle_poll_ms=2_000, verify=lambda r: not_handled).run(stop)
     assert kafka.waits == [500, 1_000, 2_000, 500, 1_000, 500]
     assert len(kafka.committed) == 2
+
+
+class SlowBroker(PolledConsumer):
+    """Polls and commits that take a known time, as a broker far away would."""
+
+    def poll(self, timeout_ms=0):
+        time.sleep(0.02)
+        return super().poll(timeout_ms)
+
+    def commit(self, offsets):
+        time.sleep(0.03)
+        super().commit(offsets)
+
+
+def test_a_consumer_counts_where_its_time_goes_step_by_step():
+    stop = StopSignal()
+    kafka = SlowBroker([[record(0)], [], [record(1)], []], stop)
+    consumer = consumer_of(
+        kafka,
+        verify=lambda r: {"event_id": uuid.uuid4(), "event_type": "NotHandledHere"},
+        after_batch=lambda caught_up: time.sleep(0.05),
+        on_idle=lambda: time.sleep(0.01),
+    )
+    started = time.perf_counter()
+    consumer.run(stop)
+    elapsed = time.perf_counter() - started
+
+    def seconds(step: str) -> float:
+        sample = REGISTRY.get_sample_value(
+            "hubs_consumer_seconds_total", {"service": consumer.service, "consumer": "hub-events", "step": step}
+        )
+        return sample or 0.0
+
+    # Four polls, two batches (each followed by its after-batch work and a commit), two idle turns.
+    assert seconds("poll") >= 4 * 0.02
+    assert seconds("after-batch") >= 2 * 0.05
+    assert seconds("commit") >= 2 * 0.03
+    assert seconds("idle") >= 2 * 0.01
+    assert seconds("apply") > 0
+    steps = sum(seconds(s) for s in ("poll", "apply", "after-batch", "idle", "commit"))
+    assert steps <= elapsed  # each moment counted once
 
 
 def test_a_message_checked_on_arrival_is_applied_as_the_check_read_it():

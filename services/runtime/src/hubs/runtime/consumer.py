@@ -9,7 +9,6 @@ came from and why, and the consumer moves on."""
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -20,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
@@ -40,6 +40,7 @@ from hubs.runtime.metrics import (
     CONSUMER_PROCESSED,
     CONSUMER_REBALANCES,
     CONSUMER_RETRIED,
+    CONSUMER_SECONDS,
     DEPENDENCY_UP,
     watch_loop,
 )
@@ -109,7 +110,8 @@ class EventConsumer:
         while not stop.stopping:
             self._beat()
             try:
-                batch = self.consumer.poll(timeout_ms=wait_ms)
+                with self._step("poll"):
+                    batch = self.consumer.poll(timeout_ms=wait_ms)
                 if batch:
                     self.process_batch(batch, stop)
                     wait_ms = self.poll_ms
@@ -118,7 +120,8 @@ class EventConsumer:
                     # rebalance) takes them at its next poll, and a report cycle run first, seconds
                     # long in a rebuild, had kept a new replica from its share that long.
                     if self.on_idle is not None and self.consumer.assignment():
-                        self._safely(self.on_idle)
+                        with self._step("idle"):
+                            self._safely(self.on_idle)
                     wait_ms = min(wait_ms * 2, max(self.idle_poll_ms, self.poll_ms))
                 self._report_lag()
                 failures = 0
@@ -168,15 +171,27 @@ class EventConsumer:
 
     def process_batch(self, batch: Mapping[TopicPartition, list[ConsumerRecord]], stop: StopSignal) -> None:
         records = [record for records in batch.values() for record in records]
-        if not (self.batch_transactions and len(records) > 1 and self._apply_together(records)):
-            offsets = self._apply_one_by_one(batch, stop)
-        else:
-            offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "", -1) for tp, rs in batch.items() if rs}
+        with self._step("apply"):
+            if not (self.batch_transactions and len(records) > 1 and self._apply_together(records)):
+                offsets = self._apply_one_by_one(batch, stop)
+            else:
+                offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "", -1) for tp, rs in batch.items() if rs}
         after_batch = self.after_batch
         if after_batch is not None:
-            self._safely(lambda: after_batch(self._caught_up()))
+            with self._step("after-batch"):
+                self._safely(lambda: after_batch(self._caught_up()))
         if offsets:
-            self.consumer.commit(offsets)
+            with self._step("commit"):
+                self.consumer.commit(offsets)
+
+    @contextmanager
+    def _step(self, step: str) -> Iterator[None]:
+        """Count the time of one step of the loop in hubs_consumer_seconds_total (even if it fails)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            CONSUMER_SECONDS.labels(self.service, self.name, step).inc(time.perf_counter() - started)
 
     def _apply_together(self, records: list[ConsumerRecord]) -> bool:
         """Apply the whole batch in one transaction; False (and nothing applied) if any of it fails."""
@@ -405,7 +420,9 @@ def _correlated(envelope: Mapping[str, Any]) -> Iterator[None]:
 
 def _decode(value: bytes | None) -> dict[str, Any]:
     try:
-        message = json.loads(value) if value is not None else None
+        # orjson: a fifth of the standard library's time; it refuses what PostgreSQL could not store
+        # (NaN, an unpaired surrogate), so such an event is dead-lettered here, not mid-batch.
+        message = orjson.loads(value) if value is not None else None
     except (ValueError, TypeError) as exc:
         raise ContractError("the message is not JSON") from exc
     if not isinstance(message, dict):

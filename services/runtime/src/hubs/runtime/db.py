@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -58,7 +60,16 @@ def make_engine(settings: Settings) -> Engine:
             raise ValueError(f"invalid schema name {schema!r}")
         options.append(f"-c search_path={schema}")
     connect_args["options"] = " ".join(options)
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url, connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=10,
+        # JSON columns (a case's facts, a period's totals) read and written by orjson: reading the
+        # facts of a batch's cases took a tenth of a reporting worker's time with the standard library.
+        json_serializer=_json_text, json_deserializer=orjson.loads,
+    )  # fmt: skip
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -105,6 +105,15 @@ CONSUMER_LAG = Gauge(
     ["service", "consumer", "topic", "partition"],
     multiprocess_mode="livemax",  # a partition's lag as its live reader last saw it
 )
+# Where a worker's time goes: its rate by step is the share of the loop's time (poll includes
+# waiting while idle). A worker behind shows whether Kafka, the database or its own work after a
+# batch (reporting's figures) holds it back.
+CONSUMER_SECONDS = Counter(
+    "hubs_consumer_seconds_total",
+    "Seconds a consumer loop spent in each step: poll (reading Kafka, or waiting while idle), apply "
+    "(batches applied in the database), after-batch and idle (the service's own work), commit (offsets)",
+    ["service", "consumer", "step"],
+)
 # Computed when scraped: hubs_consumer_lag is as of the broker's end offsets read this long ago.
 # It grows while the broker is away, so a frozen lag is never taken for a current one.
 CONSUMER_LAG_AGE = Gauge(

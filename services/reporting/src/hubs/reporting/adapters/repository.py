@@ -9,7 +9,22 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, bindparam, cast, delete, func, insert, literal_column, select, text, tuple_, update
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    String,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -364,7 +379,13 @@ class CaseFactsRepository:
         if not wanted:
             return
         t = case_facts
-        query = select(t.c.case_id, t.c.facts, t.c.first_day, t.c.last_day).where(t.c.case_id.in_(wanted))
+        if self._session.get_bind().dialect.name == "postgresql":
+            # One array parameter: the same statement for every batch, where an IN list of a
+            # batch's few hundred ids was a new statement for the driver to convert each time.
+            chosen = t.c.case_id == any_(bindparam("case_ids", sorted(wanted), type_=ARRAY(String)))
+        else:
+            chosen = t.c.case_id.in_(wanted)
+        query = select(t.c.case_id, t.c.facts, t.c.first_day, t.c.last_day).where(chosen)
         found = {r.case_id: r for r in self._session.execute(query).all()}
         for case_id in wanted:
             row = found.get(case_id)

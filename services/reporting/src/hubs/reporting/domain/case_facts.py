@@ -41,8 +41,13 @@ DEMOGRAPHIC_FIELDS = {
 }
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def json_ready(value: Any) -> Any:
     """The JSON form of a value loaded by a contract schema."""
+    if type(value) in _PLAIN:  # most values: codes, numbers, flags (a code's Enum is a subclass)
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, UUID):
