@@ -3,6 +3,7 @@ SQLite files for a laptop demo. A schema name isolates a service (or a test) in 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -64,12 +65,26 @@ def make_engine(settings: Settings) -> Engine:
         url, connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=10,
         # JSON columns (a case's facts, a period's totals) read and written by orjson: reading the
         # facts of a batch's cases took a tenth of a reporting worker's time with the standard library.
-        json_serializer=_json_text, json_deserializer=orjson.loads,
+        json_serializer=_json_text, json_deserializer=read_json,
     )  # fmt: skip
 
 
 def _json_text(value: Any) -> str:
+    # An integer past 64 bits is refused (TypeError), never stored: every number is range-checked first.
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
+def read_json(text: bytes | str) -> Any:
+    """JSON read by orjson (a fifth of the standard library's time), every value exactly as written:
+    orjson reads an integer past 64 bits as a float, so a text with a run of 19 digits (no UUID,
+    time or code has one) is read by the standard library, which keeps such an integer whole."""
+    raw = text.encode() if isinstance(text, str) else text
+    if _LONG_NUMBER.search(raw):
+        return json.loads(raw)
+    return orjson.loads(raw)
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 import yaml
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -41,6 +40,7 @@ from hubs.reporting.domain.provenance import (
     RejectedReport,
     canonical_json,
 )
+from hubs.runtime.db import read_json
 from hubs.runtime.settings import Settings
 
 REPORT = "HubPeriodReport"
@@ -98,7 +98,7 @@ class ReportSigner:
 
     def headers_for(self, topic: str, value: bytes) -> list[tuple[str, bytes]]:
         """The signature headers of a message the relay sends: every report, nothing else."""
-        message = orjson.loads(value)
+        message = read_json(value)
         if message.get("event_type") != REPORT:
             return []
         return self.signature_headers(message["data"])
@@ -182,9 +182,9 @@ class HubRegistry:
 
         Messages of other types pass: the national consumer has no handler for them."""
         try:
-            # orjson: a 23 KB report in a third of the standard library's time. The signature is
-            # checked over the canonical JSON of what was read, the same values either way.
-            message = orjson.loads(record.value)
+            # orjson (`read_json`): a 23 KB report in a third of the standard library's time; the
+            # signature is checked over the canonical JSON of what was read, the same values either way.
+            message = read_json(record.value)
             # The compiled contract: the same verdict as marshmallow's, in a fraction of its time.
             envelope = read_envelope(message)
         except (ValueError, TypeError, AttributeError, ContractError) as exc:
