@@ -17,7 +17,7 @@ from hubs.contracts.registry import spec_for
 from hubs.contracts.topics import hub_topic
 from hubs.runtime.cli import build_relay, start_worker
 from hubs.runtime.kafka import ensure_topics, make_producer
-from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.lifecycle import StopSignal, settle_heap
 from hubs.runtime.metrics import CONSUMER_SECONDS
 from hubs.runtime.service import ServiceDefinition
 from hubs.runtime.settings import Settings
@@ -169,6 +169,7 @@ def run_consumers_until(
     before = consumer_seconds(definition.name)
     start = time.perf_counter()
     threads = start_worker(definition, settings, stop, wiring)
+    settle_heap()  # as `hubs-<service> worker` does once started
     try:
         result = _time_until(wiring.engine, start, expected, done)
     finally:

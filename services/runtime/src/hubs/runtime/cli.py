@@ -22,7 +22,7 @@ from kafka import KafkaProducer
 from hubs.contracts.topics import dlq_topic
 from hubs.runtime.consumer import EventConsumer
 from hubs.runtime.kafka import ensure_topics, make_consumer, make_producer
-from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.lifecycle import StopSignal, settle_heap
 from hubs.runtime.logging import configure_logging
 from hubs.runtime.metrics import (
     MULTIPROCESS,
@@ -166,6 +166,7 @@ def run_worker(definition: ServiceDefinition, settings: Settings) -> None:
     stop = StopSignal().install()
     _serve_metrics(settings)
     threads = start_worker(definition, settings, stop)
+    settle_heap()
     log.info("worker started")
     if not threads:
         while not stop.wait(1.0):

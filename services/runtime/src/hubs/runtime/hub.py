@@ -37,7 +37,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
 
 from hubs.runtime.cli import _host, _serve_metrics, build_relay, start_worker
-from hubs.runtime.lifecycle import StopSignal
+from hubs.runtime.lifecycle import StopSignal, settle_heap
 from hubs.runtime.logging import configure_logging
 from hubs.runtime.relay import Pauses
 from hubs.runtime.service import ServiceDefinition, Wiring
@@ -239,6 +239,7 @@ def run_services(parts: list[tuple[ServiceDefinition, Settings]], metrics: Setti
     try:
         for definition, settings in parts:
             running.append(start_service(definition, settings, stop))
+        settle_heap()
         while not stop.wait(1.0):
             pass
     finally:
