@@ -1,7 +1,7 @@
 """The least a durable intake can do, served exactly as a service's API is (gunicorn gthread,
 HUBS_API_WORKERS workers of HUBS_API_THREADS threads): take a JSON body, write one row and one
 outbox row in one PostgreSQL transaction with SQLAlchemy Core, on an engine made as the
-services make theirs (`hubs.runtime.db.make_engine`), and answer 201. No validation, no
+services make theirs (`hubs.runtime.db.make_engine`), its heap settled as theirs is, and answer 201. No validation, no
 encryption, no keyed hashes, no ORM, no rate limit: what intake adds to this is what it costs."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from hubs.runtime.cli import serve
 from hubs.runtime.db import ensure_schema, make_engine
+from hubs.runtime.lifecycle import settle_heap
 from hubs.runtime.settings import Settings
 
 metadata = MetaData()
@@ -64,6 +65,7 @@ def create_app() -> Flask:
             )
         return {"reference": reference}, 201
 
+    settle_heap()  # as the services' API workers do once built
     return app
 
 

@@ -105,6 +105,7 @@ def run_api(definition: ServiceDefinition, settings: Settings) -> None:
         app = definition.create_app(definition.bootstrap(settings))
         if buckets:
             app.extensions[SHARED_BUCKETS] = buckets
+        settle_heap()  # each worker, after the fork: a request makes hundreds of short-lived objects
         return app
 
     server_pid = os.getpid()
