@@ -4,6 +4,7 @@ controllers, scheduler; kwok's node runs no containers), then upgrade, rollback 
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 
 import pytest
@@ -98,11 +99,21 @@ def wait_until_every_process_runs_and_every_service_selects_it(cluster: Cluster,
     """`helm --wait` ends once the new pods are ready; the Deployments' status, old pods going and
     the Services' endpoints follow a moment later (the controllers are asynchronous, slower on a
     busy machine): wait for them, then assert, so that a failure names what is not running."""
-    eventually(
-        lambda: _holds(assert_every_process_runs_and_every_service_selects_it, cluster, namespace, release),
-        timeout=120,
-    )
-    assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)
+
+    def settled() -> bool:
+        # Twice a second apart: a rollout's Deployment status has been seen to read all ready a
+        # moment before its last old pod went and a new one was counted again.
+        check = assert_every_process_runs_and_every_service_selects_it
+        if not _holds(check, cluster, namespace, release):
+            return False
+        time.sleep(1.0)
+        return _holds(check, cluster, namespace, release)
+
+    try:
+        eventually(settled, timeout=120)
+    except AssertionError:
+        assert_every_process_runs_and_every_service_selects_it(cluster, namespace, release)  # names what is not
+        raise
 
 
 def events_of(cluster: Cluster, namespace: str) -> list[dict]:

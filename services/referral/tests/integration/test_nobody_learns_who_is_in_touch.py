@@ -55,10 +55,15 @@ def colleague(referral) -> str:
 
 
 def alike(answer: dict) -> dict:
-    """The answer without what differs for every submission: its own reference and its time."""
+    """The answer without what differs for every submission: its own reference and its time, and
+    the first-contact deadline as the time it leaves from then (on a working day it keeps the
+    clock time of the submission, to the microsecond)."""
     assert re.fullmatch(r"[0-9A-F]{8}", answer["reference"])
-    datetime.fromisoformat(answer["received_at"])
-    return {k: v for k, v in answer.items() if k not in ("reference", "received_at")}
+    received = datetime.fromisoformat(answer["received_at"])
+    kept = {k: v for k, v in answer.items() if k not in ("reference", "received_at", "first_contact_due_by")}
+    if answer.get("first_contact_due_by"):
+        kept["first_contact_due_in"] = datetime.fromisoformat(answer["first_contact_due_by"]) - received
+    return kept
 
 
 def test_probes_with_and_without_an_open_referral_get_alike_answers_each_with_a_new_reference(
