@@ -252,11 +252,12 @@ def test_an_onward_referral_dated_before_the_assessment_is_refused(care, tokens,
     onward_referral(care, tokens, case_id, "2026-11-02")  # the day of the assessment will do
 
 
-TOMORROW_BUT_ONE = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
+# Three days ahead: still in the future if the run passes midnight after this module is read.
+THREE_DAYS_AHEAD = (datetime.now(UTC).date() + timedelta(days=3)).isoformat()
 BAD_DAYS = {
     "0026-11-02": "a typed two-digit year",
     "2019-06-01": "before the hub's records",
-    TOMORROW_BUT_ONE: "in the future",
+    THREE_DAYS_AHEAD: "in the future",
 }
 
 

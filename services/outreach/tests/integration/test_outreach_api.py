@@ -267,7 +267,7 @@ def nothing_stored(service, lead) -> bool:
 
 def test_an_event_recorded_as_held_cannot_be_in_the_future(outreach, tokens):
     lead = tokens("hub-lead")
-    for held_on in ("2030-03-14", (TODAY + timedelta(days=2)).isoformat()):
+    for held_on in ("2030-03-14", (date.today() + timedelta(days=2)).isoformat()):
         answer = outreach.client.post(
             "/v1/outreach-events", headers=lead, json={"kind": "outreach", "held_on": held_on, "attendance": 40}
         )
