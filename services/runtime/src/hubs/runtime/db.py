@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import ARRAY, ColumnElement, Engine, any_, bindparam, create_engine, event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -65,13 +66,32 @@ def make_engine(settings: Settings) -> Engine:
         url, connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=10,
         # JSON columns (a case's facts, a period's totals) read and written by orjson: reading the
         # facts of a batch's cases took a tenth of a reporting worker's time with the standard library.
-        json_serializer=_json_text, json_deserializer=read_json,
+        json_serializer=write_json, json_deserializer=read_json,
     )  # fmt: skip
 
 
-def _json_text(value: Any) -> str:
-    # An integer past 64 bits is refused (TypeError), never stored: every number is range-checked first.
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+def any_of(session: Session, column: ColumnElement[Any], values: Iterable[Any], item_type: Any) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL `column = ANY(:<column>s)` over one array parameter: the same
+    statement text however many values (a batch's ids), so the driver converts it and the server
+    plans it once, where an IN list was a new statement for every count."""
+    wanted = list(set(values))
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(f"{column.key}s", wanted, type_=ARRAY(item_type)))
+    return column.in_(wanted)
+
+
+def write_json(value: Any) -> str:
+    """JSON text by orjson (a tenth of the standard library's time): UUIDs, times, dates and codes
+    as `str()` and `isoformat()` write them, bytes as PostgreSQL's hex form. An integer past 64 bits
+    is refused (TypeError), never stored: every number is range-checked first."""
+    return orjson.dumps(value, default=_json_value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _json_value(value: Any) -> Any:
+    """A value orjson does not write itself, as PostgreSQL reads it back into the column's type."""
+    if isinstance(value, bytes):
+        return "\\x" + value.hex()
+    raise TypeError(f"{type(value).__name__} is not a column value")
 
 
 # Every digit made a 0: a run of 19 digits is then a plain substring search (a regular

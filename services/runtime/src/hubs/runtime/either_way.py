@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import Boolean, Executable, Table, and_, bindparam, insert, or_, select, text, update
 from sqlalchemy.orm import Session
+
+from hubs.runtime.db import write_json
 
 
 @dataclass(frozen=True)
@@ -140,14 +141,6 @@ def _core(write: InsertIf | UpdateIf) -> Executable:
 
 def json_rows(rows: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> str:
     """A row, or rows, as the JSON that PostgreSQL's `json_populate_record(set)` reads back into
-    each column's type: UUIDs, times, dates and codes as their text forms (orjson writes them
-    as `str()` and `isoformat()` would, in a tenth of the time of the standard library), bytes
-    as PostgreSQL's hex form."""
-    return orjson.dumps(rows, default=_json_value, option=orjson.OPT_NON_STR_KEYS).decode()
-
-
-def _json_value(value: Any) -> Any:
-    """A value orjson does not write itself, as PostgreSQL reads it back into the column's type."""
-    if isinstance(value, bytes):
-        return "\\x" + value.hex()
-    raise TypeError(f"{type(value).__name__} is not a column value")
+    each column's type (`write_json`: UUIDs, times, dates and codes as their text forms, bytes as
+    PostgreSQL's hex form)."""
+    return write_json(rows)

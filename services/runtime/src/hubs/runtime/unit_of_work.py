@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol, Self
 
-from sqlalchemy import Table, Uuid, any_, bindparam, func, insert, select
+from sqlalchemy import Table, Uuid, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
 
 from hubs.contracts import ContractError, message_key, new_envelope, spec_for
 from hubs.contracts.envelope import message_topic
+from hubs.runtime.db import any_of
 from hubs.runtime.logging import correlation_id
 from hubs.runtime.settings import Settings
 
@@ -182,11 +183,7 @@ class ProcessedEvents:
         if not event_ids:
             return set()
         t = self._table
-        if self._session.get_bind().dialect.name == "postgresql":
-            # One array parameter: the same statement whatever the batch size, planned once.
-            wanted = t.c.event_id == any_(bindparam("event_ids", list(set(event_ids)), type_=ARRAY(Uuid())))
-        else:
-            wanted = t.c.event_id.in_(set(event_ids))
+        wanted = any_of(self._session, t.c.event_id, event_ids, Uuid())
         return set(self._session.execute(select(t.c.event_id).where(t.c.consumer == consumer, wanted)).scalars())
 
     def add(self, consumer: str, event_id: uuid.UUID) -> None:

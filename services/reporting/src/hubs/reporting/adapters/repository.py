@@ -10,10 +10,8 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    ARRAY,
     JSON,
     String,
-    any_,
     bindparam,
     cast,
     delete,
@@ -44,6 +42,7 @@ from hubs.reporting.domain.case_facts import CaseFacts
 from hubs.reporting.domain.periods import Period
 from hubs.reporting.domain.quarantine import SetAside
 from hubs.reporting.domain.sickness_csv import SicknessReturn
+from hubs.runtime.db import any_of
 from hubs.runtime.either_way import json_rows
 
 
@@ -379,12 +378,7 @@ class CaseFactsRepository:
         if not wanted:
             return
         t = case_facts
-        if self._session.get_bind().dialect.name == "postgresql":
-            # One array parameter: the same statement for every batch, where an IN list of a
-            # batch's few hundred ids was a new statement for the driver to convert each time.
-            chosen = t.c.case_id == any_(bindparam("case_ids", sorted(wanted), type_=ARRAY(String)))
-        else:
-            chosen = t.c.case_id.in_(wanted)
+        chosen = any_of(self._session, t.c.case_id, wanted, String())
         query = select(t.c.case_id, t.c.facts, t.c.first_day, t.c.last_day).where(chosen)
         found = {r.case_id: r for r in self._session.execute(query).all()}
         for case_id in wanted:
