@@ -158,12 +158,8 @@ def test_a_message_checked_on_arrival_is_applied_as_the_check_read_it():
     class Uow:
         class processed:
             @staticmethod
-            def seen(consumer, event_id):
-                return False
-
-            @staticmethod
-            def add(consumer, event_id):
-                pass
+            def claim(consumer, event_ids):
+                return set(event_ids)  # none applied before
 
         def __enter__(self):
             return self

@@ -1,8 +1,8 @@
 """The idempotent consumer: events are applied in a database transaction together with
 their `event_id`s; offsets are committed by hand only after that transaction committed.
 
-A poll's batch is applied in one transaction (one look-up of the ids already applied, one
-insert of the new ones, one commit). If anything in it fails, the batch is rolled back and
+A poll's batch is applied in one transaction (one insert of its ids that skips those applied
+before and gives back the others, the ones to apply; one commit). If anything in it fails, the batch is rolled back and
 applied again one event per transaction: transient failures are retried with back-off, and
 a message that can never be processed goes to `<topic>.dlq` with headers saying where it
 came from and why, and the consumer moves on."""
@@ -198,24 +198,23 @@ class EventConsumer:
             envelopes = [self._read(record) for record in records]
             counts = Counter[str]()
             with self.uow_factory() as uow:
-                seen = uow.processed.seen_any(self.name, [e["event_id"] for e in envelopes])
                 wanted = [e for e in envelopes if e["event_type"] in self.handlers]
+                fresh = uow.processed.claim(self.name, [e["event_id"] for e in wanted])
                 if self.prepare_batch is not None:
-                    self.prepare_batch([e for e in wanted if e["event_id"] not in seen], uow)
-                applied = []
+                    self.prepare_batch([e for e in wanted if e["event_id"] in fresh], uow)
+                applied = 0
                 for envelope, record in zip(envelopes, records, strict=True):
                     handler = self.handlers.get(envelope["event_type"])
                     if handler is None:
                         continue
-                    if envelope["event_id"] in seen:
-                        counts["duplicates"] += 1
+                    if envelope["event_id"] not in fresh:
+                        counts["duplicates"] += 1  # applied before, or earlier in this batch
                         continue
+                    fresh.discard(envelope["event_id"])
                     with _correlated(envelope):
                         handler(envelope, uow)
-                    seen.add(envelope["event_id"])
-                    applied.append(envelope["event_id"])
+                    applied += 1
                     counts[record.topic] += 1
-                uow.processed.add_all(self.name, applied)
                 uow.commit()
             self._dependency("database", True)
         except Exception as exc:
@@ -226,7 +225,7 @@ class EventConsumer:
                 extra={"consumer": self.name, "error_type": type(exc).__name__, "events": len(records)},
             )
             return False
-        self._committed(len(applied))
+        self._committed(applied)
         for topic, count in counts.items():
             if topic == "duplicates":
                 CONSUMER_DUPLICATES.labels(self.service, self.name).inc(count)
@@ -303,11 +302,10 @@ class EventConsumer:
     def _apply(self, envelope: Mapping[str, Any], handler: Handler) -> None:
         event_id: uuid.UUID = envelope["event_id"]
         with _correlated(envelope), self.uow_factory() as uow:
-            if uow.processed.seen(self.name, event_id):
+            if not uow.processed.claim(self.name, [event_id]):
                 CONSUMER_DUPLICATES.labels(self.service, self.name).inc()
                 return
             handler(envelope, uow)
-            uow.processed.add(self.name, event_id)
             uow.commit()
         self._committed(1)
 

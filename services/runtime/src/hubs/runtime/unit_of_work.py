@@ -10,11 +10,13 @@ from typing import Any, Protocol, Self
 
 from sqlalchemy import Table, Uuid, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.expression import ReturnsRows
 
 from hubs.contracts import ContractError, message_key, new_envelope, spec_for
 from hubs.contracts.envelope import message_topic
-from hubs.runtime.db import any_of
 from hubs.runtime.logging import correlation_id
 from hubs.runtime.settings import Settings
 
@@ -172,37 +174,31 @@ class ProcessedEvents:
         self._session = session
         self._table = table
 
-    def seen(self, consumer: str, event_id: uuid.UUID) -> bool:
-        query = select(self._table.c.event_id).where(
-            self._table.c.consumer == consumer, self._table.c.event_id == event_id
-        )
-        return self._session.execute(query).first() is not None
+    def claim(self, consumer: str, event_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Record `event_ids` as applied by this consumer; returns those not recorded before, the
+        ones to apply now (one statement, in the transaction that applies them).
 
-    def seen_any(self, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-        """Which of `event_ids` this consumer has already applied (one query)."""
-        if not event_ids:
+        An insert that skips the ids already there, rather than a look-up and an insert: one
+        round trip and one array of ids fewer (a hub's year in reporting: 0.49 -> 0.29 s). A
+        replica applying the same events meanwhile waits here for the other's transaction, then
+        finds them taken.
+        """
+        ids = sorted(set(event_ids))  # rows locked in one order by every replica
+        if not ids:
             return set()
-        t = self._table
-        wanted = any_of(self._session, t.c.event_id, event_ids, Uuid())
-        return set(self._session.execute(select(t.c.event_id).where(t.c.consumer == consumer, wanted)).scalars())
-
-    def add(self, consumer: str, event_id: uuid.UUID) -> None:
-        self.add_all(consumer, [event_id])
-
-    def add_all(self, consumer: str, event_ids: list[uuid.UUID]) -> None:
-        """Record events as applied by this consumer (one statement)."""
-        if not event_ids:
-            return
         now = datetime.now(UTC)
         t = self._table
+        claimed: ReturnsRows
         if self._session.get_bind().dialect.name == "postgresql":
             # One row per id of one array parameter: an execution per row cost 25 µs an event.
-            ids = func.unnest(bindparam("event_ids", list(event_ids), type_=ARRAY(Uuid())))
-            applied = select(bindparam("consumer", consumer), ids, bindparam("processed_at", now))
-            self._session.execute(insert(t).from_select(["consumer", "event_id", "processed_at"], applied))
-            return
-        rows = [{"consumer": consumer, "event_id": e, "processed_at": now} for e in event_ids]
-        self._session.execute(insert(t), rows)
+            unnested = func.unnest(bindparam("event_ids", ids, type_=ARRAY(Uuid())))
+            rows = select(bindparam("consumer", consumer), unnested, bindparam("processed_at", now))
+            taken = pg_insert(t).from_select(["consumer", "event_id", "processed_at"], rows)
+            claimed = taken.on_conflict_do_nothing().returning(t.c.event_id)
+        else:
+            values = [{"consumer": consumer, "event_id": e, "processed_at": now} for e in ids]
+            claimed = sqlite_insert(t).values(values).on_conflict_do_nothing().returning(t.c.event_id)
+        return set(self._session.execute(claimed).scalars())
 
 
 class UnitOfWork:
