@@ -93,7 +93,8 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def consumers(bench, hub, events: list[dict]) -> dict:
-    """Reporting rebuilding a hub's figures from a year of its events, beside a raw consumer."""
+    """Reporting rebuilding a hub's figures from a year of its events, beside a raw consumer and
+    a durable one (each batch's ids and events stored before its offsets are committed)."""
     from hubs.reporting.bootstrap import DEFINITION as REPORTING
     from hubs.reporting.service_layer.handlers import hub_event_handlers
 
@@ -101,6 +102,7 @@ def consumers(bench, hub, events: list[dict]) -> dict:
     kafka_bench.ensure_topics(bench.kafka, topics)
     # The relay benchmark put these very events on the hub's topics.
     raw = kafka_bench.raw_consumer(bench, topics, len(events))
+    durable = kafka_bench.durable_consumer(bench, topics, len(events))
     handled = set(hub_event_handlers(lambda: datetime.now(UTC)))
     expected = sum(e["event_type"] in handled for e in events)
     env = bench.env(hub.hub_id, "reporting_rebuild")
@@ -115,6 +117,9 @@ def consumers(bench, hub, events: list[dict]) -> dict:
         "reporting": reporting,
         "raw_consumer": raw,
         "ratio": _ratio(reporting["per_second"], raw["per_second"]),
+        "durable_consumer": durable,
+        "ratio_to_durable": _ratio(reporting["per_second"], durable["per_second"]),
+        "durable_ratio_to_raw": _ratio(durable["per_second"], raw["per_second"]),
         "rebuild_hub_year_seconds": reporting["total_seconds"],
         "two_workers": two,
         "two_workers_ratio": _ratio(two["per_second"], raw["per_second"]),
@@ -210,6 +215,10 @@ def table(results: dict) -> str:
     if c := results.get("consumers"):
         raw = c["raw_consumer"]["per_second"]
         rows.append(("reporting consumer (events/s)", c["reporting"]["per_second"], raw, c["ratio"]))
+        if durable := c.get("durable_consumer"):
+            own, stored = c["reporting"]["per_second"], durable["per_second"]
+            rows.append(("reporting beside a durable consumer (events/s)", own, stored, c["ratio_to_durable"]))
+            rows.append(("durable consumer beside raw (events/s)", stored, raw, c["durable_ratio_to_raw"]))
         two = c["two_workers"]["per_second"]
         rows.append(("reporting, two worker processes (events/s)", two, raw, c["two_workers_ratio"]))
         if steps := c["reporting"].get("seconds_by_step"):

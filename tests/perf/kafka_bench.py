@@ -11,16 +11,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from kafka import KafkaConsumer
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import JSON, Column, MetaData, String, Table, Uuid, create_engine, insert, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
 
 from hubs.contracts.registry import spec_for
 from hubs.contracts.topics import hub_topic
 from hubs.runtime.cli import build_relay, start_worker
+from hubs.runtime.db import ensure_schema, make_engine, read_json
 from hubs.runtime.kafka import ensure_topics, make_producer
 from hubs.runtime.lifecycle import StopSignal, settle_heap
+from hubs.runtime.messaging_tables import define_messaging_tables
 from hubs.runtime.metrics import CONSUMER_SECONDS
 from hubs.runtime.service import ServiceDefinition
 from hubs.runtime.settings import Settings
+from hubs.runtime.unit_of_work import ProcessedEvents
 
 TOOLS_RECORDS = 300_000
 MAX_WAIT_SECONDS = 240  # a consumer that has not caught up by then is reported as such
@@ -120,6 +125,61 @@ def raw_consumer(bench, topics: list[str], expected: int) -> dict:
             consumer.commit()
     elapsed = time.perf_counter() - (first or start)
     consumer.close()
+    return {"events": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed)}
+
+
+def durable_consumer(bench, topics: list[str], expected: int) -> dict:
+    """The least a durable consumer can do, the consumers' counterpart of the durable write: the
+    raw consumer's reading, then each batch in one PostgreSQL transaction with SQLAlchemy Core
+    (its ids claimed as the services claim them, each new event's JSON stored as a row) before
+    its offsets are committed. No contract check, no fold, no figures: what reporting adds to
+    this is what it costs."""
+    metadata = MetaData()
+    _outbox, processed = define_messaging_tables(metadata)
+    taken = Table(
+        "events_taken",
+        metadata,
+        Column("event_id", Uuid, primary_key=True),
+        Column("case_id", String(64)),
+        Column("event", JSON().with_variant(JSONB, "postgresql"), nullable=False),
+    )
+    schema = f"durable_consumer_{uuid.uuid4().hex[:8]}"
+    engine = make_engine(Settings.from_env("durable", database_url=bench.database_url, database_schema=schema))
+    ensure_schema(engine, schema)
+    metadata.create_all(engine)
+    settle_heap()  # as a worker's is once started (and reporting's, measured after this in the same process)
+    consumer = KafkaConsumer(
+        *topics,
+        bootstrap_servers=bench.kafka,
+        group_id=f"bench-durable-{uuid.uuid4().hex[:8]}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=500,
+        isolation_level="read_committed",
+    )
+    count, start, first = 0, time.perf_counter(), None
+    deadline = start + MAX_WAIT_SECONDS
+    while count < expected and time.perf_counter() < deadline:
+        batch = consumer.poll(timeout_ms=500)
+        records = [record for records in batch.values() for record in records]
+        if not records:
+            continue
+        if first is None:
+            first = time.perf_counter()
+        events = {(e := read_json(record.value))["event_id"]: e for record in records}
+        with Session(engine) as session:
+            fresh = ProcessedEvents(session, processed).claim("durable", [uuid.UUID(i) for i in events])
+            rows = [{"event_id": i, "case_id": events[str(i)].get("case_id"), "event": events[str(i)]} for i in fresh]
+            if rows:
+                session.execute(insert(taken), rows)
+            session.commit()
+        consumer.commit()
+        count += len(records)
+    elapsed = time.perf_counter() - (first or start)
+    consumer.close()
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
     return {"events": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed)}
 
 
