@@ -46,6 +46,9 @@ def test_a_case_at_raised_risk_is_assessed_escalated_and_found_again_in_my_cases
     page.get_by_role("button", name="Complete and sign off assessment").click()
     assert "Assessment completed" in page.locator(".portal-banner--success").inner_text()
     assert "escalated to Crisis team" in page.locator("#risk-history").inner_text()
+    # Colleagues read who escalated by name: the clinician signed in, not their sign-in subject.
+    signed_in_as = page.locator("a[href$='/account']").first.inner_text().replace("(your account)", "").strip()
+    assert signed_in_as and signed_in_as in page.locator("#risk-history").inner_text()
 
     # A later raised risk is escalated from the case.
     form = page.locator("#escalation-form")

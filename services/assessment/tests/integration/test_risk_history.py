@@ -79,6 +79,35 @@ def test_every_escalation_is_kept_newest_first_with_who_made_it_and_the_events_n
     assert "clinician-" not in said and "Asha" not in said
 
 
+def test_escalations_at_assessment_and_at_a_follow_up_are_kept_with_the_name_of_who_made_them(assessment, tokens):
+    case_id = contacted_case(assessment)
+    signed = ASSESSMENT | {"signed_off_by_name": "Sam Rivers"}
+    answer = assessment.client.post(
+        f"/v1/cases/{case_id}/assessment", json=signed, headers=tokens("clinician", subject="clinician-sam")
+    )
+    assert answer.status_code == 200, answer.get_json()
+    # Item 9 answered again at the follow-up raises the risk once more; the clinician gives the route.
+    measured = {"measures": ASSESSMENT["measures"], "risk": {"route": "gp"}, "measured_by_name": "Dr Asha Patel"}
+    taken = assessment.client.post(
+        f"/v1/cases/{case_id}/follow-ups", json=measured, headers=tokens("clinician", subject="clinician-asha")
+    )
+    assert taken.status_code == 201, taken.get_json()
+
+    found = assessment.client.get(f"/v1/cases/{case_id}/risk-history", headers=tokens("clinician")).get_json()
+
+    assert [(e["occasion"], e["escalated_by"], e["escalated_by_name"]) for e in found] == [
+        ("follow-up", "clinician-asha", "Dr Asha Patel"),
+        ("assessment", "clinician-sam", "Sam Rivers"),
+    ]
+    with assessment.wiring.engine.connect() as conn:
+        said = json.dumps([row.payload for row in conn.execute(select(outbox))])
+    assert "Sam Rivers" not in said and "Asha" not in said  # names stay in the history, never in events
+    nameless = assessment.client.post(
+        f"/v1/cases/{case_id}/follow-ups", json=measured | {"measured_by_name": ""}, headers=tokens("clinician")
+    )
+    assert nameless.status_code == 422 and "measured_by_name" in nameless.get_json()["errors"]
+
+
 def test_an_escalation_refused_leaves_the_history_as_it_was(assessment, tokens):
     case_id = contacted_case(assessment)
     refused = assessment.client.post(

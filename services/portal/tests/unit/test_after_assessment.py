@@ -181,7 +181,11 @@ def test_follow_up_measures_are_sent_for_the_due_follow_up_only_when_both_measur
     sent = client.post(f"/cases/{REFERRAL_ID}/follow-ups", data=FORM | ANSWERED | {"follow_up_id": DUE_ID})
     assert sent.status_code == 303
     [call] = services.calls_to("assessment", "POST", path)
-    assert call["json"] == {"follow_up_id": DUE_ID, "measures": {"phq9": [1] * 8 + [0], "gad7": [0] * 7}}
+    assert call["json"] == {
+        "follow_up_id": DUE_ID,
+        "measures": {"phq9": [1] * 8 + [0], "gad7": [0] * 7},
+        "measured_by_name": "Test clinician",  # who took them, for the case's risk history
+    }
 
 
 def test_a_follow_up_with_phq9_item_9_above_0_needs_where_the_risk_was_escalated(signed_in, services, assessed_case):

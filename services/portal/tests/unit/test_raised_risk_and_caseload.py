@@ -101,6 +101,7 @@ def test_a_raised_risk_assessment_sends_every_answer_the_assessment_service_take
     assert [p["discipline"] for p in body["practitioners"]] == ["nursing", "psychiatry"]
     assert body["practitioners"][1]["practitioner_id"] == "psy-042"
     assert body["measures"]["wsas"] == {"items": [0, 3, 3, 3, 3], "retired_or_not_working": True}
+    assert body["signed_off_by_name"] == "Test clinician"  # who signed it off, for the case's risk history
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,7 @@ class CaseAssessment(MethodView):
                 monitoring_review_interval_days=outcome["monitoring_review_interval_days"],
             ),
             signed_off_by=current_principal().subject,
+            signed_off_by_name=body["signed_off_by_name"],
             occupational_health_consent=consent["given"],
             occupational_health_consent_recorded_at=consent["recorded_at"],
             demographics=Demographics.of(body["demographics"]),
@@ -216,6 +217,7 @@ class CaseFollowUps(MethodView):
             work_situation=body["work_situation"],
             clinician_risk=_risk(body["risk"]),
             measured_by=current_principal().subject,
+            measured_by_name=body["measured_by_name"],
         )
         follow_up = handlers.record_follow_up(cmd, _wiring().uow_factory(), _rules())
         return views.follow_up(follow_up)

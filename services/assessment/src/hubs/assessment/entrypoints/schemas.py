@@ -96,6 +96,16 @@ class PractitionerSchema(Schema):
     discipline = _code(codes.Discipline, required=True)
 
 
+def _clinicians_name() -> fields.String:
+    """The signed-in clinician's name as the hub's staff know them, for the risk history (kept in
+    this service, never in an event); their sign-in subject when not given."""
+    return fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "the clinician's name as the hub's staff know them; default: their subject"},
+    )
+
+
 class RiskJudgementSchema(Schema):
     level = _code(codes.RiskLevel, load_default=codes.RiskLevel.LOW)
     risk_to_self = JsonBoolean(load_default=False)
@@ -150,6 +160,7 @@ class CompleteAssessmentSchema(Schema):
         load_default=dict,
         metadata={"description": "equality answers given or corrected at assessment; they take the referral's place"},
     )
+    signed_off_by_name = _clinicians_name()
 
 
 class ScoreSchema(Schema):
@@ -214,11 +225,7 @@ class AssessmentRecordSchema(AssessmentSchema):
 
 
 class RiskEscalationSchema(RiskJudgementSchema):
-    escalated_by_name = fields.String(
-        load_default=None,
-        validate=validate.Length(min=1, max=200),
-        metadata={"description": "the clinician's name as the hub's staff know them; default: their subject"},
-    )
+    escalated_by_name = _clinicians_name()
 
 
 class RiskHistoryEntrySchema(Schema):
@@ -325,6 +332,7 @@ class FollowUpRequestSchema(Schema):
     measures = fields.Nested(ResponsesSchema, required=True)
     work_situation = _code(codes.WorkSituation, load_default=None)
     risk = fields.Nested(RiskJudgementSchema, load_default=dict)
+    measured_by_name = _clinicians_name()
 
 
 class OutcomesSchema(Schema):

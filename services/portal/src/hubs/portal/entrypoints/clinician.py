@@ -439,6 +439,8 @@ def assessment(referral_id: str):
     # Only the equality questions answered: one left unanswered keeps the referral's answer.
     if demographics := equality_answers(form):
         body["demographics"] = demographics
+    # Who signed it off, as the risk history shows them to colleagues when it raised the risk.
+    body["signed_off_by_name"] = person().display_name or None
     case_id = _case_id()
     answer = call("assessment", "POST", f"/v1/cases/{case_id}/assessment", json=body)
     if not answer.ok:
@@ -736,7 +738,8 @@ def follow_up(referral_id: str):
         errors["follow_up_route"] = "Select where the raised risk was escalated to"
     if errors:
         return _case_again(referral_id, scores, errors)
-    body: dict[str, Any] = {"measures": answers}
+    # Who took them, as the risk history shows them to colleagues when item 9 raised the risk.
+    body: dict[str, Any] = {"measures": answers, "measured_by_name": person().display_name or None}
     if form.get("follow_up_id"):
         body["follow_up_id"] = _uuid_or_404(form["follow_up_id"])
     if raised:
