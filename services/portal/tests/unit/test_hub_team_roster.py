@@ -116,6 +116,23 @@ def test_a_practitioner_chosen_from_the_team_is_sent_with_the_teams_discipline(s
     ]
 
 
+def test_a_practitioner_who_left_the_team_since_the_form_was_shown_is_said_beside_the_choice(signed_in, services):
+    client = signed_in("clinician")
+    assessable(services)
+    services.answers[TEAM] = Answer(200, [ASHA, LEFT])  # Ben left while the form was open
+    form = COMPLETE | {"discipline": "psychology", "others_took_part": "yes", "practitioner-2-id": "NUR-002"}
+    response = client.post(f"/cases/{REFERRAL_ID}/assessment", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert not services.calls_to(*ASSESSMENT_POST)
+    said = "NUR-002 is no longer in the hub&#39;s team: choose someone who is"
+    assert said in page
+    # Every message of the summary links to a question the page asks.
+    links = re.findall(r'<a href="#([^"]+)"', page.split('class="nhsuk-error-summary"')[1].split("</ul>")[0])
+    assert links and all(f'id="{target}"' in page for target in links)
+    assert "Select their discipline" not in page
+
+
 def test_a_case_is_re_assigned_to_a_team_member_who_can_hold_cases_with_their_name(signed_in, services):
     client = signed_in("hub-lead")
     assessable(services, HELD)

@@ -314,18 +314,27 @@ def _active_team() -> list[dict[str, Any]] | None:
     return [m for m in answer.data if isinstance(m, dict) and m.get("active")]
 
 
-def _with_team_disciplines(form: Any) -> dict[str, str]:
+def _with_team_disciplines(form: Any) -> tuple[dict[str, str], dict[str, str]]:
     """The assessment form with each other practitioner chosen from the team given their discipline
-    as the team has it (the choice asks only who they are)."""
+    as the team has it (the choice asks only who they are), and what is wrong with a choice: someone
+    who left the team since the form was shown. Said of the choice itself, as the page shown again
+    has no discipline question to point to; with no team to read, it asks their discipline again."""
     filled = form.to_dict()
     chosen = [n for n in assessment_form.OTHER_PRACTITIONERS
               if filled.get(f"practitioner-{n}-id") and not filled.get(f"practitioner-{n}-discipline")]  # fmt: skip
+    errors: dict[str, str] = {}
     if chosen and filled.get("others_took_part") == "yes":
-        disciplines = {m["staff_id"]: m["discipline"] for m in _active_team() or []}
+        team = _active_team()
+        disciplines = {m["staff_id"]: m["discipline"] for m in team or []}
         for n in chosen:
-            if found := disciplines.get(filled[f"practitioner-{n}-id"]):
+            staff_id = filled[f"practitioner-{n}-id"]
+            if found := disciplines.get(staff_id):
                 filled[f"practitioner-{n}-discipline"] = found
-    return filled
+            elif team:  # the page shown again chooses from the team: no discipline question there
+                errors[f"practitioner-{n}-id"] = (
+                    f"{staff_id[:64]} is no longer in the hub's team: choose someone who is"
+                )
+    return filled, errors
 
 
 def _choices() -> dict[str, Any]:
@@ -431,7 +440,11 @@ def assessment(referral_id: str):
     if form.get("action") == "check":
         # Checking the scores is not yet submitting: no messages about the rest of the form.
         return _case_again(referral_id, scores, {})
-    staff, errors = assessment_form.practitioners(_with_team_disciplines(form), person().subject)
+    filled, team_errors = _with_team_disciplines(form)
+    staff, errors = assessment_form.practitioners(filled, person().subject)
+    for question in team_errors:  # the choice is wrong, not a discipline the page does not ask
+        errors.pop(question.replace("-id", "-discipline"), None)
+    errors |= team_errors
     errors |= assessment_form.check(form, scores)
     if errors:
         return _case_again(referral_id, scores, errors)
