@@ -1,7 +1,8 @@
-"""A clinician carries a case on from its assessment: the onward referral it made is accepted,
-treatment starts and ends, a follow-up shows the NHS Talking Therapies outcome with a chart of the
-scores, Occupational Health liaison is recorded with the advice given, and the case is closed after
-a confirmation, at desktop and at phone width. Every new page passes axe-core's serious and critical rules."""
+"""A clinician carries a case on from its assessment: the onward referral it made is accepted (the
+caseload then finds it among people waiting for a service), treatment starts and ends, a follow-up
+shows the NHS Talking Therapies outcome with a chart of the scores, Occupational Health liaison is
+recorded with the advice given, and the case is closed after a confirmation, at desktop and at
+phone width. Every new page passes axe-core's serious and critical rules."""
 
 from __future__ import annotations
 
@@ -53,6 +54,20 @@ def test_a_case_goes_from_assessment_through_treatment_and_follow_up_to_closure(
     record_step(page, "Record acceptance")
     assert "Acceptance recorded" in page.locator(".portal-banner--success").inner_text()
     expect(onward).to_contain_text("Accepted")
+
+    # Accepted, not yet started: the caseload finds the case among people waiting for a service.
+    case_page = page.url
+    page.get_by_role("link", name="Caseload", exact=True).click()
+    page.get_by_role("link", name="All open cases").click()
+    page.get_by_label("Where in the pathway").select_option("waiting-for-a-service")
+    page.get_by_role("button", name="Show cases").click()
+    expect(page.locator("#caseload")).to_contain_text(reference)
+    check_page(page, "caseload-waiting-for-a-service")
+    # Its first follow-up is weeks ahead: not among those due.
+    page.get_by_label("Where in the pathway").select_option("follow-up-due")
+    page.get_by_role("button", name="Show cases").click()
+    expect(page.locator("#results")).to_have_text("0 cases")
+    page.goto(case_page)
     record_step(page, "Record start of treatment")
     expect(onward).to_contain_text("Treatment started")
     record_step(page, "Record end of treatment", reason="completed")

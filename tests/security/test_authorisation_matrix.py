@@ -69,6 +69,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[tuple[str, str], Access]] = {
         ("POST", "/v1/referrals/<uuid:referral_id>/assignment"): only(CLINICIAN, HUB_LEAD),
         ("DELETE", "/v1/referrals/<uuid:referral_id>/assignment"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/referral-searches"): only(CLINICIAN, HUB_LEAD),
+        ("POST", "/v1/case-searches"): only(CLINICIAN, HUB_LEAD),
         ("POST", "/v1/referrals/<uuid:referral_id>/erasure"): only(HUB_LEAD),
         ("GET", "/v1/referrals/<uuid:referral_id>/fitness-to-practise-concerns"): only(HUB_LEAD),
         ("POST", "/v1/referrals/<uuid:referral_id>/fitness-to-practise-concerns"): only(CLINICIAN, HUB_LEAD),

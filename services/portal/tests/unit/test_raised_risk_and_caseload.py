@@ -6,6 +6,9 @@ what is missing beside the question, and never loses what was typed."""
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -296,3 +299,42 @@ def test_the_risk_level_is_judged_every_time_never_chosen_for_the_clinician(sign
     assert response.status_code == 400
     assert "Select the risk level you judged" in response.get_data(as_text=True)
     assert not services.calls_to(*ASSESSMENT_POST)
+
+
+CASE_SEARCH = ("referral", "POST", "/v1/case-searches")
+FOLLOW_UPS = ("assessment", "GET", "/v1/follow-ups")
+WAITS = ("care", "GET", "/v1/waits")
+
+
+def test_cases_with_a_follow_up_due_are_listed_with_the_other_filters_and_later_ones_are_not(signed_in, services):
+    client = signed_in("clinician")
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    due, overdue, later = (str(uuid.uuid4()) for _ in range(3))
+    services.answers[FOLLOW_UPS] = Answer(200, [
+        {"case_id": overdue, "due_on": (today - timedelta(days=3)).isoformat()},
+        {"case_id": due, "due_on": today.isoformat()},
+        {"case_id": later, "due_on": (today + timedelta(days=1)).isoformat()},
+    ])  # fmt: skip
+    services.answers[CASE_SEARCH] = Answer(200, {"referrals": CASES, "page": 1, "page_size": 25, "total": 1})
+    page = client.get("/caseload?view=all&pathway=follow-up-due&stage=contacted&urgency=urgent").get_data(as_text=True)
+    assert sent(services, CASE_SEARCH) == {
+        "case_ids": [overdue, due], "page": 1, "page_size": 25, "status": ["contacted"], "urgency": "urgent",
+    }  # fmt: skip
+    assert f'href="/cases/{REFERRAL_ID}">5E0955AA' in page
+    assert '<option value="follow-up-due" selected>Follow-up due or overdue</option>' in page
+    assert "pathway=follow-up-due" in page.split('aria-label="Whose cases"')[1].split("</nav>")[0]  # the tabs keep it
+    assert not services.calls_to(*CASELOAD)
+
+
+def test_cases_waiting_for_a_service_are_listed_and_a_list_that_cannot_be_read_is_said(signed_in, services):
+    client = signed_in("clinician")
+    waiting = str(uuid.uuid4())
+    services.answers[WAITS] = Answer(200, [{"case_id": waiting, "status": "accepted", "waited_days": 40}])
+    services.answers[CASE_SEARCH] = Answer(200, {"referrals": CASES, "page": 1, "page_size": 25, "total": 1})
+    client.get("/caseload?pathway=waiting-for-a-service")
+    assert sent(services, CASE_SEARCH) == {"case_ids": [waiting], "page": 1, "page_size": 25, "assigned_to": "me"}
+
+    services.answers[WAITS] = Answer(503, title="Unavailable", detail="Care co-ordination is restarting.")
+    page = client.get("/caseload?pathway=waiting-for-a-service").get_data(as_text=True)
+    assert "People waiting for a service could not be read: Care co-ordination is restarting." in page
+    assert len(services.calls_to(*CASE_SEARCH)) == 1  # nothing asked of the caseload without the list

@@ -91,3 +91,37 @@ def test_a_wrong_stage_reference_or_page_is_refused_naming_it(referral, tokens):
         answer = referral.client.get("/v1/referrals", query_string={name: value}, headers=tokens("clinician"))
         assert answer.status_code == 422, name
         assert name in str(answer.get_json()["errors"])
+
+
+def test_the_caseload_among_cases_another_service_lists_keeps_only_those_with_its_filters(referral, tokens):
+    for name in ("Di Due", "Ed Waiting", "Fay Neither"):
+        refer(referral, name)
+    everyone = caseload(referral, tokens("clinician"))["referrals"]
+    case_of = {e["referral_id"]: e["case_id"] for e in everyone}
+    due, waiting = everyone[0], everyone[1]
+    listed = [due["case_id"], waiting["case_id"], due["case_id"]]  # a case twice counts once
+
+    def among(case_ids, **filters) -> dict:
+        body = {"case_ids": case_ids, **filters}
+        answer = referral.client.post("/v1/case-searches", json=body, headers=tokens("clinician"))
+        assert answer.status_code == 200, answer.get_json()
+        return answer.get_json()
+
+    found = among(listed)
+    assert found["total"] == 2
+    assert {case_of[e["referral_id"]] for e in found["referrals"]} == {due["case_id"], waiting["case_id"]}
+    assert among([due["case_id"]], page_size=1)["referrals"][0]["referral_id"] == due["referral_id"]
+    assert among(listed, status=["contacted"])["total"] == 0  # the caseload's filters still apply
+    assert among([])["total"] == 0  # nobody listed: nobody shown, not everyone
+    assert not any("name" in e or "personal" in e for e in found["referrals"])
+
+
+def test_a_case_search_without_case_ids_or_with_one_that_is_not_an_id_is_refused_naming_it(referral, tokens):
+    for body, field in (
+        ({}, "case_ids"),
+        ({"case_ids": ["not-an-id"]}, "case_ids"),
+        ({"case_ids": [], "page": 0}, "page"),
+    ):
+        answer = referral.client.post("/v1/case-searches", json=body, headers=tokens("clinician"))
+        assert answer.status_code == 422, body
+        assert field in str(answer.get_json()["errors"])

@@ -19,7 +19,8 @@ from hubs.portal.domain import assessment_form
 from hubs.portal.domain.equality_at_assessment import EQUALITY_KEYS, EQUALITY_QUESTIONS, equality_answers
 from hubs.portal.domain.forms import in_order, problem_fields
 from hubs.portal.domain.measures import MEASURES, Measure, answers_from_form, score
-from hubs.portal.entrypoints.filters import code
+from hubs.portal.domain.pathway_lists import LIST_NAMES, PATHWAY_CHOICES, PATHWAY_LISTS, cases_listed
+from hubs.portal.entrypoints.filters import LONDON, code
 from hubs.portal.entrypoints.web import call, person, requires_role
 
 bp = Blueprint("clinician", __name__)
@@ -80,6 +81,7 @@ def caseload():
     stage = request.args.get("stage") if request.args.get("stage") in dict(STAGES) else ""
     urgency = request.args.get("urgency") if request.args.get("urgency") in dict(URGENCIES) else ""
     raised_risk = request.args.get("risk") == "raised"
+    pathway = request.args.get("pathway") if request.args.get("pathway") in dict(PATHWAY_CHOICES) else ""
     reference = request.args.get("reference", "").strip().upper().lstrip("#")
     page = int(request.args["page"]) if request.args.get("page", "").isdigit() and int(request.args["page"]) else 1
     errors: dict[str, str] = {}
@@ -96,7 +98,7 @@ def caseload():
             "urgency": urgency or None,
             "risk": "raised" if raised_risk else None,
         }
-        found = call("referral", "GET", "/v1/referrals", params=params)
+        found = _in_pathway(pathway, params) if pathway else call("referral", "GET", "/v1/referrals", params=params)
         if not found.ok and found.errors:
             errors = {"reference": f"The search was refused: {found.message}"}
     filters = {
@@ -104,8 +106,25 @@ def caseload():
         "stage": stage or None,
         "urgency": urgency or None,
         "risk": "raised" if raised_risk else None,
+        "pathway": pathway or None,
     }
     return _caseload_page(found, errors, filters, page=page, reference=reference)
+
+
+def _in_pathway(pathway: str, params: dict[str, Any]) -> Answer:
+    """The caseload among the cases another service lists at this point of the pathway; when that
+    service cannot give its list, an answer saying which list could not be read."""
+    service, path = next((s, p) for code, _words, s, p in PATHWAY_LISTS if code == pathway)
+    listed = call(service, "GET", path)
+    if not listed.ok or not isinstance(listed.data, list):
+        status, said = (listed.status, listed.message) if not listed.ok else (502, "its answer was not a list")
+        return Answer(status, detail=f"{LIST_NAMES[pathway]} could not be read: {said}")
+    today = datetime.now(LONDON).date()
+    body = {name: value for name, value in params.items() if value is not None}
+    if "status" in body:
+        body["status"] = [body["status"]]
+    body["case_ids"] = cases_listed(pathway, listed.data, today)
+    return call("referral", "POST", "/v1/case-searches", json=body)
 
 
 def _search():
@@ -143,6 +162,8 @@ def _caseload_page(found, errors, filters, *, page=1, reference="", words="", se
         views=CASELOAD_VIEWS,
         stage=filters.get("stage") or "",
         stages=STAGES,
+        pathway=filters.get("pathway") or "",
+        pathways=PATHWAY_CHOICES,
         urgency=filters.get("urgency") or "",
         urgencies=URGENCIES,
         raised_risk=bool(filters.get("risk")),

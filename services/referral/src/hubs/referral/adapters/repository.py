@@ -372,6 +372,8 @@ class ReferralRepository:
             conditions += _waiting(wanted)
         if wanted.reference is not None:
             conditions.append(func.lower(cast(referrals.c.referral_id, String)).like(f"{wanted.reference.lower()}%"))
+        if wanted.case_ids is not None:
+            conditions.append(referrals.c.case_id.in_(wanted.case_ids))
         total = self._session.execute(select(func.count()).select_from(referrals).where(*conditions)).scalar_one()
         rows = self._session.execute(
             select(referrals)

@@ -35,7 +35,7 @@ def waiting_state(due: datetime | None, now: datetime, end_of_day: datetime) -> 
 class CaseloadFilter:
     """Which open cases to list: by stage, by who holds them (a clinician's subject, or nobody),
     whose record someone opened, urgency, raised risk, how they stand against the first-contact
-    standard (`waiting`, at `now` with today ending at `end_of_day`) or reference."""
+    standard (`waiting`, at `now` with today ending at `end_of_day`), reference, or among `case_ids`."""
 
     statuses: tuple[str, ...] = (AWAITING_FIRST_CONTACT, CONTACTED)
     assigned_to: str | None = None
@@ -47,6 +47,8 @@ class CaseloadFilter:
     now: datetime | None = None
     end_of_day: datetime | None = None
     reference: str | None = None
+    # Only these cases (a list another service keeps: follow-ups due, people waiting for a service).
+    case_ids: tuple[uuid.UUID, ...] | None = None
 
 
 class ReferralNotOpen(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from hubs.referral.domain.model import OPEN_STATUSES, CaseloadFilter, Demographi
 from hubs.referral.entrypoints.schemas import (
     CaseloadQuerySchema,
     CaseloadSchema,
+    CaseSearchSchema,
     ColleagueReferralAcceptedSchema,
     ColleagueReferralSchema,
     PersonSearchSchema,
@@ -186,23 +188,7 @@ class Referrals(MethodView):
         """Open referrals, newest first, a page at a time: by stage, by who holds them (`me`, `nobody`
         or a clinician), urgency, raised risk, wait, those whose record the caller opened, or by
         reference. No personal details: a case is opened, with its purpose, to see them."""
-        size = query["page_size"]
-        now, ctx = datetime.now(UTC), _context()
-        holder, me = query["assigned_to"], current_principal().subject
-        wanted = CaseloadFilter(
-            statuses=tuple(query["status"] or OPEN_STATUSES),
-            assigned_to=None if holder in (None, NOBODY) else (me if holder == ME else holder),
-            unassigned=holder == NOBODY,
-            opened_by=me if query["opened_by_me"] else None,
-            urgency=query["urgency"],
-            raised_risk=query["risk"] == "raised",
-            waiting=query["waiting"],
-            now=now,
-            end_of_day=ctx.calendar.end_of_day(now),
-            reference=query["reference"],
-        )
-        found, total = handlers.caseload(_wiring().uow_factory(), wanted, offset=(query["page"] - 1) * size, limit=size)
-        return caseload_page(found, total, query["page"], size, now)
+        return _caseload(query)
 
     @blp.arguments(ThirdPartyReferralSchema())
     @blp.response(201, ThirdPartyAcceptedSchema)
@@ -240,8 +226,45 @@ class Referrals(MethodView):
         }
 
 
+@blp.route("/case-searches")
+class CaseSearches(MethodView):
+    @blp.arguments(CaseSearchSchema())
+    @blp.response(200, CaseloadSchema)
+    @blp.doc(
+        description="The open referrals of the cases another service lists (the assessment service's follow-ups "
+        "due, care co-ordination's people waiting for a service), with the caseload's filters, newest first, a "
+        "page at a time. The case ids go in the body: a hub's list of them is too long for a URL."
+    )
+    @requires(Role.CLINICIAN, Role.HUB_LEAD)
+    def post(self, body: dict):
+        """Open referrals among these cases, as the caseload lists them."""
+        return _caseload(body, tuple(dict.fromkeys(body["case_ids"])))
+
+
 # `assigned_to` values that are not a clinician's subject.
 ME, NOBODY = "me", "nobody"
+
+
+def _caseload(query: dict[str, Any], case_ids: tuple[uuid.UUID, ...] | None = None) -> dict[str, Any]:
+    """A page of the caseload as `query` asks (the caseload's filters), among `case_ids` if given."""
+    size = query["page_size"]
+    now, ctx = datetime.now(UTC), _context()
+    holder, me = query["assigned_to"], current_principal().subject
+    wanted = CaseloadFilter(
+        statuses=tuple(query["status"] or OPEN_STATUSES),
+        assigned_to=None if holder in (None, NOBODY) else (me if holder == ME else holder),
+        unassigned=holder == NOBODY,
+        opened_by=me if query["opened_by_me"] else None,
+        urgency=query["urgency"],
+        raised_risk=query["risk"] == "raised",
+        waiting=query["waiting"],
+        now=now,
+        end_of_day=ctx.calendar.end_of_day(now),
+        reference=query["reference"],
+        case_ids=case_ids,
+    )
+    found, total = handlers.caseload(_wiring().uow_factory(), wanted, offset=(query["page"] - 1) * size, limit=size)
+    return caseload_page(found, total, query["page"], size, now)
 
 
 def caseload_page(found: list[Referral], total: int, page: int, size: int, now: datetime) -> dict[str, Any]:

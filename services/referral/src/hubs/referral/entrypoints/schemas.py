@@ -19,6 +19,9 @@ NO_CONTROL_CHARACTERS_BUT_LINES = validate.Regexp(
 )
 REASON_MAX = 2000
 
+# The most cases one caseload search takes: a hub's open cases are in the hundreds, rarely thousands.
+MAX_CASES_LISTED = 5_000
+
 
 class RiskScreenSchema(Schema):
     thoughts_of_self_harm = JsonBoolean(
@@ -236,6 +239,20 @@ class CaseloadQuerySchema(Schema):
     )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
     page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class CaseSearchSchema(CaseloadQuerySchema):
+    """The caseload among cases another service lists (follow-ups due, people waiting for a
+    service), with the caseload's filters: the ids go in the body, too many for a URL."""
+
+    case_ids = fields.List(
+        fields.UUID(),
+        required=True,
+        validate=validate.Length(max=MAX_CASES_LISTED),
+        metadata={"description": f"the cases to list, as the other service gives them (up to {MAX_CASES_LISTED:,})"},
+    )
+    page = JsonInteger(load_default=1, validate=validate.Range(min=1, max=10_000))
+    page_size = JsonInteger(load_default=25, validate=validate.Range(min=1, max=100))
 
 
 class PersonSearchSchema(Schema):
