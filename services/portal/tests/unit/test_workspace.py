@@ -61,6 +61,14 @@ def test_the_queue_counts_referrals_breaching_today(signed_in, services):
     assert "Overdue by 2 h 0 min" in page
 
 
+def test_the_queues_follow_ups_lead_to_the_cases_with_one_due_in_the_caseload(signed_in, services):
+    services.answers[("assessment", "GET", "/v1/follow-ups")] = Answer(200, [
+        {"follow_up_id": REFERRAL_ID, "case_id": CASE_ID, "due_on": "2026-11-20", "measures_due": ["phq9", "gad7"]},
+    ])  # fmt: skip
+    page = signed_in("clinician").get("/queue").get_data(as_text=True)
+    assert '<a href="/caseload?view=all&amp;pathway=follow-up-due">' in page
+
+
 def test_a_case_is_opened_only_with_a_purpose_which_goes_to_the_audited_read(signed_in, services):
     client = signed_in("clinician")
     services.answers[("referral", "GET", f"/v1/referrals/{REFERRAL_ID}")] = Answer(200, DETAIL)
