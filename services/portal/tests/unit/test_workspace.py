@@ -61,12 +61,27 @@ def test_the_queue_counts_referrals_breaching_today(signed_in, services):
     assert "Overdue by 2 h 0 min" in page
 
 
-def test_the_queues_follow_ups_lead_to_the_cases_with_one_due_in_the_caseload(signed_in, services):
+def test_the_queues_follow_ups_lead_to_their_cases_and_to_those_due_in_the_caseload(signed_in, services):
     services.answers[("assessment", "GET", "/v1/follow-ups")] = Answer(200, [
         {"follow_up_id": REFERRAL_ID, "case_id": CASE_ID, "due_on": "2026-11-20", "measures_due": ["phq9", "gad7"]},
     ])  # fmt: skip
+    services.answers[("referral", "POST", "/v1/case-searches")] = Answer(200, {"referrals": [DETAIL], "total": 1})
     page = signed_in("clinician").get("/queue").get_data(as_text=True)
     assert '<a href="/caseload?view=all&amp;pathway=follow-up-due">' in page
+    # Each follow-up's case by its reference, a link to the case (the referral service knows it).
+    assert f'<a href="/cases/{REFERRAL_ID}">5E0955AA' in page.split("Follow-ups due")[-1]
+    [asked] = services.calls_to("referral", "POST", "/v1/case-searches")
+    assert asked["json"] == {"case_ids": [CASE_ID], "page_size": 100}
+
+
+def test_a_follow_up_whose_case_the_referral_service_cannot_say_keeps_its_case_id(signed_in, services):
+    services.answers[("assessment", "GET", "/v1/follow-ups")] = Answer(200, [
+        {"follow_up_id": REFERRAL_ID, "case_id": CASE_ID, "due_on": "2026-11-20", "measures_due": ["phq9"]},
+    ])  # fmt: skip
+    services.answers[("referral", "POST", "/v1/case-searches")] = Answer(503, title="Unavailable")
+    response = signed_in("clinician").get("/queue")
+    assert response.status_code == 200
+    assert CASE_ID[:8] in response.get_data(as_text=True).split("Follow-ups due")[-1]
 
 
 def test_a_case_is_opened_only_with_a_purpose_which_goes_to_the_audited_read(signed_in, services):

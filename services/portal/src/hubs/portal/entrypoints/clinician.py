@@ -50,13 +50,26 @@ def queue():
     waiting = call("referral", "GET", "/v1/queue")
     follow_ups = call("assessment", "GET", "/v1/follow-ups")
     entries = waiting.data if waiting.ok and isinstance(waiting.data, list) else []
+    due = follow_ups.data if follow_ups.ok and isinstance(follow_ups.data, list) else []
     return render_template(
         "queue.html",
         waiting=waiting,
         entries=entries,
         breaching_today=sum(1 for e in entries if e.get("breaches_today")),
         follow_ups=follow_ups,
+        cases=_open_cases_of([f["case_id"] for f in due]),
     )
+
+
+def _open_cases_of(case_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The open referral of each of these cases (the first 100), by case id, for a link to the case:
+    what the referral service's caseload says of it. Nothing when it cannot say: the ids stay."""
+    wanted = list(dict.fromkeys(case_ids))[:100]
+    if not wanted:
+        return {}
+    found = call("referral", "POST", "/v1/case-searches", json={"case_ids": wanted, "page_size": 100})
+    entries = (found.data or {}).get("referrals", []) if found.ok and isinstance(found.data, dict) else []
+    return {e["case_id"]: e for e in entries if isinstance(e, dict) and e.get("case_id")}
 
 
 # The caseload's stages, as the referral service keeps them.
