@@ -104,28 +104,7 @@ def relay(bench, definition: ServiceDefinition, settings: Settings, envelopes: l
 
 def raw_consumer(bench, topics: list[str], expected: int) -> dict:
     """kafka-python alone reading `topics` from the start, with the services' consumer settings."""
-    consumer = KafkaConsumer(
-        *topics,
-        bootstrap_servers=bench.kafka,
-        group_id=f"bench-raw-{uuid.uuid4().hex[:8]}",
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        max_poll_records=500,
-        isolation_level="read_committed",
-    )
-    count, start, first = 0, time.perf_counter(), None
-    deadline = start + MAX_WAIT_SECONDS
-    while count < expected and time.perf_counter() < deadline:
-        batch = consumer.poll(timeout_ms=500)
-        for records in batch.values():
-            if records and first is None:
-                first = time.perf_counter()  # from the first record: group join is not throughput
-            count += len(records)
-        if batch:
-            consumer.commit()
-    elapsed = time.perf_counter() - (first or start)
-    consumer.close()
-    return {"events": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed)}
+    return _read_from_the_start(bench, topics, expected, "bench-raw")
 
 
 def durable_consumer(bench, topics: list[str], expected: int) -> dict:
@@ -148,10 +127,34 @@ def durable_consumer(bench, topics: list[str], expected: int) -> dict:
     ensure_schema(engine, schema)
     metadata.create_all(engine)
     settle_heap()  # as a worker's is once started (and reporting's, measured after this in the same process)
+
+    def store(records: list) -> None:
+        events = {(e := read_json(record.value))["event_id"]: e for record in records}
+        with Session(engine) as session:
+            fresh = ProcessedEvents(session, processed).claim("durable", [uuid.UUID(i) for i in events])
+            rows = [{"event_id": i, "case_id": events[str(i)].get("case_id"), "event": events[str(i)]} for i in fresh]
+            if rows:
+                session.execute(insert(taken), rows)
+            session.commit()
+
+    try:
+        return _read_from_the_start(bench, topics, expected, "bench-durable", store)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def _read_from_the_start(
+    bench, topics: list[str], expected: int, group: str, store: Callable[[list], None] | None = None
+) -> dict:
+    """Read `topics` from the start with the services' consumer settings until `expected` records,
+    each batch handed to `store` (if any) before its offsets are committed. Timed from the first
+    record: joining the group is not throughput."""
     consumer = KafkaConsumer(
         *topics,
         bootstrap_servers=bench.kafka,
-        group_id=f"bench-durable-{uuid.uuid4().hex[:8]}",
+        group_id=f"{group}-{uuid.uuid4().hex[:8]}",
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=500,
@@ -166,20 +169,12 @@ def durable_consumer(bench, topics: list[str], expected: int) -> dict:
             continue
         if first is None:
             first = time.perf_counter()
-        events = {(e := read_json(record.value))["event_id"]: e for record in records}
-        with Session(engine) as session:
-            fresh = ProcessedEvents(session, processed).claim("durable", [uuid.UUID(i) for i in events])
-            rows = [{"event_id": i, "case_id": events[str(i)].get("case_id"), "event": events[str(i)]} for i in fresh]
-            if rows:
-                session.execute(insert(taken), rows)
-            session.commit()
+        if store is not None:
+            store(records)
         consumer.commit()
         count += len(records)
     elapsed = time.perf_counter() - (first or start)
     consumer.close()
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
     return {"events": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed)}
 
 

@@ -6,18 +6,29 @@ with the caseload's other filters."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 FOLLOW_UP_DUE = "follow-up-due"
 WAITING_FOR_A_SERVICE = "waiting-for-a-service"
-# (code, words, the service and path that lists them)
-PATHWAY_LISTS = [
-    (FOLLOW_UP_DUE, "Follow-up due or overdue", "assessment", "/v1/follow-ups"),
-    (WAITING_FOR_A_SERVICE, "Waiting for a service", "care", "/v1/waits"),
-]
-PATHWAY_CHOICES = [(code, words) for code, words, _service, _path in PATHWAY_LISTS]
-# What the caseload says it could not read, when the service keeping the list does not answer.
-LIST_NAMES = {FOLLOW_UP_DUE: "Follow-ups due", WAITING_FOR_A_SERVICE: "People waiting for a service"}
+
+
+class PathwayList(NamedTuple):
+    code: str
+    words: str  # as the caseload's filter offers it
+    name: str  # as the caseload says it, when the service keeping the list does not answer
+    service: str
+    path: str
+
+
+PATHWAY_LISTS = {
+    FOLLOW_UP_DUE: PathwayList(
+        FOLLOW_UP_DUE, "Follow-up due or overdue", "Follow-ups due", "assessment", "/v1/follow-ups"
+    ),
+    WAITING_FOR_A_SERVICE: PathwayList(
+        WAITING_FOR_A_SERVICE, "Waiting for a service", "People waiting for a service", "care", "/v1/waits"
+    ),
+}
+PATHWAY_CHOICES = [(p.code, p.words) for p in PATHWAY_LISTS.values()]
 
 
 def cases_listed(pathway: str, listed: list[dict[str, Any]], today: date) -> list[str]:

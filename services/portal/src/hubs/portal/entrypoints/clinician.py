@@ -19,7 +19,7 @@ from hubs.portal.domain import assessment_form
 from hubs.portal.domain.equality_at_assessment import EQUALITY_KEYS, EQUALITY_QUESTIONS, equality_answers
 from hubs.portal.domain.forms import in_order, problem_fields
 from hubs.portal.domain.measures import MEASURES, Measure, answers_from_form, score
-from hubs.portal.domain.pathway_lists import LIST_NAMES, PATHWAY_CHOICES, PATHWAY_LISTS, cases_listed
+from hubs.portal.domain.pathway_lists import PATHWAY_CHOICES, PATHWAY_LISTS, cases_listed
 from hubs.portal.entrypoints.filters import LONDON, code
 from hubs.portal.entrypoints.web import call, person, requires_role
 
@@ -127,11 +127,11 @@ def caseload():
 def _in_pathway(pathway: str, params: dict[str, Any]) -> Answer:
     """The caseload among the cases another service lists at this point of the pathway; when that
     service cannot give its list, an answer saying which list could not be read."""
-    service, path = next((s, p) for code, _words, s, p in PATHWAY_LISTS if code == pathway)
-    listed = call(service, "GET", path)
+    kept = PATHWAY_LISTS[pathway]
+    listed = call(kept.service, "GET", kept.path)
     if not listed.ok or not isinstance(listed.data, list):
         status, said = (listed.status, listed.message) if not listed.ok else (502, "its answer was not a list")
-        return Answer(status, detail=f"{LIST_NAMES[pathway]} could not be read: {said}")
+        return Answer(status, detail=f"{kept.name} could not be read: {said}")
     today = datetime.now(LONDON).date()
     body = {name: value for name, value in params.items() if value is not None}
     if "status" in body:
